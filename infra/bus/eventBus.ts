@@ -1,0 +1,36 @@
+/** The bus port: topics of keyed messages; ordering per key; at-least-once delivery to each consumer group. */
+
+export interface BusMessage {
+  key: string;
+  /** JSON-serialisable payload; validated by the consumer against its versioned schema. */
+  value: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface DeliveredMessage extends BusMessage {
+  topic: string;
+  /** 1 on first delivery, higher on redelivery. */
+  attempt: number;
+}
+
+export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumers sharing a group split the messages; each group sees every message. */
+  group: string;
+  /** Attempts before a message goes to `<topic>.dead-letter`. */
+  maxAttempts?: number;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export interface EventBus {
+  /** Resolves once the bus has accepted the messages durably (for the in-process bus: once every group handled them). */
+  publish(topic: string, messages: BusMessage[]): Promise<void>;
+  subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription>;
+  close(): Promise<void>;
+}
+
+export const deadLetterTopic = (topic: string): string => `${topic}.dead-letter`;

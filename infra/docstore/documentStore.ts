@@ -1,0 +1,52 @@
+/** The document-store port for read models: collections of JSON documents keyed by `_id`. */
+
+export interface Document {
+  _id: string;
+  [field: string]: unknown;
+}
+
+export type Scalar = string | number | boolean | null;
+export interface FieldCondition {
+  $eq?: Scalar;
+  $ne?: Scalar;
+  $gt?: Scalar;
+  $gte?: Scalar;
+  $lt?: Scalar;
+  $lte?: Scalar;
+  $in?: Scalar[];
+}
+/** Top-level (dot paths allowed) field → value (equality) or condition. All terms must hold. */
+export type Filter = Record<string, Scalar | FieldCondition>;
+
+export interface FindOptions {
+  /** Field (dot path allowed) and direction; `_id` breaks ties in the same direction. */
+  sort?: { field: string; direction: "asc" | "desc" };
+  limit?: number;
+  skip?: number;
+}
+
+export interface Collection<T extends Document = Document> {
+  get(id: string): Promise<T | null>;
+  find(filter?: Filter, options?: FindOptions): Promise<T[]>;
+  count(filter?: Filter): Promise<number>;
+  /** Insert; false (and nothing written) when `_id` exists. */
+  insert(doc: T): Promise<boolean>;
+  /**
+   * Replace or insert `doc` unless the stored document's numeric `guardField` is >= the new one's.
+   * Returns false when the guard rejected the write (an older or repeated update): this is how
+   * projections stay idempotent under at-least-once delivery.
+   */
+  upsertGuarded(doc: T, guardField: string): Promise<boolean>;
+  /** Unconditional replace-or-insert. */
+  put(doc: T): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  deleteMany(filter: Filter): Promise<number>;
+  ensureIndex(fields: string[], options?: { unique?: boolean }): Promise<void>;
+}
+
+export interface DocumentStore {
+  collection<T extends Document = Document>(name: string): Collection<T>;
+  /** Drop every collection whose name starts with the prefix (used by projection rebuilds). */
+  dropCollections(prefix: string): Promise<void>;
+  close(): Promise<void>;
+}
