@@ -50,3 +50,21 @@ export interface DocumentStore {
   dropCollections(prefix: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A write broke a unique index made by `ensureIndex(fields, { unique: true })`. Part of the port so
+ * callers can react to it without importing a concrete adapter.
+ */
+export class DuplicateKeyError extends Error {
+  override readonly name = "DuplicateKeyError";
+  constructor(
+    readonly collection: string,
+    readonly fields: string[],
+    readonly id: string,
+  ) {
+    super(
+      `duplicate key in collection ${collection}: document ${JSON.stringify(id)} has the same ` +
+        `(${fields.join(", ")}) as a stored document, and that index is unique`,
+    );
+  }
+}

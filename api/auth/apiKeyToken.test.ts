@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { generateApiKey, hashMatches, keyIdOf } from "./apiKeyToken.js";
+
+describe("API key tokens", () => {
+  it("carry their key id and verify against their hash only", () => {
+    const key = generateApiKey();
+    assert.equal(keyIdOf(key.token), key.keyId);
+    assert.ok(hashMatches(key.token, key.hash));
+    assert.ok(!hashMatches(`${key.token.slice(0, -1)}A`, key.hash));
+    assert.ok(key.token.startsWith(key.prefix));
+    assert.ok(!key.hash.includes(key.token));
+  });
+  it("rejects malformed tokens", () => {
+    for (const bad of ["", "ak_", "Bearer x", `ak_${"g".repeat(32)}_${"a".repeat(43)}`, "ak_123_abc"])
+      assert.equal(keyIdOf(bad), null, bad);
+  });
+});

@@ -1,0 +1,28 @@
+import { GraphQLError } from "graphql";
+import { DomainError } from "../domain/index.js";
+import { ArtifactTooLargeError } from "../infra/artifacts/artifactStore.js";
+
+export type ErrorCode = "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT";
+
+export const apiError = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError =>
+  new GraphQLError(message, { extensions: { code, ...extra } });
+
+export const unauthenticated = () =>
+  apiError("UNAUTHENTICATED", "a valid API key is required: send `Authorization: Bearer <key>`");
+
+const domainCodes: Record<DomainError["code"], ErrorCode> = {
+  INVALID: "BAD_USER_INPUT",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  FORBIDDEN: "FORBIDDEN",
+};
+
+/** Known failures become coded client errors; anything else is reported as internal, without details. */
+export function toClientError(error: unknown): GraphQLError | null {
+  if (error instanceof GraphQLError && error.extensions?.code) return error;
+  if (error instanceof DomainError)
+    return apiError(domainCodes[error.code], error.message, error.field ? { field: error.field } : {});
+  if (error instanceof ArtifactTooLargeError)
+    return apiError("BAD_USER_INPUT", `file is larger than the limit of ${error.maxBytes} bytes`, { field: "file" });
+  return null;
+}

@@ -1,0 +1,220 @@
+import { randomUUID } from "node:crypto";
+import type { Readable } from "node:stream";
+import {
+  type Actor,
+  type CloneCommand,
+  cloneDecider,
+  cloneStreamId,
+  isId,
+  newId,
+  parseCloneEvent,
+  principalOf,
+} from "../../domain/index.js";
+import type { ArtifactStore } from "../../infra/artifacts/artifactStore.js";
+import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
+import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
+import type { ReadModels } from "../../projections/readModels.js";
+import type { ReadModelWaiter } from "../../projections/readModelWaiter.js";
+import type { CloneView } from "../../projections/views.js";
+import type { AuthPrincipal } from "../auth/authenticator.js";
+import { apiError } from "../errors.js";
+import type { IdempotencyGuard } from "./idempotency.js";
+
+export interface UploadedFile {
+  filename: string;
+  mimetype?: string;
+  stream: Readable;
+}
+
+export interface ClonePage {
+  nodes: CloneView[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+export interface CloneServiceDeps {
+  store: EventStore;
+  commands: CommandHandler;
+  models: ReadModels;
+  waiter: ReadModelWaiter;
+  artifacts: ArtifactStore;
+  idempotency: IdempotencyGuard;
+  uploadMaxBytes: number;
+  defaultBaseModel: string;
+}
+
+const notFound = (cloneId: string) => apiError("NOT_FOUND", `clone ${cloneId} not found`);
+const actorOf = (p: AuthPrincipal): Actor => ({ kind: "owner", ownerId: p.ownerId, keyId: p.keyId });
+
+/** The clone use cases behind the GraphQL API: commands in, read models out, read-your-writes. */
+export class CloneService {
+  constructor(private readonly deps: CloneServiceDeps) {}
+
+  /** The caller's clone, or null when it does not exist, was deleted or belongs to someone else. */
+  async get(principal: AuthPrincipal, cloneId: string): Promise<CloneView | null> {
+    if (!isId(cloneId)) return null;
+    const view = await this.deps.models.clones.get(cloneId);
+    return view && !view.deleted && view.ownerId === principal.ownerId ? view : null;
+  }
+
+  async require(principal: AuthPrincipal, cloneId: string): Promise<CloneView> {
+    const view = await this.get(principal, cloneId);
+    if (!view) throw notFound(cloneId);
+    return view;
+  }
+
+  /** Newest first; `after` is the id of the last clone of the previous page. */
+  async list(principal: AuthPrincipal, first: number, after: string | null): Promise<ClonePage> {
+    if (!Number.isInteger(first) || first < 1 || first > 100)
+      throw apiError("BAD_USER_INPUT", "first: must be between 1 and 100", { field: "first" });
+    if (after !== null && !isId(after)) throw apiError("BAD_USER_INPUT", "after: not a valid cursor", { field: "after" });
+    const scope = { ownerId: principal.ownerId, deleted: false };
+    const page = await this.deps.models.clones.find(after ? { ...scope, _id: { $lt: after } } : scope, {
+      sort: { field: "_id", direction: "desc" },
+      limit: first + 1,
+    });
+    return {
+      nodes: page.slice(0, first),
+      hasNextPage: page.length > first,
+      totalCount: await this.deps.models.clones.count(scope),
+    };
+  }
+
+  async events(principal: AuthPrincipal, cloneId: string): Promise<RecordedEvent[]> {
+    await this.require(principal, cloneId);
+    const events: RecordedEvent[] = [];
+    for await (const event of this.deps.store.readStream(cloneStreamId(cloneId))) events.push(event);
+    return events;
+  }
+
+  private async execute(command: CloneCommand): Promise<CloneView> {
+    const streamId = cloneStreamId(command.cloneId);
+    const outcome = await this.deps.commands.handle(streamId, cloneDecider, parseCloneEvent, command, {
+      principal: principalOf(command.actor),
+      correlationId: randomUUID(),
+    });
+    await this.deps.waiter.waitFor(streamId, outcome.revision);
+    const view = await this.deps.models.clones.get(command.cloneId);
+    if (!view) throw new Error(`read model for clone ${command.cloneId} is missing after revision ${outcome.revision}`);
+    return view;
+  }
+
+  private async owned(principal: AuthPrincipal, cloneId: string): Promise<void> {
+    // Checked against the read model first so that another owner's id is NOT_FOUND before any work.
+    await this.require(principal, cloneId);
+  }
+
+  createClone(principal: AuthPrincipal, name: string, idempotencyKey?: string | null): Promise<CloneView> {
+    return this.idempotent(principal, idempotencyKey, "createClone", { name }, () =>
+      this.execute({ type: "CreateClone", cloneId: newId(), actor: actorOf(principal), name }),
+    );
+  }
+
+  async configurePersona(
+    principal: AuthPrincipal,
+    input: { cloneId: string; displayName: string; systemPrompt: string; language: string },
+    idempotencyKey?: string | null,
+  ): Promise<CloneView> {
+    return this.idempotent(principal, idempotencyKey, "configurePersona", input, async () => {
+      await this.owned(principal, input.cloneId);
+      return this.execute({ type: "ConfigurePersona", actor: actorOf(principal), ...input });
+    });
+  }
+
+  async uploadSource(
+    principal: AuthPrincipal,
+    cloneId: string,
+    file: UploadedFile,
+    idempotencyKey?: string | null,
+  ): Promise<CloneView> {
+    try {
+      await this.owned(principal, cloneId);
+    } catch (error) {
+      file.stream.destroy();
+      throw error;
+    }
+    return this.idempotent(principal, idempotencyKey, "uploadSource", { cloneId, fileName: file.filename }, async () => {
+      const sourceId = newId();
+      const artifactKey = `clones/${cloneId}/sources/${sourceId}`;
+      const stored = await this.deps.artifacts.put(artifactKey, file.stream, {
+        maxBytes: this.deps.uploadMaxBytes,
+        ...(file.mimetype ? { contentType: file.mimetype } : {}),
+      });
+      try {
+        const view = await this.execute({
+          type: "RecordSourceUpload",
+          cloneId,
+          actor: actorOf(principal),
+          sourceId,
+          fileName: file.filename,
+          size: stored.size,
+          sha256: stored.sha256,
+          artifactKey,
+          ...(file.mimetype ? { contentType: file.mimetype } : {}),
+        });
+        // The same archive uploaded again is one source: drop the second copy.
+        if (!view.sources.some((s) => s.id === sourceId)) await this.deps.artifacts.delete(artifactKey);
+        return view;
+      } catch (error) {
+        await this.deps.artifacts.delete(artifactKey);
+        throw error;
+      }
+    });
+  }
+
+  async requestTraining(
+    principal: AuthPrincipal,
+    input: { cloneId: string; baseModel?: string | null; hyperparameters?: Record<string, unknown> | null },
+    idempotencyKey?: string | null,
+  ): Promise<CloneView> {
+    const hyperparameters: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries(input.hyperparameters ?? {})) {
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
+        throw apiError("BAD_USER_INPUT", `hyperparameters.${key}: must be a string, number or boolean`, {
+          field: `hyperparameters.${key}`,
+        });
+      hyperparameters[key] = value;
+    }
+    return this.idempotent(principal, idempotencyKey, "requestTraining", input, async () => {
+      await this.owned(principal, input.cloneId);
+      return this.execute({
+        type: "RequestTraining",
+        cloneId: input.cloneId,
+        actor: actorOf(principal),
+        runId: newId(),
+        baseModel: input.baseModel ?? this.deps.defaultBaseModel,
+        hyperparameters,
+      });
+    });
+  }
+
+  publishClone(principal: AuthPrincipal, cloneId: string, idempotencyKey?: string | null): Promise<CloneView> {
+    return this.idempotent(principal, idempotencyKey, "publishClone", { cloneId }, async () => {
+      await this.owned(principal, cloneId);
+      return this.execute({ type: "PublishClone", cloneId, actor: actorOf(principal) });
+    });
+  }
+
+  async deleteClone(principal: AuthPrincipal, cloneId: string, idempotencyKey?: string | null): Promise<CloneView> {
+    return this.idempotent(principal, idempotencyKey, "deleteClone", { cloneId }, async () => {
+      await this.owned(principal, cloneId);
+      return this.execute({ type: "DeleteClone", cloneId, actor: actorOf(principal) });
+    });
+  }
+
+  private async idempotent(
+    principal: AuthPrincipal,
+    key: string | null | undefined,
+    operation: string,
+    request: unknown,
+    action: () => Promise<CloneView>,
+  ): Promise<CloneView> {
+    const { cloneId } = await this.deps.idempotency.run(principal.ownerId, key, operation, request, async () => ({
+      cloneId: (await action())._id,
+    }));
+    // The repeat answers with the clone as it is now, like a GET after the first call would.
+    const view = await this.deps.models.clones.get(cloneId);
+    if (!view) throw notFound(cloneId);
+    return view;
+  }
+}

@@ -1,0 +1,154 @@
+import { GraphQLDateTimeISO, GraphQLJSONObject } from "graphql-scalars";
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+
+export enum CloneStatus {
+  CREATED = "CREATED",
+  CONFIGURED = "CONFIGURED",
+  SOURCES_UPLOADED = "SOURCES_UPLOADED",
+  DATASET_READY = "DATASET_READY",
+  DATASET_FAILED = "DATASET_FAILED",
+  TRAINING_QUEUED = "TRAINING_QUEUED",
+  TRAINING = "TRAINING",
+  TRAINED = "TRAINED",
+  TRAINING_FAILED = "TRAINING_FAILED",
+  PUBLISHED = "PUBLISHED",
+  DELETED = "DELETED",
+}
+registerEnumType(CloneStatus, { name: "CloneStatus", description: "Where a clone is in its lifecycle." });
+
+export enum TrainingRunStatus {
+  QUEUED = "QUEUED",
+  RUNNING = "RUNNING",
+  COMPLETED = "COMPLETED",
+  FAILED = "FAILED",
+}
+registerEnumType(TrainingRunStatus, { name: "TrainingRunStatus" });
+
+@ObjectType({ description: "How the clone presents itself: name, system prompt and language." })
+export class Persona {
+  @Field(() => String) displayName!: string;
+  @Field(() => String) systemPrompt!: string;
+  @Field(() => String, { description: "BCP 47 tag, e.g. ru or en." }) language!: string;
+  @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
+}
+
+@ObjectType({ description: "An uploaded chat export, stored as received." })
+export class Source {
+  @Field(() => ID) id!: string;
+  @Field(() => String) fileName!: string;
+  @Field(() => Float, { description: "Bytes." }) size!: number;
+  @Field(() => String) sha256!: string;
+  @Field(() => String, { nullable: true }) contentType!: string | null;
+  @Field(() => GraphQLDateTimeISO) uploadedAt!: Date;
+  @Field(() => Boolean, { description: "True once the raw archive was deleted." }) purged!: boolean;
+}
+
+@ObjectType()
+export class DatasetStats {
+  @Field(() => Int) conversations!: number;
+  @Field(() => Int) samples!: number;
+  @Field(() => Int) ownerMessages!: number;
+  @Field(() => Int) droppedMessages!: number;
+  @Field(() => Int, { nullable: true }) trainSamples?: number | null;
+  @Field(() => Int, { nullable: true }) validationSamples?: number | null;
+}
+
+@ObjectType()
+export class Dataset {
+  @Field(() => Int) version!: number;
+  @Field(() => [ID]) sourceIds!: string[];
+  @Field(() => GraphQLDateTimeISO) builtAt!: Date;
+  @Field(() => DatasetStats) stats!: DatasetStats;
+}
+
+@ObjectType()
+export class TrainingProgress {
+  @Field(() => Int) step!: number;
+  @Field(() => Int) totalSteps!: number;
+  @Field(() => Float) epoch!: number;
+  @Field(() => Float, { nullable: true }) loss!: number | null;
+  @Field(() => Float, { nullable: true }) learningRate!: number | null;
+  @Field(() => Float, { nullable: true }) tokensPerSecond!: number | null;
+  @Field(() => Float, { nullable: true }) etaSeconds!: number | null;
+  @Field(() => GraphQLDateTimeISO) at!: Date;
+}
+
+@ObjectType()
+export class TrainingRun {
+  @Field(() => ID) id!: string;
+  @Field(() => TrainingRunStatus) status!: TrainingRunStatus;
+  @Field(() => Int) datasetVersion!: number;
+  @Field(() => String) baseModel!: string;
+  @Field(() => GraphQLJSONObject) hyperparameters!: Record<string, unknown>;
+  @Field(() => String, { nullable: true }) backend!: string | null;
+  @Field(() => GraphQLDateTimeISO) requestedAt!: Date;
+  @Field(() => GraphQLDateTimeISO, { nullable: true }) startedAt!: Date | null;
+  @Field(() => GraphQLDateTimeISO, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => TrainingProgress, { nullable: true }) progress!: TrainingProgress | null;
+  @Field(() => Int, { nullable: true }) adapterVersion!: number | null;
+  @Field(() => GraphQLJSONObject, { nullable: true }) metrics!: Record<string, unknown> | null;
+  @Field(() => String, { nullable: true }) error!: string | null;
+}
+
+@ObjectType()
+export class PublishedVersion {
+  @Field(() => Int) version!: number;
+  @Field(() => Int) adapterVersion!: number;
+  @Field(() => GraphQLDateTimeISO) publishedAt!: Date;
+  @Field(() => String, { nullable: true }) sha256!: string | null;
+  @Field(() => Float, { nullable: true }) size!: number | null;
+}
+
+@ObjectType()
+export class DatasetError {
+  @Field(() => String) reason!: string;
+  @Field(() => GraphQLDateTimeISO) at!: Date;
+}
+
+@ObjectType({ description: "A clone: a person's writing style learned from their chats." })
+export class Clone {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => CloneStatus) status!: CloneStatus;
+  @Field(() => Int, { description: "Revision of the clone's event stream this view reflects." }) revision!: number;
+  @Field(() => GraphQLDateTimeISO) createdAt!: Date;
+  @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
+  @Field(() => Persona, { nullable: true }) persona!: Persona | null;
+  @Field(() => [Source]) sources!: Source[];
+  @Field(() => [Dataset]) datasets!: Dataset[];
+  @Field(() => Dataset, { nullable: true, description: "The newest built dataset." }) dataset!: Dataset | null;
+  @Field(() => DatasetError, { nullable: true }) datasetError!: DatasetError | null;
+  @Field(() => [TrainingRun]) trainingRuns!: TrainingRun[];
+  @Field(() => [PublishedVersion]) publishedVersions!: PublishedVersion[];
+}
+
+@ObjectType()
+export class CloneEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => Clone) node!: Clone;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ObjectType()
+export class CloneConnection {
+  @Field(() => [CloneEdge]) edges!: CloneEdge[];
+  @Field(() => [Clone]) nodes!: Clone[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType({ description: "One entry of a clone's timeline: an event of its stream." })
+export class CloneEvent {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { description: "The event name, e.g. CloneCreated." }) type!: string;
+  @Field(() => Int, { description: "0-based revision in the clone's stream." }) revision!: number;
+  @Field(() => ID) cloneId!: string;
+  @Field(() => GraphQLDateTimeISO) timestamp!: Date;
+  @Field(() => String, { description: "Who acted: owner:<id>/key:<id> or system:<worker>." }) principal!: string;
+  @Field(() => GraphQLJSONObject) data!: Record<string, unknown>;
+}

@@ -1,0 +1,3 @@
+export * from "./cloneTypes.js";
+export * from "./inputs.js";
+export * from "./ownerTypes.js";

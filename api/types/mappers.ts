@@ -1,0 +1,53 @@
+import type { RecordedEvent } from "../../infra/eventstore/eventStore.js";
+import type { ApiKeyView, CloneView } from "../../projections/views.js";
+import { type ApiKey, type Clone, type CloneEvent, CloneStatus, TrainingRunStatus } from "./index.js";
+
+const date = (iso: string): Date => new Date(iso);
+const maybeDate = (iso: string | null): Date | null => (iso ? new Date(iso) : null);
+
+export function toClone(view: CloneView): Clone {
+  const datasets = view.datasets.map((d) => ({ ...d, builtAt: date(d.builtAt) }));
+  return {
+    id: view._id,
+    name: view.name,
+    status: CloneStatus[view.status],
+    revision: view._rev,
+    createdAt: date(view.createdAt),
+    updatedAt: date(view.updatedAt),
+    persona: view.persona ? { ...view.persona, updatedAt: date(view.persona.updatedAt) } : null,
+    sources: view.sources.map((s) => ({ ...s, uploadedAt: date(s.uploadedAt) })),
+    datasets,
+    dataset: datasets.at(-1) ?? null,
+    datasetError: view.datasetError ? { reason: view.datasetError.reason, at: date(view.datasetError.at) } : null,
+    trainingRuns: view.trainingRuns.map((r) => ({
+      ...r,
+      status: TrainingRunStatus[r.status],
+      requestedAt: date(r.requestedAt),
+      startedAt: maybeDate(r.startedAt),
+      finishedAt: maybeDate(r.finishedAt),
+      progress: r.progress ? { ...r.progress, at: date(r.progress.at) } : null,
+    })),
+    publishedVersions: view.published.map((p) => ({ ...p, publishedAt: date(p.publishedAt) })),
+  };
+}
+
+export function toCloneEvent(event: RecordedEvent): CloneEvent {
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  return {
+    id: event.id,
+    type: event.type,
+    revision: event.revision,
+    cloneId: typeof data.cloneId === "string" ? data.cloneId : event.streamId.replace(/^clone-/, ""),
+    timestamp: date(event.metadata.timestamp),
+    principal: event.metadata.principal,
+    data,
+  };
+}
+
+export const toApiKey = (key: ApiKeyView): ApiKey => ({
+  id: key._id,
+  name: key.name,
+  prefix: key.prefix,
+  createdAt: date(key.createdAt),
+  revokedAt: maybeDate(key.revokedAt),
+});

@@ -1,0 +1,62 @@
+import type { Actor } from "../decider.js";
+
+/**
+ * Commands carry every value the decider needs (ids, hashes) so that deciding stays pure.
+ * `actor` is checked against the clone's owner; platform workers act as `system`.
+ */
+interface Base {
+  cloneId: string;
+  actor: Actor;
+}
+
+export type CloneCommand =
+  | (Base & { type: "CreateClone"; name: string })
+  | (Base & { type: "ConfigurePersona"; displayName: string; systemPrompt: string; language: string })
+  | (Base & {
+      type: "RecordSourceUpload";
+      sourceId: string;
+      fileName: string;
+      size: number;
+      sha256: string;
+      artifactKey: string;
+      contentType?: string;
+    })
+  | (Base & {
+      type: "RecordDatasetBuilt";
+      sourceIds: string[];
+      artifactKey: string;
+      stats: {
+        conversations: number;
+        samples: number;
+        ownerMessages: number;
+        droppedMessages: number;
+        trainSamples?: number;
+        validationSamples?: number;
+      };
+    })
+  | (Base & { type: "RecordDatasetFailed"; reason: string })
+  | (Base & {
+      type: "RequestTraining";
+      runId: string;
+      baseModel: string;
+      hyperparameters: Record<string, string | number | boolean>;
+    })
+  | (Base & { type: "StartTraining"; runId: string; backend: string; worker?: string })
+  | (Base & {
+      type: "ReportTrainingProgress";
+      runId: string;
+      step: number;
+      totalSteps: number;
+      epoch: number;
+      loss?: number;
+      learningRate?: number;
+      tokensPerSecond?: number;
+      etaSeconds?: number;
+    })
+  | (Base & { type: "CompleteTraining"; runId: string; artifactKey: string; metrics: Record<string, unknown> })
+  | (Base & { type: "FailTraining"; runId: string; reason: string })
+  | (Base & { type: "PublishClone"; artifactKey?: string; sha256?: string; size?: number })
+  | (Base & { type: "PurgeRawData" })
+  | (Base & { type: "DeleteClone" });
+
+export type CloneCommandType = CloneCommand["type"];

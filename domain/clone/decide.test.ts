@@ -1,0 +1,227 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Actor } from "../decider.js";
+import { scenario } from "../test/givenWhenThen.js";
+import type { CloneCommand } from "./commands.js";
+import { cloneDecider } from "./decide.js";
+import type { CloneEvent } from "./events.js";
+
+const cloneId = "c1";
+const owner: Actor = { kind: "owner", ownerId: "o1" };
+const stranger: Actor = { kind: "owner", ownerId: "o2" };
+const worker: Actor = { kind: "system", name: "pipeline" };
+const sha = "a".repeat(64);
+const given = scenario(cloneDecider);
+
+const created: CloneEvent = { type: "CloneCreated", data: { cloneId, ownerId: "o1", name: "Аня" } };
+const uploaded: CloneEvent = {
+  type: "SourceUploaded",
+  data: { cloneId, sourceId: "s1", fileName: "result.json", size: 10, sha256: sha, artifactKey: "k" },
+};
+const stats = { conversations: 3, samples: 20, ownerMessages: 40, droppedMessages: 2 };
+const built: CloneEvent = {
+  type: "DatasetBuilt",
+  data: { cloneId, version: 1, sourceIds: ["s1"], artifactKey: "d1", stats },
+};
+const requested: CloneEvent = {
+  type: "TrainingRequested",
+  data: { cloneId, runId: "r1", datasetVersion: 1, baseModel: "smollm2-135m", hyperparameters: {} },
+};
+const started: CloneEvent = { type: "TrainingStarted", data: { cloneId, runId: "r1", backend: "local" } };
+const completed: CloneEvent = {
+  type: "TrainingCompleted",
+  data: { cloneId, runId: "r1", adapterVersion: 1, artifactKey: "a1", metrics: {} },
+};
+const deleted: CloneEvent = { type: "CloneDeleted", data: { cloneId } };
+
+const cmd = <T extends CloneCommand["type"]>(
+  type: T,
+  rest: Omit<Extract<CloneCommand, { type: T }>, "type" | "cloneId" | "actor">,
+  actor: Actor = owner,
+) => ({ type, cloneId, actor, ...rest }) as unknown as CloneCommand;
+
+describe("clone decider", () => {
+  describe("CreateClone", () => {
+    it("creates a clone owned by the actor, name trimmed and NFC-normalised", () =>
+      given([])
+        .when(cmd("CreateClone", { name: "  Аня\u0301  " }))
+        .then([{ type: "CloneCreated", data: { cloneId, ownerId: "o1", name: "Аня\u0301".normalize("NFC") } }]));
+    it("refuses a second creation of the same id", () =>
+      given([created]).when(cmd("CreateClone", { name: "x" })).thenRefused("CONFLICT", "already exists"));
+    it("refuses an empty name", () =>
+      given([]).when(cmd("CreateClone", { name: "   " })).thenRefused("INVALID", "name: must not be empty"));
+    it("refuses a name over 80 characters", () =>
+      given([])
+        .when(cmd("CreateClone", { name: "я".repeat(81) }))
+        .thenRefused("INVALID", "at most 80"));
+    it("refuses a workers' attempt to create", () =>
+      given([]).when(cmd("CreateClone", { name: "x" }, worker)).thenRefused("FORBIDDEN", "owner"));
+  });
+
+  describe("ConfigurePersona", () => {
+    const persona = { displayName: "Аня", systemPrompt: "Ты — Аня.\nОтвечай коротко.", language: "ru" };
+    it("records the persona", () =>
+      given([created])
+        .when(cmd("ConfigurePersona", persona))
+        .then([{ type: "PersonaConfigured", data: { cloneId, ...persona } }]));
+    it("bounds the system prompt at 8000 characters", () =>
+      given([created])
+        .when(cmd("ConfigurePersona", { ...persona, systemPrompt: "ж".repeat(8001) }))
+        .thenRefused("INVALID", "systemPrompt: must have at most 8000"));
+    it("refuses control characters", () =>
+      given([created])
+        .when(cmd("ConfigurePersona", { ...persona, systemPrompt: "hi\u0007" }))
+        .thenRefused("INVALID", "control characters"));
+    it("refuses a language that is not a language tag", () =>
+      given([created])
+        .when(cmd("ConfigurePersona", { ...persona, language: "Russian" }))
+        .thenRefused("INVALID", "language"));
+    it("refuses a single-line field with a newline", () =>
+      given([created])
+        .when(cmd("ConfigurePersona", { ...persona, displayName: "a\nb" }))
+        .thenRefused("INVALID", "displayName: must be a single line"));
+    it("refuses an unknown clone", () =>
+      given([]).when(cmd("ConfigurePersona", persona)).thenRefused("NOT_FOUND", "does not exist"));
+    it("hides another owner's clone as not found", () =>
+      given([created]).when(cmd("ConfigurePersona", persona, stranger)).thenRefused("NOT_FOUND", "does not exist"));
+  });
+
+  describe("RecordSourceUpload", () => {
+    const upload = { sourceId: "s1", fileName: "result.json", size: 10, sha256: sha, artifactKey: "k" };
+    it("records the upload", () => given([created]).when(cmd("RecordSourceUpload", upload)).then([uploaded]));
+    it("treats the same archive uploaded again as a no-op", () =>
+      given([created, uploaded]).when(cmd("RecordSourceUpload", { ...upload, sourceId: "s2" })).then([]));
+    it("refuses a bad checksum", () =>
+      given([created])
+        .when(cmd("RecordSourceUpload", { ...upload, sha256: "xyz" }))
+        .thenRefused("INVALID", "sha256"));
+    it("refuses an empty file", () =>
+      given([created]).when(cmd("RecordSourceUpload", { ...upload, size: 0 })).thenRefused("INVALID", "size"));
+    it("refuses a file name with a path", () =>
+      given([created])
+        .when(cmd("RecordSourceUpload", { ...upload, fileName: "../etc/passwd" }))
+        .thenRefused("INVALID", "path separators"));
+    it("refuses the 101st source", () => {
+      const many: CloneEvent[] = Array.from({ length: 100 }, (_, i) => ({
+        type: "SourceUploaded",
+        data: { cloneId, sourceId: `s${i}`, fileName: "f", size: 1, sha256: i.toString(16).padStart(64, "0"), artifactKey: "k" },
+      }));
+      given([created, ...many]).when(cmd("RecordSourceUpload", upload)).thenRefused("CONFLICT", "at most 100");
+    });
+  });
+
+  describe("datasets (workers only)", () => {
+    it("numbers dataset versions 1, 2, …", () => {
+      const command = cmd("RecordDatasetBuilt", { sourceIds: ["s1"], artifactKey: "d2", stats }, worker);
+      given([created, uploaded]).when(command).then([{ ...built, data: { ...built.data, artifactKey: "d2" } }]);
+      assert.equal((given([created, uploaded, built]).when(command).events()[0]?.data as { version: number }).version, 2);
+    });
+    it("refuses a dataset from an unknown source", () =>
+      given([created, uploaded])
+        .when(cmd("RecordDatasetBuilt", { sourceIds: ["nope"], artifactKey: "d", stats }, worker))
+        .thenRefused("INVALID", "unknown source nope"));
+    it("refuses an owner recording a dataset", () =>
+      given([created, uploaded])
+        .when(cmd("RecordDatasetBuilt", { sourceIds: ["s1"], artifactKey: "d", stats }))
+        .thenRefused("FORBIDDEN", "workers"));
+    it("records a failure with its reason", () =>
+      given([created, uploaded])
+        .when(cmd("RecordDatasetFailed", { reason: "no messages by the owner" }, worker))
+        .then([{ type: "DatasetFailed", data: { cloneId, reason: "no messages by the owner" } }]));
+  });
+
+  describe("RequestTraining", () => {
+    const request = cmd("RequestTraining", { runId: "r1", baseModel: "smollm2-135m", hyperparameters: {} });
+    it("needs a built dataset", () =>
+      given([created, uploaded]).when(request).thenRefused("CONFLICT", "needs a built dataset"));
+    it("trains on the latest built dataset", () => given([created, uploaded, built]).when(request).then([requested]));
+    it("refuses while a training is requested", () =>
+      given([created, uploaded, built, requested]).when(request).thenRefused("CONFLICT", "still in flight"));
+    it("refuses while a training is running", () =>
+      given([created, uploaded, built, requested, started]).when(request).thenRefused("CONFLICT", "in flight"));
+    it("allows a new run once the previous one failed", () =>
+      given([
+        created,
+        uploaded,
+        built,
+        requested,
+        { type: "TrainingFailed", data: { cloneId, runId: "r1", reason: "OOM" } },
+      ])
+        .when(cmd("RequestTraining", { runId: "r2", baseModel: "smollm2-135m", hyperparameters: {} }))
+        .then([{ ...requested, data: { ...requested.data, runId: "r2" } } as CloneEvent]));
+  });
+
+  describe("training progress (workers only)", () => {
+    const base = [created, uploaded, built, requested];
+    it("starts the requested run", () =>
+      given(base).when(cmd("StartTraining", { runId: "r1", backend: "local" }, worker)).then([started]));
+    it("refuses to start another run", () =>
+      given(base)
+        .when(cmd("StartTraining", { runId: "r9", backend: "local" }, worker))
+        .thenRefused("CONFLICT", "not the current run"));
+    it("reports progress and ignores a repeated step", () => {
+      const progress = cmd("ReportTrainingProgress", { runId: "r1", step: 5, totalSteps: 10, epoch: 0.5, loss: 2.1 }, worker);
+      assert.equal(given([...base, started]).when(progress).events().length, 1);
+      const at5: CloneEvent = {
+        type: "TrainingProgressed",
+        data: { cloneId, runId: "r1", step: 5, totalSteps: 10, epoch: 0.5 },
+      };
+      given([...base, started, at5]).when(progress).then([]);
+    });
+    it("refuses progress before the run started", () =>
+      given(base)
+        .when(cmd("ReportTrainingProgress", { runId: "r1", step: 1, totalSteps: 10, epoch: 0 }, worker))
+        .thenRefused("CONFLICT", "expected running"));
+    it("numbers adapter versions on completion", () =>
+      given([...base, started])
+        .when(cmd("CompleteTraining", { runId: "r1", artifactKey: "a1", metrics: {} }, worker))
+        .then([completed]));
+    it("refuses to complete a finished run", () =>
+      given([...base, started, completed])
+        .when(cmd("CompleteTraining", { runId: "r1", artifactKey: "a1", metrics: {} }, worker))
+        .thenRefused("CONFLICT", "is completed"));
+  });
+
+  describe("PublishClone", () => {
+    it("needs a completed training", () =>
+      given([created, uploaded, built, requested, started])
+        .when(cmd("PublishClone", {}))
+        .thenRefused("CONFLICT", "needs a completed training"));
+    it("numbers bundle versions and pins the adapter", () => {
+      const history = [created, uploaded, built, requested, started, completed];
+      given(history)
+        .when(cmd("PublishClone", {}))
+        .then([{ type: "ClonePublished", data: { cloneId, version: 1, adapterVersion: 1 } }]);
+      given([...history, { type: "ClonePublished", data: { cloneId, version: 1, adapterVersion: 1 } }])
+        .when(cmd("PublishClone", {}))
+        .then([{ type: "ClonePublished", data: { cloneId, version: 2, adapterVersion: 1 } }]);
+    });
+  });
+
+  describe("PurgeRawData", () => {
+    it("purges every source not yet purged, then nothing", () => {
+      given([created, uploaded])
+        .when(cmd("PurgeRawData", {}))
+        .then([{ type: "RawDataPurged", data: { cloneId, sourceIds: ["s1"] } }]);
+      given([created, uploaded, { type: "RawDataPurged", data: { cloneId, sourceIds: ["s1"] } }])
+        .when(cmd("PurgeRawData", {}))
+        .then([]);
+    });
+  });
+
+  describe("a deleted clone accepts nothing", () => {
+    const commands: CloneCommand[] = [
+      cmd("ConfigurePersona", { displayName: "a", systemPrompt: "b", language: "en" }),
+      cmd("RecordSourceUpload", { sourceId: "s", fileName: "f", size: 1, sha256: sha, artifactKey: "k" }),
+      cmd("RequestTraining", { runId: "r", baseModel: "m", hyperparameters: {} }),
+      cmd("PublishClone", {}),
+      cmd("DeleteClone", {}),
+      cmd("RecordDatasetFailed", { reason: "x" }, worker),
+    ];
+    for (const command of commands)
+      it(`refuses ${command.type}`, () =>
+        given([created, uploaded, built, deleted]).when(command).thenRefused("NOT_FOUND", "was deleted"));
+    it("refuses re-creation of a deleted id", () =>
+      given([created, deleted]).when(cmd("CreateClone", { name: "x" })).thenRefused("CONFLICT", "already exists"));
+  });
+});

@@ -1,0 +1,208 @@
+import type { Decider } from "../decider.js";
+import { conflict, DomainError, invalid, notFound } from "../errors.js";
+import { boundedText } from "../text.js";
+import type { CloneCommand } from "./commands.js";
+import type { CloneEvent } from "./events.js";
+import { cloneLimits, LANGUAGE_TAG } from "./limits.js";
+import { type CloneState, evolveClone, initialCloneState, trainingInFlight } from "./state.js";
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function requireLiveClone(command: CloneCommand, state: CloneState): void {
+  if (!state.exists) throw notFound(`clone ${command.cloneId} does not exist`);
+  // Another owner's clone is reported as missing, so ids cannot be probed.
+  if (command.actor.kind === "owner" && command.actor.ownerId !== state.ownerId)
+    throw notFound(`clone ${command.cloneId} does not exist`);
+  if (state.deleted) throw notFound(`clone ${command.cloneId} was deleted`);
+}
+
+function requireSystem(command: CloneCommand): void {
+  if (command.actor.kind !== "system")
+    throw new DomainError("FORBIDDEN", `${command.type} is issued by platform workers only`);
+}
+
+function requireRun(state: CloneState, runId: string, allowed: ("requested" | "running")[]): void {
+  const training = state.training;
+  if (!training || training.runId !== runId) throw conflict(`training run ${runId} is not the current run`);
+  if (!(allowed as string[]).includes(training.status))
+    throw conflict(`training run ${runId} is ${training.status}, expected ${allowed.join(" or ")}`);
+}
+
+function nonNegativeInt(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw invalid(field, "must be a non-negative integer");
+  return value;
+}
+
+export function decideClone(command: CloneCommand, state: CloneState): CloneEvent[] {
+  const cloneId = command.cloneId;
+  if (command.type === "CreateClone") {
+    if (state.exists) throw conflict(`clone ${cloneId} already exists`);
+    if (command.actor.kind !== "owner") throw new DomainError("FORBIDDEN", "only an owner can create a clone");
+    const name = boundedText("name", command.name, { min: 1, max: cloneLimits.nameMax });
+    return [{ type: "CloneCreated", data: { cloneId, ownerId: command.actor.ownerId, name } }];
+  }
+  requireLiveClone(command, state);
+
+  switch (command.type) {
+    case "ConfigurePersona": {
+      const displayName = boundedText("displayName", command.displayName, {
+        min: 1,
+        max: cloneLimits.displayNameMax,
+      });
+      const systemPrompt = boundedText("systemPrompt", command.systemPrompt, {
+        min: 1,
+        max: cloneLimits.systemPromptMax,
+        multiline: true,
+      });
+      const language = command.language.trim();
+      if (!LANGUAGE_TAG.test(language)) throw invalid("language", `must be a language tag such as "ru" or "en"`);
+      return [{ type: "PersonaConfigured", data: { cloneId, displayName, systemPrompt, language } }];
+    }
+    case "RecordSourceUpload": {
+      const fileName = boundedText("fileName", command.fileName, { min: 1, max: cloneLimits.fileNameMax });
+      if (/[\\/]/.test(fileName)) throw invalid("fileName", "must not contain path separators");
+      if (!SHA256.test(command.sha256)) throw invalid("sha256", "must be 64 lowercase hex digits");
+      if (!Number.isInteger(command.size) || command.size <= 0) throw invalid("size", "must be a positive integer");
+      // The same archive uploaded twice is one source: repeat uploads are a no-op, not an error.
+      if (state.sources.some((s) => s.sha256 === command.sha256 && !s.purged)) return [];
+      if (state.sources.length >= cloneLimits.sourcesMax)
+        throw conflict(`a clone holds at most ${cloneLimits.sourcesMax} sources`);
+      return [
+        {
+          type: "SourceUploaded",
+          data: {
+            cloneId,
+            sourceId: command.sourceId,
+            fileName,
+            size: command.size,
+            sha256: command.sha256,
+            artifactKey: command.artifactKey,
+            ...(command.contentType ? { contentType: command.contentType } : {}),
+          },
+        },
+      ];
+    }
+    case "RecordDatasetBuilt": {
+      requireSystem(command);
+      const known = new Set(state.sources.map((s) => s.sourceId));
+      if (command.sourceIds.length === 0) throw invalid("sourceIds", "a dataset is built from at least one source");
+      const unknown = command.sourceIds.find((id) => !known.has(id));
+      if (unknown) throw invalid("sourceIds", `unknown source ${unknown}`);
+      const stats = command.stats;
+      for (const [key, value] of Object.entries(stats))
+        if (value !== undefined) nonNegativeInt(`stats.${key}`, value);
+      return [
+        {
+          type: "DatasetBuilt",
+          data: {
+            cloneId,
+            version: state.datasetVersion + 1,
+            sourceIds: command.sourceIds,
+            artifactKey: command.artifactKey,
+            stats,
+          },
+        },
+      ];
+    }
+    case "RecordDatasetFailed": {
+      requireSystem(command);
+      const reason = boundedText("reason", command.reason, { min: 1, max: cloneLimits.reasonMax, multiline: true });
+      return [{ type: "DatasetFailed", data: { cloneId, reason } }];
+    }
+    case "RequestTraining": {
+      if (state.datasetVersion === 0) throw conflict("training needs a built dataset; none has been built yet");
+      if (trainingInFlight(state))
+        throw conflict(`training run ${state.training?.runId} is still in flight; wait for it to finish`);
+      const baseModel = boundedText("baseModel", command.baseModel, { min: 1, max: 200 });
+      if (Object.keys(command.hyperparameters).length > cloneLimits.hyperparametersMax)
+        throw invalid("hyperparameters", `at most ${cloneLimits.hyperparametersMax} entries`);
+      return [
+        {
+          type: "TrainingRequested",
+          data: {
+            cloneId,
+            runId: command.runId,
+            datasetVersion: state.datasetVersion,
+            baseModel,
+            hyperparameters: command.hyperparameters,
+          },
+        },
+      ];
+    }
+    case "StartTraining": {
+      requireSystem(command);
+      requireRun(state, command.runId, ["requested"]);
+      return [
+        {
+          type: "TrainingStarted",
+          data: {
+            cloneId,
+            runId: command.runId,
+            backend: command.backend,
+            ...(command.worker ? { worker: command.worker } : {}),
+          },
+        },
+      ];
+    }
+    case "ReportTrainingProgress": {
+      requireSystem(command);
+      requireRun(state, command.runId, ["running"]);
+      nonNegativeInt("step", command.step);
+      nonNegativeInt("totalSteps", command.totalSteps);
+      // Redelivered or reordered progress reports must not move the bar backwards.
+      if (command.step <= (state.training?.lastStep ?? 0) && command.step !== 0) return [];
+      const { type: _t, actor: _a, ...data } = command;
+      return [{ type: "TrainingProgressed", data }];
+    }
+    case "CompleteTraining": {
+      requireSystem(command);
+      requireRun(state, command.runId, ["running"]);
+      return [
+        {
+          type: "TrainingCompleted",
+          data: {
+            cloneId,
+            runId: command.runId,
+            adapterVersion: state.adapterVersion + 1,
+            artifactKey: command.artifactKey,
+            metrics: command.metrics,
+          },
+        },
+      ];
+    }
+    case "FailTraining": {
+      requireSystem(command);
+      requireRun(state, command.runId, ["requested", "running"]);
+      const reason = boundedText("reason", command.reason, { min: 1, max: cloneLimits.reasonMax, multiline: true });
+      return [{ type: "TrainingFailed", data: { cloneId, runId: command.runId, reason } }];
+    }
+    case "PublishClone": {
+      if (state.adapterVersion === 0) throw conflict("publishing needs a completed training; none has completed yet");
+      return [
+        {
+          type: "ClonePublished",
+          data: {
+            cloneId,
+            version: state.publishedVersion + 1,
+            adapterVersion: state.adapterVersion,
+            ...(command.artifactKey ? { artifactKey: command.artifactKey } : {}),
+            ...(command.sha256 ? { sha256: command.sha256 } : {}),
+            ...(command.size !== undefined ? { size: command.size } : {}),
+          },
+        },
+      ];
+    }
+    case "PurgeRawData": {
+      const sourceIds = state.sources.filter((s) => !s.purged).map((s) => s.sourceId);
+      return sourceIds.length === 0 ? [] : [{ type: "RawDataPurged", data: { cloneId, sourceIds } }];
+    }
+    case "DeleteClone":
+      return [{ type: "CloneDeleted", data: { cloneId } }];
+  }
+}
+
+export const cloneDecider: Decider<CloneCommand, CloneEvent, CloneState> = {
+  initialState: initialCloneState,
+  evolve: evolveClone,
+  decide: decideClone,
+};

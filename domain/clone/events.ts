@@ -1,0 +1,97 @@
+import { z } from "zod";
+
+/**
+ * The clone lifecycle's events, one zod schema each: events cross process boundaries (bus, workers)
+ * and are validated on the way in, so this file is their single definition.
+ */
+const cloneId = z.string().min(1);
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const count = z.number().int().nonnegative();
+const version = z.number().int().positive();
+const hyperparameters = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+export const cloneEventSchemas = {
+  CloneCreated: z.object({ cloneId, ownerId: z.string().min(1), name: z.string() }),
+  PersonaConfigured: z.object({
+    cloneId,
+    displayName: z.string(),
+    systemPrompt: z.string(),
+    language: z.string(),
+  }),
+  SourceUploaded: z.object({
+    cloneId,
+    sourceId: z.string().min(1),
+    fileName: z.string(),
+    size: count,
+    sha256,
+    artifactKey: z.string().min(1),
+    contentType: z.string().optional(),
+  }),
+  DatasetBuilt: z.object({
+    cloneId,
+    version,
+    sourceIds: z.array(z.string()),
+    artifactKey: z.string().min(1),
+    stats: z.object({
+      conversations: count,
+      samples: count,
+      ownerMessages: count,
+      droppedMessages: count,
+      trainSamples: count.optional(),
+      validationSamples: count.optional(),
+    }),
+  }),
+  DatasetFailed: z.object({ cloneId, reason: z.string() }),
+  TrainingRequested: z.object({
+    cloneId,
+    runId: z.string().min(1),
+    datasetVersion: version,
+    baseModel: z.string(),
+    hyperparameters,
+  }),
+  TrainingStarted: z.object({ cloneId, runId: z.string(), backend: z.string(), worker: z.string().optional() }),
+  TrainingProgressed: z.object({
+    cloneId,
+    runId: z.string(),
+    step: count,
+    totalSteps: count,
+    epoch: z.number().nonnegative(),
+    loss: z.number().optional(),
+    learningRate: z.number().optional(),
+    tokensPerSecond: z.number().optional(),
+    etaSeconds: z.number().optional(),
+  }),
+  TrainingCompleted: z.object({
+    cloneId,
+    runId: z.string(),
+    adapterVersion: version,
+    artifactKey: z.string().min(1),
+    metrics: z.record(z.string(), z.unknown()),
+  }),
+  TrainingFailed: z.object({ cloneId, runId: z.string(), reason: z.string() }),
+  ClonePublished: z.object({
+    cloneId,
+    version,
+    adapterVersion: version,
+    artifactKey: z.string().optional(),
+    sha256: sha256.optional(),
+    size: count.optional(),
+  }),
+  RawDataPurged: z.object({ cloneId, sourceIds: z.array(z.string()) }),
+  CloneDeleted: z.object({ cloneId }),
+} as const;
+
+type Schemas = typeof cloneEventSchemas;
+export type CloneEventType = keyof Schemas;
+export type CloneEventData<T extends CloneEventType> = z.infer<Schemas[T]>;
+export type CloneEvent = { [T in CloneEventType]: { type: T; data: CloneEventData<T> } }[CloneEventType];
+
+export const cloneEventTypes = Object.keys(cloneEventSchemas) as CloneEventType[];
+
+export const isCloneEventType = (type: string): type is CloneEventType => Object.hasOwn(cloneEventSchemas, type);
+
+/** Validates an event read from the store or the bus; throws a ZodError naming the bad field. */
+export function parseCloneEvent(type: string, data: unknown): CloneEvent {
+  if (!isCloneEventType(type)) throw new Error(`unknown clone event type: ${type}`);
+  return { type, data: cloneEventSchemas[type].parse(data) } as CloneEvent;
+}

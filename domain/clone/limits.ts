@@ -1,0 +1,13 @@
+/** Bounds on what a clone may hold; shared by the decider and the API's input docs. */
+export const cloneLimits = {
+  nameMax: 80,
+  displayNameMax: 80,
+  systemPromptMax: 8000,
+  fileNameMax: 255,
+  sourcesMax: 100,
+  reasonMax: 4000,
+  hyperparametersMax: 50,
+} as const;
+
+/** BCP 47 language tags as users type them: `ru`, `en`, `ru-RU`, `pt-BR`. */
+export const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;

@@ -1,0 +1,170 @@
+import { type CloneEvent, statusAfter } from "../domain/index.js";
+import type { CloneView, TrainingRunView } from "./views.js";
+
+export interface EventContext {
+  revision: number;
+  timestamp: string;
+}
+
+function updateRun(view: CloneView, runId: string, change: (run: TrainingRunView) => TrainingRunView): TrainingRunView[] {
+  return view.trainingRuns.map((run) => (run.id === runId ? change(run) : run));
+}
+
+/**
+ * The clone read model as a pure function of its events: live updates and rebuilds from event zero
+ * both go through here, so they cannot disagree. Times come from the events, never from the clock.
+ */
+export function applyCloneEvent(current: CloneView | null, event: CloneEvent, context: EventContext): CloneView | null {
+  const at = context.timestamp;
+  if (event.type === "CloneCreated")
+    return {
+      _id: event.data.cloneId,
+      _rev: context.revision,
+      ownerId: event.data.ownerId,
+      name: event.data.name,
+      status: "CREATED",
+      deleted: false,
+      createdAt: at,
+      updatedAt: at,
+      persona: null,
+      sources: [],
+      datasets: [],
+      datasetError: null,
+      trainingRuns: [],
+      published: [],
+    };
+  if (!current) return null;
+  const view: CloneView = {
+    ...current,
+    _rev: context.revision,
+    status: statusAfter(current.status, event),
+    updatedAt: at,
+  };
+  switch (event.type) {
+    case "PersonaConfigured": {
+      const { displayName, systemPrompt, language } = event.data;
+      return { ...view, persona: { displayName, systemPrompt, language, updatedAt: at } };
+    }
+    case "SourceUploaded": {
+      const d = event.data;
+      return {
+        ...view,
+        sources: [
+          ...view.sources,
+          {
+            id: d.sourceId,
+            fileName: d.fileName,
+            size: d.size,
+            sha256: d.sha256,
+            contentType: d.contentType ?? null,
+            uploadedAt: at,
+            purged: false,
+          },
+        ],
+      };
+    }
+    case "DatasetBuilt": {
+      const { version, sourceIds, artifactKey, stats } = event.data;
+      return { ...view, datasetError: null, datasets: [...view.datasets, { version, sourceIds, artifactKey, stats, builtAt: at }] };
+    }
+    case "DatasetFailed":
+      return { ...view, datasetError: { reason: event.data.reason, at } };
+    case "TrainingRequested": {
+      const d = event.data;
+      const run: TrainingRunView = {
+        id: d.runId,
+        status: "QUEUED",
+        datasetVersion: d.datasetVersion,
+        baseModel: d.baseModel,
+        hyperparameters: d.hyperparameters,
+        backend: null,
+        requestedAt: at,
+        startedAt: null,
+        finishedAt: null,
+        progress: null,
+        adapterVersion: null,
+        artifactKey: null,
+        metrics: null,
+        error: null,
+      };
+      return { ...view, trainingRuns: [...view.trainingRuns, run] };
+    }
+    case "TrainingStarted":
+      return {
+        ...view,
+        trainingRuns: updateRun(view, event.data.runId, (run) => ({
+          ...run,
+          status: "RUNNING",
+          backend: event.data.backend,
+          startedAt: at,
+        })),
+      };
+    case "TrainingProgressed": {
+      const d = event.data;
+      return {
+        ...view,
+        trainingRuns: updateRun(view, d.runId, (run) => ({
+          ...run,
+          progress: {
+            step: d.step,
+            totalSteps: d.totalSteps,
+            epoch: d.epoch,
+            loss: d.loss ?? null,
+            learningRate: d.learningRate ?? null,
+            tokensPerSecond: d.tokensPerSecond ?? null,
+            etaSeconds: d.etaSeconds ?? null,
+            at,
+          },
+        })),
+      };
+    }
+    case "TrainingCompleted": {
+      const d = event.data;
+      return {
+        ...view,
+        trainingRuns: updateRun(view, d.runId, (run) => ({
+          ...run,
+          status: "COMPLETED",
+          finishedAt: at,
+          adapterVersion: d.adapterVersion,
+          artifactKey: d.artifactKey,
+          metrics: d.metrics,
+        })),
+      };
+    }
+    case "TrainingFailed":
+      return {
+        ...view,
+        trainingRuns: updateRun(view, event.data.runId, (run) => ({
+          ...run,
+          status: "FAILED",
+          finishedAt: at,
+          error: event.data.reason,
+        })),
+      };
+    case "ClonePublished": {
+      const d = event.data;
+      return {
+        ...view,
+        published: [
+          ...view.published,
+          {
+            version: d.version,
+            adapterVersion: d.adapterVersion,
+            publishedAt: at,
+            artifactKey: d.artifactKey ?? null,
+            sha256: d.sha256 ?? null,
+            size: d.size ?? null,
+          },
+        ],
+      };
+    }
+    case "RawDataPurged": {
+      const purged = new Set(event.data.sourceIds);
+      return { ...view, sources: view.sources.map((s) => (purged.has(s.id) ? { ...s, purged: true } : s)) };
+    }
+    case "CloneDeleted":
+      // A tombstone keeps the guard for late redeliveries; the person's texts and file names go.
+      return { ...view, deleted: true, persona: null, sources: [], datasetError: null };
+  }
+}

@@ -1,0 +1,37 @@
+import type { Collection, Document, DocumentStore } from "../infra/docstore/documentStore.js";
+import type { ApiKeyView, CloneView, OwnerView } from "./views.js";
+
+export interface StreamPositionDoc extends Document {
+  _id: string;
+  _rev: number;
+}
+
+/** The read-model collections, optionally under a prefix (a rebuild writes beside the live ones). */
+export class ReadModels {
+  readonly clones: Collection<CloneView>;
+  readonly owners: Collection<OwnerView>;
+  readonly apiKeys: Collection<ApiKeyView>;
+  /** Last applied revision per stream: what "read your writes" waits on. */
+  readonly streamPositions: Collection<StreamPositionDoc>;
+
+  constructor(
+    readonly store: DocumentStore,
+    readonly prefix = "rm_",
+  ) {
+    this.clones = store.collection<CloneView>(`${prefix}clones`);
+    this.owners = store.collection<OwnerView>(`${prefix}owners`);
+    this.apiKeys = store.collection<ApiKeyView>(`${prefix}api_keys`);
+    this.streamPositions = store.collection<StreamPositionDoc>(`${prefix}stream_positions`);
+  }
+
+  /** Indexes for the queries the API makes. */
+  async ensureIndexes(): Promise<void> {
+    await this.clones.ensureIndex(["ownerId", "deleted", "_id"]);
+    await this.apiKeys.ensureIndex(["ownerId"]);
+    await this.apiKeys.ensureIndex(["hash"], { unique: true });
+  }
+
+  async drop(): Promise<void> {
+    await this.store.dropCollections(this.prefix);
+  }
+}
