@@ -24,5 +24,12 @@ export function toClientError(error: unknown): GraphQLError | null {
     return apiError(domainCodes[error.code], error.message, error.field ? { field: error.field } : {});
   if (error instanceof ArtifactTooLargeError)
     return apiError("BAD_USER_INPUT", `file is larger than the limit of ${error.maxBytes} bytes`, { field: "file" });
+  if (isPayloadTooLarge(error))
+    return apiError("BAD_USER_INPUT", `file is larger than the upload limit: ${error.message}`, { field: "file" });
   return null;
+}
+
+/** graphql-upload ends a file stream that passes its `maxFileSize` with an HTTP 413 error. */
+function isPayloadTooLarge(error: unknown): error is Error & { status: number } {
+  return error instanceof Error && (error as { status?: unknown }).status === 413;
 }

@@ -49,6 +49,8 @@ export class Projector {
 
   /** Applies one event; false when it was already applied (a redelivery). */
   async apply(event: RecordedEvent): Promise<boolean> {
+    // Streams no read model is built from (e.g. platform-init) are not tracked, live or in a rebuild.
+    if (!isCloneEventType(event.type) && !isOwnerEventType(event.type)) return false;
     const context = { revision: event.revision, timestamp: event.metadata.timestamp };
     const position = await this.models.streamPositions.get(event.streamId);
     if (position && position._rev >= event.revision) return false;

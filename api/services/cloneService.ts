@@ -57,6 +57,13 @@ export class CloneService {
     return view && !view.deleted && view.ownerId === principal.ownerId ? view : null;
   }
 
+  /** The caller's clone as the read model holds it, deleted ones included (as a tombstone). */
+  async view(principal: AuthPrincipal, cloneId: string): Promise<CloneView | null> {
+    if (!isId(cloneId)) return null;
+    const view = await this.deps.models.clones.get(cloneId);
+    return view && view.ownerId === principal.ownerId ? view : null;
+  }
+
   async require(principal: AuthPrincipal, cloneId: string): Promise<CloneView> {
     const view = await this.get(principal, cloneId);
     if (!view) throw notFound(cloneId);
@@ -198,7 +205,10 @@ export class CloneService {
   async deleteClone(principal: AuthPrincipal, cloneId: string, idempotencyKey?: string | null): Promise<CloneView> {
     return this.idempotent(principal, idempotencyKey, "deleteClone", { cloneId }, async () => {
       await this.owned(principal, cloneId);
-      return this.execute({ type: "DeleteClone", cloneId, actor: actorOf(principal) });
+      const view = await this.execute({ type: "DeleteClone", cloneId, actor: actorOf(principal) });
+      // After the event: a crash in between leaves files a sweeper can find, never a live clone without them.
+      await this.deps.artifacts.deletePrefix(`clones/${cloneId}/`);
+      return view;
     });
   }
 

@@ -41,10 +41,10 @@ export class OwnerService {
   /**
    * On an empty platform, creates the first owner and returns their key (to print once); null when
    * the platform was already initialised. Concurrent starts race on the `platform-init` stream and
-   * exactly one wins.
+   * exactly one wins; a start that crashed after winning is finished by the next one.
    */
   async bootstrap(ownerName = "owner"): Promise<{ ownerId: string; token: string } | null> {
-    const ownerId = newId();
+    let ownerId = newId();
     try {
       await this.store.append(
         platformStreamId,
@@ -59,10 +59,17 @@ export class OwnerService {
         "no_stream",
       );
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError) return null;
-      throw error;
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      const recorded = await this.firstOwnerOf();
+      if (!recorded || (await this.streamExists(ownerStreamId(recorded)))) return null;
+      ownerId = recorded;
     }
-    await this.execute({ type: "CreateOwner", ownerId, name: ownerName, actor: bootstrapActor });
+    return this.createOwner(ownerName, bootstrapActor, ownerId);
+  }
+
+  /** A new owner with one key ("initial key"); the token is returned once and never stored. */
+  async createOwner(name: string, actor: Actor, ownerId = newId()): Promise<{ ownerId: string; token: string }> {
+    await this.execute({ type: "CreateOwner", ownerId, name, actor });
     const key = generateApiKey();
     await this.execute({
       type: "CreateApiKey",
@@ -71,9 +78,27 @@ export class OwnerService {
       name: "initial key",
       hash: key.hash,
       prefix: key.prefix,
-      actor: bootstrapActor,
+      actor,
     });
     return { ownerId, token: key.token };
+  }
+
+  private async firstOwnerOf(): Promise<string | null> {
+    for await (const event of this.store.readStream(platformStreamId, { maxCount: 1 })) {
+      const data = event.data as { firstOwnerId?: unknown };
+      return typeof data.firstOwnerId === "string" ? data.firstOwnerId : null;
+    }
+    return null;
+  }
+
+  private async streamExists(streamId: string): Promise<boolean> {
+    for await (const _ of this.store.readStream(streamId, { maxCount: 1 })) return true;
+    return false;
+  }
+
+  async isKeyActive(keyId: string): Promise<boolean> {
+    const key = await this.models.apiKeys.get(keyId);
+    return key !== null && key.revokedAt === null;
   }
 
   async me(principal: AuthPrincipal): Promise<{ owner: OwnerView; keys: ApiKeyView[] }> {

@@ -2,7 +2,13 @@
 import Database from "better-sqlite3";
 import type { Collection, Document, Filter, FindOptions } from "./documentStore.js";
 import { DuplicateKeyError } from "./documentStore.js";
-import { guardValue, validateDocument, validateFieldPath, validateFilter, validateFindOptions } from "./queryValidation.js";
+import {
+  guardValue,
+  validateDocument,
+  validateFieldPath,
+  validateFilter,
+  validateFindOptions,
+} from "./queryValidation.js";
 import { fieldExpression, guardAllowsSql, orderAndPage, type SqlParam, whereClause } from "./sqliteQuery.js";
 
 /** What a collection needs from its store; kept narrow so the store owns the connection and caches. */
@@ -86,7 +92,9 @@ export class SqliteCollection<T extends Document> implements Collection<T> {
     const sql =
       `INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ` +
       `ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE ${guardAllowsSql(guardField)}`;
-    const changes = this.write(valid._id, () => this.run(sql).run(valid._id, serialise(valid, this.name), guard));
+    const changes = this.write(valid._id, () =>
+      this.run(sql).run(valid._id, serialise(valid, this.name), guard),
+    );
     return changes === 1;
   }
 

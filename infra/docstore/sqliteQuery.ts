@@ -90,7 +90,10 @@ function equals(ref: FieldRef, value: Scalar): SqlFragment {
 
 function compare(ref: FieldRef, op: keyof typeof SQL_OPERATORS, value: Scalar): SqlFragment {
   if (value === null) return op === "$gte" || op === "$lte" ? equals(ref, null) : { sql: "0", params: [] };
-  return { sql: `(${ref.value} ${SQL_OPERATORS[op]} ? AND ${typeTest(ref, kindOf(value))})`, params: [param(value)] };
+  return {
+    sql: `(${ref.value} ${SQL_OPERATORS[op]} ? AND ${typeTest(ref, kindOf(value))})`,
+    params: [param(value)],
+  };
 }
 
 function within(ref: FieldRef, values: Scalar[]): SqlFragment {
@@ -133,7 +136,8 @@ export function whereClause(terms: FilterTerm[]): SqlFragment {
 export function orderAndPage(options: ValidFindOptions): SqlFragment {
   const direction = options.sort?.direction === "desc" ? "DESC" : "ASC";
   const field = options.sort?.field ?? "_id";
-  const order = field === "_id" ? `id ${direction}` : `${fieldExpression(field)} ${direction}, id ${direction}`;
+  const order =
+    field === "_id" ? `id ${direction}` : `${fieldExpression(field)} ${direction}, id ${direction}`;
   return { sql: `ORDER BY ${order} LIMIT ? OFFSET ?`, params: [options.limit ?? -1, options.skip ?? 0] };
 }
 

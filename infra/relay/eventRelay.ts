@@ -43,6 +43,8 @@ export class EventRelay {
     const checkpoint = await this.checkpoints.get(this.name);
     this.lastPosition = this.savedPosition = checkpoint?.position;
     this.logger.info({ checkpoint: checkpoint?.position ?? "start" }, "relay starting");
+    // Someone may already wait for the checkpoint's position (a start-up catch-up): it is reached.
+    if (checkpoint) this.published.emit(checkpoint.position);
     this.running = this.run(checkpoint?.position).catch((error: unknown) => {
       if (!this.abort.signal.aborted) this.logger.error({ err: error }, "relay stopped on an error");
     });

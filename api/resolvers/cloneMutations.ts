@@ -1,0 +1,91 @@
+import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
+import type { FileUpload } from "graphql-upload/processRequest.mjs";
+import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { type ApiContext, requirePrincipal } from "../context.js";
+import { Clone } from "../types/cloneTypes.js";
+import { ConfigurePersonaInput, CreateCloneInput, RequestTrainingInput } from "../types/inputs.js";
+import { toClone } from "../types/mappers.js";
+
+const idempotencyKeyOptions = {
+  nullable: true,
+  description: "Retrying with the same key returns the first outcome instead of acting twice.",
+} as const;
+
+@Resolver()
+export class CloneMutations {
+  @Mutation(() => Clone)
+  async createClone(
+    @Arg("input", () => CreateCloneInput) input: CreateCloneInput,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    return toClone(await context.services.clones.createClone(requirePrincipal(context), input.name, idempotencyKey));
+  }
+
+  @Mutation(() => Clone)
+  async configurePersona(
+    @Arg("input", () => ConfigurePersonaInput) input: ConfigurePersonaInput,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    const { cloneId, displayName, systemPrompt, language } = input;
+    const view = await context.services.clones.configurePersona(
+      requirePrincipal(context),
+      { cloneId, displayName, systemPrompt, language },
+      idempotencyKey,
+    );
+    return toClone(view);
+  }
+
+  @Mutation(() => Clone, {
+    description: "Stores a chat export (multipart upload, GraphQL multipart request spec) as a source of the clone.",
+  })
+  async uploadSource(
+    @Arg("cloneId", () => ID) cloneId: string,
+    @Arg("file", () => GraphQLUpload) file: Promise<FileUpload>,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    const principal = requirePrincipal(context);
+    const upload = await file;
+    const view = await context.services.clones.uploadSource(
+      principal,
+      cloneId,
+      { filename: upload.filename, mimetype: upload.mimetype, stream: upload.createReadStream() },
+      idempotencyKey,
+    );
+    return toClone(view);
+  }
+
+  @Mutation(() => Clone)
+  async requestTraining(
+    @Arg("input", () => RequestTrainingInput) input: RequestTrainingInput,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    const view = await context.services.clones.requestTraining(
+      requirePrincipal(context),
+      { cloneId: input.cloneId, baseModel: input.baseModel ?? null, hyperparameters: input.hyperparameters ?? null },
+      idempotencyKey,
+    );
+    return toClone(view);
+  }
+
+  @Mutation(() => Clone)
+  async publishClone(
+    @Arg("cloneId", () => ID) cloneId: string,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    return toClone(await context.services.clones.publishClone(requirePrincipal(context), cloneId, idempotencyKey));
+  }
+
+  @Mutation(() => Clone, { description: "Deletes the clone and its stored files; its id then answers NOT_FOUND." })
+  async deleteClone(
+    @Arg("cloneId", () => ID) cloneId: string,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    return toClone(await context.services.clones.deleteClone(requirePrincipal(context), cloneId, idempotencyKey));
+  }
+}

@@ -1,0 +1,36 @@
+import { Arg, Ctx, ID, Int, Query, Resolver } from "type-graphql";
+import { type ApiContext, requirePrincipal } from "../context.js";
+import { Clone, CloneConnection, CloneEvent } from "../types/cloneTypes.js";
+import { toClone, toCloneEvent } from "../types/mappers.js";
+
+@Resolver()
+export class CloneQueries {
+  @Query(() => Clone, { nullable: true, description: "One of your clones; null when it does not exist." })
+  async clone(@Arg("id", () => ID) id: string, @Ctx() context: ApiContext): Promise<Clone | null> {
+    const view = await context.services.clones.get(requirePrincipal(context), id);
+    return view ? toClone(view) : null;
+  }
+
+  @Query(() => CloneConnection, { description: "Your clones, newest first." })
+  async clones(
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20, description: "1–100." }) first: number,
+    @Arg("after", () => String, { nullable: true, description: "endCursor of the previous page." })
+    after: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<CloneConnection> {
+    const page = await context.services.clones.list(requirePrincipal(context), first, after ?? null);
+    const nodes = page.nodes.map(toClone);
+    return {
+      nodes,
+      edges: nodes.map((node) => ({ cursor: node.id, node })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: nodes.at(-1)?.id ?? null },
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Query(() => [CloneEvent], { description: "The clone's timeline: every event of its stream, oldest first." })
+  async cloneEvents(@Arg("id", () => ID) id: string, @Ctx() context: ApiContext): Promise<CloneEvent[]> {
+    const events = await context.services.clones.events(requirePrincipal(context), id);
+    return events.map(toCloneEvent);
+  }
+}

@@ -1,0 +1,6 @@
+import { CloneMutations } from "./cloneMutations.js";
+import { CloneQueries } from "./cloneQueries.js";
+import { CloneSubscriptions } from "./cloneSubscriptions.js";
+import { OwnerResolvers } from "./ownerResolvers.js";
+
+export const resolvers = [CloneQueries, CloneMutations, CloneSubscriptions, OwnerResolvers] as const;

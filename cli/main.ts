@@ -1,0 +1,20 @@
+import { Command } from "commander";
+import { registerPlatformCommands } from "./commands/platformCommands.js";
+import { registerProjectionCommands } from "./commands/projectionCommands.js";
+import { registerSchemaCommands } from "./commands/schemaCommands.js";
+import { ConfigError } from "./config/loadConfig.js";
+
+const program = new Command("aiclone")
+  .description("AI Clone Platform: chat exports → a LoRA clone of you → a local runtime")
+  .showHelpAfterError();
+registerPlatformCommands(program);
+registerSchemaCommands(program);
+registerProjectionCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // A bad configuration is the user's to fix: say what, without a stack trace.
+  console.error(error instanceof ConfigError ? `aiclone: ${error.message}` : error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,36 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadPlatformConfig } from "../cli/config/loadConfig.js";
+import { createLogger } from "../cli/platform/logger.js";
+import { type RunningPlatform, startPlatform } from "../cli/platform/startPlatform.js";
+
+/** A real platform on embedded defaults in a temp data folder, on a free loopback port. */
+export class PlatformHarness {
+  platform!: RunningPlatform;
+  private constructor(readonly dataDir: string) {}
+
+  static async start(dataDir?: string): Promise<PlatformHarness> {
+    const harness = new PlatformHarness(dataDir ?? (await mkdtemp(join(tmpdir(), "aiclone-platform-"))));
+    await harness.restart();
+    return harness;
+  }
+
+  /** Starts (again) on the same data folder, as a person restarting `npm start` would. */
+  async restart(): Promise<RunningPlatform> {
+    const config = await loadPlatformConfig({
+      env: { AICLONE_DATA_DIR: this.dataDir, AICLONE_API__PORT: "0", AICLONE_LOG__LEVEL: process.env.TEST_LOG_LEVEL ?? "silent" },
+    });
+    this.platform = await startPlatform(config, createLogger(config.log.level));
+    return this.platform;
+  }
+
+  async stop(): Promise<void> {
+    await this.platform.stop();
+  }
+
+  async destroy(): Promise<void> {
+    await this.platform.stop();
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
