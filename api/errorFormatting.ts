@@ -55,7 +55,9 @@ export function formatGraphQLErrors(
   return errors.map((error) => {
     const formatted = error.toJSON();
     // graphql-js validation errors have no code; give them the one Apollo gives over HTTP.
-    const extensions = error.originalError ? formatted.extensions : { code: "GRAPHQL_VALIDATION_FAILED", ...formatted.extensions };
+    const extensions = error.originalError
+      ? formatted.extensions
+      : { code: "GRAPHQL_VALIDATION_FAILED", ...formatted.extensions };
     return format({ ...formatted, ...(extensions ? { extensions } : {}) }, error);
   });
 }

@@ -4,8 +4,11 @@ import { ArtifactTooLargeError } from "../infra/artifacts/artifactStore.js";
 
 export type ErrorCode = "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT";
 
-export const apiError = (code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError =>
-  new GraphQLError(message, { extensions: { code, ...extra } });
+export const apiError = (
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+): GraphQLError => new GraphQLError(message, { extensions: { code, ...extra } });
 
 export const unauthenticated = () =>
   apiError("UNAUTHENTICATED", "a valid API key is required: send `Authorization: Bearer <key>`");
@@ -23,9 +26,13 @@ export function toClientError(error: unknown): GraphQLError | null {
   if (error instanceof DomainError)
     return apiError(domainCodes[error.code], error.message, error.field ? { field: error.field } : {});
   if (error instanceof ArtifactTooLargeError)
-    return apiError("BAD_USER_INPUT", `file is larger than the limit of ${error.maxBytes} bytes`, { field: "file" });
+    return apiError("BAD_USER_INPUT", `file is larger than the limit of ${error.maxBytes} bytes`, {
+      field: "file",
+    });
   if (isPayloadTooLarge(error))
-    return apiError("BAD_USER_INPUT", `file is larger than the upload limit: ${error.message}`, { field: "file" });
+    return apiError("BAD_USER_INPUT", `file is larger than the upload limit: ${error.message}`, {
+      field: "file",
+    });
   return null;
 }
 

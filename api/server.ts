@@ -8,7 +8,7 @@ import type { GraphQLSchema } from "graphql";
 import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import type { AuthPrincipal, Authenticator } from "./auth/authenticator.js";
+import type { Authenticator, AuthPrincipal } from "./auth/authenticator.js";
 import type { ApiContext, ApiServices } from "./context.js";
 import { createErrorFormatter, type ErrorLogger, formatGraphQLErrors } from "./errorFormatting.js";
 
@@ -48,15 +48,24 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const httpServer = createServer(app);
   const formatError = createErrorFormatter(logger);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: options.requestMaxBytes });
-  const wsCleanup = useServer<Record<string, unknown>, { request: IncomingMessage; principal?: AuthPrincipal | null }>(
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: GRAPHQL_PATH,
+    maxPayload: options.requestMaxBytes,
+  });
+  const wsCleanup = useServer<
+    Record<string, unknown>,
+    { request: IncomingMessage; principal?: AuthPrincipal | null }
+  >(
     {
       schema,
       // Browsers cannot set headers on a WebSocket, so the key travels in connection_init's payload.
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const fallback = ctx.extra.request.headers.authorization;
-        ctx.extra.principal = await authenticator.authenticate(typeof header === "string" ? header : fallback);
+        ctx.extra.principal = await authenticator.authenticate(
+          typeof header === "string" ? header : fallback,
+        );
         return true;
       },
       context: (ctx): ApiContext => ({ principal: ctx.extra.principal ?? null, services }),

@@ -8,7 +8,9 @@ import { GraphQLTestClient, SubscriptionRecorder } from "../test/graphqlClient.j
 import { PlatformHarness } from "../test/platformHarness.js";
 import { percentile } from "./percentile.js";
 
-const { values } = parseArgs({ options: { clones: { type: "string", default: "100" }, rounds: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: { clones: { type: "string", default: "100" }, rounds: { type: "string", default: "5" } },
+});
 const cloneCount = Number(values.clones);
 const rounds = Number(values.rounds);
 
@@ -17,13 +19,20 @@ try {
   const api = new GraphQLTestClient(harness.platform.graphqlUrl, harness.platform.initialApiKey);
   const ids: string[] = [];
   for (let i = 0; i < cloneCount; i++)
-    ids.push((await api.data('mutation ($n: String!) { createClone(input: {name: $n}) { id } }', { n: `клон ${i}` })).createClone.id);
+    ids.push(
+      (await api.data("mutation ($n: String!) { createClone(input: {name: $n}) { id } }", { n: `клон ${i}` }))
+        .createClone.id,
+    );
 
   const ws = api.ws();
   const subscriptions = ids.map(
-    (id) => new SubscriptionRecorder<any>(ws, "subscription ($id: ID!) { cloneUpdated(id: $id) { revision } }", { id }),
+    (id) =>
+      new SubscriptionRecorder<any>(ws, "subscription ($id: ID!) { cloneUpdated(id: $id) { revision } }", {
+        id,
+      }),
   );
-  while (harness.platform.services.feed.listenerCount < cloneCount) await new Promise((r) => setTimeout(r, 10));
+  while (harness.platform.services.feed.listenerCount < cloneCount)
+    await new Promise((r) => setTimeout(r, 10));
 
   const toUpdate: number[] = [];
   const mutationRoundTrip: number[] = [];
@@ -34,7 +43,14 @@ try {
         const sent = performance.now();
         await api.data(
           "mutation ($input: ConfigurePersonaInput!) { configurePersona(input: $input) { revision } }",
-          { input: { cloneId, displayName: "Маша", systemPrompt: `раунд ${round}: пиши коротко`, language: "ru" } },
+          {
+            input: {
+              cloneId,
+              displayName: "Маша",
+              systemPrompt: `раунд ${round}: пиши коротко`,
+              language: "ru",
+            },
+          },
         );
         mutationRoundTrip.push(performance.now() - sent);
         await subscriptions[i]!.waitFor(round, 30_000);
@@ -47,9 +63,15 @@ try {
   await ws.dispose();
 
   const ms = (v: number) => `${v.toFixed(1)} ms`;
-  console.log(`command → cloneUpdated, ${cloneCount} clones updated concurrently, ${rounds} rounds (${toUpdate.length} updates)`);
-  console.log(`  mutation round trip  p50 ${ms(percentile(mutationRoundTrip, 50))}  p99 ${ms(percentile(mutationRoundTrip, 99))}`);
-  console.log(`  to subscription      p50 ${ms(percentile(toUpdate, 50))}  p99 ${ms(percentile(toUpdate, 99))}  max ${ms(Math.max(...toUpdate))}`);
+  console.log(
+    `command → cloneUpdated, ${cloneCount} clones updated concurrently, ${rounds} rounds (${toUpdate.length} updates)`,
+  );
+  console.log(
+    `  mutation round trip  p50 ${ms(percentile(mutationRoundTrip, 50))}  p99 ${ms(percentile(mutationRoundTrip, 99))}`,
+  );
+  console.log(
+    `  to subscription      p50 ${ms(percentile(toUpdate, 50))}  p99 ${ms(percentile(toUpdate, 99))}  max ${ms(Math.max(...toUpdate))}`,
+  );
   console.log(`  throughput           ${(toUpdate.length / seconds).toFixed(0)} commands/s`);
 } finally {
   await harness.destroy();

@@ -1,6 +1,7 @@
 import { invalid } from "./errors.js";
 
 // Control characters other than tab and newline never belong in user text and break logs and prompts.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Trims, normalises to NFC (Cyrillic typed on different keyboards compares equal) and bounds a text field. */

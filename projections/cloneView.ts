@@ -6,7 +6,11 @@ export interface EventContext {
   timestamp: string;
 }
 
-function updateRun(view: CloneView, runId: string, change: (run: TrainingRunView) => TrainingRunView): TrainingRunView[] {
+function updateRun(
+  view: CloneView,
+  runId: string,
+  change: (run: TrainingRunView) => TrainingRunView,
+): TrainingRunView[] {
   return view.trainingRuns.map((run) => (run.id === runId ? change(run) : run));
 }
 
@@ -14,7 +18,11 @@ function updateRun(view: CloneView, runId: string, change: (run: TrainingRunView
  * The clone read model as a pure function of its events: live updates and rebuilds from event zero
  * both go through here, so they cannot disagree. Times come from the events, never from the clock.
  */
-export function applyCloneEvent(current: CloneView | null, event: CloneEvent, context: EventContext): CloneView | null {
+export function applyCloneEvent(
+  current: CloneView | null,
+  event: CloneEvent,
+  context: EventContext,
+): CloneView | null {
   const at = context.timestamp;
   if (event.type === "CloneCreated")
     return {
@@ -65,7 +73,11 @@ export function applyCloneEvent(current: CloneView | null, event: CloneEvent, co
     }
     case "DatasetBuilt": {
       const { version, sourceIds, artifactKey, stats } = event.data;
-      return { ...view, datasetError: null, datasets: [...view.datasets, { version, sourceIds, artifactKey, stats, builtAt: at }] };
+      return {
+        ...view,
+        datasetError: null,
+        datasets: [...view.datasets, { version, sourceIds, artifactKey, stats, builtAt: at }],
+      };
     }
     case "DatasetFailed":
       return { ...view, datasetError: { reason: event.data.reason, at } };

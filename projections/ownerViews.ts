@@ -10,7 +10,14 @@ export function applyOwnerEvent(
 ): { owner?: OwnerView; apiKey?: ApiKeyView } {
   switch (event.type) {
     case "OwnerCreated":
-      return { owner: { _id: event.data.ownerId, _rev: context.revision, name: event.data.name, createdAt: context.timestamp } };
+      return {
+        owner: {
+          _id: event.data.ownerId,
+          _rev: context.revision,
+          name: event.data.name,
+          createdAt: context.timestamp,
+        },
+      };
     case "ApiKeyCreated": {
       const d = event.data;
       return {
@@ -27,6 +34,8 @@ export function applyOwnerEvent(
       };
     }
     case "ApiKeyRevoked":
-      return existingKey ? { apiKey: { ...existingKey, _rev: context.revision, revokedAt: context.timestamp } } : {};
+      return existingKey
+        ? { apiKey: { ...existingKey, _rev: context.revision, revokedAt: context.timestamp } }
+        : {};
   }
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { isCloneEventType, isOwnerEventType, parseCloneEvent, parseOwnerEvent } from "../domain/index.js";
-import { parseEnvelope } from "../infra/bus/eventEnvelope.js";
 import type { DeliveredMessage, EventBus, Subscription } from "../infra/bus/eventBus.js";
+import { parseEnvelope } from "../infra/bus/eventEnvelope.js";
 import type { RecordedEvent } from "../infra/eventstore/eventStore.js";
 import { applyCloneEvent } from "./cloneView.js";
 import { applyOwnerEvent } from "./ownerViews.js";

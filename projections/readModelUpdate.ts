@@ -22,4 +22,5 @@ const schema = z.object({
   }),
 });
 
-export const parseReadModelUpdate = (value: unknown): ReadModelUpdate => schema.parse(value) as ReadModelUpdate;
+export const parseReadModelUpdate = (value: unknown): ReadModelUpdate =>
+  schema.parse(value) as ReadModelUpdate;

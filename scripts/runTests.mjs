@@ -18,7 +18,9 @@ function walk(dir, out) {
 }
 
 const files = walk(root, [])
-  .filter((f) => (tier === "unit" ? !f.endsWith(".int.test.js") : tier === "int" ? f.endsWith(".int.test.js") : true))
+  .filter((f) =>
+    tier === "unit" ? !f.endsWith(".int.test.js") : tier === "int" ? f.endsWith(".int.test.js") : true,
+  )
   .filter((f) => extra.length === 0 || extra.some((e) => f.includes(e)))
   .sort();
 if (files.length === 0) {

@@ -60,14 +60,19 @@ describe("architecture (DESIGN.md import rules)", () => {
 
   it("application layers reach engines only through ports", async () => {
     const broken = (await edges())
-      .filter(({ from, to }) => !isTestFile(from) && PORTS_ONLY.includes(layerOf(from)) && ADAPTER_FILE.test(to))
+      .filter(
+        ({ from, to }) => !isTestFile(from) && PORTS_ONLY.includes(layerOf(from)) && ADAPTER_FILE.test(to),
+      )
       .map(({ from, to }) => `${from} → ${to}`);
     assert.deepEqual(broken, []);
   });
 
   it("the runtime and plugins never import platform code, even in tests", async () => {
     const broken = (await edges())
-      .filter(({ from, to }) => ["runtime", "plugins"].includes(layerOf(from)) && !["runtime", "plugins"].includes(layerOf(to)))
+      .filter(
+        ({ from, to }) =>
+          ["runtime", "plugins"].includes(layerOf(from)) && !["runtime", "plugins"].includes(layerOf(to)),
+      )
       .map(({ from, to }) => `${from} → ${to}`);
     assert.deepEqual(broken, []);
   });

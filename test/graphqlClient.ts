@@ -1,4 +1,4 @@
-import { createClient, type Client } from "graphql-ws";
+import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -21,7 +21,10 @@ export class GraphQLTestClient {
     return this.token ? { authorization: `Bearer ${this.token}` } : {};
   }
 
-  async request<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+  async request<T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GraphQLResponse<T>> {
     const response = await fetch(this.url, {
       method: "POST",
       headers: { "content-type": "application/json", ...this.headers() },
@@ -47,7 +50,10 @@ export class GraphQLTestClient {
     const form = new FormData();
     form.set("operations", JSON.stringify({ query, variables: { ...variables, [fileVariable]: null } }));
     form.set("map", JSON.stringify({ 0: [`variables.${fileVariable}`] }));
-    const blob = file.content instanceof Blob ? file.content : new Blob([file.content], { type: file.type ?? "application/octet-stream" });
+    const blob =
+      file.content instanceof Blob
+        ? file.content
+        : new Blob([file.content], { type: file.type ?? "application/octet-stream" });
     form.set("0", blob, file.name);
     const response = await fetch(this.url, {
       method: "POST",
@@ -98,7 +104,8 @@ export class SubscriptionRecorder<T> {
     while (this.results.length < count) {
       if (this.ended) throw new Error(`subscription ended after ${this.results.length} of ${count} results`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${this.results.length} of ${count} subscription results`);
+      if (left <= 0)
+        throw new Error(`timed out after ${this.results.length} of ${count} subscription results`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake = () => {

@@ -17,7 +17,8 @@ export const LAYERS = [
 export type Layer = (typeof LAYERS)[number];
 
 /** Concrete adapters: only the composition roots (cli), tests and benchmarks may import them. */
-export const ADAPTER_FILE = /^infra\/[^/]+\/(sqlite|eventStoreDb|inProcess|local|kafka|mongo|s3|ferret|pinecone|lance)[^/]*$/;
+export const ADAPTER_FILE =
+  /^infra\/[^/]+\/(sqlite|eventStoreDb|inProcess|local|kafka|mongo|s3|ferret|pinecone|lance)[^/]*$/;
 
 const application: Layer[] = ["domain", "infra", "projections"];
 
@@ -30,7 +31,17 @@ export const ALLOWED: Record<Layer, Layer[]> = {
   "trainer-gateway": ["domain", "infra"],
   api: [...application],
   bundle: ["domain", "infra"],
-  cli: ["domain", "infra", "projections", "pipeline", "trainer-gateway", "api", "bundle", "runtime", "plugins"],
+  cli: [
+    "domain",
+    "infra",
+    "projections",
+    "pipeline",
+    "trainer-gateway",
+    "api",
+    "bundle",
+    "runtime",
+    "plugins",
+  ],
   runtime: [],
   plugins: ["runtime"],
   bench: [...LAYERS],

@@ -4,14 +4,16 @@ import { after, before, describe, it } from "node:test";
 import { GraphQLTestClient, SubscriptionRecorder } from "./graphqlClient.js";
 import { PlatformHarness } from "./platformHarness.js";
 
-const CLONE_FIELDS = "id name status revision persona { displayName systemPrompt language } sources { id fileName size sha256 }";
+const CLONE_FIELDS =
+  "id name status revision persona { displayName systemPrompt language } sources { id fileName size sha256 }";
 const CREATE = `mutation ($name: String!, $key: String) { createClone(input: {name: $name}, idempotencyKey: $key) { ${CLONE_FIELDS} } }`;
 const PERSONA = `mutation ($input: ConfigurePersonaInput!) { configurePersona(input: $input) { ${CLONE_FIELDS} } }`;
 const UPLOAD = `mutation ($cloneId: ID!, $file: Upload!) { uploadSource(cloneId: $cloneId, file: $file) { ${CLONE_FIELDS} } }`;
 const CLONE = `query ($id: ID!) { clone(id: $id) { ${CLONE_FIELDS} } }`;
 const EVENTS = "query ($id: ID!) { cloneEvents(id: $id) { id type revision cloneId principal data } }";
 
-const codeOf = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;
+const codeOf = (result: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+  result.errors?.[0]?.extensions?.code;
 
 describe("platform API on embedded defaults", () => {
   let harness: PlatformHarness;
@@ -48,15 +50,27 @@ describe("platform API on embedded defaults", () => {
     assert.equal(createClone.revision, 0);
 
     const ws = api.ws();
-    const updates = new SubscriptionRecorder<any>(ws, `subscription ($id: ID!) { cloneUpdated(id: $id) { ${CLONE_FIELDS} } }`, {
-      id: createClone.id,
-    });
-    const events = new SubscriptionRecorder<any>(ws, "subscription ($id: ID!) { cloneEvents(id: $id) { type revision cloneId } }", {
-      id: createClone.id,
-    });
+    const updates = new SubscriptionRecorder<any>(
+      ws,
+      `subscription ($id: ID!) { cloneUpdated(id: $id) { ${CLONE_FIELDS} } }`,
+      {
+        id: createClone.id,
+      },
+    );
+    const events = new SubscriptionRecorder<any>(
+      ws,
+      "subscription ($id: ID!) { cloneEvents(id: $id) { type revision cloneId } }",
+      {
+        id: createClone.id,
+      },
+    );
     await waitForListeners(harness, 2);
 
-    const persona = { displayName: "Маша", systemPrompt: "Ты — Маша. Пиши коротко, без заглавных.", language: "ru" };
+    const persona = {
+      displayName: "Маша",
+      systemPrompt: "Ты — Маша. Пиши коротко, без заглавных.",
+      language: "ru",
+    };
     const configured = await api.data(PERSONA, { input: { cloneId: createClone.id, ...persona } });
     assert.equal(configured.configurePersona.status, "CONFIGURED");
     assert.deepEqual(configured.configurePersona.persona, persona);
@@ -110,7 +124,9 @@ describe("platform API on embedded defaults", () => {
 
   it("pages through clones newest first with a cursor", async () => {
     for (const name of ["первый", "второй", "третий"]) await api.data(CREATE, { name });
-    const page1 = (await api.data("{ clones(first: 2) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }")).clones;
+    const page1 = (
+      await api.data("{ clones(first: 2) { totalCount nodes { name } pageInfo { hasNextPage endCursor } } }")
+    ).clones;
     assert.equal(page1.totalCount, 4);
     assert.deepEqual(
       page1.nodes.map((n: any) => n.name),
@@ -118,9 +134,12 @@ describe("platform API on embedded defaults", () => {
     );
     assert.equal(page1.pageInfo.hasNextPage, true);
     const page2 = (
-      await api.data("query ($after: String) { clones(first: 2, after: $after) { nodes { name } pageInfo { hasNextPage } } }", {
-        after: page1.pageInfo.endCursor,
-      })
+      await api.data(
+        "query ($after: String) { clones(first: 2, after: $after) { nodes { name } pageInfo { hasNextPage } } }",
+        {
+          after: page1.pageInfo.endCursor,
+        },
+      )
     ).clones;
     assert.deepEqual(
       page2.nodes.map((n: any) => n.name),
@@ -140,12 +159,19 @@ describe("platform API on embedded defaults", () => {
       input: { cloneId: createClone.id, displayName: "М", systemPrompt: "я".repeat(8001), language: "ru" },
     });
     assert.equal(codeOf(tooLong), "BAD_USER_INPUT");
-    const training = await api.request("mutation ($id: ID!) { requestTraining(input: {cloneId: $id}) { id } }", { id: createClone.id });
+    const training = await api.request(
+      "mutation ($id: ID!) { requestTraining(input: {cloneId: $id}) { id } }",
+      { id: createClone.id },
+    );
     assert.equal(codeOf(training), "CONFLICT");
     assert.match(training.errors?.[0]?.message ?? "", /dataset/);
-    const publish = await api.request("mutation ($id: ID!) { publishClone(cloneId: $id) { id } }", { id: createClone.id });
+    const publish = await api.request("mutation ($id: ID!) { publishClone(cloneId: $id) { id } }", {
+      id: createClone.id,
+    });
     assert.equal(codeOf(publish), "CONFLICT");
-    const missing = await api.request("mutation { publishClone(cloneId: \"0190b6d2-0000-7000-8000-000000000000\") { id } }");
+    const missing = await api.request(
+      'mutation { publishClone(cloneId: "0190b6d2-0000-7000-8000-000000000000") { id } }',
+    );
     assert.equal(codeOf(missing), "NOT_FOUND");
     assert.equal((await api.data(CLONE, { id: "not-an-id" })).clone, null);
     const invalid = await api.request("{ clone { id } }");
@@ -156,23 +182,44 @@ describe("platform API on embedded defaults", () => {
 
   it("keeps each owner's clones theirs: another owner's clone is NOT_FOUND everywhere", async () => {
     const { createClone } = await api.data(CREATE, { name: "чужой" });
-    const other = await harness.platform.services.owners.createOwner("другой", { kind: "system", name: "test" });
+    const other = await harness.platform.services.owners.createOwner("другой", {
+      kind: "system",
+      name: "test",
+    });
     const stranger = api.withToken(other.token);
     assert.equal((await stranger.data(CLONE, { id: createClone.id })).clone, null);
     assert.equal((await stranger.data("{ clones { totalCount } }")).clones.totalCount, 0);
     assert.equal(codeOf(await stranger.request(EVENTS, { id: createClone.id })), "NOT_FOUND");
     assert.equal(
-      codeOf(await stranger.request(PERSONA, { input: { cloneId: createClone.id, displayName: "x", systemPrompt: "x", language: "en" } })),
+      codeOf(
+        await stranger.request(PERSONA, {
+          input: { cloneId: createClone.id, displayName: "x", systemPrompt: "x", language: "en" },
+        }),
+      ),
       "NOT_FOUND",
     );
-    assert.equal(codeOf(await stranger.request("mutation ($id: ID!) { deleteClone(cloneId: $id) { id } }", { id: createClone.id })), "NOT_FOUND");
+    assert.equal(
+      codeOf(
+        await stranger.request("mutation ($id: ID!) { deleteClone(cloneId: $id) { id } }", {
+          id: createClone.id,
+        }),
+      ),
+      "NOT_FOUND",
+    );
     const ws = stranger.ws();
-    const sub = new SubscriptionRecorder<any>(ws, "subscription ($id: ID!) { cloneUpdated(id: $id) { id } }", { id: createClone.id });
+    const sub = new SubscriptionRecorder<any>(
+      ws,
+      "subscription ($id: ID!) { cloneUpdated(id: $id) { id } }",
+      { id: createClone.id },
+    );
     const [refused] = await sub.waitFor(1);
     assert.equal(codeOf(refused ?? {}), "NOT_FOUND");
     await ws.dispose();
     const mine = (await api.data("{ me { apiKeys { id } } }")).me.apiKeys[0].id;
-    assert.equal(codeOf(await stranger.request("mutation ($id: ID!) { revokeApiKey(id: $id) { id } }", { id: mine })), "NOT_FOUND");
+    assert.equal(
+      codeOf(await stranger.request("mutation ($id: ID!) { revokeApiKey(id: $id) { id } }", { id: mine })),
+      "NOT_FOUND",
+    );
   });
 
   it("replays a mutation with the same idempotency key instead of acting twice", async () => {
@@ -184,22 +231,32 @@ describe("platform API on embedded defaults", () => {
   });
 
   it("creates and revokes API keys; a revoked key stops working at once", async () => {
-    const created = (await api.data('mutation { createApiKey(name: "ноутбук") { secret apiKey { id name revokedAt } } }')).createApiKey;
+    const created = (
+      await api.data('mutation { createApiKey(name: "ноутбук") { secret apiKey { id name revokedAt } } }')
+    ).createApiKey;
     const laptop = api.withToken(created.secret);
     assert.equal((await laptop.data("{ me { keyId } }")).me.keyId, created.apiKey.id);
-    const revoked = (await api.data("mutation ($id: ID!) { revokeApiKey(id: $id) { revokedAt } }", { id: created.apiKey.id })).revokeApiKey;
+    const revoked = (
+      await api.data("mutation ($id: ID!) { revokeApiKey(id: $id) { revokedAt } }", { id: created.apiKey.id })
+    ).revokeApiKey;
     assert.ok(revoked.revokedAt);
     assert.equal(codeOf(await laptop.request("{ me { id } }")), "UNAUTHENTICATED");
   });
 
   it("deletes a clone with its uploads; its id is NOT_FOUND afterwards", async () => {
     const { createClone } = await api.data(CREATE, { name: "удалить" });
-    await api.upload(UPLOAD, { cloneId: createClone.id }, "file", { name: "a.json", content: '{"messages":[]}' });
-    const deleted = (await api.data("mutation ($id: ID!) { deleteClone(cloneId: $id) { status } }", { id: createClone.id })).deleteClone;
+    await api.upload(UPLOAD, { cloneId: createClone.id }, "file", {
+      name: "a.json",
+      content: '{"messages":[]}',
+    });
+    const deleted = (
+      await api.data("mutation ($id: ID!) { deleteClone(cloneId: $id) { status } }", { id: createClone.id })
+    ).deleteClone;
     assert.equal(deleted.status, "DELETED");
     assert.equal((await api.data(CLONE, { id: createClone.id })).clone, null);
     const left = [];
-    for await (const artifact of harness.platform.adapters.artifacts.list(`clones/${createClone.id}/`)) left.push(artifact.key);
+    for await (const artifact of harness.platform.adapters.artifacts.list(`clones/${createClone.id}/`))
+      left.push(artifact.key);
     assert.deepEqual(left, []);
   });
 
@@ -209,7 +266,8 @@ describe("platform API on embedded defaults", () => {
     const restarted = await harness.restart();
     assert.equal(restarted.initialApiKey, null);
     api = new GraphQLTestClient(restarted.graphqlUrl, api.token);
-    const afterRestart = (await api.data(`{ clones(first: 100) { totalCount nodes { ${CLONE_FIELDS} } } }`)).clones;
+    const afterRestart = (await api.data(`{ clones(first: 100) { totalCount nodes { ${CLONE_FIELDS} } } }`))
+      .clones;
     assert.deepEqual(afterRestart, before);
     const { createClone } = await api.data(CREATE, { name: "после рестарта" });
     assert.equal(createClone.revision, 0);

@@ -19,7 +19,11 @@ export class PlatformHarness {
   /** Starts (again) on the same data folder, as a person restarting `npm start` would. */
   async restart(): Promise<RunningPlatform> {
     const config = await loadPlatformConfig({
-      env: { AICLONE_DATA_DIR: this.dataDir, AICLONE_API__PORT: "0", AICLONE_LOG__LEVEL: process.env.TEST_LOG_LEVEL ?? "silent" },
+      env: {
+        AICLONE_DATA_DIR: this.dataDir,
+        AICLONE_API__PORT: "0",
+        AICLONE_LOG__LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+      },
     });
     this.platform = await startPlatform(config, createLogger(config.log.level));
     return this.platform;

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type Actor, type CloneCommand, cloneDecider, cloneStreamId, newId, parseCloneEvent, principalOf } from "../domain/index.js";
+import {
+  type Actor,
+  type CloneCommand,
+  cloneDecider,
+  cloneStreamId,
+  newId,
+  parseCloneEvent,
+  principalOf,
+} from "../domain/index.js";
 import type { Document } from "../infra/docstore/documentStore.js";
 import { CommandHandler } from "../infra/eventsourcing/commandHandler.js";
 import { ReadModels } from "../projections/readModels.js";
-import { rebuildReadModels } from "../projections/rebuild.js";
 import { ReadModelWaiter } from "../projections/readModelWaiter.js";
+import { rebuildReadModels } from "../projections/rebuild.js";
 import { PlatformHarness } from "./platformHarness.js";
 
 const worker: Actor = { kind: "system", name: "test-worker" };
@@ -17,18 +25,82 @@ function lifecycle(cloneId: string, owner: Actor, variant: number): CloneCommand
   const sourceId = newId();
   const steps: DistributiveOmit<CloneCommand, "cloneId">[] = [
     { type: "CreateClone", actor: owner, name: `клон ${variant}` },
-    { type: "ConfigurePersona", actor: owner, displayName: "Вася", systemPrompt: "пиши как Вася 😎", language: "ru" },
-    { type: "RecordSourceUpload", actor: owner, sourceId, fileName: "result.json", size: 10, sha256: "a".repeat(64), artifactKey: `clones/${cloneId}/sources/${sourceId}` },
+    {
+      type: "ConfigurePersona",
+      actor: owner,
+      displayName: "Вася",
+      systemPrompt: "пиши как Вася 😎",
+      language: "ru",
+    },
+    {
+      type: "RecordSourceUpload",
+      actor: owner,
+      sourceId,
+      fileName: "result.json",
+      size: 10,
+      sha256: "a".repeat(64),
+      artifactKey: `clones/${cloneId}/sources/${sourceId}`,
+    },
     { type: "RecordDatasetFailed", actor: worker, reason: "owner is ambiguous: Вася, Vasya" },
-    { type: "RecordDatasetBuilt", actor: worker, sourceIds: [sourceId], artifactKey: `clones/${cloneId}/datasets/1`, stats: { conversations: 3, samples: 40, ownerMessages: 120, droppedMessages: 7, trainSamples: 36, validationSamples: 4 } },
-    { type: "RequestTraining", actor: owner, runId: runA, baseModel: "smollm2-135m-instruct", hyperparameters: { rank: 8 } },
+    {
+      type: "RecordDatasetBuilt",
+      actor: worker,
+      sourceIds: [sourceId],
+      artifactKey: `clones/${cloneId}/datasets/1`,
+      stats: {
+        conversations: 3,
+        samples: 40,
+        ownerMessages: 120,
+        droppedMessages: 7,
+        trainSamples: 36,
+        validationSamples: 4,
+      },
+    },
+    {
+      type: "RequestTraining",
+      actor: owner,
+      runId: runA,
+      baseModel: "smollm2-135m-instruct",
+      hyperparameters: { rank: 8 },
+    },
     { type: "StartTraining", actor: worker, runId: runA, backend: "cpu" },
-    { type: "ReportTrainingProgress", actor: worker, runId: runA, step: 5, totalSteps: 10, epoch: 0.5, loss: 2.5 },
+    {
+      type: "ReportTrainingProgress",
+      actor: worker,
+      runId: runA,
+      step: 5,
+      totalSteps: 10,
+      epoch: 0.5,
+      loss: 2.5,
+    },
     { type: "FailTraining", actor: worker, runId: runA, reason: "out of memory" },
-    { type: "RequestTraining", actor: owner, runId: runB, baseModel: "smollm2-135m-instruct", hyperparameters: {} },
+    {
+      type: "RequestTraining",
+      actor: owner,
+      runId: runB,
+      baseModel: "smollm2-135m-instruct",
+      hyperparameters: {},
+    },
     { type: "StartTraining", actor: worker, runId: runB, backend: "cpu" },
-    { type: "ReportTrainingProgress", actor: worker, runId: runB, step: 10, totalSteps: 10, epoch: 1, loss: 1.2, learningRate: 0.0002, tokensPerSecond: 900, etaSeconds: 0 },
-    { type: "CompleteTraining", actor: worker, runId: runB, artifactKey: `clones/${cloneId}/adapters/1`, metrics: { perplexity: { base: 40.1, adapter: 21.3 } } },
+    {
+      type: "ReportTrainingProgress",
+      actor: worker,
+      runId: runB,
+      step: 10,
+      totalSteps: 10,
+      epoch: 1,
+      loss: 1.2,
+      learningRate: 0.0002,
+      tokensPerSecond: 900,
+      etaSeconds: 0,
+    },
+    {
+      type: "CompleteTraining",
+      actor: worker,
+      runId: runB,
+      artifactKey: `clones/${cloneId}/adapters/1`,
+      metrics: { perplexity: { base: 40.1, adapter: 21.3 } },
+    },
     { type: "PublishClone", actor: owner },
     { type: "PurgeRawData", actor: owner },
     ...(variant % 2 === 0 ? [{ type: "DeleteClone", actor: owner } as const] : []),
@@ -38,7 +110,9 @@ function lifecycle(cloneId: string, owner: Actor, variant: number): CloneCommand
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-async function allDocs(models: ReadModels): Promise<Record<"clones" | "owners" | "apiKeys" | "streamPositions", Document[]>> {
+async function allDocs(
+  models: ReadModels,
+): Promise<Record<"clones" | "owners" | "apiKeys" | "streamPositions", Document[]>> {
   const sort = { field: "_id", direction: "asc" } as const;
   return {
     clones: await models.clones.find({}, { sort }),
@@ -88,7 +162,10 @@ describe("projection rebuild", () => {
     assert.ok(applied >= 6 * 15, `applied ${applied} events`);
     const liveDocs = await allDocs(live);
     assert.equal(liveDocs.clones.length, 6);
-    assert.ok(liveDocs.clones.some((c) => c.deleted === true) && liveDocs.clones.some((c) => c.status === "PUBLISHED"));
+    assert.ok(
+      liveDocs.clones.some((c) => c.deleted === true) &&
+        liveDocs.clones.some((c) => c.status === "PUBLISHED"),
+    );
     assert.deepEqual(await allDocs(rebuilt), liveDocs);
     await rebuilt.drop();
   });

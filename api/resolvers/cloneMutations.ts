@@ -19,7 +19,9 @@ export class CloneMutations {
     @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
     @Ctx() context: ApiContext,
   ): Promise<Clone> {
-    return toClone(await context.services.clones.createClone(requirePrincipal(context), input.name, idempotencyKey));
+    return toClone(
+      await context.services.clones.createClone(requirePrincipal(context), input.name, idempotencyKey),
+    );
   }
 
   @Mutation(() => Clone)
@@ -38,7 +40,8 @@ export class CloneMutations {
   }
 
   @Mutation(() => Clone, {
-    description: "Stores a chat export (multipart upload, GraphQL multipart request spec) as a source of the clone.",
+    description:
+      "Stores a chat export (multipart upload, GraphQL multipart request spec) as a source of the clone.",
   })
   async uploadSource(
     @Arg("cloneId", () => ID) cloneId: string,
@@ -65,7 +68,11 @@ export class CloneMutations {
   ): Promise<Clone> {
     const view = await context.services.clones.requestTraining(
       requirePrincipal(context),
-      { cloneId: input.cloneId, baseModel: input.baseModel ?? null, hyperparameters: input.hyperparameters ?? null },
+      {
+        cloneId: input.cloneId,
+        baseModel: input.baseModel ?? null,
+        hyperparameters: input.hyperparameters ?? null,
+      },
       idempotencyKey,
     );
     return toClone(view);
@@ -77,15 +84,21 @@ export class CloneMutations {
     @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
     @Ctx() context: ApiContext,
   ): Promise<Clone> {
-    return toClone(await context.services.clones.publishClone(requirePrincipal(context), cloneId, idempotencyKey));
+    return toClone(
+      await context.services.clones.publishClone(requirePrincipal(context), cloneId, idempotencyKey),
+    );
   }
 
-  @Mutation(() => Clone, { description: "Deletes the clone and its stored files; its id then answers NOT_FOUND." })
+  @Mutation(() => Clone, {
+    description: "Deletes the clone and its stored files; its id then answers NOT_FOUND.",
+  })
   async deleteClone(
     @Arg("cloneId", () => ID) cloneId: string,
     @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
     @Ctx() context: ApiContext,
   ): Promise<Clone> {
-    return toClone(await context.services.clones.deleteClone(requirePrincipal(context), cloneId, idempotencyKey));
+    return toClone(
+      await context.services.clones.deleteClone(requirePrincipal(context), cloneId, idempotencyKey),
+    );
   }
 }

@@ -28,7 +28,9 @@ export class CloneQueries {
     };
   }
 
-  @Query(() => [CloneEvent], { description: "The clone's timeline: every event of its stream, oldest first." })
+  @Query(() => [CloneEvent], {
+    description: "The clone's timeline: every event of its stream, oldest first.",
+  })
   async cloneEvents(@Arg("id", () => ID) id: string, @Ctx() context: ApiContext): Promise<CloneEvent[]> {
     const events = await context.services.clones.events(requirePrincipal(context), id);
     return events.map(toCloneEvent);

@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import { type ApiContext, requirePrincipal } from "../context.js";
 import { apiError } from "../errors.js";
-import { ApiKey, CreatedApiKey, Me } from "../types/ownerTypes.js";
 import { toApiKey } from "../types/mappers.js";
+import { ApiKey, CreatedApiKey, Me } from "../types/ownerTypes.js";
 
 const idempotencyKeyOptions = {
   nullable: true,
@@ -26,7 +26,9 @@ export class OwnerResolvers {
     };
   }
 
-  @Mutation(() => CreatedApiKey, { description: "A new API key for the same owner; its secret is returned once." })
+  @Mutation(() => CreatedApiKey, {
+    description: "A new API key for the same owner; its secret is returned once.",
+  })
   async createApiKey(
     @Arg("name", () => String) name: string,
     @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
@@ -35,7 +37,11 @@ export class OwnerResolvers {
     const trimmed = name.normalize("NFC").trim();
     if (trimmed.length === 0 || [...trimmed].length > MAX_KEY_NAME)
       throw apiError("BAD_USER_INPUT", `name: must be 1–${MAX_KEY_NAME} characters`, { field: "name" });
-    const { key, token } = await context.services.owners.createApiKey(requirePrincipal(context), trimmed, idempotencyKey);
+    const { key, token } = await context.services.owners.createApiKey(
+      requirePrincipal(context),
+      trimmed,
+      idempotencyKey,
+    );
     return { apiKey: toApiKey(key), secret: token };
   }
 
@@ -45,6 +51,8 @@ export class OwnerResolvers {
     @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
     @Ctx() context: ApiContext,
   ): Promise<ApiKey> {
-    return toApiKey(await context.services.owners.revokeApiKey(requirePrincipal(context), id, idempotencyKey));
+    return toApiKey(
+      await context.services.owners.revokeApiKey(requirePrincipal(context), id, idempotencyKey),
+    );
   }
 }

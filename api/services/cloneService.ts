@@ -74,7 +74,8 @@ export class CloneService {
   async list(principal: AuthPrincipal, first: number, after: string | null): Promise<ClonePage> {
     if (!Number.isInteger(first) || first < 1 || first > 100)
       throw apiError("BAD_USER_INPUT", "first: must be between 1 and 100", { field: "first" });
-    if (after !== null && !isId(after)) throw apiError("BAD_USER_INPUT", "after: not a valid cursor", { field: "after" });
+    if (after !== null && !isId(after))
+      throw apiError("BAD_USER_INPUT", "after: not a valid cursor", { field: "after" });
     const scope = { ownerId: principal.ownerId, deleted: false };
     const page = await this.deps.models.clones.find(after ? { ...scope, _id: { $lt: after } } : scope, {
       sort: { field: "_id", direction: "desc" },
@@ -102,7 +103,10 @@ export class CloneService {
     });
     await this.deps.waiter.waitFor(streamId, outcome.revision);
     const view = await this.deps.models.clones.get(command.cloneId);
-    if (!view) throw new Error(`read model for clone ${command.cloneId} is missing after revision ${outcome.revision}`);
+    if (!view)
+      throw new Error(
+        `read model for clone ${command.cloneId} is missing after revision ${outcome.revision}`,
+      );
     return view;
   }
 
@@ -140,33 +144,39 @@ export class CloneService {
       file.stream.destroy();
       throw error;
     }
-    return this.idempotent(principal, idempotencyKey, "uploadSource", { cloneId, fileName: file.filename }, async () => {
-      const sourceId = newId();
-      const artifactKey = `clones/${cloneId}/sources/${sourceId}`;
-      const stored = await this.deps.artifacts.put(artifactKey, file.stream, {
-        maxBytes: this.deps.uploadMaxBytes,
-        ...(file.mimetype ? { contentType: file.mimetype } : {}),
-      });
-      try {
-        const view = await this.execute({
-          type: "RecordSourceUpload",
-          cloneId,
-          actor: actorOf(principal),
-          sourceId,
-          fileName: file.filename,
-          size: stored.size,
-          sha256: stored.sha256,
-          artifactKey,
+    return this.idempotent(
+      principal,
+      idempotencyKey,
+      "uploadSource",
+      { cloneId, fileName: file.filename },
+      async () => {
+        const sourceId = newId();
+        const artifactKey = `clones/${cloneId}/sources/${sourceId}`;
+        const stored = await this.deps.artifacts.put(artifactKey, file.stream, {
+          maxBytes: this.deps.uploadMaxBytes,
           ...(file.mimetype ? { contentType: file.mimetype } : {}),
         });
-        // The same archive uploaded again is one source: drop the second copy.
-        if (!view.sources.some((s) => s.id === sourceId)) await this.deps.artifacts.delete(artifactKey);
-        return view;
-      } catch (error) {
-        await this.deps.artifacts.delete(artifactKey);
-        throw error;
-      }
-    });
+        try {
+          const view = await this.execute({
+            type: "RecordSourceUpload",
+            cloneId,
+            actor: actorOf(principal),
+            sourceId,
+            fileName: file.filename,
+            size: stored.size,
+            sha256: stored.sha256,
+            artifactKey,
+            ...(file.mimetype ? { contentType: file.mimetype } : {}),
+          });
+          // The same archive uploaded again is one source: drop the second copy.
+          if (!view.sources.some((s) => s.id === sourceId)) await this.deps.artifacts.delete(artifactKey);
+          return view;
+        } catch (error) {
+          await this.deps.artifacts.delete(artifactKey);
+          throw error;
+        }
+      },
+    );
   }
 
   async requestTraining(
@@ -195,14 +205,22 @@ export class CloneService {
     });
   }
 
-  publishClone(principal: AuthPrincipal, cloneId: string, idempotencyKey?: string | null): Promise<CloneView> {
+  publishClone(
+    principal: AuthPrincipal,
+    cloneId: string,
+    idempotencyKey?: string | null,
+  ): Promise<CloneView> {
     return this.idempotent(principal, idempotencyKey, "publishClone", { cloneId }, async () => {
       await this.owned(principal, cloneId);
       return this.execute({ type: "PublishClone", cloneId, actor: actorOf(principal) });
     });
   }
 
-  async deleteClone(principal: AuthPrincipal, cloneId: string, idempotencyKey?: string | null): Promise<CloneView> {
+  async deleteClone(
+    principal: AuthPrincipal,
+    cloneId: string,
+    idempotencyKey?: string | null,
+  ): Promise<CloneView> {
     return this.idempotent(principal, idempotencyKey, "deleteClone", { cloneId }, async () => {
       await this.owned(principal, cloneId);
       const view = await this.execute({ type: "DeleteClone", cloneId, actor: actorOf(principal) });
@@ -219,9 +237,15 @@ export class CloneService {
     request: unknown,
     action: () => Promise<CloneView>,
   ): Promise<CloneView> {
-    const { cloneId } = await this.deps.idempotency.run(principal.ownerId, key, operation, request, async () => ({
-      cloneId: (await action())._id,
-    }));
+    const { cloneId } = await this.deps.idempotency.run(
+      principal.ownerId,
+      key,
+      operation,
+      request,
+      async () => ({
+        cloneId: (await action())._id,
+      }),
+    );
     // The repeat answers with the clone as it is now, like a GET after the first call would.
     const view = await this.deps.models.clones.get(cloneId);
     if (!view) throw notFound(cloneId);

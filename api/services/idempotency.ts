@@ -26,9 +26,12 @@ export class IdempotencyGuard {
     action: () => Promise<R>,
   ): Promise<R> {
     if (!key) return action();
-    if (key.length > 200) throw apiError("BAD_USER_INPUT", "idempotencyKey: at most 200 characters", { field: "idempotencyKey" });
+    if (key.length > 200)
+      throw apiError("BAD_USER_INPUT", "idempotencyKey: at most 200 characters", { field: "idempotencyKey" });
     const id = `${ownerId}:${key}`;
-    const requestHash = createHash("sha256").update(JSON.stringify([operation, request])).digest("hex");
+    const requestHash = createHash("sha256")
+      .update(JSON.stringify([operation, request]))
+      .digest("hex");
     const fresh: IdempotencyRecord = {
       _id: id,
       operation,
@@ -40,7 +43,9 @@ export class IdempotencyGuard {
     if (!(await this.records.insert(fresh))) {
       const existing = await this.records.get(id);
       if (!existing || existing.requestHash !== requestHash)
-        throw apiError("CONFLICT", "idempotencyKey was already used for a different request", { field: "idempotencyKey" });
+        throw apiError("CONFLICT", "idempotencyKey was already used for a different request", {
+          field: "idempotencyKey",
+        });
       if (existing.state === "pending")
         throw apiError("CONFLICT", "a request with this idempotencyKey is still in progress; retry shortly");
       return existing.result as R;

@@ -68,7 +68,11 @@ export class OwnerService {
   }
 
   /** A new owner with one key ("initial key"); the token is returned once and never stored. */
-  async createOwner(name: string, actor: Actor, ownerId = newId()): Promise<{ ownerId: string; token: string }> {
+  async createOwner(
+    name: string,
+    actor: Actor,
+    ownerId = newId(),
+  ): Promise<{ ownerId: string; token: string }> {
     await this.execute({ type: "CreateOwner", ownerId, name, actor });
     const key = generateApiKey();
     await this.execute({
@@ -104,7 +108,10 @@ export class OwnerService {
   async me(principal: AuthPrincipal): Promise<{ owner: OwnerView; keys: ApiKeyView[] }> {
     const owner = await this.models.owners.get(principal.ownerId);
     if (!owner) throw apiError("NOT_FOUND", "owner not found");
-    const keys = await this.models.apiKeys.find({ ownerId: principal.ownerId }, { sort: { field: "_id", direction: "asc" } });
+    const keys = await this.models.apiKeys.find(
+      { ownerId: principal.ownerId },
+      { sort: { field: "_id", direction: "asc" } },
+    );
     return { owner, keys };
   }
 
@@ -114,29 +121,43 @@ export class OwnerService {
     idempotencyKey?: string | null,
   ): Promise<{ key: ApiKeyView; token: string }> {
     const key = generateApiKey();
-    const { keyId } = await this.idempotency.run(principal.ownerId, idempotencyKey, "createApiKey", { name }, async () => {
-      await this.execute({
-        type: "CreateApiKey",
-        ownerId: principal.ownerId,
-        keyId: key.keyId,
-        name,
-        hash: key.hash,
-        prefix: key.prefix,
-        actor: { kind: "owner", ownerId: principal.ownerId, keyId: principal.keyId },
-      });
-      return { keyId: key.keyId };
-    });
+    const { keyId } = await this.idempotency.run(
+      principal.ownerId,
+      idempotencyKey,
+      "createApiKey",
+      { name },
+      async () => {
+        await this.execute({
+          type: "CreateApiKey",
+          ownerId: principal.ownerId,
+          keyId: key.keyId,
+          name,
+          hash: key.hash,
+          prefix: key.prefix,
+          actor: { kind: "owner", ownerId: principal.ownerId, keyId: principal.keyId },
+        });
+        return { keyId: key.keyId };
+      },
+    );
     // Secrets are never stored, so a repeated request cannot show the first one again.
     if (keyId !== key.keyId)
-      throw apiError("CONFLICT", `this idempotencyKey already created API key ${keyId}; its secret was shown once`);
+      throw apiError(
+        "CONFLICT",
+        `this idempotencyKey already created API key ${keyId}; its secret was shown once`,
+      );
     const view = await this.models.apiKeys.get(keyId);
     if (!view) throw new Error(`read model for API key ${keyId} is missing`);
     return { key: view, token: key.token };
   }
 
-  async revokeApiKey(principal: AuthPrincipal, keyId: string, idempotencyKey?: string | null): Promise<ApiKeyView> {
+  async revokeApiKey(
+    principal: AuthPrincipal,
+    keyId: string,
+    idempotencyKey?: string | null,
+  ): Promise<ApiKeyView> {
     const existing = await this.models.apiKeys.get(keyId);
-    if (!existing || existing.ownerId !== principal.ownerId) throw apiError("NOT_FOUND", `API key ${keyId} not found`);
+    if (!existing || existing.ownerId !== principal.ownerId)
+      throw apiError("NOT_FOUND", `API key ${keyId} not found`);
     await this.idempotency.run(principal.ownerId, idempotencyKey, "revokeApiKey", { keyId }, async () => {
       await this.execute({
         type: "RevokeApiKey",

@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { EventBus, Subscription } from "../../infra/bus/eventBus.js";
-import { parseReadModelUpdate, type ReadModelUpdate, readModelUpdatesTopic } from "../../projections/readModelUpdate.js";
+import {
+  parseReadModelUpdate,
+  type ReadModelUpdate,
+  readModelUpdatesTopic,
+} from "../../projections/readModelUpdate.js";
 import { AsyncQueue } from "./asyncQueue.js";
 
 /**
@@ -17,15 +21,22 @@ export class UpdateFeed {
   ) {}
 
   async start(): Promise<void> {
-    this.subscription = await this.bus.subscribe(readModelUpdatesTopic, { group: this.instanceId, maxAttempts: 1 }, async (m) => {
-      const update = parseReadModelUpdate(m.value);
-      for (const queue of this.listeners.get(update.cloneId) ?? []) queue.push(update);
-    });
+    this.subscription = await this.bus.subscribe(
+      readModelUpdatesTopic,
+      { group: this.instanceId, maxAttempts: 1 },
+      async (m) => {
+        const update = parseReadModelUpdate(m.value);
+        for (const queue of this.listeners.get(update.cloneId) ?? []) queue.push(update);
+      },
+    );
   }
 
   listen(cloneId: string): AsyncQueue<ReadModelUpdate> {
     let set = this.listeners.get(cloneId);
-    if (!set) this.listeners.set(cloneId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(cloneId, set);
+    }
     const queue: AsyncQueue<ReadModelUpdate> = new AsyncQueue(() => {
       set.delete(queue);
       if (set.size === 0) this.listeners.delete(cloneId);

@@ -110,13 +110,15 @@ export class Clone {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
   @Field(() => CloneStatus) status!: CloneStatus;
-  @Field(() => Int, { description: "Revision of the clone's event stream this view reflects." }) revision!: number;
+  @Field(() => Int, { description: "Revision of the clone's event stream this view reflects." })
+  revision!: number;
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
   @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
   @Field(() => Persona, { nullable: true }) persona!: Persona | null;
   @Field(() => [Source]) sources!: Source[];
   @Field(() => [Dataset]) datasets!: Dataset[];
-  @Field(() => Dataset, { nullable: true, description: "The newest built dataset." }) dataset!: Dataset | null;
+  @Field(() => Dataset, { nullable: true, description: "The newest built dataset." })
+  dataset!: Dataset | null;
   @Field(() => DatasetError, { nullable: true }) datasetError!: DatasetError | null;
   @Field(() => [TrainingRun]) trainingRuns!: TrainingRun[];
   @Field(() => [PublishedVersion]) publishedVersions!: PublishedVersion[];
@@ -149,6 +151,7 @@ export class CloneEvent {
   @Field(() => Int, { description: "0-based revision in the clone's stream." }) revision!: number;
   @Field(() => ID) cloneId!: string;
   @Field(() => GraphQLDateTimeISO) timestamp!: Date;
-  @Field(() => String, { description: "Who acted: owner:<id>/key:<id> or system:<worker>." }) principal!: string;
+  @Field(() => String, { description: "Who acted: owner:<id>/key:<id> or system:<worker>." })
+  principal!: string;
   @Field(() => GraphQLJSONObject) data!: Record<string, unknown>;
 }

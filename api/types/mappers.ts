@@ -18,7 +18,9 @@ export function toClone(view: CloneView): Clone {
     sources: view.sources.map((s) => ({ ...s, uploadedAt: date(s.uploadedAt) })),
     datasets,
     dataset: datasets.at(-1) ?? null,
-    datasetError: view.datasetError ? { reason: view.datasetError.reason, at: date(view.datasetError.at) } : null,
+    datasetError: view.datasetError
+      ? { reason: view.datasetError.reason, at: date(view.datasetError.at) }
+      : null,
     trainingRuns: view.trainingRuns.map((r) => ({
       ...r,
       status: TrainingRunStatus[r.status],

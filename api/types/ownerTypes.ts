@@ -5,7 +5,8 @@ import { Field, ID, ObjectType } from "type-graphql";
 export class ApiKey {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
-  @Field(() => String, { description: "The first characters of the key, to tell keys apart." }) prefix!: string;
+  @Field(() => String, { description: "The first characters of the key, to tell keys apart." })
+  prefix!: string;
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
   @Field(() => GraphQLDateTimeISO, { nullable: true }) revokedAt!: Date | null;
 }
@@ -22,5 +23,6 @@ export class Me {
 @ObjectType()
 export class CreatedApiKey {
   @Field(() => ApiKey) apiKey!: ApiKey;
-  @Field(() => String, { description: "The bearer token. Store it now: it is never shown again." }) secret!: string;
+  @Field(() => String, { description: "The bearer token. Store it now: it is never shown again." })
+  secret!: string;
 }

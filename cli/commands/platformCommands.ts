@@ -4,7 +4,9 @@ import { createLogger } from "../platform/logger.js";
 import { startPlatform } from "../platform/startPlatform.js";
 
 export function registerPlatformCommands(program: Command): void {
-  const platform = program.command("platform").description("the training platform (API, relay, projections, workers)");
+  const platform = program
+    .command("platform")
+    .description("the training platform (API, relay, projections, workers)");
   platform
     .command("start")
     .description("run the whole platform in this process on the configured engines (embedded by default)")

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { rebuildReadModels } from "../../projections/rebuild.js";
 import { ReadModels } from "../../projections/readModels.js";
+import { rebuildReadModels } from "../../projections/rebuild.js";
 import { loadPlatformConfig } from "../config/loadConfig.js";
 import { closeAdapters, openAdapters } from "../platform/adapters.js";
 import { createLogger } from "../platform/logger.js";
@@ -17,8 +17,10 @@ export function registerProjectionCommands(program: Command): void {
       const adapters = await openAdapters(config, logger);
       try {
         const started = Date.now();
-        const applied = await rebuildReadModels(adapters.eventStore, new ReadModels(adapters.documents), (n) =>
-          process.stderr.write(`\rreplayed ${n} events`),
+        const applied = await rebuildReadModels(
+          adapters.eventStore,
+          new ReadModels(adapters.documents),
+          (n) => process.stderr.write(`\rreplayed ${n} events`),
         );
         process.stderr.write("\n");
         console.log(`rebuilt read models from ${applied} events in ${Date.now() - started} ms`);

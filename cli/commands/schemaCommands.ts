@@ -22,7 +22,9 @@ export function registerSchemaCommands(program: Command): void {
     .action(async (options: { file: string }) => {
       const committed = await readFile(schemaFile(options.file), "utf8").catch(() => "");
       if (committed !== (await printApiSchema())) {
-        console.error(`${options.file} is out of date with the code: run \`npm run schema:emit\` and commit it.`);
+        console.error(
+          `${options.file} is out of date with the code: run \`npm run schema:emit\` and commit it.`,
+        );
         process.exitCode = 1;
         return;
       }

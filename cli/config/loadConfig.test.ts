@@ -31,7 +31,11 @@ describe("platform configuration", () => {
     const path = await file(JSON.stringify({ dataDir: "/srv/clones", api: { port: 5000, host: "0.0.0.0" } }));
     const config = await loadPlatformConfig({
       file: path,
-      env: { AICLONE_API__PORT: "6001", AICLONE_EVENT_STORE__KIND: "eventstoredb", AICLONE_EVENT_STORE__URL: "esdb://h:2113?tls=false" },
+      env: {
+        AICLONE_API__PORT: "6001",
+        AICLONE_EVENT_STORE__KIND: "eventstoredb",
+        AICLONE_EVENT_STORE__URL: "esdb://h:2113?tls=false",
+      },
     });
     assert.equal(config.dataDir, "/srv/clones");
     assert.equal(config.api.host, "0.0.0.0");

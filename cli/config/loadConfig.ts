@@ -11,7 +11,8 @@ export class ConfigError extends Error {
 
 type Tree = Record<string, unknown>;
 
-const camel = (segment: string) => segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camel = (segment: string) =>
+  segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * `AICLONE_API__PORT=4001` → `api.port`; `AICLONE_EVENT_STORE__KIND` → `eventStore.kind`: `__` nests,
@@ -26,7 +27,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv): { tree: Tree; sources: Ma
     let node = tree;
     for (const segment of path.slice(0, -1)) {
       const child = node[segment];
-      node = (node[segment] = typeof child === "object" && child !== null ? child : {}) as Tree;
+      const next = (typeof child === "object" && child !== null ? child : {}) as Tree;
+      node[segment] = next;
+      node = next;
     }
     node[path.at(-1) as string] = value;
     sources.set(path.join("."), `environment variable ${name}`);
@@ -39,7 +42,11 @@ function merge(base: Tree, over: Tree): Tree {
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
     const bothObjects =
-      typeof value === "object" && value !== null && !Array.isArray(value) && typeof current === "object" && current !== null;
+      typeof value === "object" &&
+      value !== null &&
+      !Array.isArray(value) &&
+      typeof current === "object" &&
+      current !== null;
     out[key] = bothObjects ? merge(current as Tree, value as Tree) : value;
   }
   return out;
@@ -47,9 +54,13 @@ function merge(base: Tree, over: Tree): Tree {
 
 function describe(issue: z.core.$ZodIssue, sources: Map<string, string>, file: string | undefined): string {
   const key = issue.path.join(".") || "<root>";
-  const keys = issue.code === "unrecognized_keys" ? issue.keys.map((k) => (key === "<root>" ? k : `${key}.${k}`)) : [key];
+  const keys =
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((k) => (key === "<root>" ? k : `${key}.${k}`))
+      : [key];
   const where =
-    keys.map((k) => sources.get(k)).find(Boolean) ?? (file ? `the config file ${file} or a default` : "a default");
+    keys.map((k) => sources.get(k)).find(Boolean) ??
+    (file ? `the config file ${file} or a default` : "a default");
   return `${keys.join(", ")}: ${issue.message} (from ${where})`;
 }
 

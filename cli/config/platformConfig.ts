@@ -20,22 +20,35 @@ export const platformConfigSchema = z
     eventStore: z
       .discriminatedUnion("kind", [
         z.object({ kind: z.literal("sqlite"), path: z.string().min(1).optional() }).strict(),
-        z.object({ kind: z.literal("eventstoredb"), url: z.string().regex(/^(esdb|kurrentdb)(\+discover)?:\/\//) }).strict(),
+        z
+          .object({
+            kind: z.literal("eventstoredb"),
+            url: z.string().regex(/^(esdb|kurrentdb)(\+discover)?:\/\//),
+          })
+          .strict(),
       ])
       .prefault({ kind: "sqlite" }),
-    bus: z.discriminatedUnion("kind", [z.object({ kind: z.literal("in-process") }).strict()]).prefault({ kind: "in-process" }),
+    bus: z
+      .discriminatedUnion("kind", [z.object({ kind: z.literal("in-process") }).strict()])
+      .prefault({ kind: "in-process" }),
     documentStore: z
-      .discriminatedUnion("kind", [z.object({ kind: z.literal("sqlite"), path: z.string().min(1).optional() }).strict()])
+      .discriminatedUnion("kind", [
+        z.object({ kind: z.literal("sqlite"), path: z.string().min(1).optional() }).strict(),
+      ])
       .prefault({ kind: "sqlite" }),
     artifacts: z
-      .discriminatedUnion("kind", [z.object({ kind: z.literal("local"), dir: z.string().min(1).optional() }).strict()])
+      .discriminatedUnion("kind", [
+        z.object({ kind: z.literal("local"), dir: z.string().min(1).optional() }).strict(),
+      ])
       .prefault({ kind: "local" }),
     training: z
       .object({ defaultBaseModel: z.string().min(1).default("qwen2.5-7b-instruct") })
       .strict()
       .prefault({}),
     log: z
-      .object({ level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info") })
+      .object({
+        level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+      })
       .strict()
       .prefault({}),
   })

@@ -28,7 +28,9 @@ export async function openAdapters(config: PlatformConfig, logger: Logger): Prom
         ? await SqliteEventStore.open(resolve(dataDir, config.eventStore.path ?? "events.sqlite"))
         : EventStoreDbEventStore.connect(config.eventStore.url);
     opened.push(eventStore);
-    const documents = await SqliteDocumentStore.open(resolve(dataDir, config.documentStore.path ?? "read-models.sqlite"));
+    const documents = await SqliteDocumentStore.open(
+      resolve(dataDir, config.documentStore.path ?? "read-models.sqlite"),
+    );
     opened.push(documents);
     const artifacts = new LocalArtifactStore(resolve(dataDir, config.artifacts.dir ?? "artifacts"));
     opened.push(artifacts);
@@ -52,5 +54,9 @@ export async function openAdapters(config: PlatformConfig, logger: Logger): Prom
 
 export async function closeAdapters(adapters: Adapters): Promise<void> {
   await adapters.bus.close();
-  await Promise.allSettled([adapters.eventStore.close(), adapters.documents.close(), adapters.artifacts.close()]);
+  await Promise.allSettled([
+    adapters.eventStore.close(),
+    adapters.documents.close(),
+    adapters.artifacts.close(),
+  ]);
 }

@@ -78,7 +78,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       feed,
     };
     const bootstrap = await services.owners.bootstrap();
-    if (bootstrap) logger.info({ ownerId: bootstrap.ownerId }, "empty platform: created the first owner and its key");
+    if (bootstrap)
+      logger.info({ ownerId: bootstrap.ownerId }, "empty platform: created the first owner and its key");
 
     let ready = false;
     const server: RunningApiServer = await startApiServer({

@@ -53,7 +53,12 @@ export type CloneCommand =
       tokensPerSecond?: number;
       etaSeconds?: number;
     })
-  | (Base & { type: "CompleteTraining"; runId: string; artifactKey: string; metrics: Record<string, unknown> })
+  | (Base & {
+      type: "CompleteTraining";
+      runId: string;
+      artifactKey: string;
+      metrics: Record<string, unknown>;
+    })
   | (Base & { type: "FailTraining"; runId: string; reason: string })
   | (Base & { type: "PublishClone"; artifactKey?: string; sha256?: string; size?: number })
   | (Base & { type: "PurgeRawData" })

@@ -45,17 +45,25 @@ describe("clone decider", () => {
     it("creates a clone owned by the actor, name trimmed and NFC-normalised", () =>
       given([])
         .when(cmd("CreateClone", { name: "  Аня\u0301  " }))
-        .then([{ type: "CloneCreated", data: { cloneId, ownerId: "o1", name: "Аня\u0301".normalize("NFC") } }]));
+        .then([
+          { type: "CloneCreated", data: { cloneId, ownerId: "o1", name: "Аня\u0301".normalize("NFC") } },
+        ]));
     it("refuses a second creation of the same id", () =>
-      given([created]).when(cmd("CreateClone", { name: "x" })).thenRefused("CONFLICT", "already exists"));
+      given([created])
+        .when(cmd("CreateClone", { name: "x" }))
+        .thenRefused("CONFLICT", "already exists"));
     it("refuses an empty name", () =>
-      given([]).when(cmd("CreateClone", { name: "   " })).thenRefused("INVALID", "name: must not be empty"));
+      given([])
+        .when(cmd("CreateClone", { name: "   " }))
+        .thenRefused("INVALID", "name: must not be empty"));
     it("refuses a name over 80 characters", () =>
       given([])
         .when(cmd("CreateClone", { name: "я".repeat(81) }))
         .thenRefused("INVALID", "at most 80"));
     it("refuses a workers' attempt to create", () =>
-      given([]).when(cmd("CreateClone", { name: "x" }, worker)).thenRefused("FORBIDDEN", "owner"));
+      given([])
+        .when(cmd("CreateClone", { name: "x" }, worker))
+        .thenRefused("FORBIDDEN", "owner"));
   });
 
   describe("ConfigurePersona", () => {
@@ -83,20 +91,26 @@ describe("clone decider", () => {
     it("refuses an unknown clone", () =>
       given([]).when(cmd("ConfigurePersona", persona)).thenRefused("NOT_FOUND", "does not exist"));
     it("hides another owner's clone as not found", () =>
-      given([created]).when(cmd("ConfigurePersona", persona, stranger)).thenRefused("NOT_FOUND", "does not exist"));
+      given([created])
+        .when(cmd("ConfigurePersona", persona, stranger))
+        .thenRefused("NOT_FOUND", "does not exist"));
   });
 
   describe("RecordSourceUpload", () => {
     const upload = { sourceId: "s1", fileName: "result.json", size: 10, sha256: sha, artifactKey: "k" };
     it("records the upload", () => given([created]).when(cmd("RecordSourceUpload", upload)).then([uploaded]));
     it("treats the same archive uploaded again as a no-op", () =>
-      given([created, uploaded]).when(cmd("RecordSourceUpload", { ...upload, sourceId: "s2" })).then([]));
+      given([created, uploaded])
+        .when(cmd("RecordSourceUpload", { ...upload, sourceId: "s2" }))
+        .then([]));
     it("refuses a bad checksum", () =>
       given([created])
         .when(cmd("RecordSourceUpload", { ...upload, sha256: "xyz" }))
         .thenRefused("INVALID", "sha256"));
     it("refuses an empty file", () =>
-      given([created]).when(cmd("RecordSourceUpload", { ...upload, size: 0 })).thenRefused("INVALID", "size"));
+      given([created])
+        .when(cmd("RecordSourceUpload", { ...upload, size: 0 }))
+        .thenRefused("INVALID", "size"));
     it("refuses a file name with a path", () =>
       given([created])
         .when(cmd("RecordSourceUpload", { ...upload, fileName: "../etc/passwd" }))
@@ -104,17 +118,31 @@ describe("clone decider", () => {
     it("refuses the 101st source", () => {
       const many: CloneEvent[] = Array.from({ length: 100 }, (_, i) => ({
         type: "SourceUploaded",
-        data: { cloneId, sourceId: `s${i}`, fileName: "f", size: 1, sha256: i.toString(16).padStart(64, "0"), artifactKey: "k" },
+        data: {
+          cloneId,
+          sourceId: `s${i}`,
+          fileName: "f",
+          size: 1,
+          sha256: i.toString(16).padStart(64, "0"),
+          artifactKey: "k",
+        },
       }));
-      given([created, ...many]).when(cmd("RecordSourceUpload", upload)).thenRefused("CONFLICT", "at most 100");
+      given([created, ...many])
+        .when(cmd("RecordSourceUpload", upload))
+        .thenRefused("CONFLICT", "at most 100");
     });
   });
 
   describe("datasets (workers only)", () => {
     it("numbers dataset versions 1, 2, …", () => {
       const command = cmd("RecordDatasetBuilt", { sourceIds: ["s1"], artifactKey: "d2", stats }, worker);
-      given([created, uploaded]).when(command).then([{ ...built, data: { ...built.data, artifactKey: "d2" } }]);
-      assert.equal((given([created, uploaded, built]).when(command).events()[0]?.data as { version: number }).version, 2);
+      given([created, uploaded])
+        .when(command)
+        .then([{ ...built, data: { ...built.data, artifactKey: "d2" } }]);
+      assert.equal(
+        (given([created, uploaded, built]).when(command).events()[0]!.data as { version: number }).version,
+        2,
+      );
     });
     it("refuses a dataset from an unknown source", () =>
       given([created, uploaded])
@@ -134,11 +162,14 @@ describe("clone decider", () => {
     const request = cmd("RequestTraining", { runId: "r1", baseModel: "smollm2-135m", hyperparameters: {} });
     it("needs a built dataset", () =>
       given([created, uploaded]).when(request).thenRefused("CONFLICT", "needs a built dataset"));
-    it("trains on the latest built dataset", () => given([created, uploaded, built]).when(request).then([requested]));
+    it("trains on the latest built dataset", () =>
+      given([created, uploaded, built]).when(request).then([requested]));
     it("refuses while a training is requested", () =>
       given([created, uploaded, built, requested]).when(request).thenRefused("CONFLICT", "still in flight"));
     it("refuses while a training is running", () =>
-      given([created, uploaded, built, requested, started]).when(request).thenRefused("CONFLICT", "in flight"));
+      given([created, uploaded, built, requested, started])
+        .when(request)
+        .thenRefused("CONFLICT", "in flight"));
     it("allows a new run once the previous one failed", () =>
       given([
         created,
@@ -154,19 +185,32 @@ describe("clone decider", () => {
   describe("training progress (workers only)", () => {
     const base = [created, uploaded, built, requested];
     it("starts the requested run", () =>
-      given(base).when(cmd("StartTraining", { runId: "r1", backend: "local" }, worker)).then([started]));
+      given(base)
+        .when(cmd("StartTraining", { runId: "r1", backend: "local" }, worker))
+        .then([started]));
     it("refuses to start another run", () =>
       given(base)
         .when(cmd("StartTraining", { runId: "r9", backend: "local" }, worker))
         .thenRefused("CONFLICT", "not the current run"));
     it("reports progress and ignores a repeated step", () => {
-      const progress = cmd("ReportTrainingProgress", { runId: "r1", step: 5, totalSteps: 10, epoch: 0.5, loss: 2.1 }, worker);
-      assert.equal(given([...base, started]).when(progress).events().length, 1);
+      const progress = cmd(
+        "ReportTrainingProgress",
+        { runId: "r1", step: 5, totalSteps: 10, epoch: 0.5, loss: 2.1 },
+        worker,
+      );
+      assert.equal(
+        given([...base, started])
+          .when(progress)
+          .events().length,
+        1,
+      );
       const at5: CloneEvent = {
         type: "TrainingProgressed",
         data: { cloneId, runId: "r1", step: 5, totalSteps: 10, epoch: 0.5 },
       };
-      given([...base, started, at5]).when(progress).then([]);
+      given([...base, started, at5])
+        .when(progress)
+        .then([]);
     });
     it("refuses progress before the run started", () =>
       given(base)
@@ -222,6 +266,8 @@ describe("clone decider", () => {
       it(`refuses ${command.type}`, () =>
         given([created, uploaded, built, deleted]).when(command).thenRefused("NOT_FOUND", "was deleted"));
     it("refuses re-creation of a deleted id", () =>
-      given([created, deleted]).when(cmd("CreateClone", { name: "x" })).thenRefused("CONFLICT", "already exists"));
+      given([created, deleted])
+        .when(cmd("CreateClone", { name: "x" }))
+        .thenRefused("CONFLICT", "already exists"));
   });
 });

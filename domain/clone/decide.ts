@@ -37,7 +37,8 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
   const cloneId = command.cloneId;
   if (command.type === "CreateClone") {
     if (state.exists) throw conflict(`clone ${cloneId} already exists`);
-    if (command.actor.kind !== "owner") throw new DomainError("FORBIDDEN", "only an owner can create a clone");
+    if (command.actor.kind !== "owner")
+      throw new DomainError("FORBIDDEN", "only an owner can create a clone");
     const name = boundedText("name", command.name, { min: 1, max: cloneLimits.nameMax });
     return [{ type: "CloneCreated", data: { cloneId, ownerId: command.actor.ownerId, name } }];
   }
@@ -55,14 +56,16 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
         multiline: true,
       });
       const language = command.language.trim();
-      if (!LANGUAGE_TAG.test(language)) throw invalid("language", `must be a language tag such as "ru" or "en"`);
+      if (!LANGUAGE_TAG.test(language))
+        throw invalid("language", `must be a language tag such as "ru" or "en"`);
       return [{ type: "PersonaConfigured", data: { cloneId, displayName, systemPrompt, language } }];
     }
     case "RecordSourceUpload": {
       const fileName = boundedText("fileName", command.fileName, { min: 1, max: cloneLimits.fileNameMax });
       if (/[\\/]/.test(fileName)) throw invalid("fileName", "must not contain path separators");
       if (!SHA256.test(command.sha256)) throw invalid("sha256", "must be 64 lowercase hex digits");
-      if (!Number.isInteger(command.size) || command.size <= 0) throw invalid("size", "must be a positive integer");
+      if (!Number.isInteger(command.size) || command.size <= 0)
+        throw invalid("size", "must be a positive integer");
       // The same archive uploaded twice is one source: repeat uploads are a no-op, not an error.
       if (state.sources.some((s) => s.sha256 === command.sha256 && !s.purged)) return [];
       if (state.sources.length >= cloneLimits.sourcesMax)
@@ -85,7 +88,8 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
     case "RecordDatasetBuilt": {
       requireSystem(command);
       const known = new Set(state.sources.map((s) => s.sourceId));
-      if (command.sourceIds.length === 0) throw invalid("sourceIds", "a dataset is built from at least one source");
+      if (command.sourceIds.length === 0)
+        throw invalid("sourceIds", "a dataset is built from at least one source");
       const unknown = command.sourceIds.find((id) => !known.has(id));
       if (unknown) throw invalid("sourceIds", `unknown source ${unknown}`);
       const stats = command.stats;
@@ -106,11 +110,16 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
     }
     case "RecordDatasetFailed": {
       requireSystem(command);
-      const reason = boundedText("reason", command.reason, { min: 1, max: cloneLimits.reasonMax, multiline: true });
+      const reason = boundedText("reason", command.reason, {
+        min: 1,
+        max: cloneLimits.reasonMax,
+        multiline: true,
+      });
       return [{ type: "DatasetFailed", data: { cloneId, reason } }];
     }
     case "RequestTraining": {
-      if (state.datasetVersion === 0) throw conflict("training needs a built dataset; none has been built yet");
+      if (state.datasetVersion === 0)
+        throw conflict("training needs a built dataset; none has been built yet");
       if (trainingInFlight(state))
         throw conflict(`training run ${state.training?.runId} is still in flight; wait for it to finish`);
       const baseModel = boundedText("baseModel", command.baseModel, { min: 1, max: 200 });
@@ -173,11 +182,16 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
     case "FailTraining": {
       requireSystem(command);
       requireRun(state, command.runId, ["requested", "running"]);
-      const reason = boundedText("reason", command.reason, { min: 1, max: cloneLimits.reasonMax, multiline: true });
+      const reason = boundedText("reason", command.reason, {
+        min: 1,
+        max: cloneLimits.reasonMax,
+        multiline: true,
+      });
       return [{ type: "TrainingFailed", data: { cloneId, runId: command.runId, reason } }];
     }
     case "PublishClone": {
-      if (state.adapterVersion === 0) throw conflict("publishing needs a completed training; none has completed yet");
+      if (state.adapterVersion === 0)
+        throw conflict("publishing needs a completed training; none has completed yet");
       return [
         {
           type: "ClonePublished",

@@ -49,7 +49,12 @@ export const cloneEventSchemas = {
     baseModel: z.string(),
     hyperparameters,
   }),
-  TrainingStarted: z.object({ cloneId, runId: z.string(), backend: z.string(), worker: z.string().optional() }),
+  TrainingStarted: z.object({
+    cloneId,
+    runId: z.string(),
+    backend: z.string(),
+    worker: z.string().optional(),
+  }),
   TrainingProgressed: z.object({
     cloneId,
     runId: z.string(),
@@ -88,7 +93,8 @@ export type CloneEvent = { [T in CloneEventType]: { type: T; data: CloneEventDat
 
 export const cloneEventTypes = Object.keys(cloneEventSchemas) as CloneEventType[];
 
-export const isCloneEventType = (type: string): type is CloneEventType => Object.hasOwn(cloneEventSchemas, type);
+export const isCloneEventType = (type: string): type is CloneEventType =>
+  Object.hasOwn(cloneEventSchemas, type);
 
 /** Validates an event read from the store or the bus; throws a ZodError naming the bad field. */
 export function parseCloneEvent(type: string, data: unknown): CloneEvent {

@@ -99,7 +99,10 @@ export function evolveClone(state: CloneState, event: CloneEvent): CloneState {
       return {
         ...state,
         status,
-        sources: [...state.sources, { sourceId: event.data.sourceId, sha256: event.data.sha256, purged: false }],
+        sources: [
+          ...state.sources,
+          { sourceId: event.data.sourceId, sha256: event.data.sha256, purged: false },
+        ],
       };
     case "DatasetBuilt":
       return { ...state, status, datasetVersion: event.data.version };
@@ -108,9 +111,13 @@ export function evolveClone(state: CloneState, event: CloneEvent): CloneState {
     case "TrainingRequested":
       return { ...state, status, training: { runId: event.data.runId, status: "requested", lastStep: 0 } };
     case "TrainingStarted":
-      return state.training ? { ...state, status, training: { ...state.training, status: "running" } } : state;
+      return state.training
+        ? { ...state, status, training: { ...state.training, status: "running" } }
+        : state;
     case "TrainingProgressed":
-      return state.training ? { ...state, status, training: { ...state.training, lastStep: event.data.step } } : state;
+      return state.training
+        ? { ...state, status, training: { ...state.training, lastStep: event.data.step } }
+        : state;
     case "TrainingCompleted":
       return {
         ...state,

@@ -24,7 +24,15 @@ describe("owner decider", () => {
   });
   it("records only the hash of a new key", () =>
     given([created])
-      .when({ type: "CreateApiKey", ownerId: "o1", keyId: "k1", name: "ci", hash, prefix: "ak_x", actor: self })
+      .when({
+        type: "CreateApiKey",
+        ownerId: "o1",
+        keyId: "k1",
+        name: "ci",
+        hash,
+        prefix: "ak_x",
+        actor: self,
+      })
       .then([key("k1")]));
   it("refuses a key for another owner", () =>
     given([created])
@@ -36,7 +44,9 @@ describe("owner decider", () => {
       .thenRefused("CONFLICT", "revoke one first"));
   it("revokes a key once; a repeat is a no-op", () => {
     const revoked: OwnerEvent = { type: "ApiKeyRevoked", data: { ownerId: "o1", keyId: "k1" } };
-    given([created, key("k1")]).when({ type: "RevokeApiKey", ownerId: "o1", keyId: "k1", actor: self }).then([revoked]);
+    given([created, key("k1")])
+      .when({ type: "RevokeApiKey", ownerId: "o1", keyId: "k1", actor: self })
+      .then([revoked]);
     given([created, key("k1"), revoked])
       .when({ type: "RevokeApiKey", ownerId: "o1", keyId: "k1", actor: self })
       .then([]);

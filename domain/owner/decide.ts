@@ -5,7 +5,15 @@ import type { OwnerEvent } from "./events.js";
 
 export type OwnerCommand =
   | { type: "CreateOwner"; ownerId: string; name: string; actor: Actor }
-  | { type: "CreateApiKey"; ownerId: string; keyId: string; name: string; hash: string; prefix: string; actor: Actor }
+  | {
+      type: "CreateApiKey";
+      ownerId: string;
+      keyId: string;
+      name: string;
+      hash: string;
+      prefix: string;
+      actor: Actor;
+    }
   | { type: "RevokeApiKey"; ownerId: string; keyId: string; actor: Actor };
 
 export interface OwnerState {
@@ -47,7 +55,8 @@ export function decideOwner(command: OwnerCommand, state: OwnerState): OwnerEven
       const name = boundedText("name", command.name, { min: 1, max: 80 });
       if (!/^[0-9a-f]{64}$/.test(command.hash)) throw invalid("hash", "must be a sha256 hex digest");
       const active = [...state.keys.values()].filter((k) => !k.revoked).length;
-      if (active >= maxActiveApiKeys) throw conflict(`at most ${maxActiveApiKeys} active API keys; revoke one first`);
+      if (active >= maxActiveApiKeys)
+        throw conflict(`at most ${maxActiveApiKeys} active API keys; revoke one first`);
       if (state.keys.has(command.keyId)) throw conflict(`API key ${command.keyId} already exists`);
       const { ownerId, keyId, hash, prefix } = command;
       return [{ type: "ApiKeyCreated", data: { ownerId, keyId, name, hash, prefix } }];
@@ -55,7 +64,9 @@ export function decideOwner(command: OwnerCommand, state: OwnerState): OwnerEven
     case "RevokeApiKey": {
       const key = state.keys.get(command.keyId);
       if (!key) throw notFound(`API key ${command.keyId} does not exist`);
-      return key.revoked ? [] : [{ type: "ApiKeyRevoked", data: { ownerId: command.ownerId, keyId: command.keyId } }];
+      return key.revoked
+        ? []
+        : [{ type: "ApiKeyRevoked", data: { ownerId: command.ownerId, keyId: command.keyId } }];
     }
   }
 }

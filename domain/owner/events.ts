@@ -19,7 +19,8 @@ type Schemas = typeof ownerEventSchemas;
 export type OwnerEventType = keyof Schemas;
 export type OwnerEvent = { [T in OwnerEventType]: { type: T; data: z.infer<Schemas[T]> } }[OwnerEventType];
 
-export const isOwnerEventType = (type: string): type is OwnerEventType => Object.hasOwn(ownerEventSchemas, type);
+export const isOwnerEventType = (type: string): type is OwnerEventType =>
+  Object.hasOwn(ownerEventSchemas, type);
 
 export function parseOwnerEvent(type: string, data: unknown): OwnerEvent {
   if (!isOwnerEventType(type)) throw new Error(`unknown owner event type: ${type}`);

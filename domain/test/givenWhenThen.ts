@@ -13,7 +13,8 @@ export function scenario<C, E extends DomainEvent, S>(decider: Decider<C, E, S>)
           assert.throws(run, (error: unknown) => {
             assert.ok(error instanceof DomainError, `expected a DomainError, got ${String(error)}`);
             assert.equal(error.code, code);
-            if (typeof messagePart === "string") assert.ok(error.message.includes(messagePart), error.message);
+            if (typeof messagePart === "string")
+              assert.ok(error.message.includes(messagePart), error.message);
             else assert.match(error.message, messagePart);
             return true;
           }),

@@ -17,7 +17,11 @@ export const eventEnvelopeSchema = z.object({
 });
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 
-export const toEnvelope = (event: RecordedEvent): EventEnvelope => ({ schema: "aiclone.event", version: 1, event });
+export const toEnvelope = (event: RecordedEvent): EventEnvelope => ({
+  schema: "aiclone.event",
+  version: 1,
+  event,
+});
 
 /** Throws an error naming the offending field when a message is not a valid envelope. */
 export function parseEnvelope(value: unknown): RecordedEvent {

@@ -1,4 +1,11 @@
-import { type BusMessage, deadLetterTopic, type EventBus, type MessageHandler, type SubscribeOptions, type Subscription } from "./eventBus.js";
+import {
+  type BusMessage,
+  deadLetterTopic,
+  type EventBus,
+  type MessageHandler,
+  type SubscribeOptions,
+  type Subscription,
+} from "./eventBus.js";
 
 export interface BusLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -59,7 +66,12 @@ export class InProcessEventBus implements EventBus {
               await this.publish(deadLetterTopic(topic), [
                 {
                   ...message,
-                  headers: { ...message.headers, "x-original-topic": topic, "x-error": reason, "x-attempts": String(attempt) },
+                  headers: {
+                    ...message.headers,
+                    "x-original-topic": topic,
+                    "x-error": reason,
+                    "x-attempts": String(attempt),
+                  },
                 },
               ]);
             break;
@@ -73,7 +85,10 @@ export class InProcessEventBus implements EventBus {
 
   async subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
     let groups = this.topics.get(topic);
-    if (!groups) this.topics.set(topic, (groups = new Map()));
+    if (!groups) {
+      groups = new Map();
+      this.topics.set(topic, groups);
+    }
     let group = groups.get(options.group);
     if (!group) {
       group = { consumers: [], maxAttempts: options.maxAttempts ?? 5, tail: Promise.resolve() };

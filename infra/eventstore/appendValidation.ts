@@ -6,7 +6,11 @@ import { isExpectedRevision } from "./expectedRevision.js";
  * Rejects malformed appends before any adapter touches storage, with the same rules everywhere: code developed
  * against the embedded store must not start failing only once it meets EventStoreDB (which requires UUID ids).
  */
-export function validateAppend(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): void {
+export function validateAppend(
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedRevision,
+): void {
   if (typeof streamId !== "string" || streamId.length === 0) {
     throw new TypeError(`append: streamId must be a non-empty string, got ${JSON.stringify(streamId)}`);
   }
@@ -16,7 +20,7 @@ export function validateAppend(streamId: string, events: readonly NewEvent[], ex
     );
   }
   if (!Array.isArray(events)) throw new TypeError(`append to ${streamId}: events must be an array`);
-  events.forEach((event, index) => validateEvent(streamId, event, index));
+  for (const [index, event] of events.entries()) validateEvent(streamId, event, index);
 }
 
 function validateEvent(streamId: string, event: NewEvent, index: number): void {
@@ -30,7 +34,9 @@ function validateEvent(streamId: string, event: NewEvent, index: number): void {
   }
   if (event.type.startsWith("$")) {
     // EventStoreDB reserves `$` types for system events, which subscriptions filter out: such an event would vanish.
-    throw new TypeError(`${where}.type must not start with "$" (reserved for system events), got ${event.type}`);
+    throw new TypeError(
+      `${where}.type must not start with "$" (reserved for system events), got ${event.type}`,
+    );
   }
   if (event.data === undefined) throw new TypeError(`${where}.data must be JSON-serializable, got undefined`);
   const metadata: unknown = event.metadata;

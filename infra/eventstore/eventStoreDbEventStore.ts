@@ -69,7 +69,9 @@ export class EventStoreDbEventStore implements EventStore {
     // Older servers may omit the position from the append reply; the written event itself carries it.
     return {
       nextRevision,
-      position: position ? encodeEventStoreDbPosition(position) : await this.positionOf(streamId, nextRevision),
+      position: position
+        ? encodeEventStoreDbPosition(position)
+        : await this.positionOf(streamId, nextRevision),
     };
   }
 
@@ -131,7 +133,10 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  private async *follow(fromPosition: ReadPosition, signal: AbortSignal): AsyncGenerator<RecordedEvent, void, undefined> {
+  private async *follow(
+    fromPosition: ReadPosition,
+    signal: AbortSignal,
+  ): AsyncGenerator<RecordedEvent, void, undefined> {
     if (signal.aborted) return;
     const subscription = this.client.subscribeToAll({ fromPosition, filter: excludeSystemEvents() });
     // Destroying the Node stream ends a pending read at once; the gRPC call is cancelled in `finally`.
@@ -232,7 +237,9 @@ function toMetadata(event: ClientRecordedEvent<EventType>): EventMetadata {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+  );
 }
 
 function ignoreLateError(): void {}

@@ -7,6 +7,7 @@ export function encodeEventStoreDbPosition(position: Position): string {
 
 export function decodeEventStoreDbPosition(position: string): Position {
   const match = /^(\d+)\/(\d+)$/.exec(position);
-  if (!match) throw new TypeError(`not an EventStoreDB position (<commit>/<prepare>): ${JSON.stringify(position)}`);
+  if (!match)
+    throw new TypeError(`not an EventStoreDB position (<commit>/<prepare>): ${JSON.stringify(position)}`);
   return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
 }

@@ -10,7 +10,9 @@ export interface ReadStreamRange {
 export function validateReadStreamOptions(streamId: string, options: ReadStreamOptions): ReadStreamRange {
   const { fromRevision = 0, maxCount = Number.MAX_SAFE_INTEGER } = options;
   if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
-    throw new TypeError(`readStream ${streamId}: fromRevision must be a non-negative integer, got ${fromRevision}`);
+    throw new TypeError(
+      `readStream ${streamId}: fromRevision must be a non-negative integer, got ${fromRevision}`,
+    );
   }
   if (!Number.isSafeInteger(maxCount) || maxCount < 0) {
     throw new TypeError(`readStream ${streamId}: maxCount must be a non-negative integer, got ${maxCount}`);

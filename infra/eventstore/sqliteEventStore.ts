@@ -98,7 +98,8 @@ export class SqliteEventStore implements EventStore {
     try {
       // WAL lets subscribers in other processes read while one process writes.
       const mode = db.pragma("journal_mode = WAL", { simple: true });
-      if (mode !== "wal") throw new Error(`event store ${filePath}: could not enable WAL journal mode (got ${String(mode)})`);
+      if (mode !== "wal")
+        throw new Error(`event store ${filePath}: could not enable WAL journal mode (got ${String(mode)})`);
       // FULL, not NORMAL: in WAL mode NORMAL skips the fsync at commit, so a power loss can drop appends that were
       // already acknowledged - and possibly relayed to consumers. An event log must not forget what it confirmed;
       // the price is one WAL fsync per append (see bench/eventStoreAppend.ts).
@@ -151,7 +152,11 @@ export class SqliteEventStore implements EventStore {
     this.db.close();
   }
 
-  private appendLocked(streamId: string, events: SerializedEvent[], expected: ExpectedRevision): AppendResult {
+  private appendLocked(
+    streamId: string,
+    events: SerializedEvent[],
+    expected: ExpectedRevision,
+  ): AppendResult {
     const tail = this.selectStreamTail.get(streamId);
     assertExpectedRevision(streamId, expected, tail ? tail.revision : "no_stream");
     let revision = tail ? tail.revision : NO_STREAM_REVISION;

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
-import { type EventEnvelope, toEnvelope, topicForStream } from "../bus/eventEnvelope.js";
 import type { EventBus } from "../bus/eventBus.js";
+import { type EventEnvelope, toEnvelope, topicForStream } from "../bus/eventEnvelope.js";
 import type { Collection } from "../docstore/documentStore.js";
 import type { EventStore, RecordedEvent } from "../eventstore/eventStore.js";
 
@@ -52,7 +52,10 @@ export class EventRelay {
 
   private async run(after: string | undefined): Promise<void> {
     let sinceSave = 0;
-    const subscription = this.store.subscribeToAll({ ...(after ? { after } : {}), signal: this.abort.signal });
+    const subscription = this.store.subscribeToAll({
+      ...(after ? { after } : {}),
+      signal: this.abort.signal,
+    });
     for await (const event of subscription) {
       await this.publish(event);
       this.lastPosition = event.position;
@@ -68,7 +71,9 @@ export class EventRelay {
   private scheduleSave(): void {
     this.saveTimer ??= setTimeout(() => {
       this.saveTimer = undefined;
-      void this.saveCheckpoint().catch((error: unknown) => this.logger.error({ err: error }, "checkpoint save failed"));
+      void this.saveCheckpoint().catch((error: unknown) =>
+        this.logger.error({ err: error }, "checkpoint save failed"),
+      );
     }, 100);
   }
 

@@ -39,7 +39,11 @@ export function eventBusContract(name: string, makeBus: () => Promise<BusFixture
       for (const g of ["a", "b"]) {
         for (let k = 0; k < 7; k++) {
           const values = seen[g]!.filter((s) => s.startsWith(`k${k}:`)).map((s) => Number(s.split(":")[1]));
-          assert.deepEqual(values, [...values].sort((x, y) => x - y), `group ${g} key k${k} out of order`);
+          assert.deepEqual(
+            values,
+            [...values].sort((x, y) => x - y),
+            `group ${g} key k${k} out of order`,
+          );
         }
       }
     });
