@@ -83,6 +83,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     // Multipart uploads must send `Apollo-Require-Preflight: true` (or any non-simple header), as CSRF guard.
     csrfPrevention: true,
     introspection: true,
+    // The CLI owns SIGINT/SIGTERM and stops every component in order; Apollo would re-raise the signal.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
