@@ -1,6 +1,6 @@
 import { GraphQLError } from "graphql";
 import { DomainError } from "../domain/index.js";
-import { ArtifactTooLargeError } from "../infra/artifacts/artifactStore.js";
+import { ArtifactTooLargeError } from "../infra/blobstore/artifactStore.js";
 
 export type ErrorCode = "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT";
 

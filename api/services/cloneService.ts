@@ -10,7 +10,7 @@ import {
   parseCloneEvent,
   principalOf,
 } from "../../domain/index.js";
-import type { ArtifactStore } from "../../infra/artifacts/artifactStore.js";
+import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
 import type { ReadModels } from "../../projections/readModels.js";

@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
-import type { ArtifactStore } from "../../infra/artifacts/artifactStore.js";
-import { LocalArtifactStore } from "../../infra/artifacts/localArtifactStore.js";
+import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
+import { LocalArtifactStore } from "../../infra/blobstore/localArtifactStore.js";
 import type { EventBus } from "../../infra/bus/eventBus.js";
 import { InProcessEventBus } from "../../infra/bus/inProcessEventBus.js";
 import type { DocumentStore } from "../../infra/docstore/documentStore.js";

@@ -12,7 +12,6 @@ export const LAYERS = [
   "runtime",
   "plugins",
   "bench",
-  "test",
 ] as const;
 export type Layer = (typeof LAYERS)[number];
 
@@ -45,7 +44,6 @@ export const ALLOWED: Record<Layer, Layer[]> = {
   runtime: [],
   plugins: ["runtime"],
   bench: [...LAYERS],
-  test: [...LAYERS],
 };
 
 /** Layers that must never reach a concrete adapter (they get ports injected from cli/). */

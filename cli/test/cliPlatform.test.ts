@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
-const bin = fileURLToPath(new URL("../../bin/aiclone", import.meta.url));
+const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
 
 interface Started {
   child: ChildProcess;

@@ -8,12 +8,12 @@ import {
   newId,
   parseCloneEvent,
   principalOf,
-} from "../domain/index.js";
-import type { Document } from "../infra/docstore/documentStore.js";
-import { CommandHandler } from "../infra/eventsourcing/commandHandler.js";
-import { ReadModels } from "../projections/readModels.js";
-import { ReadModelWaiter } from "../projections/readModelWaiter.js";
-import { rebuildReadModels } from "../projections/rebuild.js";
+} from "../../domain/index.js";
+import type { Document } from "../../infra/docstore/documentStore.js";
+import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
+import { ReadModels } from "../../projections/readModels.js";
+import { ReadModelWaiter } from "../../projections/readModelWaiter.js";
+import { rebuildReadModels } from "../../projections/rebuild.js";
 import { PlatformHarness } from "./platformHarness.js";
 
 const worker: Actor = { kind: "system", name: "test-worker" };
