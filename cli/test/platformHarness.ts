@@ -8,10 +8,14 @@ import { type RunningPlatform, startPlatform } from "../platform/startPlatform.j
 /** A real platform on embedded defaults in a temp data folder, on a free loopback port. */
 export class PlatformHarness {
   platform!: RunningPlatform;
-  private constructor(readonly dataDir: string) {}
+  private constructor(
+    readonly dataDir: string,
+    private readonly env: Record<string, string>,
+  ) {}
 
-  static async start(dataDir?: string): Promise<PlatformHarness> {
-    const harness = new PlatformHarness(dataDir ?? (await mkdtemp(join(tmpdir(), "aiclone-platform-"))));
+  /** `env` adds AICLONE_* settings, e.g. a small upload limit. */
+  static async start(env: Record<string, string> = {}): Promise<PlatformHarness> {
+    const harness = new PlatformHarness(await mkdtemp(join(tmpdir(), "aiclone-platform-")), env);
     await harness.restart();
     return harness;
   }
@@ -23,6 +27,7 @@ export class PlatformHarness {
         AICLONE_DATA_DIR: this.dataDir,
         AICLONE_API__PORT: "0",
         AICLONE_LOG__LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+        ...this.env,
       },
     });
     this.platform = await startPlatform(config, createLogger(config.log.level));
