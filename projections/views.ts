@@ -1,4 +1,4 @@
-import type { CloneStatus } from "../domain/index.js";
+import type { CloneStatus, DatasetStats } from "../domain/index.js";
 
 /** Read-model documents. `_rev` is the last applied revision of the source stream: the idempotency guard. */
 export interface SourceView {
@@ -16,14 +16,7 @@ export interface DatasetView {
   sourceIds: string[];
   artifactKey: string;
   builtAt: string;
-  stats: {
-    conversations: number;
-    samples: number;
-    ownerMessages: number;
-    droppedMessages: number;
-    trainSamples?: number;
-    validationSamples?: number;
-  };
+  stats: DatasetStats;
 }
 
 export interface TrainingProgressView {

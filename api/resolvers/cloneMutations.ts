@@ -5,11 +5,7 @@ import { type ApiContext, requirePrincipal } from "../context.js";
 import { Clone } from "../types/cloneTypes.js";
 import { ConfigurePersonaInput, CreateCloneInput, RequestTrainingInput } from "../types/inputs.js";
 import { toClone } from "../types/mappers.js";
-
-const idempotencyKeyOptions = {
-  nullable: true,
-  description: "Retrying with the same key returns the first outcome instead of acting twice.",
-} as const;
+import { idempotencyKeyOptions } from "./idempotencyKeyArg.js";
 
 @Resolver()
 export class CloneMutations {

@@ -3,11 +3,7 @@ import { type ApiContext, requirePrincipal } from "../context.js";
 import { apiError } from "../errors.js";
 import { toApiKey } from "../types/mappers.js";
 import { ApiKey, CreatedApiKey, Me } from "../types/ownerTypes.js";
-
-const idempotencyKeyOptions = {
-  nullable: true,
-  description: "Retrying with the same key returns the first outcome instead of acting twice.",
-} as const;
+import { idempotencyKeyOptions } from "./idempotencyKeyArg.js";
 
 const MAX_KEY_NAME = 80;
 

@@ -1,4 +1,5 @@
 import type { Actor } from "../decider.js";
+import type { DatasetStats } from "./events.js";
 
 /**
  * Commands carry every value the decider needs (ids, hashes) so that deciding stays pure.
@@ -25,14 +26,7 @@ export type CloneCommand =
       type: "RecordDatasetBuilt";
       sourceIds: string[];
       artifactKey: string;
-      stats: {
-        conversations: number;
-        samples: number;
-        ownerMessages: number;
-        droppedMessages: number;
-        trainSamples?: number;
-        validationSamples?: number;
-      };
+      stats: DatasetStats;
     })
   | (Base & { type: "RecordDatasetFailed"; reason: string })
   | (Base & {

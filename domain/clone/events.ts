@@ -10,6 +10,17 @@ const count = z.number().int().nonnegative();
 const version = z.number().int().positive();
 const hyperparameters = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
+/** What the pipeline reports about a built dataset; shown on the clone and in the timeline. */
+export const datasetStatsSchema = z.object({
+  conversations: count,
+  samples: count,
+  ownerMessages: count,
+  droppedMessages: count,
+  trainSamples: count.optional(),
+  validationSamples: count.optional(),
+});
+export type DatasetStats = z.infer<typeof datasetStatsSchema>;
+
 export const cloneEventSchemas = {
   CloneCreated: z.object({ cloneId, ownerId: z.string().min(1), name: z.string() }),
   PersonaConfigured: z.object({
@@ -32,14 +43,7 @@ export const cloneEventSchemas = {
     version,
     sourceIds: z.array(z.string()),
     artifactKey: z.string().min(1),
-    stats: z.object({
-      conversations: count,
-      samples: count,
-      ownerMessages: count,
-      droppedMessages: count,
-      trainSamples: count.optional(),
-      validationSamples: count.optional(),
-    }),
+    stats: datasetStatsSchema,
   }),
   DatasetFailed: z.object({ cloneId, reason: z.string() }),
   TrainingRequested: z.object({

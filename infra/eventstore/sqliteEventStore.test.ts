@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import { DuplicateEventIdError } from "./duplicateEventIdError.js";
 import { type NewEvent, WrongExpectedRevisionError } from "./eventStore.js";
 import { SqliteEventStore } from "./sqliteEventStore.js";
+import { delay, withDeadline } from "./test/deadline.js";
 import { type ContractFixture, eventStoreContract } from "./test/eventStoreContract.js";
 import { SubscriptionProbe } from "./test/subscriptionProbe.js";
 
@@ -180,20 +181,4 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of iterable) items.push(item);
   return items;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -9,6 +9,7 @@ import {
   type RecordedEvent,
   WrongExpectedRevisionError,
 } from "../eventStore.js";
+import { delay, withDeadline } from "./deadline.js";
 import { SubscriptionProbe } from "./subscriptionProbe.js";
 
 /** What an adapter's test file hands the contract for one test. */
@@ -527,20 +528,4 @@ function multilingualText(bytes: number): string {
 
 function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, "utf8");
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
