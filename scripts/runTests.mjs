@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 // Runs the compiled tests with node's own runner. Tiers: unit (no servers), int (*.int.test.js), all.
+// For int and all it first starts the real servers (Kafka, FerretDB, an S3 server) on 127.0.0.1 with
+// scripts/services, passes their addresses to the tests and stops them afterwards.
+// AICLONE_SERVICES=external: use servers already running (their env must be set); =skip: start none
+// (the int suites then skip with a printed reason).
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { down, up } from "./services/services.mjs";
 
 const tier = process.argv[2] ?? "all";
 const extra = process.argv.slice(3);
@@ -27,9 +32,41 @@ if (files.length === 0) {
   console.error(`no test files for tier '${tier}'`);
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ["--enable-source-maps", "--test", "--test-reporter=spec", "--test-concurrency=2", ...files],
-  { stdio: "inherit", env: { ...process.env, NODE_ENV: "test" } },
-);
-process.exit(result.status ?? 1);
+
+const mode = process.env.AICLONE_SERVICES ?? "start";
+const needsServers = files.some((f) => f.endsWith(".int.test.js")) && mode === "start";
+let serverEnv = {};
+if (needsServers) {
+  console.log(
+    "starting Kafka, FerretDB and the S3 server on 127.0.0.1 (first run installs them into .cache/)",
+  );
+  try {
+    serverEnv = await up();
+  } catch (error) {
+    console.error(
+      `could not start the integration servers: ${error instanceof Error ? error.message : error}`,
+    );
+    await down().catch(() => {});
+    process.exit(1);
+  }
+}
+
+// Integration files run one at a time: some restart a shared server (Kafka) under the others' feet.
+const unitFiles = files.filter((f) => !f.endsWith(".int.test.js"));
+const intFiles = files.filter((f) => f.endsWith(".int.test.js"));
+const runFiles = (list, concurrency) =>
+  spawnSync(
+    process.execPath,
+    ["--enable-source-maps", "--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, ...list],
+    { stdio: "inherit", env: { ...process.env, ...serverEnv, NODE_ENV: "test" } },
+  ).status ?? 1;
+
+let status = 1;
+try {
+  const unitStatus = unitFiles.length ? runFiles(unitFiles, 2) : 0;
+  const intStatus = intFiles.length ? runFiles(intFiles, 1) : 0;
+  status = unitStatus || intStatus;
+} finally {
+  if (needsServers) await down();
+}
+process.exit(status);

@@ -23,7 +23,7 @@ export class UpdateFeed {
   async start(): Promise<void> {
     this.subscription = await this.bus.subscribe(
       readModelUpdatesTopic,
-      { group: this.instanceId, maxAttempts: 1 },
+      { group: this.instanceId, maxAttempts: 1, startFrom: "latest" },
       async (m) => {
         const update = parseReadModelUpdate(m.value);
         for (const queue of this.listeners.get(update.cloneId) ?? []) queue.push(update);

@@ -19,8 +19,12 @@ export function registerPlatformCommands(program: Command): void {
         console.log(`API key: ${running.initialApiKey}`);
         console.log("(shown once: store it now; it is the bearer token for the API)");
       }
-      console.log(`GraphQL API: ${running.graphqlUrl}`);
-      console.log(`Health:      ${running.url}/healthz`);
+      if (running.roles.includes("api")) {
+        console.log(`GraphQL API: ${running.graphqlUrl}`);
+        console.log(`Health:      ${running.url}/healthz`);
+      } else {
+        console.log(`Worker running: ${running.roles.join(", ")}`);
+      }
 
       let signals = 0;
       const shutdown = (signal: NodeJS.Signals) => {

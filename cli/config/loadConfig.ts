@@ -58,9 +58,17 @@ function describe(issue: z.core.$ZodIssue, sources: Map<string, string>, file: s
     issue.code === "unrecognized_keys"
       ? issue.keys.map((k) => (key === "<root>" ? k : `${key}.${k}`))
       : [key];
+  // An issue deep inside a value (`roles.1`) came from the variable that set the value (`roles`).
+  const sourceOf = (k: string) => {
+    const parts = k.split(".");
+    for (let n = parts.length; n > 0; n--) {
+      const found = sources.get(parts.slice(0, n).join("."));
+      if (found) return found;
+    }
+    return undefined;
+  };
   const where =
-    keys.map((k) => sources.get(k)).find(Boolean) ??
-    (file ? `the config file ${file} or a default` : "a default");
+    keys.map(sourceOf).find(Boolean) ?? (file ? `the config file ${file} or a default` : "a default");
   return `${keys.join(", ")}: ${issue.message} (from ${where})`;
 }
 

@@ -2,6 +2,22 @@ import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const bytes = z.coerce.number().int().positive();
+const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
+/** A list, or (from an environment variable) a comma-separated string. */
+const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === "string"
+        ? value
+            .split(",")
+            .map((part) => part.trim())
+            .filter(Boolean)
+        : value,
+    z.array(item).min(1),
+  );
+
+export const platformRoles = ["api", "relay", "projections"] as const;
+export type PlatformRole = (typeof platformRoles)[number];
 
 /** Every adapter and limit of the platform; file + environment are merged and validated against this. */
 export const platformConfigSchema = z
@@ -28,17 +44,54 @@ export const platformConfigSchema = z
           .strict(),
       ])
       .prefault({ kind: "sqlite" }),
+    /** What this process runs; several processes with different roles share the distributed engines. */
+    roles: list(z.enum(platformRoles)).default([...platformRoles]),
     bus: z
-      .discriminatedUnion("kind", [z.object({ kind: z.literal("in-process") }).strict()])
+      .discriminatedUnion("kind", [
+        z.object({ kind: z.literal("in-process") }).strict(),
+        z
+          .object({
+            kind: z.literal("kafka"),
+            brokers: list(z.string().regex(/^[^\s:]+:\d+$/, "expected host:port")),
+            clientId: z.string().min(1).default("aiclone"),
+            topicPrefix: z.string().default(""),
+            partitions: z.coerce.number().int().min(1).max(1000).default(6),
+          })
+          .strict(),
+      ])
       .prefault({ kind: "in-process" }),
     documentStore: z
       .discriminatedUnion("kind", [
         z.object({ kind: z.literal("sqlite"), path: z.string().min(1).optional() }).strict(),
+        z
+          .object({
+            kind: z.literal("mongodb"),
+            url: z.string().regex(/^mongodb(\+srv)?:\/\//, "expected a mongodb:// URL"),
+            database: z.string().min(1).default("aiclone"),
+          })
+          .strict(),
       ])
       .prefault({ kind: "sqlite" }),
     artifacts: z
       .discriminatedUnion("kind", [
         z.object({ kind: z.literal("local"), dir: z.string().min(1).optional() }).strict(),
+        z
+          .object({
+            kind: z.literal("s3"),
+            bucket: z.string().min(3),
+            region: z.string().min(1).default("us-east-1"),
+            /** Omitted: AWS itself. Set for an S3-compatible server. */
+            endpoint: z.url().optional(),
+            /** Omitted: the AWS SDK's default credential chain. */
+            accessKeyId: z.string().min(1).optional(),
+            secretAccessKey: z.string().min(1).optional(),
+            forcePathStyle: flag.default(false),
+            /** Put before every key so several platforms can share a bucket; empty or ending in `/`. */
+            prefix: z.string().default(""),
+            /** For servers that keep objects as files (versitygw posix), where `a` and `a/b` clash. */
+            suffixObjectKeys: flag.default(false),
+          })
+          .strict(),
       ])
       .prefault({ kind: "local" }),
     training: z

@@ -1,9 +1,11 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import { LocalArtifactStore } from "../../infra/blobstore/localArtifactStore.js";
+import { S3ArtifactStore } from "../../infra/blobstore/s3ArtifactStore.js";
 import type { EventBus } from "../../infra/bus/eventBus.js";
 import { InProcessEventBus } from "../../infra/bus/inProcessEventBus.js";
 import type { DocumentStore } from "../../infra/docstore/documentStore.js";
+import { MongoDocumentStore } from "../../infra/docstore/mongoDocumentStore.js";
 import { SqliteDocumentStore } from "../../infra/docstore/sqliteDocumentStore.js";
 import type { EventStore } from "../../infra/eventstore/eventStore.js";
 import { EventStoreDbEventStore } from "../../infra/eventstore/eventStoreDbEventStore.js";
@@ -19,29 +21,63 @@ export interface Adapters {
   artifacts: ArtifactStore;
 }
 
+function openEventStore(config: PlatformConfig, dataDir: string): Promise<EventStore> | EventStore {
+  const c = config.eventStore;
+  return c.kind === "sqlite"
+    ? SqliteEventStore.open(resolve(dataDir, c.path ?? "events.sqlite"))
+    : EventStoreDbEventStore.connect(c.url);
+}
+
+async function openDocumentStore(config: PlatformConfig, dataDir: string): Promise<DocumentStore> {
+  const c = config.documentStore;
+  if (c.kind === "sqlite") return SqliteDocumentStore.open(resolve(dataDir, c.path ?? "read-models.sqlite"));
+  return MongoDocumentStore.connect(c.url, { database: c.database });
+}
+
+async function openArtifactStore(config: PlatformConfig, dataDir: string): Promise<ArtifactStore> {
+  const c = config.artifacts;
+  if (c.kind === "local") return new LocalArtifactStore(resolve(dataDir, c.dir ?? "artifacts"));
+  const store = new S3ArtifactStore({
+    bucket: c.bucket,
+    region: c.region,
+    forcePathStyle: c.forcePathStyle,
+    keyPrefix: c.prefix,
+    suffixObjectKeys: c.suffixObjectKeys,
+    ...(c.endpoint ? { endpoint: c.endpoint } : {}),
+    ...(c.accessKeyId && c.secretAccessKey
+      ? { credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey } }
+      : {}),
+  });
+  await store.ensureBucket();
+  return store;
+}
+
+function createBus(config: PlatformConfig, logger: Logger): EventBus {
+  const c = config.bus;
+  if (c.kind === "in-process") return new InProcessEventBus(logger.child({ component: "bus" }));
+  throw new Error("bus.kind kafka: adapter not wired yet");
+}
+
 export async function openAdapters(config: PlatformConfig, logger: Logger): Promise<Adapters> {
   const dataDir = resolve(config.dataDir);
   const opened: { close(): Promise<void> }[] = [];
+  const track = <T extends { close(): Promise<void> }>(adapter: T): T => {
+    opened.push(adapter);
+    return adapter;
+  };
   try {
-    const eventStore =
-      config.eventStore.kind === "sqlite"
-        ? await SqliteEventStore.open(resolve(dataDir, config.eventStore.path ?? "events.sqlite"))
-        : EventStoreDbEventStore.connect(config.eventStore.url);
-    opened.push(eventStore);
-    const documents = await SqliteDocumentStore.open(
-      resolve(dataDir, config.documentStore.path ?? "read-models.sqlite"),
-    );
-    opened.push(documents);
-    const artifacts = new LocalArtifactStore(resolve(dataDir, config.artifacts.dir ?? "artifacts"));
-    opened.push(artifacts);
-    const bus = new InProcessEventBus(logger.child({ component: "bus" }));
+    const eventStore = track(await openEventStore(config, dataDir));
+    const documents = track(await openDocumentStore(config, dataDir));
+    const artifacts = track(await openArtifactStore(config, dataDir));
+    const bus = track(createBus(config, logger));
     logger.info(
       {
         eventStore: config.eventStore.kind,
         bus: config.bus.kind,
         documentStore: config.documentStore.kind,
         artifacts: config.artifacts.kind,
-        dataDir: join(dataDir),
+        dataDir,
+        roles: config.roles,
       },
       "adapters opened",
     );

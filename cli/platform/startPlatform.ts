@@ -11,17 +11,20 @@ import { type CheckpointDoc, EventRelay } from "../../infra/relay/eventRelay.js"
 import { Projector } from "../../projections/projector.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { ReadModelWaiter } from "../../projections/readModelWaiter.js";
-import type { PlatformConfig } from "../config/platformConfig.js";
+import type { PlatformConfig, PlatformRole } from "../config/platformConfig.js";
 import { type Adapters, closeAdapters, openAdapters } from "./adapters.js";
 import type { Logger } from "./logger.js";
 
 export interface RunningPlatform {
-  url: string;
-  graphqlUrl: string;
+  roles: readonly PlatformRole[];
+  /** Base URL of the API; throws in a process without the `api` role. */
+  readonly url: string;
+  readonly graphqlUrl: string;
   /** The first owner's key when this start initialised an empty platform; null otherwise. */
   initialApiKey: string | null;
   adapters: Adapters;
-  services: ApiServices;
+  /** The API's services; throws in a process without the `api` role. */
+  readonly services: ApiServices;
   models: ReadModels;
   stop(): Promise<void>;
 }
@@ -29,8 +32,17 @@ export interface RunningPlatform {
 /** How long start-up waits for the relay to publish the log written before this start. */
 const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 
-/** The one-process platform: API, relay, projections (and later the workers) over the configured adapters. */
+/**
+ * The platform, or the part of it this process's roles name: `api` (GraphQL server), `relay` (event
+ * log → bus), `projections` (bus → read models). On embedded defaults one process runs all three; on
+ * the distributed engines any number of API processes share one relay and projection worker.
+ */
 export async function startPlatform(config: PlatformConfig, logger: Logger): Promise<RunningPlatform> {
+  const roles = new Set(config.roles);
+  if (config.bus.kind === "in-process" && roles.size < 3)
+    throw new Error(
+      "roles: an in-process bus cannot reach other processes; run every role, or use bus.kind kafka",
+    );
   const adapters = await openAdapters(config, logger);
   const { eventStore, bus, documents, artifacts } = adapters;
   const stops: (() => Promise<void>)[] = [() => closeAdapters(adapters)];
@@ -40,73 +52,99 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
   try {
     const models = new ReadModels(documents);
     await models.ensureIndexes();
-    const projector = new Projector(models, bus);
-    await projector.start();
-    stops.push(() => projector.stop());
-    const feed = new UpdateFeed(bus);
-    await feed.start();
-    stops.push(() => feed.stop());
+    let projector: Projector | undefined;
+    if (roles.has("projections")) {
+      projector = new Projector(models, bus);
+      await projector.start();
+      stops.push(() => projector!.stop());
+    }
+    let feed: UpdateFeed | undefined;
+    if (roles.has("api")) {
+      feed = new UpdateFeed(bus);
+      await feed.start();
+      stops.push(() => feed!.stop());
+    }
+    if (roles.has("relay")) {
+      const relay = new EventRelay(
+        eventStore,
+        bus,
+        documents.collection<CheckpointDoc>("relay_checkpoints"),
+        logger.child({ component: "relay" }),
+      );
+      const head = await eventStore.headPosition();
+      const caughtUp = relay.waitFor(head, CATCH_UP_TIMEOUT_MS);
+      await relay.start();
+      stops.push(() => relay.stop());
+      await caughtUp;
+      logger.info({ head: head ?? "empty" }, "relay caught up with the event log");
+    }
 
-    const relay = new EventRelay(
-      eventStore,
-      bus,
-      documents.collection<CheckpointDoc>("relay_checkpoints"),
-      logger.child({ component: "relay" }),
-    );
-    const head = await eventStore.headPosition();
-    const caughtUp = relay.waitFor(head, CATCH_UP_TIMEOUT_MS);
-    await relay.start();
-    stops.push(() => relay.stop());
-    await caughtUp;
-    logger.info({ head: head ?? "empty" }, "read models caught up with the event log");
+    let services: ApiServices | undefined;
+    let server: RunningApiServer | undefined;
+    let initialApiKey: string | null = null;
+    if (feed) {
+      const commands = new CommandHandler(eventStore);
+      // Without a local projector the waiter polls the read models that another process maintains.
+      const waiter = new ReadModelWaiter(models, projector);
+      const idempotency = new IdempotencyGuard(documents.collection<IdempotencyRecord>("idempotency_keys"));
+      services = {
+        clones: new CloneService({
+          store: eventStore,
+          commands,
+          models,
+          waiter,
+          artifacts,
+          idempotency,
+          uploadMaxBytes: config.api.uploadMaxBytes,
+          defaultBaseModel: config.training.defaultBaseModel,
+        }),
+        owners: new OwnerService(eventStore, commands, models, waiter, idempotency),
+        feed,
+      };
+      const bootstrap = await services.owners.bootstrap();
+      if (bootstrap)
+        logger.info({ ownerId: bootstrap.ownerId }, "empty platform: created the first owner and its key");
+      initialApiKey = bootstrap?.token ?? null;
 
-    const commands = new CommandHandler(eventStore);
-    const waiter = new ReadModelWaiter(models, projector);
-    const idempotency = new IdempotencyGuard(documents.collection<IdempotencyRecord>("idempotency_keys"));
-    const services: ApiServices = {
-      clones: new CloneService({
-        store: eventStore,
-        commands,
-        models,
-        waiter,
-        artifacts,
-        idempotency,
+      let ready = false;
+      const api = await startApiServer({
+        schema: await buildApiSchema(),
+        services,
+        authenticator: new Authenticator(models),
+        logger: logger.child({ component: "api" }),
+        host: config.api.host,
+        port: config.api.port,
         uploadMaxBytes: config.api.uploadMaxBytes,
-        defaultBaseModel: config.training.defaultBaseModel,
-      }),
-      owners: new OwnerService(eventStore, commands, models, waiter, idempotency),
-      feed,
+        requestMaxBytes: config.api.requestMaxBytes,
+        isReady: () => ready,
+      });
+      server = api;
+      // The API closes first, so no request arrives at a stopped relay or a closed store.
+      stops.push(async () => {
+        ready = false;
+        await api.close();
+      });
+      ready = true;
+    }
+
+    const requireApi = <T>(value: T | undefined): T => {
+      if (value === undefined) throw new Error("this process runs no `api` role");
+      return value;
     };
-    const bootstrap = await services.owners.bootstrap();
-    if (bootstrap)
-      logger.info({ ownerId: bootstrap.ownerId }, "empty platform: created the first owner and its key");
-
-    let ready = false;
-    const server: RunningApiServer = await startApiServer({
-      schema: await buildApiSchema(),
-      services,
-      authenticator: new Authenticator(models),
-      logger: logger.child({ component: "api" }),
-      host: config.api.host,
-      port: config.api.port,
-      uploadMaxBytes: config.api.uploadMaxBytes,
-      requestMaxBytes: config.api.requestMaxBytes,
-      isReady: () => ready,
-    });
-    // The API closes first, so no request arrives at a stopped relay or a closed store.
-    stops.push(async () => {
-      ready = false;
-      await server.close();
-    });
-    ready = true;
-
     let stopping: Promise<void> | undefined;
     return {
-      url: server.url,
-      graphqlUrl: server.graphqlUrl,
-      initialApiKey: bootstrap?.token ?? null,
+      roles: config.roles,
+      get url() {
+        return requireApi(server).url;
+      },
+      get graphqlUrl() {
+        return requireApi(server).graphqlUrl;
+      },
+      get services() {
+        return requireApi(services);
+      },
+      initialApiKey,
       adapters,
-      services,
       models,
       stop: () => {
         stopping ??= stopAll();

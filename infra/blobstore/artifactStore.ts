@@ -33,6 +33,13 @@ export interface ArtifactStore {
   delete(key: string): Promise<boolean>;
   list(prefix: string): AsyncIterable<ArtifactInfo>;
   deletePrefix(prefix: string): Promise<number>;
+  /**
+   * A URL that lets whoever holds it download the artifact with a plain HTTP GET until it expires, so
+   * large artifacts (bundles, adapters) reach a client without passing through the platform. Optional:
+   * only stores that an HTTP client can reach directly (S3) offer it. The URL grants access by itself
+   * (treat it as a secret) and is not checked against the key's existence when made.
+   */
+  downloadUrl?(key: string, options: { expiresInSeconds: number }): Promise<string>;
   close(): Promise<void>;
 }
 

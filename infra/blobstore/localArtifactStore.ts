@@ -4,6 +4,7 @@ import type { Dirent } from "node:fs";
 import { type FileHandle, mkdir, open, readdir, rename, rm, rmdir } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
+import { KeyedMutex } from "../concurrency/keyedMutex.js";
 import { validateArtifactKey, validateArtifactPrefix } from "./artifactKey.js";
 import {
   ArtifactChecksumError,
@@ -14,7 +15,6 @@ import {
   type PutOptions,
 } from "./artifactStore.js";
 import { writeHashedFile } from "./hashedFileWriter.js";
-import { KeyedMutex } from "./keyedMutex.js";
 import {
   isKeyDirectory,
   locate,
@@ -24,25 +24,10 @@ import {
   TMP_DIR,
 } from "./localArtifactLayout.js";
 import { type ArtifactRecord, isNotFound, readRecord, toInfo, writeRecord } from "./localArtifactRecord.js";
+import { validatePutOptions } from "./putOptionsValidation.js";
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 /** Tries at reading a record and opening its blob while puts and deletes race with the read. */
 const READ_ATTEMPTS = 3;
-
-function validatePutOptions(options: PutOptions): void {
-  const { maxBytes, expectedSha256, contentType } = options;
-  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes >= 0)) {
-    throw new TypeError(`put option maxBytes: expected a non-negative integer, got ${String(maxBytes)}`);
-  }
-  if (expectedSha256 !== undefined && !SHA256_HEX.test(expectedSha256)) {
-    throw new TypeError(
-      `put option expectedSha256: expected 64 lowercase hex digits, got ${JSON.stringify(expectedSha256)}`,
-    );
-  }
-  if (contentType !== undefined && (typeof contentType !== "string" || contentType.length > 255)) {
-    throw new TypeError("put option contentType: expected a string of at most 255 characters");
-  }
-}
 
 /** Byte offsets for a read stream, end inclusive and clamped to the artifact, as HTTP `Range` does. */
 function byteRange(range: GetOptions["range"], size: number, key: string): { start: number; end?: number } {

@@ -20,6 +20,11 @@ export interface SubscribeOptions {
   group: string;
   /** Attempts before a message goes to `<topic>.dead-letter`. */
   maxAttempts?: number;
+  /**
+   * Where a group with no committed position starts: `earliest` (default: workers and projections must
+   * not miss what was published before they first ran) or `latest` (live fan-out such as subscriptions).
+   */
+  startFrom?: "earliest" | "latest";
 }
 
 export interface Subscription {

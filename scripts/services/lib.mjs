@@ -107,6 +107,9 @@ export async function waitUntil(name, check, { timeoutMs = 120_000, runDir } = {
     if (runDir && pid && !isAlive(pid)) break;
     await sleep(250);
   }
-  const tail = runDir && existsSync(join(runDir, "server.log")) ? readFileSync(join(runDir, "server.log"), "utf8").slice(-3000) : "";
+  const tail =
+    runDir && existsSync(join(runDir, "server.log"))
+      ? readFileSync(join(runDir, "server.log"), "utf8").slice(-3000)
+      : "";
   throw new Error(`${name} did not answer within ${timeoutMs} ms${tail ? `; its log ends:\n${tail}` : ""}`);
 }

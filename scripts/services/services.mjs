@@ -14,7 +14,8 @@ const modules = {
 
 export async function loadServices(names = Object.keys(modules)) {
   const unknown = names.filter((n) => !(n in modules));
-  if (unknown.length) throw new Error(`unknown service(s): ${unknown.join(", ")}; known: ${Object.keys(modules).join(", ")}`);
+  if (unknown.length)
+    throw new Error(`unknown service(s): ${unknown.join(", ")}; known: ${Object.keys(modules).join(", ")}`);
   return Promise.all(names.map(async (n) => (await modules[n]()).service));
 }
 

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { GraphQLTestClient, SubscriptionRecorder } from "./graphqlClient.js";
+import { PlatformProcess } from "./platformProcess.js";
+
+const { KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION } =
+  process.env;
+const missing = Object.entries({ KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT })
+  .filter(([, value]) => !value)
+  .map(([name]) => name);
+const skip = missing.length
+  ? `scale-out test needs ${missing.join(", ")} (npm run services:up starts Kafka, FerretDB and an S3 server)`
+  : false;
+if (skip) console.log(`skipped: ${skip}`);
+
+describe("scale-out on Kafka, MongoDB (FerretDB) and S3: two API processes and a worker", { skip }, () => {
+  let dir: string;
+  let configFile: string;
+  const processes: PlatformProcess[] = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "aiclone-scale-"));
+    const run = randomBytes(4).toString("hex");
+    configFile = join(dir, "platform.json");
+    // The event store stays the SQLite file (shared by the processes of one machine, WAL); the rest is distributed.
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        dataDir: join(dir, "data"),
+        api: { port: 0 },
+        bus: { kind: "kafka", brokers: KAFKA_BROKERS, topicPrefix: `scale-${run}.`, partitions: 3 },
+        documentStore: { kind: "mongodb", url: MONGODB_URL, database: `aiclone_scale_${run}` },
+        artifacts: {
+          kind: "s3",
+          endpoint: S3_ENDPOINT,
+          region: S3_REGION ?? "us-east-1",
+          bucket: `aiclone-scale-${run}`,
+          accessKeyId: S3_ACCESS_KEY_ID,
+          secretAccessKey: S3_SECRET_ACCESS_KEY,
+          forcePathStyle: true,
+          // versitygw's posix backend keeps objects as files (see S3ArtifactStoreOptions.suffixObjectKeys).
+          suffixObjectKeys: true,
+        },
+      }),
+    );
+  });
+
+  after(async () => {
+    await Promise.all(processes.map((p) => p.stop("SIGKILL")));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a subscription on API process A receives what a mutation on API process B caused", async () => {
+    const worker = PlatformProcess.spawn(["--config", configFile], { AICLONE_ROLES: "relay,projections" });
+    processes.push(worker);
+    await worker.waitFor(/Worker running: relay, projections/);
+    const apiA = PlatformProcess.spawn(["--config", configFile], { AICLONE_ROLES: "api" });
+    processes.push(apiA);
+    const urlA = await apiA.graphqlUrl();
+    const key = (await apiA.waitFor(/API key: (\S+)/))[1]!;
+    const apiB = PlatformProcess.spawn(["--config", configFile], { AICLONE_ROLES: "api" });
+    processes.push(apiB);
+    const urlB = await apiB.graphqlUrl();
+    assert.notEqual(urlA, urlB);
+    assert.doesNotMatch(apiB.stdout, /API key:/, "the platform is initialised once");
+
+    const a = new GraphQLTestClient(urlA, key);
+    const b = new GraphQLTestClient(urlB, key);
+    const { createClone } = await b.data(
+      'mutation { createClone(input: {name: "Клон на двух API"}) { id status } }',
+    );
+    assert.equal(
+      (await a.data("query ($id: ID!) { clone(id: $id) { name } }", { id: createClone.id })).clone.name,
+      "Клон на двух API",
+    );
+
+    const ws = a.ws();
+    const updates = new SubscriptionRecorder<any>(
+      ws,
+      "subscription ($id: ID!) { cloneUpdated(id: $id) { status revision } }",
+      {
+        id: createClone.id,
+      },
+    );
+    // graphql-ws gives no "subscribed" signal; a mutation before the server registered the listener
+    // would be missed, so keep touching the persona until the first update arrives on A.
+    const persona = (round: number) => ({
+      input: {
+        cloneId: createClone.id,
+        displayName: "Маша",
+        systemPrompt: `версия ${round}`,
+        language: "ru",
+      },
+    });
+    const PERSONA =
+      "mutation ($input: ConfigurePersonaInput!) { configurePersona(input: $input) { revision } }";
+    for (let round = 1; updates.results.length === 0; round++) {
+      assert.ok(round < 50, "no update reached API process A");
+      await b.data(PERSONA, persona(round));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const before = updates.results.length;
+    const uploaded = await b.upload(
+      "mutation ($id: ID!, $file: Upload!) { uploadSource(cloneId: $id, file: $file) { status sources { size sha256 } } }",
+      { id: createClone.id },
+      "file",
+      { name: "result.json", content: JSON.stringify({ name: "Маша", messages: [] }) },
+    );
+    assert.equal(uploaded.errors, undefined, JSON.stringify(uploaded.errors));
+    const [last] = (await updates.waitFor(before + 1, 15_000)).slice(-1);
+    assert.equal(last?.data?.cloneUpdated.status, "SOURCES_UPLOADED");
+    await updates.close();
+    await ws.dispose();
+
+    const events = (
+      await a.data("query ($id: ID!) { cloneEvents(id: $id) { type } }", { id: createClone.id })
+    ).cloneEvents;
+    assert.equal(events.at(-1).type, "SourceUploaded");
+    for (const process of [apiA, apiB, worker])
+      assert.equal(await process.stop("SIGTERM"), 0, process.stderr);
+  });
+});
