@@ -2,7 +2,7 @@
 // Runs the compiled tests with node's own runner. Tiers: unit (no servers), int (*.int.test.js), all.
 // For int and all it first starts the real servers (Kafka, FerretDB, an S3 server) on 127.0.0.1 with
 // scripts/services, passes their addresses to the tests and stops them afterwards.
-// AICLONE_SERVICES=external: use servers already running (their env must be set); =skip: start none
+// TEST_SERVICES=external: use servers already running (their env must be set); =skip: start none
 // (the int suites then skip with a printed reason).
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -33,7 +33,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const mode = process.env.AICLONE_SERVICES ?? "start";
+const mode = process.env.TEST_SERVICES ?? "start";
 const needsServers = files.some((f) => f.endsWith(".int.test.js")) && mode === "start";
 let serverEnv = {};
 if (needsServers) {

@@ -4,6 +4,7 @@ import { LocalArtifactStore } from "../../infra/blobstore/localArtifactStore.js"
 import { S3ArtifactStore } from "../../infra/blobstore/s3ArtifactStore.js";
 import type { EventBus } from "../../infra/bus/eventBus.js";
 import { InProcessEventBus } from "../../infra/bus/inProcessEventBus.js";
+import { KafkaEventBus } from "../../infra/bus/kafkaEventBus.js";
 import type { DocumentStore } from "../../infra/docstore/documentStore.js";
 import { MongoDocumentStore } from "../../infra/docstore/mongoDocumentStore.js";
 import { SqliteDocumentStore } from "../../infra/docstore/sqliteDocumentStore.js";
@@ -55,7 +56,13 @@ async function openArtifactStore(config: PlatformConfig, dataDir: string): Promi
 function createBus(config: PlatformConfig, logger: Logger): EventBus {
   const c = config.bus;
   if (c.kind === "in-process") return new InProcessEventBus(logger.child({ component: "bus" }));
-  throw new Error("bus.kind kafka: adapter not wired yet");
+  return new KafkaEventBus({
+    brokers: c.brokers,
+    clientId: c.clientId,
+    topicPrefix: c.topicPrefix,
+    partitions: c.partitions,
+    logger: logger.child({ component: "bus" }),
+  });
 }
 
 export async function openAdapters(config: PlatformConfig, logger: Logger): Promise<Adapters> {

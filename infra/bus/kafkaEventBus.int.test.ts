@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
@@ -55,13 +56,31 @@ function restartKafka(): Promise<void> {
   });
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function brokerAccepts(): Promise<boolean> {
+  const [host, port] = brokers[0]!.split(":");
+  return new Promise((resolve) => {
+    const socket = connect({ host: host!, port: Number(port) });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
 /** A consumer's effects, applied once per event id however often the event is delivered. */
 class DedupingConsumer {
   readonly seen = new Set<string>();
   deliveries = 0;
   effects = 0;
+  constructor(private readonly workMs = 0) {}
   handle = async (m: DeliveredMessage) => {
     this.deliveries++;
+    if (this.workMs) await sleep(this.workMs);
     const id = (m.value as { id: string }).id;
     if (this.seen.has(id)) return;
     this.seen.add(id);
@@ -75,6 +94,7 @@ if (skip) {
     it("survives a broker restart mid-stream", { skip: skipReason }, () => {});
     it("splits a group between two bus instances", { skip: skipReason }, () => {});
     it("dead-letters a poison message", { skip: skipReason }, () => {});
+    it("dead-letters a record that is not JSON", { skip: skipReason }, () => {});
   });
 } else {
   after(() => dropRunTopics());
@@ -95,15 +115,31 @@ if (skip) {
       timeout: 120_000,
     }, async () => {
       const topic = `restart-${randomUUID().slice(0, 8)}`;
-      const consumer = new DedupingConsumer();
+      // About 1 ms of work per event keeps the consumer busy while the broker goes away and comes back.
+      const consumer = new DedupingConsumer(1);
       await bus.subscribe(topic, { group: "restart" }, consumer.handle);
       const total = 10_000;
       const batch = 250;
       let publishRetries = 0;
       let restart: Promise<void> | undefined;
+      let seenAtRestart = 0;
+      let stopped = false;
       const started = Date.now();
       for (let from = 0; from < total; from += batch) {
-        if (from === total / 2) restart = restartKafka();
+        if (from === total / 2) {
+          seenAtRestart = consumer.seen.size;
+          restart = restartKafka();
+          void (async () => {
+            while (!stopped && (await brokerAccepts())) await sleep(50);
+            stopped = true;
+          })();
+          // Publishing alone outruns the stop: wait until the broker is really gone, then publish into the outage.
+          await until(
+            () => stopped,
+            30_000,
+            () => "broker still answers after restart began",
+          );
+        }
         const messages = Array.from({ length: batch }, (_, i) => {
           const n = from + i;
           return { key: `clone-${n % 37}`, value: { id: `e-${n}`, n } };
@@ -115,9 +151,10 @@ if (skip) {
             break;
           } catch {
             publishRetries++;
-            await new Promise((r) => setTimeout(r, 500));
+            await sleep(500);
           }
         }
+        if (from >= total / 2) await sleep(100);
       }
       await restart;
       await until(
@@ -127,10 +164,15 @@ if (skip) {
       );
       console.log(
         `restart: ${total} events in ${Date.now() - started} ms, ${consumer.deliveries} deliveries, ` +
-          `${consumer.deliveries - consumer.effects} redeliveries deduped, ${publishRetries} publish retries`,
+          `${consumer.deliveries - consumer.effects} redeliveries deduped, ${publishRetries} publish retries, ` +
+          `${seenAtRestart} consumed when the restart began`,
       );
       assert.equal(consumer.seen.size, total);
       assert.equal(consumer.effects, total);
+      assert.ok(
+        seenAtRestart > 0 && seenAtRestart < total,
+        "the restart must fall in the middle of consumption",
+      );
       for (let n = 0; n < total; n++) assert.ok(consumer.seen.has(`e-${n}`), `event e-${n} lost`);
     });
 
@@ -208,6 +250,43 @@ if (skip) {
       assert.equal(letter.headers?.["x-error"], "cannot handle message 40");
       assert.equal(letter.headers?.["x-attempts"], "3");
       assert.equal(letter.headers?.["event-type"], "Test");
+    });
+
+    it("dead-letters a record that is not JSON without retrying it", { timeout: 30_000 }, async () => {
+      const topic = `raw-${randomUUID().slice(0, 8)}`;
+      const handled: unknown[] = [];
+      const dead: DeliveredMessage[] = [];
+      await bus.subscribe(topic, { group: "worker" }, async (m) => {
+        handled.push(m.value);
+      });
+      await bus.subscribe(deadLetterTopic(topic), { group: "dlq" }, async (m) => {
+        dead.push(m);
+      });
+      // Someone else's producer wrote bytes this bus would never write.
+      const producer = new Kafka({
+        brokers,
+        clientId: "int-test-raw",
+        logLevel: logLevel.NOTHING,
+      }).producer();
+      await producer.connect();
+      await producer.send({
+        topic: `${runPrefix}${topic}`,
+        messages: [
+          { key: "k", value: "{not json" },
+          { key: "k", value: JSON.stringify({ ok: true }) },
+        ],
+      });
+      await producer.disconnect();
+      await until(
+        () => handled.length === 1 && dead.length === 1,
+        20_000,
+        () => `handled=${handled.length} dead=${dead.length}`,
+      );
+      assert.deepEqual(handled, [{ ok: true }]);
+      assert.match(dead[0]?.headers?.["x-error"] ?? "", /not JSON/);
+      assert.equal(dead[0]?.headers?.["x-attempts"], "0");
+      assert.equal(dead[0]?.value, "{not json");
+      assert.equal(dead[0]?.headers?.["x-original-value"], "wrapped-as-json-string");
     });
   });
 }

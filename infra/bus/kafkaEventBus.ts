@@ -42,6 +42,12 @@ export class KafkaEventBus implements EventBus {
   private producer: Promise<Producer> | undefined;
   /** kafkajs's idempotent producer loses or rejects records when sends overlap (tulios/kafkajs#1005, #598). */
   private sendTail: Promise<unknown> = Promise.resolve();
+  private readonly outbox: {
+    topic: string;
+    records: Message[];
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
   private closed = false;
 
   constructor(private readonly options: KafkaEventBusOptions) {
@@ -97,6 +103,7 @@ export class KafkaEventBus implements EventBus {
         concurrency: this.options.concurrency ?? this.options.partitions ?? 6,
         joinTimeoutMs: this.options.joinTimeoutMs ?? 30_000,
         commitIntervalMs: 200,
+        startFrom: options.startFrom ?? "earliest",
         sendToTopic: (t, records) => this.send(t, records),
         logger: this.options.logger,
       },
@@ -119,14 +126,39 @@ export class KafkaEventBus implements EventBus {
     await Promise.all([producer?.disconnect(), admin?.disconnect()]);
   }
 
+  /**
+   * Sends go out one request at a time (see the producer's maxInFlightRequests), so publishes that arrive
+   * while one is in flight are coalesced into the next request: many concurrent handlers (the projector
+   * announcing read-model updates, one per partition) then cost one round trip, not one each.
+   */
   private send(topic: string, records: Message[]): Promise<void> {
-    const run = this.sendTail.then(async () => {
-      await this.topics.ensure(topic);
-      const producer = await this.producerClient();
-      await producer.send({ topic: this.names.toBroker(topic), acks: -1, messages: records });
+    return new Promise<void>((resolve, reject) => {
+      this.outbox.push({ topic, records, resolve, reject });
+      if (this.outbox.length === 1) this.sendTail = this.sendTail.then(() => this.flushOutbox());
     });
-    this.sendTail = run.catch(() => undefined);
-    return run;
+  }
+
+  private async flushOutbox(): Promise<void> {
+    const pending = this.outbox.splice(0);
+    if (pending.length === 0) return;
+    try {
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, records } of pending) {
+        await this.topics.ensure(topic);
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), ...records]);
+      }
+      const producer = await this.producerClient();
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({
+          topic: this.names.toBroker(topic),
+          messages,
+        })),
+      });
+      for (const entry of pending) entry.resolve();
+    } catch (error) {
+      for (const entry of pending) entry.reject(error);
+    }
   }
 
   private adminClient(): Promise<Admin> {

@@ -48,13 +48,19 @@ export interface DeadLetterFacts {
   attempts: number;
 }
 
-/** The original bytes go to the dead-letter topic unchanged, so a fix can replay them as they were. */
-export function deadLetterRecord(message: KafkaMessage, facts: DeadLetterFacts): Message {
+/**
+ * A decodable record goes to the dead-letter topic byte for byte, so a fix can replay it as it was. One that
+ * is not JSON is wrapped as a JSON string (marked in a header): the dead-letter topic is read through this
+ * bus too, and it would drop what it cannot decode.
+ */
+export function deadLetterRecord(message: KafkaMessage, facts: DeadLetterFacts, decodable: boolean): Message {
+  const value = decodable ? message.value : JSON.stringify(message.value?.toString("utf8") ?? null);
   return {
     key: message.key,
-    value: message.value,
+    value,
     headers: {
       ...decodeHeaders(message.headers),
+      ...(decodable ? {} : { "x-original-value": "wrapped-as-json-string" }),
       "x-original-topic": facts.topic,
       "x-original-partition": String(facts.partition),
       "x-original-offset": facts.offset,

@@ -15,6 +15,8 @@ export interface KafkaSubscriptionOptions {
   /** Longest a handled message waits for its offset commit while a batch is still being worked through. */
   commitIntervalMs: number;
   joinTimeoutMs: number;
+  /** Where a group without committed offsets starts (the port's SubscribeOptions.startFrom). */
+  startFrom: "earliest" | "latest";
   /** Sends records to a logical topic and resolves once the broker acknowledged them. */
   sendToTopic(topic: string, messages: Message[]): Promise<void>;
   logger?: BusLogger | undefined;
@@ -63,11 +65,23 @@ export class KafkaSubscription implements Subscription {
         options.joinTimeoutMs,
       );
     });
+    // kafkajs restarts a member after retriable failures (a broker restart) on its own; anything else stops
+    // it for good, and that must not pass silently.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart)
+        options.logger?.error(
+          { topic: options.topic, groupId: payload.groupId, reason: reasonOf(payload.error) },
+          "consumer stopped",
+        );
+    });
     try {
       await consumer.connect();
-      // A new group starts at the earliest offset: every message published after subscribe() is seen,
-      // even one that lands before the first assignment.
-      await consumer.subscribe({ topics: [options.brokerTopic], fromBeginning: true });
+      // A new group starts at the earliest offset by default: every message published after subscribe() is
+      // seen, even one that lands before the first assignment. Live fan-out (subscriptions) asks for latest.
+      await consumer.subscribe({
+        topics: [options.brokerTopic],
+        fromBeginning: options.startFrom === "earliest",
+      });
       await consumer.run({
         autoCommit: false,
         // Only offsets of handled messages are resolved; kafkajs must not resolve the rest of a batch.
@@ -118,7 +132,7 @@ export class KafkaSubscription implements Subscription {
       decoded = decodeRecord(message);
     } catch (error) {
       // Retrying cannot fix bytes that do not decode: straight to the dead-letter topic.
-      await this.deadLetter(partition, message, reasonOf(error), 0);
+      await this.deadLetter(partition, message, reasonOf(error), 0, false);
       return;
     }
     for (let attempt = 1; ; attempt++) {
@@ -128,7 +142,7 @@ export class KafkaSubscription implements Subscription {
       } catch (error) {
         const reason = reasonOf(error);
         if (attempt >= maxAttempts) {
-          await this.deadLetter(partition, message, reason, attempt);
+          await this.deadLetter(partition, message, reason, attempt, true);
           return;
         }
         this.options.logger?.warn(
@@ -147,6 +161,7 @@ export class KafkaSubscription implements Subscription {
     message: KafkaMessage,
     error: string,
     attempts: number,
+    decodable: boolean,
   ): Promise<void> {
     const { topic } = this.options;
     this.options.logger?.error(
@@ -156,7 +171,7 @@ export class KafkaSubscription implements Subscription {
     // A dead-letter topic has no dead-letter topic of its own: the failure is logged and the message skipped.
     if (isDeadLetterTopic(topic)) return;
     await this.options.sendToTopic(deadLetterTopic(topic), [
-      deadLetterRecord(message, { topic, partition, offset: message.offset, error, attempts }),
+      deadLetterRecord(message, { topic, partition, offset: message.offset, error, attempts }, decodable),
     ]);
   }
 

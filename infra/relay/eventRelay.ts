@@ -1,8 +1,12 @@
 import { EventEmitter } from "node:events";
-import type { EventBus } from "../bus/eventBus.js";
+import type { BusMessage, EventBus } from "../bus/eventBus.js";
 import { type EventEnvelope, toEnvelope, topicForStream } from "../bus/eventEnvelope.js";
 import type { Collection } from "../docstore/documentStore.js";
 import type { EventStore, RecordedEvent } from "../eventstore/eventStore.js";
+import { batchedIterable } from "./batchedIterable.js";
+
+/** Most events published in one bus call. */
+const MAX_BATCH = 500;
 
 export interface CheckpointDoc {
   _id: string;
@@ -56,11 +60,14 @@ export class EventRelay {
       ...(after ? { after } : {}),
       signal: this.abort.signal,
     });
-    for await (const event of subscription) {
-      await this.publish(event);
-      this.lastPosition = event.position;
-      this.published.emit(event.position);
-      if (++sinceSave >= this.checkpointEvery) {
+    for await (const batch of batchedIterable(subscription, MAX_BATCH)) {
+      await this.publishBatch(batch);
+      for (const event of batch) {
+        this.lastPosition = event.position;
+        this.published.emit(event.position);
+      }
+      sinceSave += batch.length;
+      if (sinceSave >= this.checkpointEvery) {
         await this.saveCheckpoint();
         sinceSave = 0;
       } else this.scheduleSave();
@@ -84,11 +91,18 @@ export class EventRelay {
     this.savedPosition = position;
   }
 
-  private async publish(event: RecordedEvent): Promise<void> {
-    const route = topicForStream(event.streamId);
-    if (!route) return;
-    const value: EventEnvelope = toEnvelope(event);
-    await this.bus.publish(route.topic, [{ key: route.key, value, headers: { "event-type": event.type } }]);
+  /** One bus call per topic, events in log order within it: ordering per key holds. */
+  private async publishBatch(events: RecordedEvent[]): Promise<void> {
+    const byTopic = new Map<string, BusMessage[]>();
+    for (const event of events) {
+      const route = topicForStream(event.streamId);
+      if (!route) continue;
+      const value: EventEnvelope = toEnvelope(event);
+      const messages = byTopic.get(route.topic) ?? [];
+      messages.push({ key: route.key, value, headers: { "event-type": event.type } });
+      byTopic.set(route.topic, messages);
+    }
+    await Promise.all([...byTopic].map(([topic, messages]) => this.bus.publish(topic, messages)));
   }
 
   /** Resolves once the event at this position has been published (immediately if it already was the last). */
