@@ -7,7 +7,25 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { down, up } from "./services/services.mjs";
+
+// The servers are started by a separate process that exits at once: they are then nobody's child here, so
+// a server that stops (a restart test) is reaped by init and not left as a zombie of this blocked process.
+const servicesScript = join("scripts", "services", "services.mjs");
+function services(command) {
+  const result = spawnSync(process.execPath, [servicesScript, command], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  if (result.status !== 0) throw new Error(`services ${command} failed (exit ${result.status})`);
+  return Object.fromEntries(
+    result.stdout
+      .toString()
+      .split("\n")
+      .filter((line) => line.includes("="))
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+}
+const up = () => services("up");
+const down = () => services("down");
 
 const tier = process.argv[2] ?? "all";
 const extra = process.argv.slice(3);
@@ -41,12 +59,14 @@ if (needsServers) {
     "starting Kafka, FerretDB and the S3 server on 127.0.0.1 (first run installs them into .cache/)",
   );
   try {
-    serverEnv = await up();
+    serverEnv = up();
   } catch (error) {
     console.error(
       `could not start the integration servers: ${error instanceof Error ? error.message : error}`,
     );
-    await down().catch(() => {});
+    try {
+      down();
+    } catch {}
     process.exit(1);
   }
 }
@@ -67,6 +87,6 @@ try {
   const intStatus = intFiles.length ? runFiles(intFiles, 1) : 0;
   status = unitStatus || intStatus;
 } finally {
-  if (needsServers) await down();
+  if (needsServers) down();
 }
 process.exit(status);

@@ -52,12 +52,18 @@ export function readPid(runDir) {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
+/** A zombie (exited, not yet reaped by its parent) counts as gone: it holds no port and no lock. */
 export function isAlive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true;
   }
 }
 

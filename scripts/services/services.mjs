@@ -3,7 +3,8 @@
 // the integration tests and for a distributed platform on one machine. Idempotent: `up` installs what is
 // missing (cached in .cache/services), starts what is not running and waits until each answers.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { cacheRoot, log, runRoot } from "./lib.mjs";
 
 const modules = {
@@ -102,7 +103,7 @@ async function main() {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().catch((error) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
