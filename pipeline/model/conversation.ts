@@ -1,0 +1,105 @@
+/**
+ * The one conversation model every export reader produces (Telegram, WhatsApp, Discord), streamed as
+ * ExportRecords so that a multi-GB export is never held in memory.
+ */
+
+export type ExportFormat = "telegram-json" | "whatsapp-txt" | "discord-json";
+
+/** What kind of chat a message lives in; channels are broadcasts, not the owner's dialogue. */
+export type ChatType = "personal" | "group" | "channel" | "saved" | "bot" | "other";
+
+export interface ChatInfo {
+  /** Stable within one export (Telegram peer id, WhatsApp file name, Discord channel id). */
+  id: string;
+  name: string | null;
+  type: ChatType;
+  format: ExportFormat;
+  /** The file (inside an archive: `archive.zip!/path`) the chat was read from. */
+  source: string;
+}
+
+/**
+ * - text: the author's own words (possibly with media attached);
+ * - media: an attachment without text (photo, video, voice, file, round video, gif);
+ * - sticker: a sticker or an emoji-only animated sticker;
+ * - service: joins, leaves, pins, calls, title changes and other system lines;
+ * - poll, location, contact: structured messages with no free text of the author;
+ * - deleted: "This message was deleted" markers;
+ * - unsupported: what the exporting app could not export.
+ */
+export type MessageKind =
+  | "text"
+  | "media"
+  | "sticker"
+  | "service"
+  | "poll"
+  | "location"
+  | "contact"
+  | "deleted"
+  | "unsupported";
+
+export type MediaType = "photo" | "video" | "voice" | "audio" | "round_video" | "gif" | "sticker" | "file";
+
+export interface MediaRef {
+  type: MediaType;
+  /** Path relative to the export root as the export names it; absent when the export omitted the file. */
+  path?: string;
+  /** True when the export says the file was not included ("media omitted", "File not included"). */
+  omitted?: boolean;
+}
+
+export interface ChatMessage {
+  /** Unique within its chat. */
+  id: string;
+  chatId: string;
+  /** Stable author id within the export (`user123`, a phone or name for WhatsApp, a Discord user id); null when unknown. */
+  authorId: string | null;
+  authorName: string | null;
+  /** Epoch milliseconds. Exports without a zone (Telegram `date`, WhatsApp) are read as UTC wall time. */
+  timestamp: number;
+  /** Plain text: entity parts joined, invisible direction marks removed, line breaks kept. */
+  text: string;
+  kind: MessageKind;
+  replyToId?: string;
+  /** Set when the message was forwarded: the original author or channel (null when unnamed). */
+  forwardedFrom?: string | null;
+  edited?: boolean;
+  media?: MediaRef[];
+  /** Inline bot the message was sent through. */
+  viaBot?: string;
+}
+
+/** Who exported the data, when the export says so (Telegram's personal_information). */
+export interface AccountOwner {
+  id: string;
+  name: string | null;
+}
+
+/** A message or a file the reader could not use, with where it was, for the dataset report. */
+export interface SkippedInput {
+  reason: string;
+  /** `file:line` or `file@byteOffset` or `chat/messageId`. */
+  where: string;
+}
+
+export type ExportRecord =
+  | { type: "account"; owner: AccountOwner }
+  | { type: "chat"; chat: ChatInfo }
+  | { type: "message"; message: ChatMessage }
+  | { type: "skipped"; skipped: SkippedInput };
+
+/**
+ * An export that cannot be read at all (not JSON, truncated, an archive that is not a zip): an error
+ * naming the file and the line or byte offset, so the CLI can say exactly what is wrong.
+ */
+export class ExportReadError extends Error {
+  override readonly name = "ExportReadError";
+  constructor(
+    readonly file: string,
+    readonly where: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}${where ? ` (${where})` : ""}: ${message}`, options);
+  }
+}
