@@ -14,6 +14,9 @@ function updateRun(
   return view.trainingRuns.map((run) => (run.id === runId ? change(run) : run));
 }
 
+const finishRequest = (view: CloneView, status: "BUILT" | "FAILED", at: string) =>
+  view.datasetRequest ? { ...view.datasetRequest, status, finishedAt: at } : null;
+
 /**
  * The clone read model as a pure function of its events: live updates and rebuilds from event zero
  * both go through here, so they cannot disagree. Times come from the events, never from the clock.
@@ -38,6 +41,7 @@ export function applyCloneEvent(
       sources: [],
       datasets: [],
       datasetError: null,
+      datasetRequest: null,
       trainingRuns: [],
       published: [],
     };
@@ -67,8 +71,23 @@ export function applyCloneEvent(
             contentType: d.contentType ?? null,
             uploadedAt: at,
             purged: false,
+            inspection: null,
           },
         ],
+      };
+    }
+    case "SourceInspected":
+      return {
+        ...view,
+        sources: view.sources.map((s) =>
+          s.id === event.data.sourceId ? { ...s, inspection: event.data.inspection } : s,
+        ),
+      };
+    case "DatasetRequested": {
+      const { requestId, sourceIds, spec } = event.data;
+      return {
+        ...view,
+        datasetRequest: { requestId, status: "BUILDING", sourceIds, spec, requestedAt: at, finishedAt: null },
       };
     }
     case "DatasetBuilt": {
@@ -76,11 +95,16 @@ export function applyCloneEvent(
       return {
         ...view,
         datasetError: null,
+        datasetRequest: finishRequest(view, "BUILT", at),
         datasets: [...view.datasets, { version, sourceIds, artifactKey, stats, builtAt: at }],
       };
     }
     case "DatasetFailed":
-      return { ...view, datasetError: { reason: event.data.reason, at } };
+      return {
+        ...view,
+        datasetError: { reason: event.data.reason, at },
+        datasetRequest: finishRequest(view, "FAILED", at),
+      };
     case "TrainingRequested": {
       const d = event.data;
       const run: TrainingRunView = {

@@ -1,4 +1,4 @@
-import type { CloneStatus, DatasetStats } from "../domain/index.js";
+import type { CloneStatus, DatasetRequestSpec, DatasetStats, SourceInspection } from "../domain/index.js";
 
 /** Read-model documents. `_rev` is the last applied revision of the source stream: the idempotency guard. */
 export interface SourceView {
@@ -9,6 +9,16 @@ export interface SourceView {
   contentType: string | null;
   uploadedAt: string;
   purged: boolean;
+  inspection: SourceInspection | null;
+}
+
+export interface DatasetRequestView {
+  requestId: string;
+  status: "BUILDING" | "BUILT" | "FAILED";
+  sourceIds: string[];
+  spec: DatasetRequestSpec;
+  requestedAt: string;
+  finishedAt: string | null;
 }
 
 export interface DatasetView {
@@ -69,6 +79,7 @@ export interface CloneView {
   sources: SourceView[];
   datasets: DatasetView[];
   datasetError: { reason: string; at: string } | null;
+  datasetRequest: DatasetRequestView | null;
   trainingRuns: TrainingRunView[];
   published: PublishedVersionView[];
   [field: string]: unknown;

@@ -1,9 +1,15 @@
 import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import type { DatasetRequestSpec } from "../../domain/index.js";
 import { type ApiContext, requirePrincipal } from "../context.js";
 import { Clone } from "../types/cloneTypes.js";
-import { ConfigurePersonaInput, CreateCloneInput, RequestTrainingInput } from "../types/inputs.js";
+import {
+  BuildDatasetInput,
+  ConfigurePersonaInput,
+  CreateCloneInput,
+  RequestTrainingInput,
+} from "../types/inputs.js";
 import { toClone } from "../types/mappers.js";
 import { idempotencyKeyOptions } from "./idempotencyKeyArg.js";
 
@@ -72,6 +78,48 @@ export class CloneMutations {
       idempotencyKey,
     );
     return toClone(view);
+  }
+
+  @Mutation(() => Clone, {
+    description:
+      "Builds a training set from all of the clone's raw exports; DatasetBuilt or DatasetFailed follows.",
+  })
+  async buildDataset(
+    @Arg("input", () => BuildDatasetInput) input: BuildDatasetInput,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    const spec: DatasetRequestSpec = {
+      owner: input.owner ?? null,
+      includeChats: input.includeChats ?? [],
+      excludeChats: input.excludeChats ?? [],
+      includeContacts: input.includeContacts ?? [],
+      excludeContacts: input.excludeContacts ?? [],
+      ...(input.sessionGapMinutes != null ? { sessionGapMinutes: input.sessionGapMinutes } : {}),
+      ...(input.valFraction != null ? { valFraction: input.valFraction } : {}),
+      ...(input.pseudonymizeContacts != null ? { pseudonymizeContacts: input.pseudonymizeContacts } : {}),
+      ...(input.ocr != null ? { ocr: input.ocr } : {}),
+    };
+    const view = await context.services.clones.buildDataset(
+      requirePrincipal(context),
+      { cloneId: input.cloneId, spec },
+      idempotencyKey,
+    );
+    return toClone(view);
+  }
+
+  @Mutation(() => Clone, {
+    description:
+      "Deletes the clone's raw exports; built datasets stay, but no new dataset can be built from them.",
+  })
+  async purgeRawData(
+    @Arg("cloneId", () => ID) cloneId: string,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    return toClone(
+      await context.services.clones.purgeRawData(requirePrincipal(context), cloneId, idempotencyKey),
+    );
   }
 
   @Mutation(() => Clone)

@@ -5,6 +5,7 @@ import {
   type CloneCommand,
   cloneDecider,
   cloneStreamId,
+  type DatasetRequestSpec,
   isId,
   newId,
   parseCloneEvent,
@@ -202,6 +203,40 @@ export class CloneService {
         baseModel: input.baseModel ?? this.deps.defaultBaseModel,
         hyperparameters,
       });
+    });
+  }
+
+  async buildDataset(
+    principal: AuthPrincipal,
+    input: { cloneId: string; spec: DatasetRequestSpec },
+    idempotencyKey?: string | null,
+  ): Promise<CloneView> {
+    return this.idempotent(principal, idempotencyKey, "buildDataset", input, async () => {
+      await this.owned(principal, input.cloneId);
+      return this.execute({
+        type: "RequestDataset",
+        cloneId: input.cloneId,
+        actor: actorOf(principal),
+        requestId: newId(),
+        spec: input.spec,
+      });
+    });
+  }
+
+  /**
+   * Records the purge, then deletes the archives: a crash in between leaves files that the next purge
+   * deletes, never a source that claims to exist but is gone.
+   */
+  async purgeRawData(
+    principal: AuthPrincipal,
+    cloneId: string,
+    idempotencyKey?: string | null,
+  ): Promise<CloneView> {
+    return this.idempotent(principal, idempotencyKey, "purgeRawData", { cloneId }, async () => {
+      await this.owned(principal, cloneId);
+      const view = await this.execute({ type: "PurgeRawData", cloneId, actor: actorOf(principal) });
+      await this.deps.artifacts.deletePrefix(`clones/${cloneId}/sources/`);
+      return view;
     });
   }
 

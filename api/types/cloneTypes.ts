@@ -5,6 +5,7 @@ export enum CloneStatus {
   CREATED = "CREATED",
   CONFIGURED = "CONFIGURED",
   SOURCES_UPLOADED = "SOURCES_UPLOADED",
+  DATASET_BUILDING = "DATASET_BUILDING",
   DATASET_READY = "DATASET_READY",
   DATASET_FAILED = "DATASET_FAILED",
   TRAINING_QUEUED = "TRAINING_QUEUED",
@@ -32,6 +33,43 @@ export class Persona {
   @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
 }
 
+@ObjectType({ description: "A chat found in an uploaded export." })
+export class InspectedChat {
+  @Field(() => String) id!: string;
+  @Field(() => String, { nullable: true }) name!: string | null;
+  @Field(() => String, { description: "personal, group, channel, saved, bot or other." }) type!: string;
+  @Field(() => Int) messages!: number;
+}
+
+@ObjectType({ description: "Someone who wrote in an uploaded export." })
+export class InspectedParticipant {
+  @Field(() => String) id!: string;
+  @Field(() => String, { nullable: true }) name!: string | null;
+  @Field(() => Int) messages!: number;
+}
+
+@ObjectType({
+  description: "What the pipeline found in an uploaded export, to choose the owner and what to leave out.",
+})
+export class SourceInspection {
+  @Field(() => [String], { description: "telegram-json, whatsapp-txt, discord-json." }) formats!: string[];
+  @Field(() => Int) messages!: number;
+  @Field(() => [InspectedChat], { description: "The biggest chats first (at most 500)." })
+  chats!: InspectedChat[];
+  @Field(() => [InspectedParticipant], { description: "The most active first (at most 500)." })
+  participants!: InspectedParticipant[];
+  @Field(() => GraphQLDateTimeISO, { nullable: true }) firstMessageAt!: Date | null;
+  @Field(() => GraphQLDateTimeISO, { nullable: true }) lastMessageAt!: Date | null;
+  @Field(() => InspectedParticipant, {
+    nullable: true,
+    description: "Who exported it, when the export says so.",
+  })
+  ownerCandidate!: InspectedParticipant | null;
+  @Field(() => Int, { description: "Messages or files the readers could not use." }) skipped!: number;
+  @Field(() => String, { nullable: true, description: "Why the export could not be read at all." })
+  error!: string | null;
+}
+
 @ObjectType({ description: "An uploaded chat export, stored as received." })
 export class Source {
   @Field(() => ID) id!: string;
@@ -41,6 +79,33 @@ export class Source {
   @Field(() => String, { nullable: true }) contentType!: string | null;
   @Field(() => GraphQLDateTimeISO) uploadedAt!: Date;
   @Field(() => Boolean, { description: "True once the raw archive was deleted." }) purged!: boolean;
+  @Field(() => SourceInspection, { nullable: true, description: "Null until the pipeline has looked at it." })
+  inspection!: SourceInspection | null;
+}
+
+export enum DatasetRequestStatus {
+  BUILDING = "BUILDING",
+  BUILT = "BUILT",
+  FAILED = "FAILED",
+}
+registerEnumType(DatasetRequestStatus, { name: "DatasetRequestStatus" });
+
+@ObjectType({ description: "The latest dataset build asked for, with its choices." })
+export class DatasetRequest {
+  @Field(() => ID) id!: string;
+  @Field(() => DatasetRequestStatus) status!: DatasetRequestStatus;
+  @Field(() => [ID]) sourceIds!: string[];
+  @Field(() => String, { nullable: true }) owner!: string | null;
+  @Field(() => [String]) includeChats!: string[];
+  @Field(() => [String]) excludeChats!: string[];
+  @Field(() => [String]) includeContacts!: string[];
+  @Field(() => [String]) excludeContacts!: string[];
+  @Field(() => GraphQLJSONObject, {
+    description: "sessionGapMinutes, valFraction, pseudonymizeContacts, ocr.",
+  })
+  options!: Record<string, unknown>;
+  @Field(() => GraphQLDateTimeISO) requestedAt!: Date;
+  @Field(() => GraphQLDateTimeISO, { nullable: true }) finishedAt!: Date | null;
 }
 
 @ObjectType()
@@ -120,6 +185,7 @@ export class Clone {
   @Field(() => Dataset, { nullable: true, description: "The newest built dataset." })
   dataset!: Dataset | null;
   @Field(() => DatasetError, { nullable: true }) datasetError!: DatasetError | null;
+  @Field(() => DatasetRequest, { nullable: true }) datasetRequest!: DatasetRequest | null;
   @Field(() => [TrainingRun]) trainingRuns!: TrainingRun[];
   @Field(() => [PublishedVersion]) publishedVersions!: PublishedVersion[];
 }

@@ -1,5 +1,5 @@
 import { GraphQLJSONObject } from "graphql-scalars";
-import { Field, ID, InputType } from "type-graphql";
+import { Field, Float, ID, InputType, Int } from "type-graphql";
 
 @InputType()
 export class CreateCloneInput {
@@ -28,4 +28,39 @@ export class RequestTrainingInput {
     description: "Overrides of the trainer's defaults, e.g. {rank: 16, epochs: 3}.",
   })
   hyperparameters?: Record<string, unknown> | null;
+}
+
+@InputType({
+  description:
+    "What to build a dataset from; lists take chat/contact ids or names as the inspection shows them.",
+})
+export class BuildDatasetInput {
+  @Field(() => ID) cloneId!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The person being cloned, by name or id; omitted when the export names its account (Telegram).",
+  })
+  owner?: string | null;
+  @Field(() => [String], { nullable: true, description: "Only these chats (all when empty)." }) includeChats?:
+    | string[]
+    | null;
+  @Field(() => [String], { nullable: true }) excludeChats?: string[] | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: "Only dialogues with these people (all when empty).",
+  })
+  includeContacts?: string[] | null;
+  @Field(() => [String], { nullable: true }) excludeContacts?: string[] | null;
+  @Field(() => Int, { nullable: true, description: "Silence that starts a new session; default 360 (6 h)." })
+  sessionGapMinutes?: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: "Share of sessions held out for evaluation; default 0.1.",
+  })
+  valFraction?: number | null;
+  @Field(() => Boolean, { nullable: true, description: "Replace contacts' names with pseudonyms." })
+  pseudonymizeContacts?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "Read text from images (screenshots) as context." })
+  ocr?: boolean | null;
 }

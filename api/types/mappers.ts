@@ -1,6 +1,14 @@
 import type { RecordedEvent } from "../../infra/eventstore/eventStore.js";
-import type { ApiKeyView, CloneView } from "../../projections/views.js";
-import { type ApiKey, type Clone, type CloneEvent, CloneStatus, TrainingRunStatus } from "./index.js";
+import type { ApiKeyView, CloneView, DatasetRequestView } from "../../projections/views.js";
+import {
+  type ApiKey,
+  type Clone,
+  type CloneEvent,
+  CloneStatus,
+  type DatasetRequest,
+  DatasetRequestStatus,
+  TrainingRunStatus,
+} from "./index.js";
 
 const date = (iso: string): Date => new Date(iso);
 const maybeDate = (iso: string | null): Date | null => (iso ? new Date(iso) : null);
@@ -15,12 +23,27 @@ export function toClone(view: CloneView): Clone {
     createdAt: date(view.createdAt),
     updatedAt: date(view.updatedAt),
     persona: view.persona ? { ...view.persona, updatedAt: date(view.persona.updatedAt) } : null,
-    sources: view.sources.map((s) => ({ ...s, uploadedAt: date(s.uploadedAt) })),
+    sources: view.sources.map((s) => ({
+      ...s,
+      uploadedAt: date(s.uploadedAt),
+      inspection: s.inspection
+        ? {
+            ...s.inspection,
+            firstMessageAt: maybeDate(s.inspection.firstMessageAt),
+            lastMessageAt: maybeDate(s.inspection.lastMessageAt),
+            ownerCandidate: s.inspection.ownerCandidate
+              ? { ...s.inspection.ownerCandidate, messages: 0 }
+              : null,
+            error: s.inspection.error ?? null,
+          }
+        : null,
+    })),
     datasets,
     dataset: datasets.at(-1) ?? null,
     datasetError: view.datasetError
       ? { reason: view.datasetError.reason, at: date(view.datasetError.at) }
       : null,
+    datasetRequest: view.datasetRequest ? toDatasetRequest(view.datasetRequest) : null,
     trainingRuns: view.trainingRuns.map((r) => ({
       ...r,
       status: TrainingRunStatus[r.status],
@@ -30,6 +53,23 @@ export function toClone(view: CloneView): Clone {
       progress: r.progress ? { ...r.progress, at: date(r.progress.at) } : null,
     })),
     publishedVersions: view.published.map((p) => ({ ...p, publishedAt: date(p.publishedAt) })),
+  };
+}
+
+function toDatasetRequest(request: DatasetRequestView): DatasetRequest {
+  const { owner, includeChats, excludeChats, includeContacts, excludeContacts, ...options } = request.spec;
+  return {
+    id: request.requestId,
+    status: DatasetRequestStatus[request.status],
+    sourceIds: request.sourceIds,
+    owner,
+    includeChats,
+    excludeChats,
+    includeContacts,
+    excludeContacts,
+    options,
+    requestedAt: date(request.requestedAt),
+    finishedAt: maybeDate(request.finishedAt),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Actor } from "../decider.js";
-import type { DatasetStats } from "./events.js";
+import type { DatasetRequestSpec, DatasetStats, SourceInspection } from "./events.js";
 
 /**
  * Commands carry every value the decider needs (ids, hashes) so that deciding stays pure.
@@ -22,13 +22,17 @@ export type CloneCommand =
       artifactKey: string;
       contentType?: string;
     })
+  | (Base & { type: "RecordSourceInspection"; sourceId: string; inspection: SourceInspection })
+  | (Base & { type: "RequestDataset"; requestId: string; spec: DatasetRequestSpec })
   | (Base & {
       type: "RecordDatasetBuilt";
+      /** The request this build answers; a build for a request that is no longer current is ignored. */
+      requestId?: string;
       sourceIds: string[];
       artifactKey: string;
       stats: DatasetStats;
     })
-  | (Base & { type: "RecordDatasetFailed"; reason: string })
+  | (Base & { type: "RecordDatasetFailed"; requestId?: string; reason: string })
   | (Base & {
       type: "RequestTraining";
       runId: string;

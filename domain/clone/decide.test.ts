@@ -158,6 +158,94 @@ describe("clone decider", () => {
         .then([{ type: "DatasetFailed", data: { cloneId, reason: "no messages by the owner" } }]));
   });
 
+  describe("source inspection and dataset requests", () => {
+    const inspection = {
+      formats: ["telegram-json"],
+      messages: 120,
+      chats: [{ id: "42", name: "Маша", type: "personal", messages: 120 }],
+      participants: [{ id: "user1", name: "Аня", messages: 70 }],
+      firstMessageAt: "2024-01-01T10:00:00.000Z",
+      lastMessageAt: "2024-02-01T10:00:00.000Z",
+      ownerCandidate: { id: "user1", name: "Аня" },
+      skipped: 0,
+    };
+    const inspected: CloneEvent = { type: "SourceInspected", data: { cloneId, sourceId: "s1", inspection } };
+    const spec = {
+      owner: "Аня",
+      includeChats: [],
+      excludeChats: ["Работа"],
+      includeContacts: [],
+      excludeContacts: [],
+    };
+    const datasetRequested: CloneEvent = {
+      type: "DatasetRequested",
+      data: { cloneId, requestId: "q1", sourceIds: ["s1"], spec },
+    };
+    it("records what a worker found in a source, once", () => {
+      const command = cmd("RecordSourceInspection", { sourceId: "s1", inspection }, worker);
+      given([created, uploaded]).when(command).then([inspected]);
+      given([created, uploaded, inspected]).when(command).then([]);
+    });
+    it("refuses an inspection from an owner or of an unknown source", () => {
+      given([created, uploaded])
+        .when(cmd("RecordSourceInspection", { sourceId: "s1", inspection }))
+        .thenRefused("FORBIDDEN", "workers");
+      given([created, uploaded])
+        .when(cmd("RecordSourceInspection", { sourceId: "s9", inspection }, worker))
+        .thenRefused("INVALID", "unknown source s9");
+    });
+    it("requests a dataset from every source not purged", () =>
+      given([created, uploaded])
+        .when(cmd("RequestDataset", { requestId: "q1", spec }))
+        .then([datasetRequested]));
+    it("needs an uploaded export", () =>
+      given([created])
+        .when(cmd("RequestDataset", { requestId: "q1", spec }))
+        .thenRefused("CONFLICT", "upload one first"));
+    it("cannot rebuild once the raw exports were purged", () =>
+      given([created, uploaded, built, { type: "RawDataPurged", data: { cloneId, sourceIds: ["s1"] } }])
+        .when(cmd("RequestDataset", { requestId: "q2", spec }))
+        .thenRefused("CONFLICT", "purged"));
+    it("refuses a second request while one is building", () =>
+      given([created, uploaded, datasetRequested])
+        .when(cmd("RequestDataset", { requestId: "q2", spec }))
+        .thenRefused("CONFLICT", "still running"));
+    it("refuses a bad session gap", () =>
+      given([created, uploaded])
+        .when(cmd("RequestDataset", { requestId: "q1", spec: { ...spec, sessionGapMinutes: 0 } }))
+        .thenRefused("INVALID", "sessionGapMinutes"));
+    it("answers the current request once and ignores a late or repeated answer", () => {
+      const answer = cmd(
+        "RecordDatasetBuilt",
+        { requestId: "q1", sourceIds: ["s1"], artifactKey: "d1", stats },
+        worker,
+      );
+      given([created, uploaded, datasetRequested])
+        .when(answer)
+        .then([{ type: "DatasetBuilt", data: { ...built.data, requestId: "q1" } }]);
+      const answered: CloneEvent = { type: "DatasetBuilt", data: { ...built.data, requestId: "q1" } };
+      given([created, uploaded, datasetRequested, answered]).when(answer).then([]);
+      given([created, uploaded, datasetRequested, answered])
+        .when(cmd("RecordDatasetFailed", { requestId: "q1", reason: "late" }, worker))
+        .then([]);
+    });
+    it("records a failed build of the current request", () =>
+      given([created, uploaded, datasetRequested])
+        .when(
+          cmd(
+            "RecordDatasetFailed",
+            { requestId: "q1", reason: "owner not found: candidates Аня, Маша" },
+            worker,
+          ),
+        )
+        .then([
+          {
+            type: "DatasetFailed",
+            data: { cloneId, requestId: "q1", reason: "owner not found: candidates Аня, Маша" },
+          },
+        ]));
+  });
+
   describe("RequestTraining", () => {
     const request = cmd("RequestTraining", { runId: "r1", baseModel: "smollm2-135m", hyperparameters: {} });
     it("needs a built dataset", () =>

@@ -4,7 +4,13 @@ import { boundedText } from "../text.js";
 import type { CloneCommand } from "./commands.js";
 import type { CloneEvent } from "./events.js";
 import { cloneLimits, LANGUAGE_TAG } from "./limits.js";
-import { type CloneState, evolveClone, initialCloneState, trainingInFlight } from "./state.js";
+import {
+  type CloneState,
+  datasetBuildInFlight,
+  evolveClone,
+  initialCloneState,
+  trainingInFlight,
+} from "./state.js";
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
@@ -27,6 +33,9 @@ function requireRun(state: CloneState, runId: string, allowed: ("requested" | "r
   if (!(allowed as string[]).includes(training.status))
     throw conflict(`training run ${runId} is ${training.status}, expected ${allowed.join(" or ")}`);
 }
+
+const isCurrentRequest = (state: CloneState, requestId: string): boolean =>
+  state.datasetRequest?.requestId === requestId && state.datasetRequest.status === "requested";
 
 function nonNegativeInt(field: string, value: number): number {
   if (!Number.isInteger(value) || value < 0) throw invalid(field, "must be a non-negative integer");
@@ -85,8 +94,73 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
         },
       ];
     }
+    case "RecordSourceInspection": {
+      requireSystem(command);
+      const source = state.sources.find((s) => s.sourceId === command.sourceId);
+      if (!source) throw invalid("sourceId", `unknown source ${command.sourceId}`);
+      // A redelivered SourceUploaded inspects again: the first result stands.
+      if (source.inspected) return [];
+      const inspection = {
+        ...command.inspection,
+        chats: command.inspection.chats.slice(0, cloneLimits.inspectionListMax),
+        participants: command.inspection.participants.slice(0, cloneLimits.inspectionListMax),
+      };
+      return [{ type: "SourceInspected", data: { cloneId, sourceId: command.sourceId, inspection } }];
+    }
+    case "RequestDataset": {
+      const sourceIds = state.sources.filter((s) => !s.purged).map((s) => s.sourceId);
+      if (sourceIds.length === 0)
+        throw conflict(
+          state.sources.length === 0
+            ? "building a dataset needs an uploaded export; upload one first"
+            : "the raw exports were purged; upload them again to build a new dataset",
+        );
+      if (datasetBuildInFlight(state))
+        throw conflict(
+          `dataset build ${state.datasetRequest?.requestId} is still running; wait for it to finish`,
+        );
+      const spec = command.spec;
+      const owner = spec.owner === null ? null : boundedText("owner", spec.owner, { min: 1, max: 200 });
+      const lists = ["includeChats", "excludeChats", "includeContacts", "excludeContacts"] as const;
+      for (const list of lists)
+        if (spec[list].length > cloneLimits.selectionListMax)
+          throw invalid(list, `at most ${cloneLimits.selectionListMax} entries`);
+      if (
+        spec.sessionGapMinutes !== undefined &&
+        !(
+          Number.isInteger(spec.sessionGapMinutes) &&
+          spec.sessionGapMinutes > 0 &&
+          spec.sessionGapMinutes <= 7 * 24 * 60
+        )
+      )
+        throw invalid("sessionGapMinutes", "must be a whole number of minutes between 1 and 10080");
+      if (spec.valFraction !== undefined && !(spec.valFraction >= 0 && spec.valFraction <= 0.5))
+        throw invalid("valFraction", "must be between 0 and 0.5");
+      return [
+        {
+          type: "DatasetRequested",
+          data: {
+            cloneId,
+            requestId: command.requestId,
+            sourceIds,
+            spec: {
+              ...spec,
+              owner,
+              ...Object.fromEntries(
+                lists.map((list) => [
+                  list,
+                  spec[list].map((v) => boundedText(list, v, { min: 1, max: 200 })),
+                ]),
+              ),
+            },
+          },
+        },
+      ];
+    }
     case "RecordDatasetBuilt": {
       requireSystem(command);
+      // A build for a request that was already answered (a redelivery) changes nothing.
+      if (command.requestId !== undefined && !isCurrentRequest(state, command.requestId)) return [];
       const known = new Set(state.sources.map((s) => s.sourceId));
       if (command.sourceIds.length === 0)
         throw invalid("sourceIds", "a dataset is built from at least one source");
@@ -100,6 +174,7 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
           type: "DatasetBuilt",
           data: {
             cloneId,
+            ...(command.requestId !== undefined ? { requestId: command.requestId } : {}),
             version: state.datasetVersion + 1,
             sourceIds: command.sourceIds,
             artifactKey: command.artifactKey,
@@ -110,12 +185,22 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
     }
     case "RecordDatasetFailed": {
       requireSystem(command);
+      if (command.requestId !== undefined && !isCurrentRequest(state, command.requestId)) return [];
       const reason = boundedText("reason", command.reason, {
         min: 1,
         max: cloneLimits.reasonMax,
         multiline: true,
       });
-      return [{ type: "DatasetFailed", data: { cloneId, reason } }];
+      return [
+        {
+          type: "DatasetFailed",
+          data: {
+            cloneId,
+            ...(command.requestId !== undefined ? { requestId: command.requestId } : {}),
+            reason,
+          },
+        },
+      ];
     }
     case "RequestTraining": {
       if (state.datasetVersion === 0)

@@ -21,6 +21,38 @@ export const datasetStatsSchema = z.object({
 });
 export type DatasetStats = z.infer<typeof datasetStatsSchema>;
 
+/** What the pipeline saw in an uploaded archive, for the owner to review before building a dataset. */
+export const sourceInspectionSchema = z.object({
+  formats: z.array(z.string()),
+  messages: count,
+  chats: z.array(
+    z.object({ id: z.string(), name: z.string().nullable(), type: z.string(), messages: count }),
+  ),
+  participants: z.array(z.object({ id: z.string(), name: z.string().nullable(), messages: count })),
+  firstMessageAt: z.string().nullable(),
+  lastMessageAt: z.string().nullable(),
+  ownerCandidate: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+  skipped: count,
+  /** Set when the archive could not be read at all; the rest is then empty. */
+  error: z.string().optional(),
+});
+export type SourceInspection = z.infer<typeof sourceInspectionSchema>;
+
+/** The choices of one dataset build: who the owner is, what to leave out, how to cut sessions. */
+export const datasetRequestSchema = z.object({
+  /** Name or id of the person being cloned; null: the export names them (Telegram's account). */
+  owner: z.string().nullable(),
+  includeChats: z.array(z.string()),
+  excludeChats: z.array(z.string()),
+  includeContacts: z.array(z.string()),
+  excludeContacts: z.array(z.string()),
+  sessionGapMinutes: z.number().int().positive().optional(),
+  valFraction: z.number().min(0).max(0.5).optional(),
+  pseudonymizeContacts: z.boolean().optional(),
+  ocr: z.boolean().optional(),
+});
+export type DatasetRequestSpec = z.infer<typeof datasetRequestSchema>;
+
 export const cloneEventSchemas = {
   CloneCreated: z.object({ cloneId, ownerId: z.string().min(1), name: z.string() }),
   PersonaConfigured: z.object({
@@ -38,14 +70,22 @@ export const cloneEventSchemas = {
     artifactKey: z.string().min(1),
     contentType: z.string().optional(),
   }),
+  SourceInspected: z.object({ cloneId, sourceId: z.string().min(1), inspection: sourceInspectionSchema }),
+  DatasetRequested: z.object({
+    cloneId,
+    requestId: z.string().min(1),
+    sourceIds: z.array(z.string()),
+    spec: datasetRequestSchema,
+  }),
   DatasetBuilt: z.object({
     cloneId,
+    requestId: z.string().optional(),
     version,
     sourceIds: z.array(z.string()),
     artifactKey: z.string().min(1),
     stats: datasetStatsSchema,
   }),
-  DatasetFailed: z.object({ cloneId, reason: z.string() }),
+  DatasetFailed: z.object({ cloneId, requestId: z.string().optional(), reason: z.string() }),
   TrainingRequested: z.object({
     cloneId,
     runId: z.string().min(1),

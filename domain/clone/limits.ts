@@ -7,6 +7,10 @@ export const cloneLimits = {
   sourcesMax: 100,
   reasonMax: 4000,
   hyperparametersMax: 50,
+  /** Chats and participants kept in a SourceInspected event (the biggest first). */
+  inspectionListMax: 500,
+  /** Entries of one include/exclude list of a dataset request. */
+  selectionListMax: 1000,
 } as const;
 
 /** BCP 47 language tags as users type them: `ru`, `en`, `ru-RU`, `pt-BR`. */

@@ -4,6 +4,7 @@ export type CloneStatus =
   | "CREATED"
   | "CONFIGURED"
   | "SOURCES_UPLOADED"
+  | "DATASET_BUILDING"
   | "DATASET_READY"
   | "DATASET_FAILED"
   | "TRAINING_QUEUED"
@@ -17,6 +18,12 @@ export interface SourceState {
   sourceId: string;
   sha256: string;
   purged: boolean;
+  inspected: boolean;
+}
+
+export interface DatasetRequestState {
+  requestId: string;
+  status: "requested" | "built" | "failed";
 }
 
 export interface TrainingState {
@@ -38,6 +45,7 @@ export interface CloneState {
   /** Highest bundle version published (0: none). */
   publishedVersion: number;
   training: TrainingState | null;
+  datasetRequest: DatasetRequestState | null;
 }
 
 export const initialCloneState: CloneState = {
@@ -50,7 +58,11 @@ export const initialCloneState: CloneState = {
   adapterVersion: 0,
   publishedVersion: 0,
   training: null,
+  datasetRequest: null,
 };
+
+export const datasetBuildInFlight = (state: CloneState): boolean =>
+  state.datasetRequest?.status === "requested";
 
 export const trainingInFlight = (state: CloneState): boolean =>
   state.training !== null && (state.training.status === "requested" || state.training.status === "running");
@@ -66,6 +78,10 @@ export function statusAfter(status: CloneStatus, event: CloneEvent): CloneStatus
       return status === "CREATED" || status === "CONFIGURED" || status === "DATASET_FAILED"
         ? "SOURCES_UPLOADED"
         : status;
+    case "SourceInspected":
+      return status;
+    case "DatasetRequested":
+      return status === "TRAINING_QUEUED" || status === "TRAINING" ? status : "DATASET_BUILDING";
     case "DatasetBuilt":
       return status === "TRAINING_QUEUED" || status === "TRAINING" ? status : "DATASET_READY";
     case "DatasetFailed":
@@ -101,13 +117,31 @@ export function evolveClone(state: CloneState, event: CloneEvent): CloneState {
         status,
         sources: [
           ...state.sources,
-          { sourceId: event.data.sourceId, sha256: event.data.sha256, purged: false },
+          { sourceId: event.data.sourceId, sha256: event.data.sha256, purged: false, inspected: false },
         ],
       };
+    case "SourceInspected":
+      return {
+        ...state,
+        sources: state.sources.map((s) =>
+          s.sourceId === event.data.sourceId ? { ...s, inspected: true } : s,
+        ),
+      };
+    case "DatasetRequested":
+      return { ...state, status, datasetRequest: { requestId: event.data.requestId, status: "requested" } };
     case "DatasetBuilt":
-      return { ...state, status, datasetVersion: event.data.version };
+      return {
+        ...state,
+        status,
+        datasetVersion: event.data.version,
+        datasetRequest: state.datasetRequest ? { ...state.datasetRequest, status: "built" } : null,
+      };
     case "DatasetFailed":
-      return { ...state, status };
+      return {
+        ...state,
+        status,
+        datasetRequest: state.datasetRequest ? { ...state.datasetRequest, status: "failed" } : null,
+      };
     case "TrainingRequested":
       return { ...state, status, training: { runId: event.data.runId, status: "requested", lastStep: 0 } };
     case "TrainingStarted":
