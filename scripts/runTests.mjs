@@ -55,6 +55,12 @@ const mode = process.env.TEST_SERVICES ?? "start";
 const needsServers = files.some((f) => f.endsWith(".int.test.js")) && mode === "start";
 let serverEnv = {};
 if (needsServers) {
+  // The pipeline's OCR integration test needs Tesseract; installed once per machine when missing.
+  const tools = spawnSync(process.execPath, [join("scripts", "ensureOcrTools.mjs")], { stdio: "inherit" });
+  if (tools.status !== 0) {
+    console.error("could not install the OCR tools (see above)");
+    process.exit(1);
+  }
   console.log(
     "starting Kafka, FerretDB and the S3 server on 127.0.0.1 (first run installs them into .cache/)",
   );
