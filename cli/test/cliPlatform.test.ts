@@ -32,11 +32,11 @@ describe("aiclone platform start", () => {
       body: JSON.stringify({ query: "{ me { id } }" }),
     });
     assert.ok(((await me.json()) as { data: { me: { id: string } } }).data.me.id);
-    assert.equal(await first.stop("SIGTERM"), 0);
+    assert.equal(await first.stop("SIGTERM"), 0, first.stderr);
 
     const second = await startCli(dataDir);
     assert.doesNotMatch(second.stdout, /API key:/);
-    assert.equal(await second.stop("SIGINT"), 0);
+    assert.equal(await second.stop("SIGINT"), 0, second.stderr);
   });
 
   it("refuses a bad configuration value, naming the key", async () => {

@@ -55,10 +55,11 @@ export class PlatformProcess {
     return (await this.waitFor(/GraphQL API: (\S+)/))[1]!;
   }
 
-  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
+  /** The exit code, or the name of the signal that ended the process (a crash or an unhandled signal). */
+  async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | string | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode ?? this.child.signalCode;
     this.child.kill(signal);
-    const [code] = await once(this.child, "exit");
-    return code as number | null;
+    const [code, endedBy] = await once(this.child, "exit");
+    return (code as number | null) ?? (endedBy as string | null);
   }
 }
