@@ -16,7 +16,7 @@ const list = <T extends z.ZodType>(item: T) =>
     z.array(item).min(1),
   );
 
-export const platformRoles = ["api", "relay", "projections"] as const;
+export const platformRoles = ["api", "relay", "projections", "pipeline"] as const;
 export type PlatformRole = (typeof platformRoles)[number];
 
 /** Every adapter and limit of the platform; file + environment are merged and validated against this. */

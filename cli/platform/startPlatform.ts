@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { Authenticator } from "../../api/auth/authenticator.js";
 import type { ApiServices } from "../../api/context.js";
 import { buildApiSchema } from "../../api/schema.js";
@@ -8,10 +9,11 @@ import { OwnerService } from "../../api/services/ownerService.js";
 import { UpdateFeed } from "../../api/subscriptions/updateFeed.js";
 import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
 import { type CheckpointDoc, EventRelay } from "../../infra/relay/eventRelay.js";
+import { DatasetWorker } from "../../pipeline/worker/datasetWorker.js";
 import { Projector } from "../../projections/projector.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { ReadModelWaiter } from "../../projections/readModelWaiter.js";
-import type { PlatformConfig, PlatformRole } from "../config/platformConfig.js";
+import { type PlatformConfig, type PlatformRole, platformRoles } from "../config/platformConfig.js";
 import { type Adapters, closeAdapters, openAdapters } from "./adapters.js";
 import type { Logger } from "./logger.js";
 
@@ -34,12 +36,12 @@ const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * The platform, or the part of it this process's roles name: `api` (GraphQL server), `relay` (event
- * log → bus), `projections` (bus → read models). On embedded defaults one process runs all three; on
+ * log → bus), `projections` (bus → read models), `pipeline` (the dataset worker). On embedded defaults one process runs all three; on
  * the distributed engines any number of API processes share one relay and projection worker.
  */
 export async function startPlatform(config: PlatformConfig, logger: Logger): Promise<RunningPlatform> {
   const roles = new Set(config.roles);
-  if (config.bus.kind === "in-process" && roles.size < 3)
+  if (config.bus.kind === "in-process" && roles.size < platformRoles.length)
     throw new Error(
       "roles: an in-process bus cannot reach other processes; run every role, or use bus.kind kafka",
     );
@@ -63,6 +65,18 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       feed = new UpdateFeed(bus);
       await feed.start();
       stops.push(() => feed!.stop());
+    }
+    if (roles.has("pipeline")) {
+      const worker = new DatasetWorker({
+        bus,
+        store: eventStore,
+        commands: new CommandHandler(eventStore),
+        artifacts,
+        workDir: resolve(config.dataDir, "work", "pipeline"),
+        logger: logger.child({ component: "pipeline" }),
+      });
+      await worker.start();
+      stops.push(() => worker.stop());
     }
     if (roles.has("relay")) {
       const relay = new EventRelay(

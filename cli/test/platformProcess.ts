@@ -57,7 +57,8 @@ export class PlatformProcess {
 
   /** The exit code, or the name of the signal that ended the process (a crash or an unhandled signal). */
   async stop(signal: NodeJS.Signals = "SIGTERM"): Promise<number | string | null> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode ?? this.child.signalCode;
+    if (this.child.exitCode !== null || this.child.signalCode !== null)
+      return this.child.exitCode ?? this.child.signalCode;
     this.child.kill(signal);
     const [code, endedBy] = await once(this.child, "exit");
     return (code as number | null) ?? (endedBy as string | null);

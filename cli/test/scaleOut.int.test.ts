@@ -55,9 +55,11 @@ describe("scale-out on Kafka, MongoDB (FerretDB) and S3: two API processes and a
   });
 
   it("a subscription on API process A receives what a mutation on API process B caused", async () => {
-    const worker = PlatformProcess.spawn(["--config", configFile], { AICLONE_ROLES: "relay,projections" });
+    const worker = PlatformProcess.spawn(["--config", configFile], {
+      AICLONE_ROLES: "relay,projections,pipeline",
+    });
     processes.push(worker);
-    await worker.waitFor(/Worker running: relay, projections/);
+    await worker.waitFor(/Worker running: relay, projections, pipeline/);
     const apiA = PlatformProcess.spawn(["--config", configFile], { AICLONE_ROLES: "api" });
     processes.push(apiA);
     const urlA = await apiA.graphqlUrl();

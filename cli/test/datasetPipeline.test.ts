@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { GraphQLTestClient } from "./graphqlClient.js";
+import { PlatformHarness } from "./platformHarness.js";
+
+const CLONE = `query ($id: ID!) { clone(id: $id) {
+  status
+  sources { id purged inspection { formats messages chats { name type messages } participants { id name messages } ownerCandidate { id name } firstMessageAt lastMessageAt error } }
+  dataset { version stats { samples ownerMessages trainSamples validationSamples droppedMessages } }
+  datasetRequest { id status owner excludeChats }
+  datasetError { reason }
+} }`;
+const UPLOAD = "mutation ($id: ID!, $file: Upload!) { uploadSource(cloneId: $id, file: $file) { status } }";
+const BUILD =
+  "mutation ($input: BuildDatasetInput!) { buildDataset(input: $input) { status datasetRequest { status } } }";
+
+/** A Telegram single-chat export: Аня (the owner) and Петя talk over several days. */
+function telegramExport(): string {
+  const messages: unknown[] = [];
+  let id = 1;
+  const start = Date.UTC(2024, 0, 10, 9, 0, 0) / 1000;
+  for (let day = 0; day < 12; day++) {
+    const t0 = start + day * 86_400;
+    const lines: [string, string][] = [
+      ["user2", `Привет! как дела, день ${day}?`],
+      ["user1", `норм)) сегодня ${day} день, работаю`],
+      ["user1", "а ты как"],
+      ["user2", "тоже ок. позвони мне +7 912 345-67-89"],
+      ["user1", `хорошо, наберу вечером ${day % 3 === 0 ? "😊" : ""}`.trim()],
+    ];
+    lines.forEach(([from, text], i) => {
+      const t = t0 + i * 60;
+      messages.push({
+        id: id++,
+        type: "message",
+        date: new Date(t * 1000).toISOString().slice(0, 19),
+        date_unixtime: String(t),
+        from: from === "user1" ? "Аня" : "Петя",
+        from_id: from,
+        text,
+      });
+    });
+  }
+  return JSON.stringify({ name: "Петя", type: "personal_chat", id: 2, messages }, null, 1);
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("dataset pipeline through the API (embedded platform)", () => {
+  let harness: PlatformHarness;
+  let api: GraphQLTestClient;
+  before(async () => {
+    harness = await PlatformHarness.start();
+    api = new GraphQLTestClient(harness.platform.graphqlUrl, harness.platform.initialApiKey);
+  });
+  after(() => harness.destroy());
+
+  const clone = async (id: string) => (await api.data(CLONE, { id })).clone;
+
+  it("inspects an upload, builds a dataset of the owner's replies, and purges the raw export", async () => {
+    const { createClone } = await api.data('mutation { createClone(input: {name: "Аня"}) { id } }');
+    const id = createClone.id;
+    const uploaded = await api.upload(UPLOAD, { id }, "file", {
+      name: "result.json",
+      content: telegramExport(),
+    });
+    assert.equal(uploaded.errors, undefined, JSON.stringify(uploaded.errors));
+
+    const inspection = await until(
+      "SourceInspected",
+      async () => (await clone(id)).sources[0].inspection ?? undefined,
+    );
+    assert.equal(inspection.error, null);
+    assert.deepEqual(inspection.formats, ["telegram-json"]);
+    assert.equal(inspection.messages, 60);
+    assert.deepEqual(inspection.chats, [{ name: "Петя", type: "personal", messages: 60 }]);
+    assert.deepEqual(
+      inspection.participants.map((p: { name: string; messages: number }) => [p.name, p.messages]),
+      [
+        ["Аня", 36],
+        ["Петя", 24],
+      ],
+    );
+    assert.equal(inspection.firstMessageAt, "2024-01-10T09:00:00.000Z");
+
+    const ambiguous = await api.data(BUILD, { input: { cloneId: id } });
+    assert.equal(ambiguous.buildDataset.status, "DATASET_BUILDING");
+    const failed = await until("DatasetFailed", async () => (await clone(id)).datasetError ?? undefined);
+    assert.match(failed.reason, /choose the owner/);
+    assert.match(failed.reason, /Аня/);
+
+    await api.data(BUILD, { input: { cloneId: id, owner: "Аня", valFraction: 0.2 } });
+    const built = await until("DatasetBuilt", async () => {
+      const c = await clone(id);
+      return c.status === "DATASET_READY" ? c : undefined;
+    });
+    assert.equal(built.datasetRequest.status, "BUILT");
+    assert.equal(built.dataset.version, 1);
+    // Twelve days are twelve sessions; near-identical ones are removed as near duplicates.
+    assert.ok(built.dataset.stats.samples >= 5, JSON.stringify(built.dataset.stats));
+    assert.equal(built.dataset.stats.ownerMessages, 36);
+    assert.equal(
+      built.dataset.stats.trainSamples + built.dataset.stats.validationSamples,
+      built.dataset.stats.samples,
+    );
+
+    const { artifacts } = harness.platform.adapters;
+    const keys: string[] = [];
+    for await (const a of artifacts.list(`clones/${id}/datasets/`)) keys.push(a.key.split("/").at(-1)!);
+    assert.deepEqual(keys.sort(), ["stats.json", "train.jsonl", "val.jsonl"]);
+    const train: string = await new Response(
+      (await artifacts.get(
+        `clones/${id}/datasets/${built.datasetRequest.id}/train.jsonl`,
+      )) as unknown as ReadableStream,
+    ).text();
+    const sample = JSON.parse(train.split("\n")[0]!);
+    const assistant = sample.messages.filter((m: { role: string }) => m.role === "assistant");
+    assert.ok(assistant.length > 0);
+    for (const turn of assistant) assert.doesNotMatch(turn.content, /Петя|позвони/);
+    assert.ok(train.includes("<PHONE>") && !train.includes("345-67-89"), "phone numbers are redacted");
+
+    const purged = await api.data(
+      "mutation ($id: ID!) { purgeRawData(cloneId: $id) { sources { purged } } }",
+      { id },
+    );
+    assert.deepEqual(purged.purgeRawData.sources, [{ purged: true }]);
+    const left: string[] = [];
+    for await (const a of artifacts.list(`clones/${id}/sources/`)) left.push(a.key);
+    assert.deepEqual(left, []);
+    const again = await api.request(BUILD, { input: { cloneId: id, owner: "Аня" } });
+    assert.equal(again.errors?.[0]?.extensions?.code, "CONFLICT");
+    assert.match(again.errors?.[0]?.message ?? "", /purged/);
+  });
+
+  it("reports an export it cannot read in the inspection instead of failing", async () => {
+    const { createClone } = await api.data('mutation { createClone(input: {name: "битый"}) { id } }');
+    const id = createClone.id;
+    await api.upload(UPLOAD, { id }, "file", {
+      name: "result.json",
+      content: '{"name": "x", "type": "personal_chat", "messages": [{"id": 1, ',
+    });
+    const inspection = await until(
+      "SourceInspected",
+      async () => (await clone(id)).sources[0].inspection ?? undefined,
+    );
+    assert.match(inspection.error ?? "", /result\.json/);
+  });
+});

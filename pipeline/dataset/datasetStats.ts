@@ -1,0 +1,44 @@
+import { ChatType } from "../model/conversation.js";
+import { RedactionCounts } from "../privacy/piiKind.js";
+import { ChatSkipReason } from "../samples/dropReason.js";
+import { StyleProfile } from "../style/styleProfile.js";
+import { EffectiveOptions } from "./buildOptions.js";
+import { SkippedInputsSummary } from "./skippedInputs.js";
+
+export interface ChatStats {
+  id: string;
+  name: string | null;
+  type: ChatType;
+  source: string | null;
+  messages: number;
+  ownerMessages: number;
+  /** Samples written (after deduplication). */
+  samples: number;
+  /** Why the chat, or all of it from some point, was left out; null when used. */
+  skipped: ChatSkipReason | null;
+}
+
+/** stats.json: what a build read, kept, dropped and why. */
+export interface DatasetStats {
+  owner: { id: string; ids: string[]; name: string };
+  messagesRead: number;
+  ownerMessages: number;
+  samples: number;
+  trainSamples: number;
+  valSamples: number;
+  /** Messages that reached no sample, by reason (message or chat reasons). */
+  dropped: Record<string, number>;
+  /** Whole samples discarded: noOwnerWords, duplicate, nearDuplicate. */
+  droppedSamples: Record<string, number>;
+  /** Other people's messages cut to fit maxTurnChars. */
+  truncatedMessages: number;
+  /** Sessions cut at maxSessionMessages rather than at a silence. */
+  cutSessions: number;
+  /** Replacements in the written samples, by kind. */
+  redacted: RedactionCounts;
+  chats: ChatStats[];
+  skippedInputs: SkippedInputsSummary;
+  /** Of the owner's messages in the written assistant turns. */
+  styleProfile: StyleProfile;
+  options: EffectiveOptions;
+}

@@ -1,0 +1,15 @@
+export { build } from "./build.js";
+export {
+  type BuildOptions,
+  DatasetOptionsError,
+  type EffectiveOptions,
+  effectiveOptions,
+} from "./buildOptions.js";
+export type { ChatStats, DatasetStats } from "./datasetStats.js";
+export { inspect } from "./inspect.js";
+export { type DatasetOwner, OwnerResolutionError, type ResolvedOwner, resolveOwner } from "./owner.js";
+export { type ReadOptions, type ReadProgress, type RecordSource, readRecords } from "./recordSource.js";
+export type { SkippedInputsSummary } from "./skippedInputs.js";
+export type { AuthorCount, ChatSummary, ParticipantSummary, SourceSummary } from "./sourceSummary.js";
+export { defaultSystemPrompt, systemPromptFor } from "./systemPrompt.js";
+export { isValidationSession, sessionSplitPoint } from "./valSplit.js";

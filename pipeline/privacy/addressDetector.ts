@@ -1,0 +1,31 @@
+import { PiiDetector, regexSpans } from "./piiKind.js";
+
+const word = String.raw`[\p{L}\d][\p{L}\d-]*`;
+const capitalised = String.raw`\p{Lu}[\p{L}-]*`;
+// House, building and flat parts of a Russian address: "д. 5", "дом 5а", "корп. 2", "стр. 1", "кв. 12".
+const house = String.raw`(?:,?\s*(?:д\.|дом)\s*\d+[а-яa-z]?(?:\/\d+)?|,?\s*\d+[а-яa-z]?(?:\/\d+)?(?![\p{L}\d]))`;
+const building = String.raw`(?:,?\s*(?:корп\.?|к\.|стр\.|строение)\s*\d+)`;
+const flat = String.raw`(?:,?\s*(?:кв\.?|квартира|оф\.?|офис)\s*\d+[а-яa-z]?)`;
+const ruPrefix = String.raw`(?:ул\.|улица|пр-т|просп\.|проспект|пер\.|переулок|б-р|бульвар|наб\.|набережная|ш\.|шоссе|пл\.|площадь)`;
+const ruSuffix = "(?:улица|проспект|переулок|бульвар|шоссе|набережная)";
+
+const ruStreetFirst = String.raw`${ruPrefix}\s*${word}(?:\s+${capitalised}){0,2}${house}?${building}?${flat}?`;
+const ruStreetLast = String.raw`${capitalised}\s+${ruSuffix}${house}?${building}?${flat}?`;
+// Without a street, only a house with a flat, or a flat alone, is specific enough to be an address.
+const ruHouseFlat = String.raw`(?:д\.|дом)\s*\d+[а-яa-z]?${building}?${flat}|(?:кв\.|квартира)\s*\d+[а-яa-z]?`;
+
+const enSuffix =
+  "(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|Dr|Drive|Ct|Court|Pl|Place|Way|Sq|Square)";
+const enUnit = String.raw`(?:Apt|Apartment|Suite|Ste|Unit)\.?\s*#?\d+[A-Za-z]?`;
+// The street name must be capitalised: "walked 5 miles down the street" is not an address.
+const enStreet = String.raw`\d{1,5}\s+(?:${capitalised}\s+){1,3}(?:${enSuffix}|${enSuffix.toLowerCase()})\.?(?:,?\s*${enUnit})?`;
+
+const addressPattern = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${ruStreetFirst}|${ruStreetLast}|${ruHouseFlat}|${enStreet}|${enUnit})(?![\\p{L}\\p{N}])`,
+  "gu",
+);
+
+export const addressDetector: PiiDetector = {
+  kind: "address",
+  find: (text) => regexSpans(text, addressPattern),
+};

@@ -1,0 +1,9 @@
+import { PiiDetector, regexSpans } from "./piiKind.js";
+
+const emailPattern =
+  /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+
+export const emailDetector: PiiDetector = {
+  kind: "email",
+  find: (text) => regexSpans(text, emailPattern),
+};

@@ -1,0 +1,3 @@
+export { emptyRedactionCounts, type PiiKind, placeholderOf, type RedactionCounts } from "./piiKind.js";
+export { Pseudonyms } from "./pseudonyms.js";
+export { type RedactionResult, redactText } from "./redactText.js";

@@ -1,0 +1,12 @@
+import type { ExportReader } from "../model/exportSource.js";
+import { discordReader } from "./discord/index.js";
+import { telegramReader } from "./telegram/index.js";
+import { whatsappReader } from "./whatsapp/index.js";
+
+/**
+ * The readers of the platform, in detection order. Telegram first: its result.json is the most common upload;
+ * each reader's `accepts` is strict enough that the order only matters for speed.
+ */
+export function defaultReaders(): readonly ExportReader[] {
+  return [telegramReader, whatsappReader, discordReader];
+}

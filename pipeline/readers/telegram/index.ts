@@ -1,0 +1,2 @@
+export { looksLikeTelegramExport } from "./telegramHead.js";
+export { readTelegramExport, telegramReader } from "./telegramReader.js";

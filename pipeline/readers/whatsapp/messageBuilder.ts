@@ -1,0 +1,77 @@
+import type { ChatMessage, ExportRecord } from "../../model/conversation.js";
+import { KnownAuthors, splitAuthor } from "./authorSplit.js";
+import { classifyBody } from "./bodyClassifier.js";
+import type { DateOrders } from "./dateOrder.js";
+import { dateTextOf, type ParsedHeader } from "./headerGrammar.js";
+import { stripDirectionMarks } from "./invisibleChars.js";
+import type { RawMessage } from "./messageAssembler.js";
+import { fullYear, to24Hour, wallClockMs } from "./wallClock.js";
+
+/** Turns assembled raw messages of one chat into model records (a message, or a skip with its reason). */
+export class MessageBuilder {
+  readonly authors = new KnownAuthors();
+
+  constructor(
+    private readonly chatId: string,
+    private readonly label: string,
+    private readonly orders: DateOrders,
+  ) {}
+
+  build(raw: RawMessage): ExportRecord {
+    if (raw.problem !== null) return this.skip(raw, raw.problem);
+    const h = raw.header;
+    const timestamp = this.timestampOf(h);
+    if (Number.isNaN(timestamp)) return this.skip(raw, this.badDateReason(h));
+    const split = splitAuthor(h.body, this.authors);
+    const text = stripDirectionMarks(joinLines(split.text, raw.more));
+    const message: ChatMessage = {
+      id: String(raw.line),
+      chatId: this.chatId,
+      authorId: split.author,
+      authorName: split.author,
+      timestamp,
+      text,
+      kind: "service",
+    };
+    if (split.author === null) return { type: "message", message };
+    const body = classifyBody(text);
+    message.kind = body.kind;
+    message.text = body.text;
+    if (body.media !== undefined) message.media = body.media;
+    if (body.edited) message.edited = true;
+    if (body.authorIsNotAPerson) {
+      message.authorId = null;
+      message.authorName = null;
+    }
+    return { type: "message", message };
+  }
+
+  timestampOf(h: ParsedHeader): number {
+    const order = this.orders.orderFor(h);
+    const year = fullYear(h.parts[order.year], h.yearDigits);
+    return wallClockMs(year, h.parts[order.month], h.parts[order.day], to24Hour(h.hour, h.meridiem), h.minute, h.second);
+  }
+
+  private badDateReason(h: ParsedHeader): string {
+    const order = this.orders.orderFor(h);
+    const time = `${h.hour}:${String(h.minute).padStart(2, "0")}${h.meridiem ? ` ${h.meridiem}` : ""}`;
+    return `impossible date/time "${dateTextOf(h)} ${time}" for this file's date order: ${order.basis}`;
+  }
+
+  private skip(raw: RawMessage, reason: string): ExportRecord {
+    return { type: "skipped", skipped: { reason, where: `${this.label}:${raw.line}` } };
+  }
+}
+
+/**
+ * The first line's text plus continuation lines. Trailing blank lines are dropped: in the file they cannot be
+ * told apart from spacing before the next header, and WhatsApp trims messages on sending anyway.
+ */
+function joinLines(first: string, more: string[] | null): string {
+  if (more === null) return first;
+  let end = more.length;
+  while (end > 0 && (more[end - 1] as string).trim() === "") end--;
+  if (end === 0) return first;
+  const rest = (end === more.length ? more : more.slice(0, end)).join("\n");
+  return first === "" ? rest : `${first}\n${rest}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * Localized texts of WhatsApp notices. System lines are found by structure (a header without `Author: `); these
+ * lists only cover what structure cannot: notices that iOS writes *as if* someone said them, and which system
+ * lines tell a group from a personal chat. English, German and Russian are verified against the corpus or
+ * FORMATS.md; the other languages are best-effort translations (a miss only means a notice is read as text).
+ */
+
+/**
+ * End-to-end encryption banners. iOS attributes them to the other person or, in groups, to the group name
+ * (FORMATS.md §2.6), so the "author" is not a person and is dropped.
+ */
+const ENCRYPTION_NOTICE =
+  /end-to-end encrypt|now secured|Ende-zu-Ende-verschlüsselt|сквозным шифрованием|de extremo a extremo|de ponta a ponta|chiffrés de bout en bout|crittografia end-to-end/i;
+
+export function isEncryptionNotice(text: string): boolean {
+  return text.length < 400 && ENCRYPTION_NOTICE.test(text);
+}
+
+/** Notices Android writes under the acting person's name: the author is real, the text is not theirs. */
+const AUTHORED_NOTICE =
+  /updated the message timer|turned (?:on|off) disappearing messages|Missed (?:voice|video) call|Пропущенный (?:аудио|видео)звонок|Verpasster (?:Sprach|Video)anruf/;
+
+export function isAuthoredNotice(text: string): boolean {
+  return text.length < 300 && AUTHORED_NOTICE.test(text);
+}
+
+/**
+ * System lines that only occur in groups: creation, adding, removing, leaving, subject and icon changes, invite
+ * links, "Messages to this group…". Checked on authorless lines only.
+ */
+const GROUP_EVENT =
+  /\bgroup\b|\badded\b|\bremoved\b|\bleft\b|\bjoined using\b|Gruppe|hinzugefügt|entfernt|verlassen|групп|добавил|удалил|вышел|вышла|\bgrupo\b|añadió|agregó|adicionou|removeu|\bgroupe\b|a ajouté|a retiré|\bgruppo\b|ha aggiunto|ha rimosso/i;
+
+export function isGroupEvent(systemText: string): boolean {
+  return GROUP_EVENT.test(systemText);
+}
+
+/** Whole-body markers of deleted messages, lower-cased, without a trailing period. */
+const DELETED = new Set([
+  "this message was deleted",
+  "you deleted this message",
+  "это сообщение удалено",
+  "вы удалили это сообщение",
+  "diese nachricht wurde gelöscht",
+  "du hast diese nachricht gelöscht",
+  "se eliminó este mensaje",
+  "eliminaste este mensaje",
+  "mensagem apagada",
+  "você apagou esta mensagem",
+  "ce message a été supprimé",
+  "vous avez supprimé ce message",
+  "questo messaggio è stato eliminato",
+  "hai eliminato questo messaggio",
+]);
+
+/** Lengths the markers can have (with or without the period): most texts are rejected by length alone. */
+const DELETED_LENGTHS = new Set([...DELETED].flatMap((m) => [m.length, m.length + 1]));
+
+export function isDeletedMarker(text: string): boolean {
+  if (!DELETED_LENGTHS.has(text.trim().length)) return false;
+  const t = text.trim().toLowerCase();
+  return DELETED.has(t.endsWith(".") ? t.slice(0, -1) : t);
+}
+
+/** Trailing edit marker (2023+): `Hello <This message was edited>`. */
+const EDITED_SUFFIX =
+  /\s*<(?:This message was edited|Сообщение изменено|Diese Nachricht wurde bearbeitet|Se editó este mensaje|Mensagem editada|Ce message a été modifié|Questo messaggio è stato modificato)>\s*$/i;
+
+/** The text without its edit marker, or null when it has none. */
+export function withoutEditedMarker(text: string): string | null {
+  // endsWith('>') first: the regex only runs on the few texts that could match.
+  if (!text.trimEnd().endsWith(">")) return null;
+  const stripped = text.replace(EDITED_SUFFIX, "");
+  return stripped === text ? null : stripped;
+}
+
+/** iOS polls: `POLL:` then the question and `OPTION: … (n votes)` lines. */
+const POLL = /^(?:POLL|ОПРОС|UMFRAGE|ENCUESTA|ENQUETE|SONDAGE|SONDAGGIO):\s*(?:\n|$)/;
+
+export function isPoll(text: string): boolean {
+  return POLL.test(text);
+}
+
+/**
+ * Shared locations: Android writes `location: https://maps.google.com/?q=lat,lon` as the last of three lines,
+ * iOS `Place (Area): https://maps.google.com/?q=…` or `Location: https://…`. A bare maps link is a location too.
+ */
+const LOCATION_LINE = /(?:^|\n)(?:[^\n]{0,200}?:\s)?https?:\/\/maps\.google\.com\/\?q=\S+\s*$/;
+
+export function isLocation(text: string): boolean {
+  return text.includes("maps.google.") && LOCATION_LINE.test(text);
+}

@@ -1,0 +1,96 @@
+import { countEmoji } from "./emojiCount.js";
+import { guessLanguage, Language } from "./languageGuess.js";
+import { startsLowercase } from "./letterCase.js";
+import { Ending, messageEnding } from "./messageEnding.js";
+import { ReservoirMedian } from "./reservoirMedian.js";
+import { StyleProfile } from "./styleProfile.js";
+
+const endings: readonly Ending[] = [
+  "period",
+  "exclamation",
+  "question",
+  "ellipsis",
+  "smiley",
+  "none",
+  "other",
+];
+const languages: readonly Language[] = ["ru", "uk", "en", "other"];
+
+/** Builds a StyleProfile from a stream of turns in constant memory (counters plus a bounded reservoir). */
+export class StyleAccumulator {
+  private messages = 0;
+  private turns = 0;
+  private burstTurns = 0;
+  private burstMessages = 0;
+  private totalLength = 0;
+  private readonly lengths = new ReservoirMedian();
+  private emoji = 0;
+  private withEmoji = 0;
+  private cased = 0;
+  private lowercase = 0;
+  private withLetters = 0;
+  private readonly endingCounts = Object.fromEntries(endings.map((e) => [e, 0])) as Record<Ending, number>;
+  private readonly languageCounts = Object.fromEntries(languages.map((l) => [l, 0])) as Record<
+    Language,
+    number
+  >;
+
+  /** One turn: the messages one person sent in a row. */
+  addTurn(messages: readonly string[]): void {
+    if (messages.length === 0) return;
+    this.turns++;
+    if (messages.length >= 2) {
+      this.burstTurns++;
+      this.burstMessages += messages.length;
+    }
+    for (const text of messages) this.addMessage(text);
+  }
+
+  /** One message on its own (a turn of one). */
+  add(text: string): void {
+    this.addTurn([text]);
+  }
+
+  profile(): StyleProfile {
+    const n = this.messages;
+    const share = (count: number, of: number) => (of === 0 ? 0 : count / of);
+    return {
+      messages: n,
+      medianLength: this.lengths.median(),
+      meanLength: share(this.totalLength, n),
+      emojiPerMessage: share(this.emoji, n),
+      emojiMessageShare: share(this.withEmoji, n),
+      lowercaseStartShare: share(this.lowercase, this.cased),
+      endings: Object.fromEntries(endings.map((e) => [e, share(this.endingCounts[e], n)])) as Record<
+        Ending,
+        number
+      >,
+      burstShare: share(this.burstMessages, n),
+      burstTurnShare: share(this.burstTurns, this.turns),
+      languages: Object.fromEntries(
+        languages.map((l) => [l, share(this.languageCounts[l], this.withLetters)]),
+      ) as Record<Language, number>,
+    };
+  }
+
+  private addMessage(text: string): void {
+    this.messages++;
+    const length = [...text].length;
+    this.totalLength += length;
+    this.lengths.add(length);
+    const emoji = countEmoji(text);
+    this.emoji += emoji;
+    if (emoji > 0) this.withEmoji++;
+    const lower = startsLowercase(text);
+    if (lower !== null) {
+      this.cased++;
+      if (lower) this.lowercase++;
+    }
+    this.endingCounts[messageEnding(text)]++;
+    const language = guessLanguage(text);
+    if (language !== null) {
+      this.withLetters++;
+      this.languageCounts[language]++;
+    }
+  }
+}

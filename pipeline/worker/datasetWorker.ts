@@ -1,0 +1,221 @@
+import { createReadStream } from "node:fs";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  type Actor,
+  type CloneCommand,
+  type CloneEvent,
+  cloneDecider,
+  cloneStreamId,
+  type DatasetRequestSpec,
+  isCloneEventType,
+  parseCloneEvent,
+  principalOf,
+} from "../../domain/index.js";
+import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
+import type { DeliveredMessage, EventBus, Subscription } from "../../infra/bus/eventBus.js";
+import { parseEnvelope } from "../../infra/bus/eventEnvelope.js";
+import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
+import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
+import { exportFilesSource } from "../dataset/exportFilesSource.js";
+import { build, inspect, resolveOwner } from "../dataset/index.js";
+import { inspectionOf, unreadableInspection } from "./inspectionOf.js";
+import { downloadSource, storedSources } from "./sourceFiles.js";
+
+export interface WorkerLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface DatasetWorkerDeps {
+  bus: EventBus;
+  store: EventStore;
+  commands: CommandHandler;
+  artifacts: ArtifactStore;
+  /** Scratch space for downloaded archives and the build's output; emptied after each job. */
+  workDir: string;
+  logger: WorkerLogger;
+}
+
+const actor: Actor = { kind: "system", name: "pipeline" };
+export const pipelineGroup = "pipeline";
+
+/**
+ * The dataset pipeline as a worker: on SourceUploaded it inspects the archive (SourceInspected), on
+ * DatasetRequested it builds from all of the clone's sources (DatasetBuilt or DatasetFailed). It answers
+ * with commands; the decider ignores repeated answers, so a redelivered event costs work but no effect.
+ */
+export class DatasetWorker {
+  private subscription: Subscription | undefined;
+
+  constructor(private readonly deps: DatasetWorkerDeps) {}
+
+  async start(): Promise<void> {
+    await mkdir(this.deps.workDir, { recursive: true });
+    this.subscription = await this.deps.bus.subscribe(
+      "clone-events",
+      { group: pipelineGroup, maxAttempts: 3 },
+      (message) => this.handle(message),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  private async handle(message: DeliveredMessage): Promise<void> {
+    const recorded = parseEnvelope(message.value);
+    if (!isCloneEventType(recorded.type)) return;
+    const event = parseCloneEvent(recorded.type, recorded.data);
+    if (event.type === "SourceUploaded") await this.inspectSource(event, recorded);
+    else if (event.type === "DatasetRequested") await this.buildDataset(event, recorded);
+  }
+
+  private async inspectSource(
+    event: Extract<CloneEvent, { type: "SourceUploaded" }>,
+    recorded: RecordedEvent,
+  ) {
+    const { cloneId, sourceId, fileName, artifactKey } = event.data;
+    await this.inScratch(async (dir) => {
+      let inspection: ReturnType<typeof unreadableInspection>;
+      try {
+        const path = await downloadSource(this.deps.artifacts, { sourceId, fileName, artifactKey }, dir);
+        inspection = inspectionOf(await inspect(exportFilesSource([path]).records));
+      } catch (error) {
+        if (isGone(error)) return; // purged or deleted meanwhile: nothing to inspect
+        inspection = unreadableInspection(reasonOf(error));
+        this.deps.logger.warn({ cloneId, sourceId, reason: inspection.error }, "export could not be read");
+      }
+      await this.answer({ type: "RecordSourceInspection", cloneId, actor, sourceId, inspection }, recorded);
+    });
+  }
+
+  private async buildDataset(
+    event: Extract<CloneEvent, { type: "DatasetRequested" }>,
+    recorded: RecordedEvent,
+  ) {
+    const { cloneId, requestId, sourceIds, spec } = event.data;
+    const started = Date.now();
+    await this.inScratch(async (dir) => {
+      try {
+        const stored = await storedSources(this.deps.store, cloneId);
+        const paths: string[] = [];
+        for (const sourceId of sourceIds) {
+          const source = stored.get(sourceId);
+          if (!source) throw new Error(`source ${sourceId} is not recorded for this clone`);
+          paths.push(await downloadSource(this.deps.artifacts, source, join(dir, "sources")));
+        }
+        const records = exportFilesSource(paths).records;
+        const summary = await inspect(records);
+        const owner = resolveOwner(summary, spec.owner ? [spec.owner] : []);
+        const outDir = join(dir, "out");
+        const stats = await build(records, { ...buildOptionsOf(spec), owner, outDir, summary });
+        if (stats.samples === 0)
+          throw new Error(
+            `no samples: the owner ${owner.name} has no replies that could be used (${describeDrops(stats.dropped)})`,
+          );
+        const prefix = `clones/${cloneId}/datasets/${requestId}/`;
+        for (const name of await readdir(outDir))
+          await this.deps.artifacts.put(`${prefix}${name}`, createReadStream(join(outDir, name)), {
+            contentType: name.endsWith(".json") ? "application/json" : "application/jsonl",
+          });
+        await this.answer(
+          {
+            type: "RecordDatasetBuilt",
+            cloneId,
+            actor,
+            requestId,
+            sourceIds,
+            artifactKey: prefix,
+            stats: {
+              conversations: stats.chats.filter((c) => c.samples > 0).length,
+              samples: stats.samples,
+              ownerMessages: stats.ownerMessages,
+              droppedMessages: Object.values(stats.dropped).reduce((a, b) => a + b, 0),
+              trainSamples: stats.trainSamples,
+              validationSamples: stats.valSamples,
+            },
+          },
+          recorded,
+        );
+        this.deps.logger.info(
+          { cloneId, requestId, samples: stats.samples, ms: Date.now() - started },
+          "dataset built",
+        );
+      } catch (error) {
+        if (isGone(error) && !(await this.sourcesExist(sourceIds, cloneId))) {
+          await this.answer(
+            { type: "RecordDatasetFailed", cloneId, actor, requestId, reason: "the raw exports were purged" },
+            recorded,
+          );
+          return;
+        }
+        const reason = reasonOf(error);
+        this.deps.logger.warn({ cloneId, requestId, reason }, "dataset build failed");
+        await this.answer({ type: "RecordDatasetFailed", cloneId, actor, requestId, reason }, recorded);
+      }
+    });
+  }
+
+  private async sourcesExist(sourceIds: readonly string[], cloneId: string): Promise<boolean> {
+    const stored = await storedSources(this.deps.store, cloneId);
+    for (const id of sourceIds) {
+      const source = stored.get(id);
+      if (!source || !(await this.deps.artifacts.stat(source.artifactKey))) return false;
+    }
+    return true;
+  }
+
+  private async answer(command: CloneCommand, cause: RecordedEvent): Promise<void> {
+    try {
+      await this.deps.commands.handle(
+        cloneStreamId(command.cloneId),
+        cloneDecider,
+        parseCloneEvent,
+        command,
+        {
+          principal: principalOf(actor),
+          causationId: cause.id,
+          ...(typeof cause.metadata.correlationId === "string"
+            ? { correlationId: cause.metadata.correlationId }
+            : {}),
+        },
+      );
+    } catch (error) {
+      // The clone was deleted while the job ran: the answer has nowhere to go.
+      if ((error as { code?: string }).code === "NOT_FOUND") return;
+      throw error;
+    }
+  }
+
+  private async inScratch(job: (dir: string) => Promise<void>): Promise<void> {
+    const dir = await mkdtemp(join(this.deps.workDir, "job-"));
+    try {
+      await job(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function buildOptionsOf(spec: DatasetRequestSpec) {
+  return {
+    includeChats: spec.includeChats,
+    excludeChats: spec.excludeChats,
+    includeContacts: spec.includeContacts,
+    excludeContacts: spec.excludeContacts,
+    ...(spec.sessionGapMinutes !== undefined ? { sessionGapHours: spec.sessionGapMinutes / 60 } : {}),
+    ...(spec.valFraction !== undefined ? { valFraction: spec.valFraction } : {}),
+    ...(spec.pseudonymizeContacts !== undefined ? { pseudonymize: spec.pseudonymizeContacts } : {}),
+  };
+}
+
+const isGone = (error: unknown) => (error as { name?: string }).name === "ArtifactNotFoundError";
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 3_900);
+const describeDrops = (dropped: Record<string, number>) =>
+  Object.entries(dropped)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([reason, n]) => `${reason}: ${n}`)
+    .join(", ") || "no messages by them";

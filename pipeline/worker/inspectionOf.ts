@@ -1,0 +1,37 @@
+import { cloneLimits, type SourceInspection } from "../../domain/index.js";
+import type { SourceSummary } from "../dataset/index.js";
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+/** The part of an export's summary the owner sees before building: biggest chats and most active people first. */
+export function inspectionOf(summary: SourceSummary): SourceInspection {
+  const account = summary.accountOwners[0];
+  return {
+    formats: [...summary.formats],
+    messages: summary.messages,
+    chats: [...summary.chats]
+      .sort((a, b) => b.messages - a.messages)
+      .slice(0, cloneLimits.inspectionListMax)
+      .map((c) => ({ id: c.id, name: c.name, type: c.type, messages: c.messages })),
+    participants: summary.participants
+      .slice(0, cloneLimits.inspectionListMax)
+      .map((p) => ({ id: p.id, name: p.name, messages: p.messages })),
+    firstMessageAt: iso(summary.dateRange?.first),
+    lastMessageAt: iso(summary.dateRange?.last),
+    ownerCandidate: account ? { id: account.id, name: account.name } : null,
+    skipped: summary.skippedInputs.total,
+  };
+}
+
+/** An export that could not be read at all still gets an inspection: the error is what the owner sees. */
+export const unreadableInspection = (reason: string): SourceInspection => ({
+  formats: [],
+  messages: 0,
+  chats: [],
+  participants: [],
+  firstMessageAt: null,
+  lastMessageAt: null,
+  ownerCandidate: null,
+  skipped: 0,
+  error: reason,
+});

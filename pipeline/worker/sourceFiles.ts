@@ -1,0 +1,45 @@
+import { createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { cloneStreamId, parseCloneEvent } from "../../domain/index.js";
+import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
+import type { EventStore } from "../../infra/eventstore/eventStore.js";
+
+export interface StoredSource {
+  sourceId: string;
+  fileName: string;
+  artifactKey: string;
+}
+
+/** The uploads of a clone as its event stream records them (file name and where the archive is stored). */
+export async function storedSources(store: EventStore, cloneId: string): Promise<Map<string, StoredSource>> {
+  const sources = new Map<string, StoredSource>();
+  for await (const recorded of store.readStream(cloneStreamId(cloneId))) {
+    if (recorded.type !== "SourceUploaded") continue;
+    const event = parseCloneEvent(recorded.type, recorded.data);
+    if (event.type !== "SourceUploaded") continue;
+    const { sourceId, fileName, artifactKey } = event.data;
+    sources.set(sourceId, { sourceId, fileName, artifactKey });
+  }
+  return sources;
+}
+
+/**
+ * Copies an upload from the artifact store to a local file under its original name (readers recognise
+ * loose `.json`/`.txt` files by name; zips by content) and returns the path. Zip reading needs random access,
+ * which a stream from S3 does not give.
+ */
+export async function downloadSource(
+  artifacts: ArtifactStore,
+  source: StoredSource,
+  workDir: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const dir = join(workDir, source.sourceId);
+  await mkdir(dir, { recursive: true });
+  // The name was validated by the decider (no path separators), so it stays inside dir.
+  const path = join(dir, source.fileName);
+  await pipeline(await artifacts.get(source.artifactKey), createWriteStream(path), signal ? { signal } : {});
+  return path;
+}
