@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerDatasetCommands } from "./commands/datasetCommands.js";
 import { registerPlatformCommands } from "./commands/platformCommands.js";
 import { registerProjectionCommands } from "./commands/projectionCommands.js";
 import { registerSchemaCommands } from "./commands/schemaCommands.js";
@@ -8,6 +9,7 @@ const program = new Command("aiclone")
   .description("AI Clone Platform: chat exports → a LoRA clone of you → a local runtime")
   .showHelpAfterError();
 registerPlatformCommands(program);
+registerDatasetCommands(program);
 registerSchemaCommands(program);
 registerProjectionCommands(program);
 

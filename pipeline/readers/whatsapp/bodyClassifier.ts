@@ -36,17 +36,17 @@ function withMedia(marker: MediaMarker, caption: string): ClassifiedBody {
  * Classifies the text after `Author: ` (direction marks already removed). Order matters: the edit marker is
  * a suffix of any text; deletion and notices are whole-body markers; Android attachments are the first line
  * with the caption below; iOS attachments may sit after a document description, which is dropped because
- * WhatsApp generated it.
+ * WhatsApp generated it. `bannerPossible` says whether an encryption banner can be here (see MessageBuilder).
  */
-export function classifyBody(body: string): ClassifiedBody {
+export function classifyBody(body: string, bannerPossible: boolean): ClassifiedBody {
   const unedited = withoutEditedMarker(body);
   const text = unedited ?? body;
-  const result = classifyUnedited(text);
+  const result = classifyUnedited(text, bannerPossible);
   if (unedited !== null) result.edited = true;
   return result;
 }
 
-function classifyUnedited(text: string): ClassifiedBody {
+function classifyUnedited(text: string, bannerPossible: boolean): ClassifiedBody {
   if (isDeletedMarker(text)) return { kind: "deleted", text: "" };
   if (text === "null") return { kind: "unsupported", text: "" };
   const omitted = omittedMedia(text);
@@ -59,7 +59,7 @@ function classifyUnedited(text: string): ClassifiedBody {
   if (ios !== null) return withMedia(ios, "");
   if (isPoll(text)) return { kind: "poll", text };
   if (isLocation(text)) return { kind: "location", text };
-  if (isEncryptionNotice(text)) return { kind: "service", text, authorIsNotAPerson: true };
+  if (bannerPossible && isEncryptionNotice(text)) return { kind: "service", text, authorIsNotAPerson: true };
   if (isAuthoredNotice(text)) return { kind: "service", text };
   return { kind: "text", text };
 }

@@ -55,6 +55,10 @@ export function dateTextOf(h: ParsedHeader): string {
 
 const AM_WORDS = ["上午", "午前", "오전", "ص"];
 const PM_WORDS = ["下午", "午後", "오후", "م"];
+const LOCAL_MERIDIEMS: readonly [readonly string[], Meridiem][] = [
+  [AM_WORDS, "am"],
+  [PM_WORDS, "pm"],
+];
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
@@ -74,161 +78,149 @@ function isSpace(c: number): boolean {
   );
 }
 
-/** A scanner over one line; fields hold the last number read, so parsing allocates nothing but the result. */
-class Scanner {
-  pos = 0;
-  value = 0;
-  digits = 0;
-  constructor(readonly s: string) {}
-
-  code(at = this.pos): number {
-    return at < this.s.length ? this.s.charCodeAt(at) : -1;
-  }
-
-  /** Reads 1..max digits into `value`/`digits`; false when there is none. */
-  number(max: number): boolean {
-    let v = 0;
-    const start = this.pos;
-    while (this.pos - start < max && isDigit(this.code())) v = v * 10 + (this.s.charCodeAt(this.pos++) - 0x30);
-    this.value = v;
-    this.digits = this.pos - start;
-    return this.digits > 0;
-  }
-
-  optional(c: number): void {
-    if (this.code() === c) this.pos++;
-  }
-
-  optionalSpace(): void {
-    if (isSpace(this.code())) this.pos++;
-  }
-
-  /** `[aApP]\.?\s?[mM]\.?` or a CJK/Korean/Arabic word at the position; advances past it on success. */
-  meridiem(): Meridiem {
-    const c = this.code() | 0x20;
-    if (c === 0x61 || c === 0x70) {
-      let at = this.pos + 1;
-      if (this.code(at) === 0x2e) at++;
-      if (isSpace(this.code(at))) at++;
-      if ((this.code(at) | 0x20) !== 0x6d) return null;
-      at++;
-      if (this.code(at) === 0x2e) at++;
-      this.pos = at;
-      return c === 0x61 ? "am" : "pm";
-    }
-    return this.word(AM_WORDS, "am") ?? this.word(PM_WORDS, "pm");
-  }
-
-  private word(words: readonly string[], meaning: Meridiem): Meridiem {
-    for (const w of words) {
-      if (this.s.startsWith(w, this.pos)) {
-        this.pos += w.length;
-        return meaning;
-      }
-    }
-    return null;
-  }
+/** `[aApP]\.?\s?[mM]\.?` at `at`: the index after it, or -1. */
+function latinMeridiemEnd(line: string, at: number): number {
+  let i = at + 1;
+  if (line.charCodeAt(i) === 0x2e) i++;
+  if (isSpace(line.charCodeAt(i))) i++;
+  if ((line.charCodeAt(i) | 0x20) !== 0x6d) return -1;
+  i++;
+  if (line.charCodeAt(i) === 0x2e) i++;
+  return i;
 }
 
-function meridiemWord(word: string): Meridiem {
+function wordMeridiem(word: string): Meridiem {
   const w = word.trim();
   if (AM_WORDS.includes(w)) return "am";
   if (PM_WORDS.includes(w)) return "pm";
   return null;
 }
 
-/** Parses a header line, or returns null for a continuation line. Dates are not validated here. */
-export function parseHeader(line: string): ParsedHeader | null {
-  const sc = new Scanner(line);
-  while (isLeadingMark(sc.code())) sc.pos++;
-  const bracketed = sc.code() === 0x5b;
-  if (bracketed) sc.pos++;
-  // Most continuation lines fail here, on their first character.
-  if (!isDigit(sc.code())) return null;
+/** Where a run of ASCII digits starting at `i` ends (at most `max` digits are read). */
+function digitsEnd(line: string, i: number, max: number): number {
+  const stop = Math.min(line.length, i + max);
+  while (i < stop && isDigit(line.charCodeAt(i))) i++;
+  return i;
+}
 
-  const dateStart = sc.pos;
-  sc.number(5);
-  const p0 = sc.value;
-  const d0 = sc.digits;
-  const sep = sc.code();
+function numberAt(line: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) v = v * 10 + (line.charCodeAt(i) - 0x30);
+  return v;
+}
+
+/**
+ * Parses a header line, or returns null for a continuation line. Dates are not validated here. Written as one
+ * flat scan with local indexes (charCodeAt past the end is NaN, which fails every test below).
+ */
+export function parseHeader(line: string): ParsedHeader | null {
+  let i = 0;
+  while (isLeadingMark(line.charCodeAt(i))) i++;
+  const bracketed = line.charCodeAt(i) === 0x5b;
+  if (bracketed) i++;
+  // Most continuation lines fail here, on their first character.
+  if (!isDigit(line.charCodeAt(i))) return null;
+
+  // Date: three numbers (up to 5 digits read, so that 3- and 5-digit numbers can be rejected below).
+  const dateStart = i;
+  let end = digitsEnd(line, i, 5);
+  const p0 = numberAt(line, i, end);
+  const d0 = end - i;
+  const sep = line.charCodeAt(end);
   if (sep !== 0x2f && sep !== 0x2e && sep !== 0x2d) return null;
-  sc.pos++;
-  sc.optionalSpace();
-  if (!sc.number(5)) return null;
-  const p1 = sc.value;
-  const d1 = sc.digits;
-  if (sc.code() !== sep) return null;
-  sc.pos++;
-  sc.optionalSpace();
-  if (!sc.number(5)) return null;
-  const p2 = sc.value;
-  const d2 = sc.digits;
-  const dateEnd = sc.pos;
-  sc.optional(0x2e);
-  sc.optional(0x2c);
-  if (!isSpace(sc.code())) return null;
-  sc.pos++;
+  i = end + 1;
+  if (isSpace(line.charCodeAt(i))) i++;
+  end = digitsEnd(line, i, 5);
+  if (end === i || line.charCodeAt(end) !== sep) return null;
+  const p1 = numberAt(line, i, end);
+  const d1 = end - i;
+  i = end + 1;
+  if (isSpace(line.charCodeAt(i))) i++;
+  end = digitsEnd(line, i, 5);
+  if (end === i) return null;
+  const p2 = numberAt(line, i, end);
+  const d2 = end - i;
+  const dateEnd = end;
+  i = end;
+  if (line.charCodeAt(i) === 0x2e) i++;
+  if (line.charCodeAt(i) === 0x2c) i++;
+  if (!isSpace(line.charCodeAt(i))) return null;
+  i++;
 
   // Up to 12 locale-word characters before the time.
-  const wordStart = sc.pos;
-  while (sc.pos < line.length && !isDigit(sc.code())) {
-    const c = sc.code();
-    if (c === 0x5b || c === 0x5d || sc.pos - wordStart >= 12) return null;
-    sc.pos++;
+  const wordStart = i;
+  while (i < line.length && !isDigit(line.charCodeAt(i))) {
+    const c = line.charCodeAt(i);
+    if (c === 0x5b || c === 0x5d || i - wordStart >= 12) return null;
+    i++;
   }
-  const wordEnd = sc.pos;
+  const wordEnd = i;
 
-  if (!sc.number(2)) return null;
-  const hour = sc.value;
-  const timeSep = sc.code();
+  // Time: h:mm or h.mm, optional :ss.
+  end = digitsEnd(line, i, 2);
+  if (end === i) return null;
+  const hour = numberAt(line, i, end);
+  const timeSep = line.charCodeAt(end);
   if (timeSep !== 0x3a && timeSep !== 0x2e) return null;
-  sc.pos++;
-  if (!sc.number(2) || sc.digits !== 2) return null;
-  const minute = sc.value;
+  i = end + 1;
+  if (!isDigit(line.charCodeAt(i)) || !isDigit(line.charCodeAt(i + 1))) return null;
+  const minute = numberAt(line, i, i + 2);
+  i += 2;
   let second = 0;
   let hasSeconds = false;
-  const c = sc.code();
-  if ((c === 0x3a || c === 0x2e) && isDigit(sc.code(sc.pos + 1)) && isDigit(sc.code(sc.pos + 2))) {
-    second = (sc.code(sc.pos + 1) - 0x30) * 10 + (sc.code(sc.pos + 2) - 0x30);
+  const c = line.charCodeAt(i);
+  if ((c === 0x3a || c === 0x2e) && isDigit(line.charCodeAt(i + 1)) && isDigit(line.charCodeAt(i + 2))) {
+    second = numberAt(line, i + 1, i + 3);
     hasSeconds = true;
-    sc.pos += 3;
+    i += 3;
   }
 
-  const afterTime = sc.pos;
-  sc.optionalSpace();
-  let meridiem = sc.meridiem();
-  if (meridiem === null) sc.pos = afterTime;
+  // Meridiem, optionally after one space; on failure the position stays after the time.
+  let meridiem: Meridiem = null;
+  {
+    const at = isSpace(line.charCodeAt(i)) ? i + 1 : i;
+    const m = line.charCodeAt(at) | 0x20;
+    if (m === 0x61 || m === 0x70) {
+      const after = latinMeridiemEnd(line, at);
+      if (after !== -1) {
+        meridiem = m === 0x61 ? "am" : "pm";
+        i = after;
+      }
+    } else if (m > 0x600) {
+      for (const [words, meaning] of LOCAL_MERIDIEMS) {
+        const w = words.find((x) => line.startsWith(x, at));
+        if (w !== undefined) {
+          meridiem = meaning;
+          i = at + w.length;
+          break;
+        }
+      }
+    }
+  }
 
-  // Terminator.
-  const t = sc.code();
+  // Terminator: `]` (only after `[`), ` - `, or `: ` / `; `.
+  const t = line.charCodeAt(i);
   if (t === 0x5d) {
     if (!bracketed) return null;
-    sc.pos++;
-    sc.optionalSpace();
+    i++;
+    if (isSpace(line.charCodeAt(i))) i++;
   } else if (bracketed) {
     return null;
-  } else if (isSpace(t) && sc.code(sc.pos + 1) === 0x2d && (sc.pos + 2 >= line.length || isSpace(sc.code(sc.pos + 2)))) {
-    sc.pos = Math.min(sc.pos + 3, line.length);
-  } else if ((t === 0x3a || t === 0x3b) && isSpace(sc.code(sc.pos + 1))) {
-    sc.pos += 2;
+  } else if (isSpace(t) && line.charCodeAt(i + 1) === 0x2d && (i + 2 >= line.length || isSpace(line.charCodeAt(i + 2)))) {
+    i = Math.min(i + 3, line.length);
+  } else if ((t === 0x3a || t === 0x3b) && isSpace(line.charCodeAt(i + 1))) {
+    i += 2;
   } else {
     return null;
   }
 
-  const lengths = [d0, d1, d2];
-  let yearIndex: 0 | 1 | 2 = 2;
-  let long = 0;
-  for (let i = 0; i < 3; i++) {
-    const len = lengths[i] as number;
-    if (len === 3 || len === 5) return null;
-    if (len === 4) {
-      long++;
-      yearIndex = i as 0 | 1 | 2;
-    }
-  }
-  if (long > 1) return null;
-  const yearDigits: 2 | 4 = long === 1 ? 4 : 2;
-  if (meridiem === null && wordEnd > wordStart) meridiem = meridiemWord(line.slice(wordStart, wordEnd));
+  // The year is the one four-digit number, or the last of three two-digit ones.
+  if (d0 > 4 || d1 > 4 || d2 > 4 || d0 === 3 || d1 === 3 || d2 === 3) return null;
+  const fours = (d0 === 4 ? 1 : 0) + (d1 === 4 ? 1 : 0) + (d2 === 4 ? 1 : 0);
+  if (fours > 1) return null;
+  const yearIndex: 0 | 1 | 2 = d0 === 4 ? 0 : d1 === 4 ? 1 : 2;
+  const yearDigits: 2 | 4 = fours === 1 ? 4 : 2;
+  if (meridiem === null && wordEnd > wordStart) meridiem = wordMeridiem(line.slice(wordStart, wordEnd));
   return {
     parts: [p0, p1, p2],
     yearIndex,
@@ -240,7 +232,7 @@ export function parseHeader(line: string): ParsedHeader | null {
     hasSeconds,
     meridiem,
     bracketed,
-    body: line.slice(sc.pos),
+    body: line.slice(i),
     line,
     dateStart,
     dateEnd,

@@ -20,6 +20,11 @@ export interface LineBatch {
   problems: Map<number, string> | null;
   /** Bytes of input consumed so far, for progress and prefix bounds. */
   bytesRead: number;
+  /**
+   * False when no line of the batch has a direction mark: one scan per chunk lets the common Android file skip
+   * the per-message stripping entirely.
+   */
+  marks: boolean;
 }
 
 /** NUL never occurs in a text export; a chunk containing one means we were handed a binary file. */
@@ -47,9 +52,12 @@ function countNewlines(buf: Buffer, end: number): number {
   return n;
 }
 
+const HAS_DIRECTION_MARK = /[\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/;
+
 class BatchBuilder {
   readonly lines: string[] = [];
   problems: Map<number, string> | null = null;
+  marks = false;
 
   push(text: string, problem: string | null): void {
     if (problem !== null) (this.problems ??= new Map()).set(this.lines.length, problem);
@@ -65,6 +73,7 @@ function stripCr(line: string): string {
 function decodeLines(buf: Buffer, batch: BatchBuilder, maxLineBytes: number): void {
   if (isUtf8(buf)) {
     const text = buf.toString("utf8");
+    batch.marks ||= HAS_DIRECTION_MARK.test(text);
     let start = 0;
     for (;;) {
       const nl = text.indexOf("\n", start);
@@ -78,6 +87,7 @@ function decodeLines(buf: Buffer, batch: BatchBuilder, maxLineBytes: number): vo
     return;
   }
   // Rare path: find the invalid lines one by one so that only they are reported.
+  batch.marks = true;
   let start = 0;
   for (;;) {
     const nl = buf.indexOf(LF, start);
@@ -89,11 +99,11 @@ function decodeLines(buf: Buffer, batch: BatchBuilder, maxLineBytes: number): vo
 }
 
 function decodeOneLine(line: Buffer, batch: BatchBuilder, maxLineBytes: number): void {
-  if (line.length > maxLineBytes) {
-    batch.push(line.subarray(0, KEPT_HEAD_BYTES).toString("utf8"), tooLong(maxLineBytes));
-    return;
-  }
-  batch.push(stripCr(line.toString("utf8")), isUtf8(line) ? null : "invalid UTF-8");
+  const tooLongLine = line.length > maxLineBytes;
+  const text = (tooLongLine ? line.subarray(0, KEPT_HEAD_BYTES) : line).toString("utf8");
+  batch.marks ||= HAS_DIRECTION_MARK.test(text);
+  if (tooLongLine) batch.push(text, tooLong(maxLineBytes));
+  else batch.push(stripCr(text), isUtf8(line) ? null : "invalid UTF-8");
 }
 
 function tooLong(maxLineBytes: number): string {
@@ -120,6 +130,7 @@ export async function* splitLines(stream: Readable, options: SplitOptions): Asyn
 
   const flushPending = (batch: BatchBuilder, tail: Buffer): void => {
     if (overlongHead !== null) {
+      batch.marks = true;
       batch.push(overlongHead, tooLong(maxLineBytes));
       overlongHead = null;
     } else {
@@ -168,13 +179,13 @@ export async function* splitLines(stream: Readable, options: SplitOptions): Asyn
     }
     if (start < chunk.length) holdPending(chunk.subarray(start));
     if (batch.lines.length > 0) {
-      yield { firstLine: lineNo, lines: batch.lines, problems: batch.problems, bytesRead };
+      yield { firstLine: lineNo, lines: batch.lines, problems: batch.problems, bytesRead, marks: batch.marks };
       lineNo += batch.lines.length;
     }
   }
   if (pendingBytes > 0 || overlongHead !== null) {
     const batch = new BatchBuilder();
     flushPending(batch, Buffer.alloc(0));
-    yield { firstLine: lineNo, lines: batch.lines, problems: batch.problems, bytesRead };
+    yield { firstLine: lineNo, lines: batch.lines, problems: batch.problems, bytesRead, marks: batch.marks };
   }
 }

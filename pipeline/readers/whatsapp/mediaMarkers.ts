@@ -34,6 +34,9 @@ const ANDROID_OMITTED = new Set([
 const IOS_OMITTED =
   /^(?:[^\n]*• [^\n]*)?(image|photo|video|audio|GIF|sticker|document|Contact card|Bild|Foto|Dokument|Kontaktkarte|imagen|vídeo|documento|tarjeta de contacto|imagem|áudio|figurinha|изображение|фото|видео|аудио|стикер|документ|карточка контакта) (?:omitted|weggelassen|omitid[oa]|ocultad[oa]|отсутствует)$/i;
 
+/** Cheap pre-check before the regex: how every iOS marker ends. */
+const OMITTED_WORDS = ["omitted", "weggelassen", "omitido", "omitida", "ocultado", "ocultada", "отсутствует"];
+
 const IOS_OMITTED_TYPES: Record<string, MediaType | "contact"> = {
   image: "photo",
   photo: "photo",
@@ -73,6 +76,7 @@ export function omittedMedia(text: string): MediaMarker | null {
   if (text.length > 80) return null;
   const t = text.trim();
   if (t.charCodeAt(0) === 0x3c) return ANDROID_OMITTED.has(t.toLowerCase()) ? fromType("file", { omitted: true }) : null;
+  if (!OMITTED_WORDS.some((w) => t.endsWith(w))) return null;
   const m = IOS_OMITTED.exec(t);
   if (m === null) return null;
   const type = IOS_OMITTED_TYPES[(m[1] as string).toLowerCase()] ?? "file";

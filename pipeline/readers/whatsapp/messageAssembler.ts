@@ -15,6 +15,8 @@ export interface RawMessage {
   more: string[] | null;
   /** Set when any line of the message was unusable; the message is then reported as skipped. */
   problem: string | null;
+  /** Whether any of its lines may hold direction marks (see LineBatch.marks). */
+  marks: boolean;
 }
 
 /** Lines before the first header (a title line, an undated banner): nothing to attach them to. */
@@ -36,17 +38,18 @@ export class MessageAssembler {
   constructor(private readonly maxMessageChars: number) {}
 
   /** Feeds one line; returns the message or orphan run that this line completed, if any. */
-  push(line: number, text: string, problem: string | null): Assembled | null {
+  push(line: number, text: string, problem: string | null, marks = true): Assembled | null {
     const header = parseHeader(text);
     if (header !== null) {
       this.headersSeen++;
       const done: Assembled | null = this.current ?? this.orphans;
       this.orphans = null;
-      this.current = { type: "message", line, header, more: null, problem };
+      this.current = { type: "message", line, header, more: null, problem, marks };
       this.currentChars = header.body.length;
       return done;
     }
     if (this.current !== null) {
+      if (marks) this.current.marks = true;
       this.continueMessage(this.current, line, text, problem);
       return null;
     }

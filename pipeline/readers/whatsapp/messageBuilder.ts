@@ -8,8 +8,12 @@ import type { RawMessage } from "./messageAssembler.js";
 import { fullYear, to24Hour, wallClockMs } from "./wallClock.js";
 
 /** Turns assembled raw messages of one chat into model records (a message, or a skip with its reason). */
+/** Authored messages at the top of a chat where an encryption banner may appear without its U+200E. */
+const BANNER_WINDOW = 10;
+
 export class MessageBuilder {
   readonly authors = new KnownAuthors();
+  private authored = 0;
 
   constructor(
     private readonly chatId: string,
@@ -23,7 +27,8 @@ export class MessageBuilder {
     const timestamp = this.timestampOf(h);
     if (Number.isNaN(timestamp)) return this.skip(raw, this.badDateReason(h));
     const split = splitAuthor(h.body, this.authors);
-    const text = stripDirectionMarks(joinLines(split.text, raw.more));
+    const joined = joinLines(split.text, raw.more);
+    const text = raw.marks ? stripDirectionMarks(joined) : joined;
     const message: ChatMessage = {
       id: String(raw.line),
       chatId: this.chatId,
@@ -34,7 +39,11 @@ export class MessageBuilder {
       kind: "service",
     };
     if (split.author === null) return { type: "message", message };
-    const body = classifyBody(text);
+    // iOS writes the encryption banner at the top of the chat, its text led by U+200E (one corpus file has it
+    // as the 4th message without the mark). Checking only there keeps a costly multilingual regex off the
+    // millions of ordinary messages.
+    const bannerPossible = this.authored++ < BANNER_WINDOW || split.text.charCodeAt(0) === 0x200e;
+    const body = classifyBody(text, bannerPossible);
     message.kind = body.kind;
     message.text = body.text;
     if (body.media !== undefined) message.media = body.media;

@@ -57,8 +57,10 @@ const DELETED = new Set([
 const DELETED_LENGTHS = new Set([...DELETED].flatMap((m) => [m.length, m.length + 1]));
 
 export function isDeletedMarker(text: string): boolean {
-  if (!DELETED_LENGTHS.has(text.trim().length)) return false;
-  const t = text.trim().toLowerCase();
+  const padded = text.charCodeAt(0) === 0x20 || text.charCodeAt(text.length - 1) === 0x20;
+  const trimmed = padded ? text.trim() : text;
+  if (!DELETED_LENGTHS.has(trimmed.length)) return false;
+  const t = trimmed.toLowerCase();
   return DELETED.has(t.endsWith(".") ? t.slice(0, -1) : t);
 }
 
@@ -68,8 +70,10 @@ const EDITED_SUFFIX =
 
 /** The text without its edit marker, or null when it has none. */
 export function withoutEditedMarker(text: string): string | null {
-  // endsWith('>') first: the regex only runs on the few texts that could match.
-  if (!text.trimEnd().endsWith(">")) return null;
+  // A '>' at the end first: the regex only runs on the few texts that could match.
+  let last = text.length - 1;
+  while (last >= 0 && (text.charCodeAt(last) === 0x20 || text.charCodeAt(last) === 0x0a)) last--;
+  if (text.charCodeAt(last) !== 0x3e) return null;
   const stripped = text.replace(EDITED_SUFFIX, "");
   return stripped === text ? null : stripped;
 }

@@ -88,9 +88,9 @@ export class WhatsAppReader implements ExportReader {
       for (;;) {
         const next = await batches.next();
         if (next.done) break;
-        const { firstLine, lines, problems } = next.value;
+        const { firstLine, lines, problems, marks } = next.value;
         for (let i = 0; i < lines.length; i++) {
-          const done = assembler.push(firstLine + i, lines[i] as string, problems?.get(i) ?? null);
+          const done = assembler.push(firstLine + i, lines[i] as string, problems?.get(i) ?? null, marks);
           if (done !== null) yield this.toRecord(done, builder, file.label);
         }
       }
@@ -127,7 +127,9 @@ export class WhatsAppReader implements ExportReader {
       }
       const batch = next.value;
       for (let i = 0; i < batch.lines.length; i++) {
-        hold(assembler.push(batch.firstLine + i, batch.lines[i] as string, batch.problems?.get(i) ?? null));
+        hold(
+          assembler.push(batch.firstLine + i, batch.lines[i] as string, batch.problems?.get(i) ?? null, batch.marks),
+        );
       }
       lastLine = batch.firstLine + batch.lines.length - 1;
       if (assembler.headersSeen >= this.sampleHeaders || batch.bytesRead >= this.sampleBytes) break;

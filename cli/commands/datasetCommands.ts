@@ -1,0 +1,110 @@
+import type { Command } from "commander";
+import { exportFilesSource } from "../../pipeline/dataset/exportFilesSource.js";
+import {
+  build,
+  DatasetOptionsError,
+  inspect,
+  OwnerResolutionError,
+  resolveOwner,
+} from "../../pipeline/dataset/index.js";
+import { ExportReadError } from "../../pipeline/model/conversation.js";
+import { BuildProgress } from "./buildProgress.js";
+import { printDatasetSummary } from "./datasetSummary.js";
+
+interface BuildCommandOptions {
+  owner: string[];
+  out?: string;
+  dryRun?: boolean;
+  excludeChat: string[];
+  includeChat: string[];
+  excludeContact: string[];
+  includeContact: string[];
+  gapHours?: string;
+  valFraction?: string;
+  pseudonymize?: boolean;
+  redact: boolean;
+  systemPrompt?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Errors a person can fix from the message alone: printed without a stack, exit status 1. */
+function isUserError(error: unknown): error is Error {
+  return (
+    error instanceof ExportReadError ||
+    error instanceof OwnerResolutionError ||
+    error instanceof DatasetOptionsError
+  );
+}
+
+export function registerDatasetCommands(program: Command): void {
+  const dataset = program
+    .command("dataset")
+    .description("chat exports → a training set of one person's replies");
+  dataset
+    .command("build")
+    .description(
+      "read Telegram / WhatsApp / Discord exports (files, folders or zips) and write train.jsonl, val.jsonl, stats.json",
+    )
+    .argument("<exports...>", "export files, folders or .zip archives")
+    .option(
+      "--owner <name|id>",
+      "the person to clone (repeatable; default: the account the export names)",
+      collect,
+      [],
+    )
+    .option("-o, --out <dir>", "output folder (required unless --dry-run)")
+    .option("--dry-run", "read and count only: print the stats, write no samples")
+    .option("--exclude-chat <id|name>", "leave a chat out (repeatable)", collect, [])
+    .option("--include-chat <id|name>", "use only these chats (repeatable)", collect, [])
+    .option("--exclude-contact <id|name>", "leave a person's dialogues out (repeatable)", collect, [])
+    .option("--include-contact <id|name>", "use only dialogues with these people (repeatable)", collect, [])
+    .option("--gap-hours <hours>", "silence that starts a new session (default 6)")
+    .option("--val-fraction <share>", "share of sessions held out for evaluation (default 0.1)")
+    .option("--pseudonymize", "replace contacts' names with pseudonyms")
+    .option("--no-redact", "keep phones, e-mails, cards, IBANs, addresses and links as written")
+    .option("--system-prompt <text>", "system message of every sample ({name} = the owner's name)")
+    .action(async (exports: string[], options: BuildCommandOptions) => {
+      if (!options.dryRun && !options.out)
+        throw new DatasetOptionsError("--out", "is required unless --dry-run");
+      const abort = new AbortController();
+      process.once("SIGINT", () => abort.abort(new Error("interrupted")));
+      const progress = new BuildProgress(process.stderr);
+      try {
+        const source = exportFilesSource(exports, { signal: abort.signal });
+        const summary = await inspect(source.records, {
+          signal: abort.signal,
+          onProgress: (p) => progress.reading(p.messagesRead),
+        });
+        progress.done(
+          `read ${summary.messages} messages in ${summary.chats.length} chats (${summary.formats.join(", ") || "no known format"})`,
+        );
+        const owner = resolveOwner(summary, options.owner);
+        progress.startBuild(summary.messages);
+        const stats = await build(source.records, {
+          owner,
+          summary,
+          ...(options.out ? { outDir: options.out } : {}),
+          dryRun: options.dryRun === true,
+          includeChats: options.includeChat,
+          excludeChats: options.excludeChat,
+          includeContacts: options.includeContact,
+          excludeContacts: options.excludeContact,
+          redact: options.redact,
+          ...(options.pseudonymize ? { pseudonymize: true } : {}),
+          ...(options.gapHours !== undefined ? { sessionGapHours: Number(options.gapHours) } : {}),
+          ...(options.valFraction !== undefined ? { valFraction: Number(options.valFraction) } : {}),
+          ...(options.systemPrompt !== undefined ? { systemPrompt: options.systemPrompt } : {}),
+          signal: abort.signal,
+          onProgress: (p) => progress.building(p.messagesRead, p.samples),
+        });
+        progress.stop();
+        printDatasetSummary(stats, options.dryRun ? null : (options.out ?? null));
+      } catch (error) {
+        progress.stop();
+        if (!isUserError(error)) throw error;
+        console.error(`aiclone dataset build: ${error.message}`);
+        process.exitCode = 1;
+      }
+    });
+}
