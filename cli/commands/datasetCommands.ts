@@ -8,6 +8,7 @@ import {
   resolveOwner,
 } from "../../pipeline/dataset/index.js";
 import { ExportReadError } from "../../pipeline/model/conversation.js";
+import { ocrForBuild } from "../../pipeline/ocr/ocrForBuild.js";
 import { BuildProgress } from "./buildProgress.js";
 import { printDatasetSummary } from "./datasetSummary.js";
 
@@ -24,6 +25,7 @@ interface BuildCommandOptions {
   pseudonymize?: boolean;
   redact: boolean;
   systemPrompt?: string;
+  ocr?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -64,6 +66,7 @@ export function registerDatasetCommands(program: Command): void {
     .option("--pseudonymize", "replace contacts' names with pseudonyms")
     .option("--no-redact", "keep phones, e-mails, cards, IBANs, addresses and links as written")
     .option("--system-prompt <text>", "system message of every sample ({name} = the owner's name)")
+    .option("--ocr", "read the text of images sent by others (Tesseract) and add it as context")
     .action(async (exports: string[], options: BuildCommandOptions) => {
       if (!options.dryRun && !options.out)
         throw new DatasetOptionsError("--out", "is required unless --dry-run");
@@ -80,8 +83,12 @@ export function registerDatasetCommands(program: Command): void {
           `read ${summary.messages} messages in ${summary.chats.length} chats (${summary.formats.join(", ") || "no known format"})`,
         );
         const owner = resolveOwner(summary, options.owner);
+        const ocr = options.ocr ? await ocrForBuild(owner.ids, abort.signal) : null;
+        const records = ocr
+          ? exportFilesSource(exports, { signal: abort.signal, transform: ocr.transform }).records
+          : source.records;
         progress.startBuild(summary.messages);
-        const stats = await build(source.records, {
+        const stats = await build(records, {
           owner,
           summary,
           ...(options.out ? { outDir: options.out } : {}),
@@ -99,6 +106,8 @@ export function registerDatasetCommands(program: Command): void {
           onProgress: (p) => progress.building(p.messagesRead, p.samples),
         });
         progress.stop();
+        if (ocr && options.out && !options.dryRun) await ocr.recordIn(options.out);
+        if (ocr) console.log(`ocr: ${JSON.stringify(ocr.counts)}`);
         printDatasetSummary(stats, options.dryRun ? null : (options.out ?? null));
       } catch (error) {
         progress.stop();

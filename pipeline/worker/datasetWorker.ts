@@ -19,6 +19,7 @@ import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
 import { exportFilesSource } from "../dataset/exportFilesSource.js";
 import { build, inspect, resolveOwner } from "../dataset/index.js";
+import { ocrForBuild } from "../ocr/ocrForBuild.js";
 import { inspectionOf, unreadableInspection } from "./inspectionOf.js";
 import { downloadSource, storedSources } from "./sourceFiles.js";
 
@@ -106,11 +107,13 @@ export class DatasetWorker {
           if (!source) throw new Error(`source ${sourceId} is not recorded for this clone`);
           paths.push(await downloadSource(this.deps.artifacts, source, join(dir, "sources")));
         }
-        const records = exportFilesSource(paths).records;
-        const summary = await inspect(records);
+        const summary = await inspect(exportFilesSource(paths).records);
         const owner = resolveOwner(summary, spec.owner ? [spec.owner] : []);
+        const ocr = spec.ocr ? await ocrForBuild(owner.ids) : null;
+        const records = exportFilesSource(paths, ocr ? { transform: ocr.transform } : {}).records;
         const outDir = join(dir, "out");
         const stats = await build(records, { ...buildOptionsOf(spec), owner, outDir, summary });
+        await ocr?.recordIn(outDir);
         if (stats.samples === 0)
           throw new Error(
             `no samples: the owner ${owner.name} has no replies that could be used (${describeDrops(stats.dropped)})`,
