@@ -36,7 +36,8 @@ export class KnownAuthors {
   matchRecent(body: string): number {
     for (let i = 0; i < this.recent.length; i++) {
       const r = this.recent[i] as string;
-      if (body.charCodeAt(r.length) === 0x3a && body.charCodeAt(r.length + 1) === 0x20 && body.startsWith(r)) return i;
+      if (body.charCodeAt(r.length) === 0x3a && body.charCodeAt(r.length + 1) === 0x20 && body.startsWith(r))
+        return i;
     }
     return -1;
   }

@@ -82,7 +82,11 @@ function decide(e: LayoutEvidence, fallback: AmbiguousOrder): DayMonthOrder {
   if (e.firstOver12 !== e.secondOver12) {
     const firstIsDay = e.firstOver12 > e.secondOver12;
     const count = firstIsDay ? e.firstOver12 : e.secondOver12;
-    return orderOf(e.yearIndex, firstIsDay, `a ${firstIsDay ? "first" : "second"} number > 12 in ${count} dates`);
+    return orderOf(
+      e.yearIndex,
+      firstIsDay,
+      `a ${firstIsDay ? "first" : "second"} number > 12 in ${count} dates`,
+    );
   }
   const backwardDayFirst = countBackwardSteps(e, true);
   const backwardMonthFirst = countBackwardSteps(e, false);

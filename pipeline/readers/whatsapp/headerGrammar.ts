@@ -206,7 +206,11 @@ export function parseHeader(line: string): ParsedHeader | null {
     if (isSpace(line.charCodeAt(i))) i++;
   } else if (bracketed) {
     return null;
-  } else if (isSpace(t) && line.charCodeAt(i + 1) === 0x2d && (i + 2 >= line.length || isSpace(line.charCodeAt(i + 2)))) {
+  } else if (
+    isSpace(t) &&
+    line.charCodeAt(i + 1) === 0x2d &&
+    (i + 2 >= line.length || isSpace(line.charCodeAt(i + 2)))
+  ) {
     i = Math.min(i + 3, line.length);
   } else if ((t === 0x3a || t === 0x3b) && isSpace(line.charCodeAt(i + 1))) {
     i += 2;

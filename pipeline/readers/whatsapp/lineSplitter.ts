@@ -60,7 +60,10 @@ class BatchBuilder {
   marks = false;
 
   push(text: string, problem: string | null): void {
-    if (problem !== null) (this.problems ??= new Map()).set(this.lines.length, problem);
+    if (problem !== null) {
+      this.problems ??= new Map();
+      this.problems.set(this.lines.length, problem);
+    }
     this.lines.push(text);
   }
 }
@@ -79,7 +82,8 @@ function decodeLines(buf: Buffer, batch: BatchBuilder, maxLineBytes: number): vo
       const nl = text.indexOf("\n", start);
       const end = nl === -1 ? text.length : nl;
       // Counts UTF-16 units, never more than bytes: a bound within 3x of maxLineBytes, without re-encoding.
-      if (end - start > maxLineBytes) batch.push(text.slice(start, start + KEPT_HEAD_BYTES), tooLong(maxLineBytes));
+      if (end - start > maxLineBytes)
+        batch.push(text.slice(start, start + KEPT_HEAD_BYTES), tooLong(maxLineBytes));
       else batch.push(stripCr(text.slice(start, end)), null);
       if (nl === -1) break;
       start = nl + 1;
@@ -179,7 +183,13 @@ export async function* splitLines(stream: Readable, options: SplitOptions): Asyn
     }
     if (start < chunk.length) holdPending(chunk.subarray(start));
     if (batch.lines.length > 0) {
-      yield { firstLine: lineNo, lines: batch.lines, problems: batch.problems, bytesRead, marks: batch.marks };
+      yield {
+        firstLine: lineNo,
+        lines: batch.lines,
+        problems: batch.problems,
+        bytesRead,
+        marks: batch.marks,
+      };
       lineNo += batch.lines.length;
     }
   }

@@ -75,7 +75,8 @@ function fromType(type: MediaType | "contact", extra: { path?: string; omitted?:
 export function omittedMedia(text: string): MediaMarker | null {
   if (text.length > 80) return null;
   const t = text.trim();
-  if (t.charCodeAt(0) === 0x3c) return ANDROID_OMITTED.has(t.toLowerCase()) ? fromType("file", { omitted: true }) : null;
+  if (t.charCodeAt(0) === 0x3c)
+    return ANDROID_OMITTED.has(t.toLowerCase()) ? fromType("file", { omitted: true }) : null;
   if (!OMITTED_WORDS.some((w) => t.endsWith(w))) return null;
   const m = IOS_OMITTED.exec(t);
   if (m === null) return null;
@@ -130,7 +131,8 @@ export function mediaFromFileName(path: string): MediaMarker {
   const ios = /^\d{8}-([A-Z]+)-/.exec(path) ?? /^\d{4}-\d{2}-\d{2}-([A-Z]+)-/.exec(path);
   const iosWord = ios === null ? undefined : IOS_WORD_TYPES[ios[1] as string];
   // iOS voice notes are AUDIO-….opus; the extension is the better hint there.
-  if (iosWord !== undefined) return fromType(iosWord === "audio" && ext === "opus" ? "voice" : iosWord, { path });
+  if (iosWord !== undefined)
+    return fromType(iosWord === "audio" && ext === "opus" ? "voice" : iosWord, { path });
   return fromType(byExtension ?? "file", { path });
 }
 

@@ -58,7 +58,14 @@ export class MessageBuilder {
   timestampOf(h: ParsedHeader): number {
     const order = this.orders.orderFor(h);
     const year = fullYear(h.parts[order.year], h.yearDigits);
-    return wallClockMs(year, h.parts[order.month], h.parts[order.day], to24Hour(h.hour, h.meridiem), h.minute, h.second);
+    return wallClockMs(
+      year,
+      h.parts[order.month],
+      h.parts[order.day],
+      to24Hour(h.hour, h.meridiem),
+      h.minute,
+      h.second,
+    );
   }
 
   private badDateReason(h: ParsedHeader): string {

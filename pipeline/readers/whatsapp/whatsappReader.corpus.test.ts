@@ -129,7 +129,12 @@ const EXPECTED: Expected[] = [
     first: "2019-06-20T15:58:47.000Z",
     last: "2019-06-20T16:45:28.000Z",
   },
-  ...["test_mmddyy_24hrs.txt", "test_ddmmyy_24hrs.txt", "test_[mmddyy]_24hrs.txt", "test_yyyymmdd_24hrs.txt"].map(
+  ...[
+    "test_mmddyy_24hrs.txt",
+    "test_ddmmyy_24hrs.txt",
+    "test_[mmddyy]_24hrs.txt",
+    "test_yyyymmdd_24hrs.txt",
+  ].map(
     (name): Expected => ({
       path: `joweich__chat-miner/test/whatsapp/${name}`,
       messages: 9,

@@ -18,7 +18,9 @@ function makeBlock(day: number): Buffer {
     "IMG-20230630-WA0000.jpg (file attached)\nlook at this",
     "<Media omitted>",
     "This message was deleted",
-    "a longer message that goes on and on to make the average line length closer to a real chat export ".repeat(2),
+    "a longer message that goes on and on to make the average line length closer to a real chat export ".repeat(
+      2,
+    ),
   ];
   const authors = ["Alice Example", "+49 151 23456789", "Борис"];
   const lines: string[] = [];

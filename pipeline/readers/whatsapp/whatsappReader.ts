@@ -76,7 +76,8 @@ export class WhatsAppReader implements ExportReader {
       const { id, name } = chatIdentity(file.path);
       const builder = new MessageBuilder(id, file.label, prefix.detector.resolve());
       // Learn the prefix's authors first, so `Ann:.` (no space) in an early line is recognised as Ann's.
-      for (const item of prefix.held) if (item.type === "message") splitAuthor(item.header.body, builder.authors);
+      for (const item of prefix.held)
+        if (item.type === "message") splitAuthor(item.header.body, builder.authors);
       const records = prefix.held.map((item) => this.toRecord(item, builder, file.label));
       yield {
         type: "chat",
@@ -128,7 +129,12 @@ export class WhatsAppReader implements ExportReader {
       const batch = next.value;
       for (let i = 0; i < batch.lines.length; i++) {
         hold(
-          assembler.push(batch.firstLine + i, batch.lines[i] as string, batch.problems?.get(i) ?? null, batch.marks),
+          assembler.push(
+            batch.firstLine + i,
+            batch.lines[i] as string,
+            batch.problems?.get(i) ?? null,
+            batch.marks,
+          ),
         );
       }
       lastLine = batch.firstLine + batch.lines.length - 1;
@@ -149,7 +155,10 @@ export class WhatsAppReader implements ExportReader {
     const what = `${item.count} line${item.count === 1 ? "" : "s"} before the first message header`;
     return {
       type: "skipped",
-      skipped: { reason: item.problem === null ? what : `${what} (${item.problem})`, where: `${label}:${item.line}` },
+      skipped: {
+        reason: item.problem === null ? what : `${what} (${item.problem})`,
+        where: `${label}:${item.line}`,
+      },
     };
   }
 }
