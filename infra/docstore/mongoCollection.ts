@@ -9,9 +9,9 @@ import { guardAllows, mongoFilter, mongoSort } from "./mongoQuery.js";
 import {
   guardValue,
   validateDocument,
-  validateFieldPath,
   validateFilter,
   validateFindOptions,
+  validateIndexFields,
 } from "./queryValidation.js";
 
 /** What a collection needs from its store, which owns the client and knows when it is closed. */
@@ -126,13 +126,7 @@ export class MongoDocumentCollection<T extends Document> implements Collection<T
   }
 
   async ensureIndex(fields: string[], options?: { unique?: boolean }): Promise<void> {
-    if (!Array.isArray(fields) || fields.length === 0) {
-      throw new TypeError(`collection ${this.name}: ensureIndex needs at least one field`);
-    }
-    for (const field of fields) validateFieldPath(field, "index field");
-    if (new Set(fields).size !== fields.length) {
-      throw new TypeError(`collection ${this.name}: ensureIndex got a field twice: ${fields.join(", ")}`);
-    }
+    validateIndexFields(this.name, fields);
     const unique = options?.unique === true;
     const keys = Object.fromEntries(fields.map((field) => [field, 1]));
     try {

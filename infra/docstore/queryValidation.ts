@@ -154,3 +154,14 @@ export function guardValue(doc: Document, guardField: string, collection: string
   }
   return value;
 }
+
+/** The fields of an `ensureIndex` call: at least one, each a valid path, none twice. */
+export function validateIndexFields(collection: string, fields: unknown): asserts fields is string[] {
+  if (!Array.isArray(fields) || fields.length === 0) {
+    throw new TypeError(`collection ${collection}: ensureIndex needs at least one field`);
+  }
+  for (const field of fields) validateFieldPath(field, "index field");
+  if (new Set(fields).size !== fields.length) {
+    throw new TypeError(`collection ${collection}: ensureIndex got a field twice: ${fields.join(", ")}`);
+  }
+}

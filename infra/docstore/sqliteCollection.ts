@@ -5,9 +5,9 @@ import { DuplicateKeyError } from "./documentStore.js";
 import {
   guardValue,
   validateDocument,
-  validateFieldPath,
   validateFilter,
   validateFindOptions,
+  validateIndexFields,
 } from "./queryValidation.js";
 import { fieldExpression, guardAllowsSql, orderAndPage, type SqlParam, whereClause } from "./sqliteQuery.js";
 
@@ -115,13 +115,7 @@ export class SqliteCollection<T extends Document> implements Collection<T> {
   }
 
   async ensureIndex(fields: string[], options?: { unique?: boolean }): Promise<void> {
-    if (!Array.isArray(fields) || fields.length === 0) {
-      throw new TypeError(`collection ${this.name}: ensureIndex needs at least one field`);
-    }
-    for (const field of fields) validateFieldPath(field, "index field");
-    if (new Set(fields).size !== fields.length) {
-      throw new TypeError(`collection ${this.name}: ensureIndex got a field twice: ${fields.join(", ")}`);
-    }
+    validateIndexFields(this.name, fields);
     const unique = options?.unique === true;
     const name = indexName(this.name, fields, unique);
     const sql =
