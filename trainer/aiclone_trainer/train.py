@@ -1,0 +1,326 @@
+"""The training run: data, model, LoRA loop with checkpoints/resume/SIGTERM, export and report."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import signal
+import sys
+import time
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .data import IGNORE_INDEX, ChatFormatter, DatasetError, Example, default_cutoff, length_stats, load_jsonl, tokenize_conversation, truncate
+from .events import emit
+
+EXIT_STOPPED = 143  # 128 + SIGTERM: "stopped on request"; the last stdout line says {"event":"stopped"}
+KEEP_CHECKPOINTS = 3
+
+
+@dataclass
+class TrainConfig:
+    dataset: str
+    base: str
+    out: str
+    epochs: int = 3
+    max_steps: int | None = None
+    rank: int = 16
+    alpha: float = 32.0
+    lr: float = 2e-4
+    batch_size: int = 4
+    grad_accum: int = 1
+    cutoff: int | None = None
+    checkpoint_every: int = 0
+    resume: bool = False
+    seed: int = 42
+    dropout: float = 0.05
+    warmup_ratio: float = 0.03
+    eval_max_samples: int = 64
+    eval_prompts: int = 8
+    eval_new_tokens: int = 40
+    eval_side_by_side: int = 4
+    force_cpu: bool = False
+    cache_dir: str | None = None
+
+
+class _StopFlag:
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def install(self) -> None:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._handle)
+
+    def _handle(self, signum, _frame) -> None:
+        self.signum = signum
+
+    @property
+    def set(self) -> bool:
+        return self.signum is not None
+
+
+def _validate(cfg: TrainConfig) -> None:
+    checks = [
+        (cfg.epochs >= 1, "--epochs must be >= 1"),
+        (cfg.max_steps is None or cfg.max_steps >= 1, "--max-steps must be >= 1"),
+        (cfg.rank >= 1, "--rank must be >= 1"),
+        (cfg.alpha > 0, "--alpha must be > 0"),
+        (cfg.lr > 0, "--lr must be > 0"),
+        (cfg.batch_size >= 1, "--batch-size must be >= 1"),
+        (cfg.grad_accum >= 1, "--grad-accum must be >= 1"),
+        (cfg.cutoff is None or cfg.cutoff >= 8, "--cutoff must be >= 8"),
+        (cfg.checkpoint_every >= 0, "--checkpoint-every must be >= 0"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise ValueError(message)
+
+
+def _collate(batch: list[Example], pad_id: int, device: str):
+    import torch
+
+    width = max(len(e.input_ids) for e in batch)
+    ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(batch), width), IGNORE_INDEX, dtype=torch.long)
+    mask = torch.zeros((len(batch), width), dtype=torch.long)
+    for i, e in enumerate(batch):
+        n = len(e.input_ids)
+        ids[i, :n] = torch.tensor(e.input_ids)
+        labels[i, :n] = torch.tensor(e.labels)
+        mask[i, :n] = 1
+    return ids.to(device), labels.to(device), mask.to(device), int(mask.sum())
+
+
+def _latest_checkpoint(ckpt_root: Path) -> Path | None:
+    found = []
+    for p in ckpt_root.glob("step-*"):
+        if p.is_dir() and (p / "state.pt").is_file() and p.name[5:].isdigit():
+            found.append((int(p.name[5:]), p))
+    return max(found)[1] if found else None
+
+
+def _save_checkpoint(model, optimizer, scheduler, step: int, ckpt_root: Path, fingerprint: dict) -> Path:
+    import torch
+
+    ckpt_root.mkdir(parents=True, exist_ok=True)
+    final = ckpt_root / f"step-{step}"
+    tmp = ckpt_root / f".step-{step}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(str(tmp / "adapter"))
+    state = {
+        "step": step,
+        "optimizer": optimizer.state_dict(),
+        "scheduler": scheduler.state_dict(),
+        "torch_rng": torch.get_rng_state(),
+        "python_rng": random.getstate(),
+        "fingerprint": fingerprint,
+    }
+    if torch.cuda.is_available():
+        state["cuda_rng"] = torch.cuda.get_rng_state_all()
+    torch.save(state, tmp / "state.pt")
+    shutil.rmtree(final, ignore_errors=True)
+    tmp.rename(final)  # a checkpoint either exists whole or not at all
+    olds = sorted((int(p.name[5:]), p) for p in ckpt_root.glob("step-*") if p.name[5:].isdigit())
+    for _, p in olds[:-KEEP_CHECKPOINTS]:
+        shutil.rmtree(p, ignore_errors=True)
+    return final
+
+
+def _load_checkpoint(model, optimizer, scheduler, path: Path, fingerprint: dict, device: str) -> int:
+    import torch
+    from peft import set_peft_model_state_dict
+    from peft.utils import load_peft_weights
+
+    state = torch.load(path / "state.pt", map_location="cpu", weights_only=False)
+    if state.get("fingerprint") != fingerprint:
+        raise ValueError(
+            f"--resume: checkpoint {path} was made with other settings "
+            f"({state.get('fingerprint')} vs {fingerprint}); use another --out or drop --resume"
+        )
+    set_peft_model_state_dict(model, load_peft_weights(str(path / "adapter"), device=device))
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    torch.set_rng_state(state["torch_rng"])
+    random.setstate(state["python_rng"])
+    if "cuda_rng" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+    return int(state["step"])
+
+
+def _batch_for(global_batch: int, examples: list[Example], batch_size: int, seed: int) -> list[Example]:
+    """Deterministic order per epoch, so a resumed run sees exactly the batches it would have."""
+    per_epoch = math.ceil(len(examples) / batch_size)
+    epoch, index = divmod(global_batch, per_epoch)
+    order = list(range(len(examples)))
+    random.Random(seed * 100003 + epoch).shuffle(order)
+    return [examples[i] for i in order[index * batch_size : (index + 1) * batch_size]]
+
+
+def run(cfg: TrainConfig) -> int:
+    stop = _StopFlag()
+    stop.install()
+    try:
+        return _run(cfg, stop)
+    except (DatasetError, ValueError, FileNotFoundError) as e:
+        emit("failed", reason=str(e))
+        return 1
+    except Exception as e:  # noqa: BLE001 - every failure must reach the platform as an event
+        traceback.print_exc(file=sys.stderr)
+        emit("failed", reason=f"{type(e).__name__}: {e}")
+        return 1
+
+
+def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
+    _validate(cfg)
+    dataset = Path(cfg.dataset)
+    out = Path(cfg.out)
+    train_convs = load_jsonl(dataset / "train.jsonl")
+    val_path = dataset / "val.jsonl"
+    val_convs = load_jsonl(val_path) if val_path.is_file() else []
+
+    import torch
+    from peft import get_peft_model_state_dict
+    from transformers import get_linear_schedule_with_warmup
+
+    from .gguf_export import gguf_architecture, write_adapter_gguf
+    from .metrics import fidelity_report
+    from .modeling import BaseRef, load_base_model, load_tokenizer, plan_device, wrap_lora
+
+    base = BaseRef.parse(cfg.base)
+    tokenizer = load_tokenizer(base, cfg.cache_dir)
+    formatter = ChatFormatter(tokenizer)
+    raw_train = [tokenize_conversation(formatter, c) for c in train_convs]
+    lengths = [len(e.input_ids) for e in raw_train]
+    cutoff = cfg.cutoff or default_cutoff(lengths)
+    keep_first = tokenizer.bos_token_id is not None
+
+    def fit(e: Example) -> Example:
+        return truncate(e, cutoff, keep_first and e.input_ids[:1] == [tokenizer.bos_token_id])
+
+    train = [x for x in (fit(e) for e in raw_train) if x.trainable_tokens > 0]
+    if not train:
+        raise DatasetError(f"{dataset / 'train.jsonl'}: no sample keeps assistant tokens within cutoff {cutoff}")
+    val = [x for x in (fit(tokenize_conversation(formatter, c)) for c in val_convs[: cfg.eval_max_samples]) if x.trainable_tokens > 0]
+
+    plan = plan_device(cfg.force_cpu)
+    torch.manual_seed(cfg.seed)
+    random.seed(cfg.seed)
+    model = load_base_model(base, plan)
+    model = wrap_lora(model, cfg.rank, cfg.alpha, cfg.dropout)
+    arch = gguf_architecture(base.path) if base.gguf_file else model.config.model_type
+    n_head = model.config.num_attention_heads
+    n_head_kv = getattr(model.config, "num_key_value_heads", None) or n_head
+
+    batches_per_epoch = math.ceil(len(train) / cfg.batch_size)
+    steps_per_epoch = math.ceil(batches_per_epoch / cfg.grad_accum)
+    total_steps = cfg.max_steps or cfg.epochs * steps_per_epoch
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.0)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
+
+    fingerprint = {
+        "base": str(base.path), "rank": cfg.rank, "alpha": cfg.alpha, "lr": cfg.lr, "batch_size": cfg.batch_size,
+        "grad_accum": cfg.grad_accum, "cutoff": cutoff, "seed": cfg.seed, "total_steps": total_steps,
+        "train_samples": len(train),
+    }
+    ckpt_root = out / "checkpoints"
+    start_step = 0
+    resumed_from = None
+    if cfg.resume:
+        latest = _latest_checkpoint(ckpt_root)
+        if latest is not None:
+            start_step = _load_checkpoint(model, optimizer, scheduler, latest, fingerprint, plan.device)
+            resumed_from = str(latest)
+
+    emit(
+        "started",
+        total_steps=total_steps, start_step=start_step, resumed_from=resumed_from,
+        train_samples=len(train), val_samples=len(val), cutoff=cutoff, length_stats=length_stats(lengths),
+        epochs=cfg.epochs, steps_per_epoch=steps_per_epoch, rank=cfg.rank, alpha=cfg.alpha, lr=cfg.lr,
+        batch_size=cfg.batch_size, grad_accum=cfg.grad_accum, architecture=arch, template=formatter.template_name,
+        trainable_params=sum(p.numel() for p in params), **plan.describe(),
+    )
+
+    model.train()
+    step = start_step
+    losses: list[float] = []
+    started = time.monotonic()
+    tokens_seen = 0
+    last_ckpt: Path | None = None
+    while step < total_steps:
+        if stop.set:
+            path = None
+            if step > start_step:
+                path = _save_checkpoint(model, optimizer, scheduler, step, ckpt_root, fingerprint)
+                emit("checkpoint", path=str(path), step=step)
+            elif last_ckpt is None:
+                path = _latest_checkpoint(ckpt_root)
+            emit("stopped", step=step, total_steps=total_steps, checkpoint=str(path) if path else None,
+                 signal=signal.Signals(stop.signum).name)
+            return EXIT_STOPPED
+        optimizer.zero_grad(set_to_none=True)
+        step_loss = 0.0
+        for micro in range(cfg.grad_accum):
+            batch = _batch_for(step * cfg.grad_accum + micro, train, cfg.batch_size, cfg.seed)
+            ids, labels, mask, n_tokens = _collate(batch, tokenizer.pad_token_id, plan.device)
+            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss / cfg.grad_accum
+            loss.backward()
+            step_loss += float(loss.detach())
+            tokens_seen += n_tokens
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        lr_now = scheduler.get_last_lr()[0]
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        losses.append(step_loss)
+        elapsed = time.monotonic() - started
+        done = step - start_step
+        emit(
+            "progress", step=step, total_steps=total_steps, epoch=round(step / steps_per_epoch, 4),
+            loss=step_loss, learning_rate=lr_now, tokens_per_second=tokens_seen / elapsed if elapsed > 0 else None,
+            eta_seconds=(total_steps - step) * elapsed / done,
+        )
+        if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and step < total_steps:
+            last_ckpt = _save_checkpoint(model, optimizer, scheduler, step, ckpt_root, fingerprint)
+            emit("checkpoint", path=str(last_ckpt), step=step)
+
+    train_seconds = time.monotonic() - started
+    # Past the last step the run finishes its outputs even if asked to stop: they take seconds.
+    out.mkdir(parents=True, exist_ok=True)
+    peft_dir = out / "peft"
+    model.save_pretrained(str(peft_dir))
+    state = {k: v.detach().float().cpu().numpy() for k, v in get_peft_model_state_dict(model).items()}
+    shapes = write_adapter_gguf(out / "adapter.gguf", state, arch, cfg.alpha, n_head, n_head_kv)
+
+    report = fidelity_report(
+        model, tokenizer, formatter, val_convs, val, plan.device, cutoff,
+        max_prompts=cfg.eval_prompts, max_new_tokens=cfg.eval_new_tokens, samples=cfg.eval_side_by_side,
+    ) if val else {"skipped": "no val.jsonl"}
+    metrics: dict[str, Any] = {
+        "base": str(base.path),
+        "architecture": arch,
+        "template": formatter.template_name,
+        "config": {**asdict(cfg), "cutoff": cutoff},
+        "device": plan.describe(),
+        "dataset": {"train_samples": len(train), "val_samples": len(val), "token_lengths": length_stats(lengths)},
+        "train": {
+            "steps": step, "start_step": start_step, "total_steps": total_steps, "seconds": train_seconds,
+            "first_loss": losses[0] if losses else None, "final_loss": losses[-1] if losses else None,
+            "losses": losses,
+        },
+        "adapter": {"gguf": "adapter.gguf", "peft": "peft", "tensors": len(shapes)},
+        "eval": report,
+    }
+    tmp = out / "metrics.json.tmp"
+    tmp.write_text(json.dumps(metrics, indent=2, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(out / "metrics.json")
+    emit(
+        "completed", steps=step, total_steps=total_steps, final_loss=metrics["train"]["final_loss"],
+        adapter_gguf=str(out / "adapter.gguf"), peft_dir=str(peft_dir), metrics=str(out / "metrics.json"),
+        perplexity=report.get("perplexity"), seconds=train_seconds,
+    )
+    return 0
