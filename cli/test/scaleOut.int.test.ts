@@ -118,10 +118,18 @@ describe("scale-out on Kafka, MongoDB (FerretDB) and S3: two API processes and a
     await updates.close();
     await ws.dispose();
 
-    const events = (
-      await a.data("query ($id: ID!) { cloneEvents(id: $id) { type } }", { id: createClone.id })
-    ).cloneEvents;
-    assert.equal(events.at(-1).type, "SourceUploaded");
+    // The worker process's pipeline inspects the upload: SourceInspected follows SourceUploaded.
+    const deadline = Date.now() + 30_000;
+    let types: string[] = [];
+    while (!types.includes("SourceInspected")) {
+      assert.ok(Date.now() < deadline, `no SourceInspected from the worker process: ${types.join(", ")}`);
+      await new Promise((r) => setTimeout(r, 200));
+      const events = (
+        await a.data("query ($id: ID!) { cloneEvents(id: $id) { type } }", { id: createClone.id })
+      ).cloneEvents as { type: string }[];
+      types = events.map((e) => e.type);
+    }
+    assert.ok(types.indexOf("SourceUploaded") < types.indexOf("SourceInspected"));
     for (const process of [apiA, apiB, worker])
       assert.equal(await process.stop("SIGTERM"), 0, process.stderr);
   });
