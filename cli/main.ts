@@ -3,6 +3,7 @@ import { registerDatasetCommands } from "./commands/datasetCommands.js";
 import { registerPlatformCommands } from "./commands/platformCommands.js";
 import { registerProjectionCommands } from "./commands/projectionCommands.js";
 import { registerSchemaCommands } from "./commands/schemaCommands.js";
+import { registerTrainCommands } from "./commands/trainCommands.js";
 import { ConfigError } from "./config/loadConfig.js";
 
 const program = new Command("aiclone")
@@ -12,6 +13,7 @@ registerPlatformCommands(program);
 registerDatasetCommands(program);
 registerSchemaCommands(program);
 registerProjectionCommands(program);
+registerTrainCommands(program);
 
 try {
   await program.parseAsync(process.argv);
