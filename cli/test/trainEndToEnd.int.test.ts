@@ -94,23 +94,20 @@ async function meanReplyLogProb(context: LlamaContext, turns: Scored[]): Promise
     for (const { prompt, reply } of turns) {
       await sequence.clearHistory();
       const tokens = [...prompt, ...reply];
-      // The logits after token k predict token k+1: ask for them from the last prompt token on.
+      // The distribution after token k predicts token k+1: ask for it from the last prompt token on, with
+      // temperature 1 and no truncation, so it is the model's plain softmax.
+      const next = { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } as const;
       const input = tokens.map((token, k) =>
-        k >= prompt.length - 1 && k < tokens.length - 1
-          ? ([token, { generateNext: { logits: true } }] as [Token, { generateNext: { logits: true } }])
-          : token,
+        k >= prompt.length - 1 && k < tokens.length - 1 ? ([token, { generateNext: next }] as const) : token,
       );
-      const output = await sequence.controlledEvaluate(input);
+      const output = await sequence.controlledEvaluate(
+        input as Parameters<typeof sequence.controlledEvaluate>[0],
+      );
       for (let k = prompt.length - 1; k < tokens.length - 1; k++) {
-        const logits = output[k]?.next.logits;
-        assert.ok(logits, `no logits at ${k}`);
-        let max = Number.NEGATIVE_INFINITY;
-        for (const v of logits.values()) max = Math.max(max, v);
-        let z = 0;
-        for (const v of logits.values()) z += Math.exp(v - max);
-        const target = logits.get(tokens[k + 1] as Token);
-        assert.ok(target !== undefined);
-        sum += target - max - Math.log(z);
+        const probabilities = output[k]?.next?.probabilities;
+        assert.ok(probabilities, `no probabilities at ${k}`);
+        const target = probabilities.get(tokens[k + 1] as Token) ?? 0;
+        sum += Math.log(Math.max(target, Number.MIN_VALUE));
         count++;
       }
     }
