@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the compiled tests with node's own runner. Tiers: unit (no servers), int (*.int.test.js), all.
 // For int and all it first starts the real servers (Kafka, FerretDB, an S3 server) on 127.0.0.1 with
-// scripts/services, passes their addresses to the tests and stops them afterwards.
+// scripts/services, passes their addresses to the tests and stops them afterwards; it also runs the Python
+// trainer's pytest suite in its venv.
 // TEST_SERVICES=external: use servers already running (their env must be set); =skip: start none
 // (the int suites then skip with a printed reason).
 import { spawnSync } from "node:child_process";
@@ -87,11 +88,28 @@ const runFiles = (list, concurrency) =>
     { stdio: "inherit", env: { ...process.env, ...serverEnv, NODE_ENV: "test" } },
   ).status ?? 1;
 
+/** The Python trainer's own tests (pytest in its venv, installed on first use): part of the integration tier. */
+function runTrainerTests() {
+  const env = spawnSync(process.execPath, [join("scripts", "ensureTrainerEnv.mjs")], {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+  });
+  const python = env.stdout?.trim().split("\n").at(-1);
+  if (env.status !== 0 || !python) {
+    console.error("could not prepare the trainer's Python environment (see above)");
+    return 1;
+  }
+  return (
+    spawnSync(python, ["-m", "pytest", "-q", join("trainer", "tests")], { stdio: "inherit" }).status ?? 1
+  );
+}
+
 let status = 1;
 try {
   const unitStatus = unitFiles.length ? runFiles(unitFiles, 2) : 0;
+  const trainerStatus = needsServers ? runTrainerTests() : 0;
   const intStatus = intFiles.length ? runFiles(intFiles, 1) : 0;
-  status = unitStatus || intStatus;
+  status = unitStatus || trainerStatus || intStatus;
 } finally {
   if (needsServers) down();
 }
