@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { findSharedDir } from "./sharedDir.mjs";
 
 // The servers are started by a separate process that exits at once: they are then nobody's child here, so
 // a server that stops (a restart test) is reaped by init and not left as a zombie of this blocked process.
@@ -51,6 +52,13 @@ if (files.length === 0) {
   console.error(`no test files for tier '${tier}'`);
   process.exit(1);
 }
+
+const sharedDir = findSharedDir();
+if (sharedDir) process.env.SHARED_DATA_DIR = sharedDir;
+else
+  console.error(
+    "shared/ (test models and chat exports) not found beside the repository: set SHARED_DATA_DIR",
+  );
 
 const mode = process.env.TEST_SERVICES ?? "start";
 const needsServers = files.some((f) => f.endsWith(".int.test.js")) && mode === "start";

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, isAbsolute, resolve } from "node:path";
+import { sharedDataDir } from "../infra/fixtures/sharedDataDir.js";
 
 /** How a base model's prompts are laid out; the trainer and the runtime must agree on it. */
 export type ChatTemplateName = "chatml" | "llama2" | "llama3" | "aiclone-fallback-v1";
@@ -33,17 +33,7 @@ export class BaseModelError extends Error {
   override name = "BaseModelError";
 }
 
-// ../shared/models sits next to the repository; from dist/trainer-gateway/ or trainer-gateway/ alike.
-const repoRoot = resolveRepoRoot(dirname(fileURLToPath(import.meta.url)));
-function resolveRepoRoot(from: string): string {
-  let dir = from;
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(resolve(dir, "package.json"))) return dir;
-    dir = dirname(dir);
-  }
-  return resolve(from, "..");
-}
-const tinyRandomPath = resolve(repoRoot, "..", "shared", "models", "llama-2-tiny-random.gguf");
+const tinyRandomPath = resolve(sharedDataDir(), "models", "llama-2-tiny-random.gguf");
 
 const QWEN_GGUF_BASE = "https://huggingface.co/Qwen/Qwen2.5-7B-Instruct-GGUF/resolve/main";
 

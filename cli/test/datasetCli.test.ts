@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sharedDataDir } from "../../infra/fixtures/sharedDataDir.js";
 
 const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
-const corpus = fileURLToPath(new URL("../../../../shared/corpus/", import.meta.url));
+const corpus = `${join(sharedDataDir(), "corpus")}/`;
 const run = (...args: string[]) =>
   spawnSync(process.execPath, [bin, "dataset", "build", ...args], { encoding: "utf8" });
 

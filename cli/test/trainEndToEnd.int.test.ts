@@ -6,10 +6,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { getLlama, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
+import { sharedDataDir } from "../../infra/fixtures/sharedDataDir.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = join(repoRoot, "bin", "aiclone");
-const tinyBase = "../shared/models/llama-2-tiny-random.gguf";
+const tinyBase = join(sharedDataDir(), "models", "llama-2-tiny-random.gguf");
 
 type Message = { role: "system" | "user" | "assistant"; content: string };
 
@@ -213,7 +214,7 @@ describe("aiclone train, end to end (dataset build → Python LoRA → adapter a
     assert.ok(ppl.adapted.perplexity < ppl.base.perplexity, JSON.stringify(ppl));
 
     const llama: Llama = await getLlama({ gpu: false });
-    const model = await llama.loadModel({ modelPath: join(repoRoot, tinyBase) });
+    const model = await llama.loadModel({ modelPath: tinyBase });
     try {
       const base = await model.createContext({ contextSize: 256 });
       const adapted = await model.createContext({

@@ -8,7 +8,9 @@ import pytest
 
 TRAINER = Path(__file__).resolve().parents[1]
 REPO = TRAINER.parent
-TINY_GGUF = (REPO / ".." / "shared" / "models" / "llama-2-tiny-random.gguf").resolve()
+# shared/ sits beside the repository; the test runner passes its place when the clone lives elsewhere.
+SHARED = Path(os.environ.get("SHARED_DATA_DIR") or REPO / ".." / "shared")
+TINY_GGUF = (SHARED / "models" / "llama-2-tiny-random.gguf").resolve()
 
 OWNER_REPLIES = ["yo ok 👍", "lol sure thing", "nah not today", "ok cool see ya 😎", "hmm maybe later", "yep on it"]
 PROMPTS = ["are you coming?", "can you send the file", "want to grab lunch", "did you see the game", "call me later", "status?"]

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
+import { sharedDataDir } from "../../../infra/fixtures/sharedDataDir.js";
 import { telegramReader } from "./telegramReader.js";
 import { countsPerChat, readAll } from "./test/collect.js";
 import { exportFileFromPath } from "./test/exportFiles.js";
 
 // dist/pipeline/readers/telegram/ → repo root is four levels up; shared/ sits beside the repo.
-const corpus = fileURLToPath(new URL("../../../../../shared/corpus/", import.meta.url));
+const corpus = `${join(sharedDataDir(), "corpus")}/`;
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

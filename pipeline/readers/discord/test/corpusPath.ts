@@ -1,14 +1,5 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { sharedDataDir } from "../../../../infra/fixtures/sharedDataDir.js";
 
-/** `../shared/corpus` next to the repository root (found from this compiled file, not the cwd). */
-export function corpusRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("repository root not found");
-    dir = parent;
-  }
-  return join(dir, "..", "shared", "corpus");
-}
+/** `shared/corpus`: the real chat exports the readers are tested on. */
+export const corpusRoot = (): string => join(sharedDataDir(), "corpus");
