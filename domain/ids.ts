@@ -10,11 +10,3 @@ export const cloneStreamId = (cloneId: string): string => `clone-${cloneId}`;
 export const ownerStreamId = (ownerId: string): string => `owner-${ownerId}`;
 /** Written once, by whichever process first initialises an empty platform. */
 export const platformStreamId = "platform-init";
-
-/** `clone-<id>` → `{category: "clone", id}`. */
-export function parseStreamId(streamId: string): { category: string; id: string } {
-  const dash = streamId.indexOf("-");
-  return dash < 0
-    ? { category: streamId, id: "" }
-    : { category: streamId.slice(0, dash), id: streamId.slice(dash + 1) };
-}

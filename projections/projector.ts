@@ -27,7 +27,6 @@ export class Projector {
 
   async start(): Promise<void> {
     if (!this.bus) throw new Error("a projector without a bus can only replay");
-    await this.models.ensureIndexes();
     const handler = (message: DeliveredMessage) => this.handleMessage(message);
     for (const topic of ["clone-events", "owner-events"])
       this.subscriptions.push(await this.bus.subscribe(topic, { group: projectionGroup }, handler));

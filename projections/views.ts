@@ -104,9 +104,3 @@ export interface ApiKeyView {
   revokedAt: string | null;
   [field: string]: unknown;
 }
-
-export const readModelCollections = {
-  clones: "clones",
-  owners: "owners",
-  apiKeys: "api_keys",
-} as const;

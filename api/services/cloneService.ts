@@ -272,16 +272,19 @@ export class CloneService {
     request: unknown,
     action: () => Promise<CloneView>,
   ): Promise<CloneView> {
+    let acted: CloneView | undefined;
     const { cloneId } = await this.deps.idempotency.run(
       principal.ownerId,
       key,
       operation,
       request,
-      async () => ({
-        cloneId: (await action())._id,
-      }),
+      async () => {
+        acted = await action();
+        return { cloneId: acted._id };
+      },
     );
-    // The repeat answers with the clone as it is now, like a GET after the first call would.
+    if (acted) return acted;
+    // A repeat answers with the clone as it is now, like a GET after the first call would.
     const view = await this.deps.models.clones.get(cloneId);
     if (!view) throw notFound(cloneId);
     return view;

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { TesseractOcr } from "../../pipeline/ocr/tesseractOcr.js";
+import { drawTextImage } from "../../pipeline/ocr/test/drawTextImage.js";
 
 const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
 const available = await new TesseractOcr().check();
@@ -22,18 +23,10 @@ describe("dataset build with OCR", { skip }, () => {
   it("adds the text of a contact's screenshot to their turn as context, and counts a missing image", async () => {
     const exportDir = join(dir, "ChatExport_2024-03-01");
     await mkdir(join(exportDir, "photos"), { recursive: true });
-    execFileSync("/usr/bin/convert", [
-      "-font",
-      "DejaVu-Sans",
-      "-pointsize",
-      "40",
-      "-background",
-      "white",
-      "-fill",
-      "black",
-      "label:Скидка 50% на билеты\nтолько до пятницы",
+    drawTextImage(
       join(exportDir, "photos", "photo_1@01-03-2024_10-00-00.jpg"),
-    ]);
+      "Скидка 50% на билеты\nтолько до пятницы",
+    );
     const t = Date.UTC(2024, 2, 1, 10, 0, 0) / 1000;
     const message = (id: number, from: "user1" | "user2", extra: Record<string, unknown>) => ({
       id,

@@ -61,5 +61,3 @@ export type CloneCommand =
   | (Base & { type: "PublishClone"; artifactKey?: string; sha256?: string; size?: number })
   | (Base & { type: "PurgeRawData" })
   | (Base & { type: "DeleteClone" });
-
-export type CloneCommandType = CloneCommand["type"];

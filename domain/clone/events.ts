@@ -135,8 +135,6 @@ export type CloneEventType = keyof Schemas;
 export type CloneEventData<T extends CloneEventType> = z.infer<Schemas[T]>;
 export type CloneEvent = { [T in CloneEventType]: { type: T; data: CloneEventData<T> } }[CloneEventType];
 
-export const cloneEventTypes = Object.keys(cloneEventSchemas) as CloneEventType[];
-
 export const isCloneEventType = (type: string): type is CloneEventType =>
   Object.hasOwn(cloneEventSchemas, type);
 

@@ -1,9 +1,8 @@
 /** Streams a body into a new file while counting and hashing it, so nothing is held in memory. */
-import { createHash } from "node:crypto";
 import { type FileHandle, open } from "node:fs/promises";
 import { type Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ArtifactTooLargeError } from "./artifactStore.js";
+import { BodyMeter } from "./bodyMeter.js";
 
 export interface HashedFile {
   size: number;
@@ -15,13 +14,6 @@ export interface HashedFileOptions {
   key: string;
   maxBytes?: number;
   signal?: AbortSignal;
-}
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  // A Readable with an encoding set yields strings; take them as the UTF-8 text they decode from.
-  if (typeof chunk === "string") return Buffer.from(chunk, "utf8");
-  throw new TypeError(`artifact body: expected chunks of bytes, got ${typeof chunk}`);
 }
 
 /** A single write may be short (a full disk, a signal); loop until every byte is down. */
@@ -58,28 +50,20 @@ export async function writeHashedFile(
   path: string,
   options: HashedFileOptions,
 ): Promise<HashedFile> {
-  const hash = createHash("sha256");
-  let size = 0;
-  const { key, maxBytes } = options;
-  async function* meter(source: AsyncIterable<unknown>): AsyncGenerator<Uint8Array> {
-    for await (const chunk of source) {
-      const bytes = toBytes(chunk);
-      size += bytes.byteLength;
-      if (maxBytes !== undefined && size > maxBytes) throw new ArtifactTooLargeError(key, maxBytes);
-      hash.update(bytes);
-      yield bytes;
-    }
+  const meter = new BodyMeter(options.key, options.maxBytes);
+  async function* metered(source: AsyncIterable<unknown>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) yield meter.add(chunk);
   }
   const handle = await open(path, "wx");
   try {
     await pipeline(
       body,
-      meter,
+      metered,
       fileSink(handle),
       options.signal === undefined ? {} : { signal: options.signal },
     );
   } finally {
     await handle.close();
   }
-  return { size, sha256: hash.digest("hex") };
+  return { size: meter.size, sha256: meter.sha256() };
 }

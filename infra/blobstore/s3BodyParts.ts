@@ -3,9 +3,8 @@
  * only once a byte beyond it has arrived, so the consumer learns from `last` whether the first part is
  * the whole body (one PutObject) before it commits to a multipart upload.
  */
-import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { ArtifactTooLargeError } from "./artifactStore.js";
+import { BodyMeter } from "./bodyMeter.js";
 
 export interface BodyPart {
   bytes: Buffer;
@@ -24,13 +23,6 @@ export interface MeteredBodyOptions {
   partSize: number;
   maxBytes?: number;
   signal?: AbortSignal;
-}
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  // A Readable with an encoding set yields strings; take them as the UTF-8 text they decode from.
-  if (typeof chunk === "string") return Buffer.from(chunk, "utf8");
-  throw new TypeError(`artifact body: expected chunks of bytes, got ${typeof chunk}`);
 }
 
 /** Takes exactly `count` bytes off the front of `pending`, splitting a chunk where needed. */
@@ -57,20 +49,16 @@ export function meterBody(
   options: MeteredBodyOptions,
 ): MeteredBody {
   const { key, partSize, maxBytes, signal } = options;
-  const hash = createHash("sha256");
-  let size = 0;
-  let sha256: string | undefined;
+  const meter = new BodyMeter(key, maxBytes);
+  let done = false;
 
   async function* parts(): AsyncGenerator<BodyPart> {
     const pending: Uint8Array[] = [];
     let pendingBytes = 0;
     for await (const chunk of body as AsyncIterable<unknown>) {
       signal?.throwIfAborted();
-      const bytes = toBytes(chunk);
-      size += bytes.byteLength;
-      // Checked before buffering, so an oversized body is refused on its first byte too many.
-      if (maxBytes !== undefined && size > maxBytes) throw new ArtifactTooLargeError(key, maxBytes);
-      hash.update(bytes);
+      // Metered before buffering, so an oversized body is refused on its first byte too many.
+      const bytes = meter.add(chunk);
       pending.push(bytes);
       pendingBytes += bytes.byteLength;
       while (pendingBytes > partSize) {
@@ -79,15 +67,15 @@ export function meterBody(
       }
     }
     signal?.throwIfAborted();
-    sha256 = hash.digest("hex");
+    done = true;
     yield { bytes: takeBytes(pending, pendingBytes), last: true };
   }
 
   return {
     parts: parts(),
     totals() {
-      if (sha256 === undefined) throw new Error("meterBody: totals asked for before the body was read");
-      return { size, sha256 };
+      if (!done) throw new Error("meterBody: totals asked for before the body was read");
+      return { size: meter.size, sha256: meter.sha256() };
     },
   };
 }

@@ -7,19 +7,10 @@ import { after, before, describe, it } from "node:test";
 import { parseEnvelope } from "../bus/eventEnvelope.js";
 import { InProcessEventBus } from "../bus/inProcessEventBus.js";
 import { SqliteDocumentStore } from "../docstore/sqliteDocumentStore.js";
-import type { NewEvent, RecordedEvent } from "../eventstore/eventStore.js";
+import type { RecordedEvent } from "../eventstore/eventStore.js";
 import { SqliteEventStore } from "../eventstore/sqliteEventStore.js";
 import { type CheckpointDoc, EventRelay } from "./eventRelay.js";
-
-const quiet = { info() {}, error() {} };
-
-const events = (count: number, note: string): NewEvent[] =>
-  Array.from({ length: count }, (_, i) => ({
-    id: randomUUID(),
-    type: "CloneCreated",
-    data: { note, i, text: "привет" },
-    metadata: { principal: "system:test", timestamp: new Date().toISOString() },
-  }));
+import { newEvents, quietLogger } from "./test/relayFixtures.js";
 
 /** One "process": a store, a bus with one consumer group recording deliveries, and a relay. */
 async function openProcess(dir: string, delivered: RecordedEvent[]) {
@@ -33,7 +24,7 @@ async function openProcess(dir: string, delivered: RecordedEvent[]) {
     store,
     bus,
     documents.collection<CheckpointDoc>("relay_checkpoints"),
-    quiet,
+    quietLogger,
     "relay",
     50,
   );
@@ -60,7 +51,7 @@ describe("event relay", () => {
     const first: RecordedEvent[] = [];
     const one = await openProcess(dir, first);
     for (let round = 0; round < 20; round++)
-      for (const stream of streams) await one.store.append(stream, events(5, `a${round}`), "any");
+      for (const stream of streams) await one.store.append(stream, newEvents(5, `a${round}`), "any");
     await one.relay.start();
     await one.relay.waitFor(await one.store.headPosition(), 10_000);
     assert.equal(first.length, 500);
@@ -78,7 +69,7 @@ describe("event relay", () => {
     // A clean restart resumes strictly after the checkpoint.
     const second: RecordedEvent[] = [];
     const two = await openProcess(dir, second);
-    await two.store.append(streams[0]!, events(3, "b"), "any");
+    await two.store.append(streams[0]!, newEvents(3, "b"), "any");
     await two.relay.start();
     await two.relay.waitFor(await two.store.headPosition(), 10_000);
     assert.deepEqual(
@@ -91,7 +82,7 @@ describe("event relay", () => {
     );
 
     // A crash (no stop: the last checkpoint may be behind) republishes, at least once, but skips nothing.
-    await two.store.append(streams[1]!, events(120, "c"), "any");
+    await two.store.append(streams[1]!, newEvents(120, "c"), "any");
     await two.relay.waitFor(await two.store.headPosition(), 10_000);
     await two.close();
     const third: RecordedEvent[] = [];

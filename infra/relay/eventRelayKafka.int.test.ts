@@ -8,26 +8,18 @@ import { Kafka, logLevel } from "kafkajs";
 import { parseEnvelope } from "../bus/eventEnvelope.js";
 import { KafkaEventBus } from "../bus/kafkaEventBus.js";
 import { SqliteDocumentStore } from "../docstore/sqliteDocumentStore.js";
-import type { NewEvent, RecordedEvent } from "../eventstore/eventStore.js";
+import type { RecordedEvent } from "../eventstore/eventStore.js";
 import { SqliteEventStore } from "../eventstore/sqliteEventStore.js";
 import { type CheckpointDoc, EventRelay } from "./eventRelay.js";
+import { newEvents, quietLogger } from "./test/relayFixtures.js";
 
 const brokers = process.env.KAFKA_BROKERS?.split(",").filter(Boolean) ?? [];
 const skipReason = "Kafka suite needs KAFKA_BROKERS (npm run services:up starts Kafka on 127.0.0.1:19092)";
 if (brokers.length === 0) console.log(`skipped: ${skipReason}`);
 
-const quiet = { info() {}, error() {} };
 const prefix = `it-relay-${randomUUID().slice(0, 8)}.`;
 const newBus = () =>
   new KafkaEventBus({ brokers, clientId: "relay-int-test", topicPrefix: prefix, partitions: 3 });
-
-const events = (count: number, note: string): NewEvent[] =>
-  Array.from({ length: count }, (_, i) => ({
-    id: randomUUID(),
-    type: "CloneCreated",
-    data: { note, i, text: "привет" },
-    metadata: { principal: "system:test", timestamp: new Date().toISOString() },
-  }));
 
 /** A projection's view of the bus: effects applied once per event id, first deliveries kept in order. */
 class Recorder {
@@ -52,7 +44,7 @@ async function openProcess(dir: string) {
   const documents = await SqliteDocumentStore.open(join(dir, "docs.sqlite"));
   const bus = newBus();
   const checkpoints = documents.collection<CheckpointDoc>("relay_checkpoints");
-  const relay = new EventRelay(store, bus, checkpoints, quiet, "relay", 50);
+  const relay = new EventRelay(store, bus, checkpoints, quietLogger, "relay", 50);
   return {
     store,
     relay,
@@ -99,7 +91,7 @@ describe("event relay on Kafka", { skip: brokers.length === 0 ? skipReason : fal
 
     const one = await openProcess(dir);
     for (let round = 0; round < 10; round++)
-      for (const stream of streams) await one.store.append(stream, events(3, `a${round}`), "any");
+      for (const stream of streams) await one.store.append(stream, newEvents(3, `a${round}`), "any");
     await one.relay.start();
     await one.relay.waitFor(await one.store.headPosition(), 30_000);
     await until(
@@ -124,7 +116,7 @@ describe("event relay on Kafka", { skip: brokers.length === 0 ? skipReason : fal
 
     // A clean restart publishes only what was appended after the checkpoint.
     const two = await openProcess(dir);
-    await two.store.append(streams[0]!, events(4, "b"), "any");
+    await two.store.append(streams[0]!, newEvents(4, "b"), "any");
     const deliveriesBefore = recorder.deliveries;
     await two.relay.start();
     await two.relay.waitFor(await two.store.headPosition(), 30_000);
@@ -144,7 +136,7 @@ describe("event relay on Kafka", { skip: brokers.length === 0 ? skipReason : fal
     );
 
     // A crash (bus gone, relay never stopped): the saved checkpoint may lag, so some events go out twice.
-    await two.store.append(streams[1]!, events(120, "c"), "any");
+    await two.store.append(streams[1]!, newEvents(120, "c"), "any");
     await two.relay.waitFor(await two.store.headPosition(), 30_000);
     await two.close();
     const three = await openProcess(dir);

@@ -1,4 +1,5 @@
-import { AccountOwner, ChatType, ExportFormat } from "../model/conversation.js";
+import { AccountOwner, ExportFormat } from "../model/conversation.js";
+import type { TrackedChat } from "./chatTracker.js";
 import { SkippedInputsSummary } from "./skippedInputs.js";
 
 export interface AuthorCount {
@@ -8,13 +9,7 @@ export interface AuthorCount {
   messages: number;
 }
 
-export interface ChatSummary {
-  key: string;
-  id: string;
-  name: string | null;
-  type: ChatType;
-  format: ExportFormat | null;
-  source: string | null;
+export interface ChatSummary extends TrackedChat {
   messages: number;
   /** Most active first. */
   participants: AuthorCount[];

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { TesseractOcr } from "./tesseractOcr.js";
+import { drawTextImage } from "./test/drawTextImage.js";
 
 const ocr = new TesseractOcr();
 const availability = await ocr.check();
@@ -20,23 +21,7 @@ describe("Tesseract OCR", { skip }, () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  /** A screenshot-like PNG drawn by ImageMagick (its Debian path: /usr/local/bin/convert may be a stand-in). */
-  const draw = (name: string, text: string) => {
-    const path = join(dir, name);
-    execFileSync("/usr/bin/convert", [
-      "-font",
-      "DejaVu-Sans",
-      "-pointsize",
-      "40",
-      "-background",
-      "white",
-      "-fill",
-      "black",
-      `label:${text}`,
-      path,
-    ]);
-    return path;
-  };
+  const draw = (name: string, text: string) => drawTextImage(join(dir, name), text);
 
   it("reads Russian and English text from an image", async () => {
     const text = await ocr.recognize(
