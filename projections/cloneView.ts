@@ -1,5 +1,15 @@
 import { type CloneEvent, statusAfter } from "../domain/index.js";
-import type { CloneView, TrainingRunView } from "./views.js";
+import type { CloneView, LossPoint, TrainingRunView } from "./views.js";
+
+const LOSS_HISTORY_MAX = 500;
+
+/** Appends a point; past the bound every other point of the older half is dropped, so long runs keep their shape. */
+function withLossPoint(history: LossPoint[], step: number, loss: number): LossPoint[] {
+  const next = [...history.filter((p) => p.step < step), { step, loss }];
+  if (next.length <= LOSS_HISTORY_MAX) return next;
+  const half = Math.floor(next.length / 2);
+  return [...next.slice(0, half).filter((_, i) => i % 2 === 0), ...next.slice(half)];
+}
 
 export interface EventContext {
   revision: number;
@@ -114,10 +124,13 @@ export function applyCloneEvent(
         baseModel: d.baseModel,
         hyperparameters: d.hyperparameters,
         backend: null,
+        worker: null,
+        attempt: 0,
         requestedAt: at,
         startedAt: null,
         finishedAt: null,
         progress: null,
+        lossHistory: [],
         adapterVersion: null,
         artifactKey: null,
         metrics: null,
@@ -132,7 +145,9 @@ export function applyCloneEvent(
           ...run,
           status: "RUNNING",
           backend: event.data.backend,
-          startedAt: at,
+          worker: event.data.worker ?? null,
+          attempt: event.data.attempt ?? 1,
+          startedAt: run.startedAt ?? at,
         })),
       };
     case "TrainingProgressed": {
@@ -151,6 +166,8 @@ export function applyCloneEvent(
             etaSeconds: d.etaSeconds ?? null,
             at,
           },
+          lossHistory:
+            d.loss === undefined ? run.lossHistory : withLossPoint(run.lossHistory, d.step, d.loss),
         })),
       };
     }
@@ -176,6 +193,16 @@ export function applyCloneEvent(
           status: "FAILED",
           finishedAt: at,
           error: event.data.reason,
+        })),
+      };
+    case "TrainingCancelled":
+      return {
+        ...view,
+        trainingRuns: updateRun(view, event.data.runId, (run) => ({
+          ...run,
+          status: "CANCELLED",
+          finishedAt: at,
+          error: event.data.reason ?? null,
         })),
       };
     case "ClonePublished": {

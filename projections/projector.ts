@@ -61,6 +61,11 @@ export class Projector {
         const next = applyCloneEvent(current, domainEvent, context);
         if (next) await this.models.clones.upsertGuarded(next, "_rev");
       }
+      if (domainEvent.type === "TrainingRequested")
+        await this.models.trainingRuns.put({
+          _id: domainEvent.data.runId,
+          cloneId: domainEvent.data.cloneId,
+        });
     } else if (isOwnerEventType(event.type)) {
       const domainEvent = parseOwnerEvent(event.type, event.data);
       const existingKey =

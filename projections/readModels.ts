@@ -1,6 +1,12 @@
 import type { Collection, Document, DocumentStore } from "../infra/docstore/documentStore.js";
 import type { ApiKeyView, CloneView, OwnerView } from "./views.js";
 
+/** Which clone a training run belongs to, so a run can be looked up by its id alone. */
+export interface TrainingRunIndexDoc extends Document {
+  _id: string;
+  cloneId: string;
+}
+
 export interface StreamPositionDoc extends Document {
   _id: string;
   _rev: number;
@@ -11,6 +17,7 @@ export class ReadModels {
   readonly clones: Collection<CloneView>;
   readonly owners: Collection<OwnerView>;
   readonly apiKeys: Collection<ApiKeyView>;
+  readonly trainingRuns: Collection<TrainingRunIndexDoc>;
   /** Last applied revision per stream: what "read your writes" waits on. */
   readonly streamPositions: Collection<StreamPositionDoc>;
 
@@ -21,6 +28,7 @@ export class ReadModels {
     this.clones = store.collection<CloneView>(`${prefix}clones`);
     this.owners = store.collection<OwnerView>(`${prefix}owners`);
     this.apiKeys = store.collection<ApiKeyView>(`${prefix}api_keys`);
+    this.trainingRuns = store.collection<TrainingRunIndexDoc>(`${prefix}training_runs`);
     this.streamPositions = store.collection<StreamPositionDoc>(`${prefix}stream_positions`);
   }
 

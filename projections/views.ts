@@ -40,17 +40,27 @@ export interface TrainingProgressView {
   at: string;
 }
 
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
+
 export interface TrainingRunView {
   id: string;
-  status: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED";
+  status: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED";
   datasetVersion: number;
   baseModel: string;
   hyperparameters: Record<string, string | number | boolean>;
   backend: string | null;
+  /** The worker running it and its attempt (above 1 when it resumed elsewhere after a lost lease). */
+  worker: string | null;
+  attempt: number;
   requestedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   progress: TrainingProgressView | null;
+  /** Loss per reported step for the dashboard's chart; the oldest points are thinned past a bound. */
+  lossHistory: LossPoint[];
   adapterVersion: number | null;
   artifactKey: string | null;
   metrics: Record<string, unknown> | null;

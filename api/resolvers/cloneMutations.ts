@@ -3,14 +3,14 @@ import type { FileUpload } from "graphql-upload/processRequest.mjs";
 import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
 import type { DatasetRequestSpec } from "../../domain/index.js";
 import { type ApiContext, requirePrincipal } from "../context.js";
-import { Clone } from "../types/cloneTypes.js";
+import { Clone, TrainingRun } from "../types/cloneTypes.js";
 import {
   BuildDatasetInput,
   ConfigurePersonaInput,
   CreateCloneInput,
   RequestTrainingInput,
 } from "../types/inputs.js";
-import { toClone } from "../types/mappers.js";
+import { toClone, toTrainingRun } from "../types/mappers.js";
 import { idempotencyKeyOptions } from "./idempotencyKeyArg.js";
 
 @Resolver()
@@ -78,6 +78,26 @@ export class CloneMutations {
       idempotencyKey,
     );
     return toClone(view);
+  }
+
+  @Mutation(() => TrainingRun, {
+    description:
+      "Cancels a queued or running training job: the worker stops after its current step (TrainingCancelled).",
+  })
+  async cancelTraining(
+    @Arg("id", () => ID, { description: "The training job (run) id." }) id: string,
+    @Arg("reason", () => String, { nullable: true }) reason: string | null,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<TrainingRun> {
+    const view = await context.services.clones.cancelTraining(
+      requirePrincipal(context),
+      { runId: id, reason },
+      idempotencyKey,
+    );
+    const run = view.trainingRuns.find((r) => r.id === id);
+    if (!run) throw new Error(`training run ${id} is missing from clone ${view._id}`);
+    return toTrainingRun(view._id, run);
   }
 
   @Mutation(() => Clone, {

@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from "type-graphql";
 import { type ApiContext, requirePrincipal } from "../context.js";
-import { Clone, CloneConnection, CloneEvent } from "../types/cloneTypes.js";
-import { toClone, toCloneEvent } from "../types/mappers.js";
+import { Clone, CloneConnection, CloneEvent, TrainingRun } from "../types/cloneTypes.js";
+import { toClone, toCloneEvent, toTrainingRun } from "../types/mappers.js";
 
 @Resolver()
 export class CloneQueries {
@@ -26,6 +26,19 @@ export class CloneQueries {
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: nodes.at(-1)?.id ?? null },
       totalCount: page.totalCount,
     };
+  }
+
+  @Query(() => TrainingRun, {
+    nullable: true,
+    description: "A training job by id (the run id of TrainingRequested); null when it is not one of yours.",
+  })
+  async trainingJob(
+    @Arg("id", () => ID) id: string,
+    @Ctx() context: ApiContext,
+  ): Promise<TrainingRun | null> {
+    const view = await context.services.clones.trainingRunClone(requirePrincipal(context), id);
+    const run = view?.trainingRuns.find((r) => r.id === id);
+    return view && run ? toTrainingRun(view._id, run) : null;
   }
 
   @Query(() => [CloneEvent], {

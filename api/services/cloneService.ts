@@ -42,6 +42,17 @@ export interface CloneServiceDeps {
   idempotency: IdempotencyGuard;
   uploadMaxBytes: number;
   defaultBaseModel: string;
+  /**
+   * Checks a training request before it is recorded (the base model is known, the hyperparameters are
+   * the trainer's): the message names the bad field, or null when the request is fine.
+   */
+  checkTrainingRequest?: (
+    baseModel: string,
+    hyperparameters: Record<string, string | number | boolean>,
+  ) => {
+    field: string;
+    message: string;
+  } | null;
 }
 
 const notFound = (cloneId: string) => apiError("NOT_FOUND", `clone ${cloneId} not found`);
@@ -193,6 +204,10 @@ export class CloneService {
         });
       hyperparameters[key] = value;
     }
+    const baseModel = input.baseModel ?? this.deps.defaultBaseModel;
+    const problem = this.deps.checkTrainingRequest?.(baseModel, hyperparameters);
+    if (problem)
+      throw apiError("BAD_USER_INPUT", `${problem.field}: ${problem.message}`, { field: problem.field });
     return this.idempotent(principal, idempotencyKey, "requestTraining", input, async () => {
       await this.owned(principal, input.cloneId);
       return this.execute({
@@ -200,8 +215,33 @@ export class CloneService {
         cloneId: input.cloneId,
         actor: actorOf(principal),
         runId: newId(),
-        baseModel: input.baseModel ?? this.deps.defaultBaseModel,
+        baseModel,
         hyperparameters,
+      });
+    });
+  }
+
+  /** The clone a training run of the caller's belongs to, or null (unknown run, someone else's clone). */
+  async trainingRunClone(principal: AuthPrincipal, runId: string): Promise<CloneView | null> {
+    if (!isId(runId)) return null;
+    const entry = await this.deps.models.trainingRuns.get(runId);
+    return entry ? this.get(principal, entry.cloneId) : null;
+  }
+
+  async cancelTraining(
+    principal: AuthPrincipal,
+    input: { runId: string; reason?: string | null },
+    idempotencyKey?: string | null,
+  ): Promise<CloneView> {
+    return this.idempotent(principal, idempotencyKey, "cancelTraining", input, async () => {
+      const view = await this.trainingRunClone(principal, input.runId);
+      if (!view) throw apiError("NOT_FOUND", `training job ${input.runId} not found`);
+      return this.execute({
+        type: "CancelTraining",
+        cloneId: view._id,
+        actor: actorOf(principal),
+        runId: input.runId,
+        ...(input.reason ? { reason: input.reason } : {}),
       });
     });
   }

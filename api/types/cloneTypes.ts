@@ -12,6 +12,7 @@ export enum CloneStatus {
   TRAINING = "TRAINING",
   TRAINED = "TRAINED",
   TRAINING_FAILED = "TRAINING_FAILED",
+  TRAINING_CANCELLED = "TRAINING_CANCELLED",
   PUBLISHED = "PUBLISHED",
   DELETED = "DELETED",
 }
@@ -22,8 +23,18 @@ export enum TrainingRunStatus {
   RUNNING = "RUNNING",
   COMPLETED = "COMPLETED",
   FAILED = "FAILED",
+  CANCELLED = "CANCELLED",
 }
-registerEnumType(TrainingRunStatus, { name: "TrainingRunStatus" });
+registerEnumType(TrainingRunStatus, {
+  name: "TrainingRunStatus",
+  description: "A training job's state: QUEUED → RUNNING → COMPLETED, FAILED or CANCELLED.",
+});
+
+@ObjectType({ description: "The training loss reported at one optimizer step." })
+export class LossPoint {
+  @Field(() => Int) step!: number;
+  @Field(() => Float) loss!: number;
+}
 
 @ObjectType({ description: "How the clone presents itself: name, system prompt and language." })
 export class Persona {
@@ -138,18 +149,28 @@ export class TrainingProgress {
   @Field(() => GraphQLDateTimeISO) at!: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: "A training job: one run of the trainer for a clone (its id is the run id)." })
 export class TrainingRun {
   @Field(() => ID) id!: string;
+  @Field(() => ID) cloneId!: string;
   @Field(() => TrainingRunStatus) status!: TrainingRunStatus;
   @Field(() => Int) datasetVersion!: number;
   @Field(() => String) baseModel!: string;
   @Field(() => GraphQLJSONObject) hyperparameters!: Record<string, unknown>;
-  @Field(() => String, { nullable: true }) backend!: string | null;
+  @Field(() => String, { nullable: true, description: "local or remote" }) backend!: string | null;
+  @Field(() => String, { nullable: true, description: "The worker that runs the job." }) worker!:
+    | string
+    | null;
+  @Field(() => Int, {
+    description: "1 on the first worker; higher after it resumed elsewhere from a checkpoint.",
+  })
+  attempt!: number;
   @Field(() => GraphQLDateTimeISO) requestedAt!: Date;
   @Field(() => GraphQLDateTimeISO, { nullable: true }) startedAt!: Date | null;
   @Field(() => GraphQLDateTimeISO, { nullable: true }) finishedAt!: Date | null;
   @Field(() => TrainingProgress, { nullable: true }) progress!: TrainingProgress | null;
+  @Field(() => [LossPoint], { description: "Loss by step, for a chart (thinned past 500 points)." })
+  lossHistory!: LossPoint[];
   @Field(() => Int, { nullable: true }) adapterVersion!: number | null;
   @Field(() => GraphQLJSONObject, { nullable: true }) metrics!: Record<string, unknown> | null;
   @Field(() => String, { nullable: true }) error!: string | null;

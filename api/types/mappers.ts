@@ -1,5 +1,5 @@
 import type { RecordedEvent } from "../../infra/eventstore/eventStore.js";
-import type { ApiKeyView, CloneView, DatasetRequestView } from "../../projections/views.js";
+import type { ApiKeyView, CloneView, DatasetRequestView, TrainingRunView } from "../../projections/views.js";
 import {
   type ApiKey,
   type Clone,
@@ -7,6 +7,7 @@ import {
   CloneStatus,
   type DatasetRequest,
   DatasetRequestStatus,
+  type TrainingRun,
   TrainingRunStatus,
 } from "./index.js";
 
@@ -44,15 +45,23 @@ export function toClone(view: CloneView): Clone {
       ? { reason: view.datasetError.reason, at: date(view.datasetError.at) }
       : null,
     datasetRequest: view.datasetRequest ? toDatasetRequest(view.datasetRequest) : null,
-    trainingRuns: view.trainingRuns.map((r) => ({
-      ...r,
-      status: TrainingRunStatus[r.status],
-      requestedAt: date(r.requestedAt),
-      startedAt: maybeDate(r.startedAt),
-      finishedAt: maybeDate(r.finishedAt),
-      progress: r.progress ? { ...r.progress, at: date(r.progress.at) } : null,
-    })),
+    trainingRuns: view.trainingRuns.map((r) => toTrainingRun(view._id, r)),
     publishedVersions: view.published.map((p) => ({ ...p, publishedAt: date(p.publishedAt) })),
+  };
+}
+
+export function toTrainingRun(cloneId: string, r: TrainingRunView): TrainingRun {
+  return {
+    ...r,
+    cloneId,
+    attempt: r.attempt ?? 0,
+    worker: r.worker ?? null,
+    lossHistory: r.lossHistory ?? [],
+    status: TrainingRunStatus[r.status],
+    requestedAt: date(r.requestedAt),
+    startedAt: maybeDate(r.startedAt),
+    finishedAt: maybeDate(r.finishedAt),
+    progress: r.progress ? { ...r.progress, at: date(r.progress.at) } : null,
   };
 }
 

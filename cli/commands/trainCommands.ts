@@ -1,16 +1,17 @@
-import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { BaseModelError, localBaseGguf, resolveBaseModel } from "../../trainer-gateway/baseModels.js";
+import {
+  runTrainer,
+  TrainerEnvironmentError,
+  trainerFailure,
+  trainerPython,
+  trainerScript,
+} from "../../trainer-gateway/trainerProcess.js";
 import { formatFidelity, type TrainerMetrics } from "./trainFidelity.js";
 import { TrainProgress } from "./trainProgress.js";
-
-// dist/cli/commands/ → the repository root, where trainer/ and scripts/ live.
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 interface TrainCommandOptions {
   dataset: string;
@@ -39,22 +40,6 @@ function positive(option: string, value: string | undefined, integer: boolean): 
   return value;
 }
 
-/** Path of the trainer venv's python, installing it first when needed (instant when installed). */
-function trainerPython(): string {
-  const result = spawnSync(process.execPath, [join(repoRoot, "scripts", "ensureTrainerEnv.mjs")], {
-    stdio: ["ignore", "pipe", "inherit"],
-    encoding: "utf8",
-  });
-  const python = result.stdout?.trim().split("\n").pop();
-  if (result.status !== 0 || !python)
-    throw new TrainOptionsError(
-      `the trainer's Python environment could not be prepared (exit ${result.status})`,
-    );
-  return python;
-}
-
-type TrainerEvent = { event: string } & Record<string, unknown>;
-
 export function registerTrainCommands(program: Command): void {
   program
     .command("train")
@@ -76,7 +61,14 @@ export function registerTrainCommands(program: Command): void {
       try {
         process.exitCode = await train(options, trainerArgs);
       } catch (error) {
-        if (!(error instanceof TrainOptionsError || error instanceof BaseModelError)) throw error;
+        if (
+          !(
+            error instanceof TrainOptionsError ||
+            error instanceof BaseModelError ||
+            error instanceof TrainerEnvironmentError
+          )
+        )
+          throw error;
         console.error(`aiclone train: ${error.message}`);
         process.exitCode = 1;
       }
@@ -91,15 +83,7 @@ async function train(options: TrainCommandOptions, extra: string[]): Promise<num
     );
   const base = localBaseGguf(resolveBaseModel(options.base));
   const out = resolve(options.out);
-  const args = [
-    join(repoRoot, "trainer", "train_qlora.py"),
-    "--dataset",
-    dataset,
-    "--base",
-    base,
-    "--out",
-    out,
-  ];
+  const args = [trainerScript, "--dataset", dataset, "--base", base, "--out", out];
   const flags: [string, string | undefined][] = [
     ["--max-steps", positive("--max-steps", options.maxSteps, true)],
     ["--epochs", positive("--epochs", options.epochs, false)],
@@ -113,59 +97,31 @@ async function train(options: TrainCommandOptions, extra: string[]): Promise<num
   if (options.cpu) args.push("--cpu");
   args.push(...extra);
 
-  const python = trainerPython();
+  const python = await trainerPython();
   await mkdir(out, { recursive: true });
   const logPath = join(out, "trainer.log");
-  const log = createWriteStream(logPath, { flags: "a" });
-  const env = {
-    ...process.env,
-    TOKENIZERS_PARALLELISM: "false",
-    PYTHONUNBUFFERED: "1",
-    // Converting a GGUF tokenizer takes ~40 s; one cache per checkout makes later runs skip it.
-    AICLONE_TRAINER_CACHE: process.env.AICLONE_TRAINER_CACHE ?? join(repoRoot, ".cache", "trainer-cache"),
-  };
-  // Own process group: a terminal's Ctrl-C reaches only us, and we forward it once, so the trainer
-  // sees exactly one signal, finishes its step and checkpoints.
-  const child = spawn(python, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const progress = new TrainProgress(process.stderr, options.verbose === true);
+  const abort = new AbortController();
   const forward = (signal: NodeJS.Signals) => {
     progress.note(`${signal}: asking the trainer to stop after this step and save a checkpoint`);
-    child.kill(signal);
+    abort.abort();
   };
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
-
-  child.stderr.on("data", (chunk: Buffer) => {
-    log.write(chunk);
-    if (options.verbose) process.stderr.write(chunk);
+  const exit = await runTrainer(python, {
+    args,
+    logPath,
+    signal: abort.signal,
+    onEvent: (event) => progress.onEvent(event),
+    ...(options.verbose ? { onStderr: (chunk: Buffer) => process.stderr.write(chunk) } : {}),
   });
-  let last: TrainerEvent | undefined;
-  const lines = createInterface({ input: child.stdout });
-  lines.on("line", (line) => {
-    if (!line.trim()) return;
-    let event: TrainerEvent;
-    try {
-      event = JSON.parse(line) as TrainerEvent;
-    } catch {
-      log.write(`[stdout] ${line}\n`);
-      return;
-    }
-    last = event;
-    progress.onEvent(event);
-  });
-  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
-    (done) => {
-      child.once("error", (error) => done({ code: null, signal: null, error }));
-      child.once("close", (code, signal) => done({ code, signal }));
-    },
-  );
   process.off("SIGINT", forward);
   process.off("SIGTERM", forward);
   progress.stop();
-  await new Promise((done) => log.end(done));
+  const last = exit.last;
 
-  if (exit.error) {
-    console.error(`aiclone train: the trainer could not start: ${exit.error.message}`);
+  if (exit.spawnError) {
+    console.error(`aiclone train: ${trainerFailure(exit)}`);
     return 1;
   }
   if (last?.event === "stopped") {
@@ -176,11 +132,7 @@ async function train(options: TrainCommandOptions, extra: string[]): Promise<num
     return exit.code ?? 143;
   }
   if (exit.code !== 0 || last?.event !== "completed") {
-    const reason =
-      last?.event === "failed"
-        ? String(last.reason)
-        : `the trainer exited with ${exit.code ?? exit.signal} without a result`;
-    console.error(`aiclone train: ${reason}\n(trainer log: ${logPath})`);
+    console.error(`aiclone train: ${trainerFailure(exit)}\n(trainer log: ${logPath})`);
     return exit.code && exit.code !== 0 ? exit.code : 1;
   }
   console.log(

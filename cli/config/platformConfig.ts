@@ -16,7 +16,7 @@ const list = <T extends z.ZodType>(item: T) =>
     z.array(item).min(1),
   );
 
-export const platformRoles = ["api", "relay", "projections", "pipeline"] as const;
+export const platformRoles = ["api", "relay", "projections", "pipeline", "training"] as const;
 export type PlatformRole = (typeof platformRoles)[number];
 
 /** Every adapter and limit of the platform; file + environment are merged and validated against this. */
@@ -95,8 +95,34 @@ export const platformConfigSchema = z
       ])
       .prefault({ kind: "local" }),
     training: z
-      .object({ defaultBaseModel: z.string().min(1).default("qwen2.5-7b-instruct") })
+      .object({
+        defaultBaseModel: z.string().min(1).default("qwen2.5-7b-instruct"),
+        /**
+         * `local`: the process with the `training` role also runs a trainer worker (a subprocess per job);
+         * `remote`: jobs wait for GPU machines running `aiclone trainer worker` on the same bus.
+         */
+        backend: z.enum(["local", "remote"]).default("local"),
+        /** A worker silent for this long loses its job, which resumes on another from its last checkpoint. */
+        leaseMs: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+        heartbeatMs: z.coerce.number().int().min(50).max(600_000).default(5_000),
+        /** Workers a job may lose before it fails. */
+        maxAttempts: z.coerce.number().int().min(1).max(100).default(3),
+        /** Checkpoint (and upload) every N optimizer steps unless a job says otherwise. */
+        checkpointEvery: z.coerce.number().int().min(0).default(25),
+        /** The Python that runs the trainer; default: the project's own venv (installed on first use). */
+        python: z.string().min(1).optional(),
+        /** The trainer script; default: trainer/train_qlora.py of this checkout. */
+        script: z.string().min(1).optional(),
+      })
       .strict()
+      .superRefine((training, context) => {
+        if (training.heartbeatMs * 2 > training.leaseMs)
+          context.addIssue({
+            code: "custom",
+            path: ["heartbeatMs"],
+            message: `must be at most half of training.leaseMs (${training.leaseMs}), or workers lose their leases between beats`,
+          });
+      })
       .prefault({}),
     log: z
       .object({

@@ -13,9 +13,11 @@ import { DatasetWorker } from "../../pipeline/worker/datasetWorker.js";
 import { Projector } from "../../projections/projector.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { ReadModelWaiter } from "../../projections/readModelWaiter.js";
+import { checkTrainingRequest } from "../../trainer-gateway/trainingRequest.js";
 import { type PlatformConfig, type PlatformRole, platformRoles } from "../config/platformConfig.js";
 import { type Adapters, closeAdapters, openAdapters } from "./adapters.js";
 import type { Logger } from "./logger.js";
+import { startTraining } from "./training.js";
 
 export interface RunningPlatform {
   roles: readonly PlatformRole[];
@@ -36,7 +38,8 @@ const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * The platform, or the part of it this process's roles name: `api` (GraphQL server), `relay` (event
- * log → bus), `projections` (bus → read models), `pipeline` (the dataset worker). On embedded defaults one process runs all three; on
+ * log → bus), `projections` (bus → read models), `pipeline` (the dataset worker), `training` (the trainer
+ * gateway, plus a local trainer worker when training.backend is local). On embedded defaults one process runs all; on
  * the distributed engines any number of API processes share one relay and projection worker.
  */
 export async function startPlatform(config: PlatformConfig, logger: Logger): Promise<RunningPlatform> {
@@ -78,6 +81,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       await worker.start();
       stops.push(() => worker.stop());
     }
+    if (roles.has("training")) {
+      const training = await startTraining(config, adapters, logger);
+      stops.push(() => training.stop());
+    }
     if (roles.has("relay")) {
       const relay = new EventRelay(
         eventStore,
@@ -111,6 +118,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
           idempotency,
           uploadMaxBytes: config.api.uploadMaxBytes,
           defaultBaseModel: config.training.defaultBaseModel,
+          checkTrainingRequest,
         }),
         owners: new OwnerService(eventStore, commands, models, waiter, idempotency),
         feed,

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { GraphQLTestClient } from "./graphqlClient.js";
 import { PlatformHarness } from "./platformHarness.js";
+import { telegramExport } from "./telegramExportFixture.js";
+import { until } from "./until.js";
 
 const CLONE = `query ($id: ID!) { clone(id: $id) {
   status
@@ -13,46 +15,6 @@ const CLONE = `query ($id: ID!) { clone(id: $id) {
 const UPLOAD = "mutation ($id: ID!, $file: Upload!) { uploadSource(cloneId: $id, file: $file) { status } }";
 const BUILD =
   "mutation ($input: BuildDatasetInput!) { buildDataset(input: $input) { status datasetRequest { status } } }";
-
-/** A Telegram single-chat export: Аня (the owner) and Петя talk over several days. */
-function telegramExport(): string {
-  const messages: unknown[] = [];
-  let id = 1;
-  const start = Date.UTC(2024, 0, 10, 9, 0, 0) / 1000;
-  for (let day = 0; day < 12; day++) {
-    const t0 = start + day * 86_400;
-    const lines: [string, string][] = [
-      ["user2", `Привет! как дела, день ${day}?`],
-      ["user1", `норм)) сегодня ${day} день, работаю`],
-      ["user1", "а ты как"],
-      ["user2", "тоже ок. позвони мне +7 912 345-67-89"],
-      ["user1", `хорошо, наберу вечером ${day % 3 === 0 ? "😊" : ""}`.trim()],
-    ];
-    lines.forEach(([from, text], i) => {
-      const t = t0 + i * 60;
-      messages.push({
-        id: id++,
-        type: "message",
-        date: new Date(t * 1000).toISOString().slice(0, 19),
-        date_unixtime: String(t),
-        from: from === "user1" ? "Аня" : "Петя",
-        from_id: from,
-        text,
-      });
-    });
-  }
-  return JSON.stringify({ name: "Петя", type: "personal_chat", id: 2, messages }, null, 1);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("dataset pipeline through the API (embedded platform)", () => {
   let harness: PlatformHarness;

@@ -2,12 +2,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPlatformConfig } from "../config/loadConfig.js";
+import type { PlatformConfig } from "../config/platformConfig.js";
 import { createLogger } from "../platform/logger.js";
 import { type RunningPlatform, startPlatform } from "../platform/startPlatform.js";
 
 /** A real platform on embedded defaults in a temp data folder, on a free loopback port. */
 export class PlatformHarness {
   platform!: RunningPlatform;
+  config!: PlatformConfig;
   private constructor(
     readonly dataDir: string,
     private readonly env: Record<string, string>,
@@ -30,6 +32,7 @@ export class PlatformHarness {
         ...this.env,
       },
     });
+    this.config = config;
     this.platform = await startPlatform(config, createLogger(config.log.level));
     return this.platform;
   }

@@ -39,7 +39,14 @@ export type CloneCommand =
       baseModel: string;
       hyperparameters: Record<string, string | number | boolean>;
     })
-  | (Base & { type: "StartTraining"; runId: string; backend: string; worker?: string })
+  | (Base & {
+      type: "StartTraining";
+      runId: string;
+      backend: string;
+      worker?: string;
+      /** 1 for the first worker; higher when the job resumes on another worker after a lost lease. */
+      attempt?: number;
+    })
   | (Base & {
       type: "ReportTrainingProgress";
       runId: string;
@@ -58,6 +65,7 @@ export type CloneCommand =
       metrics: Record<string, unknown>;
     })
   | (Base & { type: "FailTraining"; runId: string; reason: string })
+  | (Base & { type: "CancelTraining"; runId: string; reason?: string })
   | (Base & { type: "PublishClone"; artifactKey?: string; sha256?: string; size?: number })
   | (Base & { type: "PurgeRawData" })
   | (Base & { type: "DeleteClone" });

@@ -27,7 +27,10 @@ const requested: CloneEvent = {
   type: "TrainingRequested",
   data: { cloneId, runId: "r1", datasetVersion: 1, baseModel: "smollm2-135m", hyperparameters: {} },
 };
-const started: CloneEvent = { type: "TrainingStarted", data: { cloneId, runId: "r1", backend: "local" } };
+const started: CloneEvent = {
+  type: "TrainingStarted",
+  data: { cloneId, runId: "r1", backend: "local", attempt: 1 },
+};
 const completed: CloneEvent = {
   type: "TrainingCompleted",
   data: { cloneId, runId: "r1", adapterVersion: 1, artifactKey: "a1", metrics: {} },
@@ -308,10 +311,59 @@ describe("clone decider", () => {
       given([...base, started])
         .when(cmd("CompleteTraining", { runId: "r1", artifactKey: "a1", metrics: {} }, worker))
         .then([completed]));
+    it("restarts a running run on a later attempt (lost lease) and ignores an earlier one", () => {
+      const resumed: CloneEvent = {
+        type: "TrainingStarted",
+        data: { cloneId, runId: "r1", backend: "remote", worker: "gpu-2", attempt: 2 },
+      };
+      given([...base, started])
+        .when(cmd("StartTraining", { runId: "r1", backend: "remote", worker: "gpu-2", attempt: 2 }, worker))
+        .then([resumed]);
+      given([...base, started, resumed])
+        .when(cmd("StartTraining", { runId: "r1", backend: "remote", worker: "gpu-1", attempt: 1 }, worker))
+        .then([]);
+    });
+    it("refuses a non-positive attempt", () =>
+      given(base)
+        .when(cmd("StartTraining", { runId: "r1", backend: "local", attempt: 0 }, worker))
+        .thenRefused("INVALID", "attempt"));
     it("refuses to complete a finished run", () =>
       given([...base, started, completed])
         .when(cmd("CompleteTraining", { runId: "r1", artifactKey: "a1", metrics: {} }, worker))
         .thenRefused("CONFLICT", "is completed"));
+  });
+
+  describe("CancelTraining", () => {
+    const base = [created, uploaded, built, requested];
+    const cancelled: CloneEvent = { type: "TrainingCancelled", data: { cloneId, runId: "r1" } };
+    it("cancels a queued run", () =>
+      given(base)
+        .when(cmd("CancelTraining", { runId: "r1" }))
+        .then([cancelled]));
+    it("cancels a running run with a reason", () =>
+      given([...base, started])
+        .when(cmd("CancelTraining", { runId: "r1", reason: "передумал" }))
+        .then([{ type: "TrainingCancelled", data: { cloneId, runId: "r1", reason: "передумал" } }]));
+    it("is idempotent once cancelled", () =>
+      given([...base, cancelled])
+        .when(cmd("CancelTraining", { runId: "r1" }))
+        .then([]));
+    it("refuses a finished run", () =>
+      given([...base, started, completed])
+        .when(cmd("CancelTraining", { runId: "r1" }))
+        .thenRefused("CONFLICT", "is completed"));
+    it("refuses another owner (reported as missing)", () =>
+      given(base)
+        .when(cmd("CancelTraining", { runId: "r1" }, stranger))
+        .thenRefused("NOT_FOUND", "does not exist"));
+    it("refuses progress after a cancel and allows a new run", () => {
+      given([...base, started, cancelled])
+        .when(cmd("ReportTrainingProgress", { runId: "r1", step: 3, totalSteps: 10, epoch: 0 }, worker))
+        .thenRefused("CONFLICT", "is cancelled");
+      given([...base, cancelled])
+        .when(cmd("RequestTraining", { runId: "r2", baseModel: "smollm2-135m", hyperparameters: {} }))
+        .then([{ ...requested, data: { ...requested.data, runId: "r2" } } as CloneEvent]);
+    });
   });
 
   describe("PublishClone", () => {

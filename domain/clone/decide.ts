@@ -225,7 +225,12 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
     }
     case "StartTraining": {
       requireSystem(command);
-      requireRun(state, command.runId, ["requested"]);
+      const attempt = command.attempt ?? 1;
+      if (!Number.isInteger(attempt) || attempt < 1) throw invalid("attempt", "must be a positive integer");
+      // A job that lost its worker resumes on another one: a later attempt may start a running run again.
+      if (state.training?.runId === command.runId && state.training.status === "running") {
+        if (attempt <= state.training.attempt) return [];
+      } else requireRun(state, command.runId, ["requested"]);
       return [
         {
           type: "TrainingStarted",
@@ -234,6 +239,7 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
             runId: command.runId,
             backend: command.backend,
             ...(command.worker ? { worker: command.worker } : {}),
+            attempt,
           },
         },
       ];
@@ -273,6 +279,21 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
         multiline: true,
       });
       return [{ type: "TrainingFailed", data: { cloneId, runId: command.runId, reason } }];
+    }
+    case "CancelTraining": {
+      const training = state.training;
+      if (training?.runId === command.runId && training.status === "cancelled") return [];
+      requireRun(state, command.runId, ["requested", "running"]);
+      const reason =
+        command.reason === undefined
+          ? undefined
+          : boundedText("reason", command.reason, { min: 1, max: cloneLimits.reasonMax, multiline: true });
+      return [
+        {
+          type: "TrainingCancelled",
+          data: { cloneId, runId: command.runId, ...(reason ? { reason } : {}) },
+        },
+      ];
     }
     case "PublishClone": {
       if (state.adapterVersion === 0)

@@ -98,6 +98,7 @@ export const cloneEventSchemas = {
     runId: z.string(),
     backend: z.string(),
     worker: z.string().optional(),
+    attempt: z.number().int().positive().optional(),
   }),
   TrainingProgressed: z.object({
     cloneId,
@@ -118,6 +119,7 @@ export const cloneEventSchemas = {
     metrics: z.record(z.string(), z.unknown()),
   }),
   TrainingFailed: z.object({ cloneId, runId: z.string(), reason: z.string() }),
+  TrainingCancelled: z.object({ cloneId, runId: z.string(), reason: z.string().optional() }),
   ClonePublished: z.object({
     cloneId,
     version,

@@ -11,6 +11,7 @@ export type CloneStatus =
   | "TRAINING"
   | "TRAINED"
   | "TRAINING_FAILED"
+  | "TRAINING_CANCELLED"
   | "PUBLISHED"
   | "DELETED";
 
@@ -28,8 +29,10 @@ export interface DatasetRequestState {
 
 export interface TrainingState {
   runId: string;
-  status: "requested" | "running" | "completed" | "failed";
+  status: "requested" | "running" | "completed" | "failed" | "cancelled";
   lastStep: number;
+  /** The worker attempt that currently holds the run (0 before the first start). */
+  attempt: number;
 }
 
 export interface CloneState {
@@ -95,6 +98,8 @@ export function statusAfter(status: CloneStatus, event: CloneEvent): CloneStatus
       return "TRAINED";
     case "TrainingFailed":
       return "TRAINING_FAILED";
+    case "TrainingCancelled":
+      return "TRAINING_CANCELLED";
     case "ClonePublished":
       return "PUBLISHED";
     case "RawDataPurged":
@@ -143,10 +148,18 @@ export function evolveClone(state: CloneState, event: CloneEvent): CloneState {
         datasetRequest: state.datasetRequest ? { ...state.datasetRequest, status: "failed" } : null,
       };
     case "TrainingRequested":
-      return { ...state, status, training: { runId: event.data.runId, status: "requested", lastStep: 0 } };
+      return {
+        ...state,
+        status,
+        training: { runId: event.data.runId, status: "requested", lastStep: 0, attempt: 0 },
+      };
     case "TrainingStarted":
       return state.training
-        ? { ...state, status, training: { ...state.training, status: "running" } }
+        ? {
+            ...state,
+            status,
+            training: { ...state.training, status: "running", attempt: event.data.attempt ?? 1 },
+          }
         : state;
     case "TrainingProgressed":
       return state.training
@@ -161,6 +174,12 @@ export function evolveClone(state: CloneState, event: CloneEvent): CloneState {
       };
     case "TrainingFailed":
       return { ...state, status, training: state.training ? { ...state.training, status: "failed" } : null };
+    case "TrainingCancelled":
+      return {
+        ...state,
+        status,
+        training: state.training ? { ...state.training, status: "cancelled" } : null,
+      };
     case "ClonePublished":
       return { ...state, status, publishedVersion: event.data.version };
     case "RawDataPurged": {

@@ -222,8 +222,9 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.0)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup_ratio * total_steps), total_steps)
 
+    # The base by file name, not path: a checkpoint uploaded by one worker resumes on another machine.
     fingerprint = {
-        "base": str(base.path), "rank": cfg.rank, "alpha": cfg.alpha, "lr": cfg.lr, "batch_size": cfg.batch_size,
+        "base": Path(base.path).name, "rank": cfg.rank, "alpha": cfg.alpha, "lr": cfg.lr, "batch_size": cfg.batch_size,
         "grad_accum": cfg.grad_accum, "cutoff": cutoff, "seed": cfg.seed, "total_steps": total_steps,
         "train_samples": len(train),
     }

@@ -1,0 +1,91 @@
+/**
+ * A stand-in for trainer/train_qlora.py that speaks the same protocol (arguments, JSON event lines,
+ * checkpoints under <out>/checkpoints/step-N, --resume, SIGTERM → checkpoint + exit 143, outputs) in
+ * milliseconds per step, so the gateway's job handling (leases, resume elsewhere, cancel) is tested
+ * without torch. The real trainer is covered by trainer/tests and the end-to-end tests.
+ * STANDIN_STEP_MS sets the time per step (default 40); --seed 666 fails at step 2.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const args = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const emit = (event: string, fields: Record<string, unknown> = {}) =>
+  process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+
+const dataset = arg("--dataset") ?? "";
+const base = arg("--base") ?? "";
+const out = arg("--out") ?? "";
+const total = Number(arg("--max-steps") ?? 10);
+const every = Number(arg("--checkpoint-every") ?? 0);
+const stepMs = Number(process.env.STANDIN_STEP_MS ?? 40);
+const trainLines = readFileSync(join(dataset, "train.jsonl"), "utf8").split("\n").filter(Boolean).length;
+
+let stopping = false;
+process.on("SIGTERM", () => {
+  stopping = true;
+});
+
+const ckptRoot = join(out, "checkpoints");
+function save(step: number): string {
+  const final = join(ckptRoot, `step-${step}`);
+  const tmp = join(ckptRoot, `.step-${step}.tmp`);
+  mkdirSync(join(tmp, "adapter"), { recursive: true });
+  writeFileSync(join(tmp, "state.json"), JSON.stringify({ step, base: base.split("/").pop() }));
+  writeFileSync(join(tmp, "adapter", "weights.bin"), Buffer.alloc(64, step));
+  renameSync(tmp, final);
+  return final;
+}
+function latest(): number {
+  if (!existsSync(ckptRoot)) return 0;
+  const steps = readdirSync(ckptRoot)
+    .filter((n) => /^step-\d+$/.test(n) && existsSync(join(ckptRoot, n, "state.json")))
+    .map((n) => (JSON.parse(readFileSync(join(ckptRoot, n, "state.json"), "utf8")) as { step: number }).step);
+  return steps.length ? Math.max(...steps) : 0;
+}
+
+const start = args.includes("--resume") ? latest() : 0;
+emit("started", { total_steps: total, start_step: start, train_samples: trainLines, device: "cpu", dtype: "fp32" });
+const losses: number[] = [];
+let step = start;
+const started = Date.now();
+while (step < total) {
+  await new Promise((r) => setTimeout(r, stepMs));
+  if (stopping) {
+    const path = step > start ? save(step) : null;
+    if (path) emit("checkpoint", { path, step });
+    emit("stopped", { step, total_steps: total, checkpoint: path, signal: "SIGTERM" });
+    process.exit(143);
+  }
+  if (arg("--seed") === "666" && step === 2) {
+    emit("failed", { reason: "stand-in failure: out of memory at step 2" });
+    process.exit(1);
+  }
+  step++;
+  const loss = 3 / step;
+  losses.push(loss);
+  const elapsed = (Date.now() - started) / 1000;
+  emit("progress", {
+    step,
+    total_steps: total,
+    epoch: step / total,
+    loss,
+    learning_rate: 2e-4,
+    tokens_per_second: 100,
+    eta_seconds: ((total - step) * elapsed) / (step - start),
+  });
+  if (every && step % every === 0 && step < total) emit("checkpoint", { path: save(step), step });
+}
+mkdirSync(join(out, "peft"), { recursive: true });
+writeFileSync(join(out, "peft", "adapter_config.json"), JSON.stringify({ r: 16 }));
+writeFileSync(join(out, "adapter.gguf"), Buffer.concat([Buffer.from("GGUF"), Buffer.alloc(60)]));
+const metrics = {
+  base,
+  train: { steps: step, start_step: start, total_steps: total, losses },
+  eval: { perplexity: { base: 12.5, adapted: 9.75 } },
+};
+writeFileSync(join(out, "metrics.json"), JSON.stringify(metrics));
+emit("completed", { steps: step, total_steps: total, final_loss: losses.at(-1) ?? null, seconds: 0.1 });
