@@ -1,9 +1,12 @@
 import { Command } from "commander";
+import { registerBundleCommands } from "./commands/bundleCommands.js";
 import { registerDatasetCommands } from "./commands/datasetCommands.js";
 import { registerPlatformCommands } from "./commands/platformCommands.js";
 import { registerProjectionCommands } from "./commands/projectionCommands.js";
+import { registerRuntimeCommands } from "./commands/runtimeCommands.js";
 import { registerSchemaCommands } from "./commands/schemaCommands.js";
 import { registerTrainCommands } from "./commands/trainCommands.js";
+import { registerTrainerWorkerCommands } from "./commands/trainerWorkerCommands.js";
 import { ConfigError } from "./config/loadConfig.js";
 
 const program = new Command("aiclone")
@@ -14,6 +17,9 @@ registerDatasetCommands(program);
 registerSchemaCommands(program);
 registerProjectionCommands(program);
 registerTrainCommands(program);
+registerRuntimeCommands(program);
+registerBundleCommands(program);
+registerTrainerWorkerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -35,7 +35,7 @@ async function openDocumentStore(config: PlatformConfig, dataDir: string): Promi
   return MongoDocumentStore.connect(c.url, { database: c.database });
 }
 
-async function openArtifactStore(config: PlatformConfig, dataDir: string): Promise<ArtifactStore> {
+export async function openArtifactStore(config: PlatformConfig, dataDir: string): Promise<ArtifactStore> {
   const c = config.artifacts;
   if (c.kind === "local") return new LocalArtifactStore(resolve(dataDir, c.dir ?? "artifacts"));
   const store = new S3ArtifactStore({
@@ -53,7 +53,7 @@ async function openArtifactStore(config: PlatformConfig, dataDir: string): Promi
   return store;
 }
 
-function createBus(config: PlatformConfig, logger: Logger): EventBus {
+export function createBus(config: PlatformConfig, logger: Logger): EventBus {
   const c = config.bus;
   if (c.kind === "in-process") return new InProcessEventBus(logger.child({ component: "bus" }));
   return new KafkaEventBus({

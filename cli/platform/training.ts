@@ -20,6 +20,7 @@ export function createTrainerWorker(
   adapters: Pick<Adapters, "bus" | "artifacts">,
   logger: Logger,
   backend: "local" | "remote",
+  device?: string,
 ): TrainerWorker {
   const { python, script } = config.training;
   return new TrainerWorker({
@@ -31,6 +32,7 @@ export function createTrainerWorker(
     heartbeatMs: config.training.heartbeatMs,
     checkpointEvery: config.training.checkpointEvery,
     trainer: { python: python ? async () => python : trainerPython, ...(script ? { script } : {}) },
+    ...(device ? { device } : {}),
   });
 }
 

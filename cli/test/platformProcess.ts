@@ -19,8 +19,13 @@ export class PlatformProcess {
   }
 
   static spawn(args: string[], env: Record<string, string>): PlatformProcess {
+    return PlatformProcess.command(["platform", "start", ...args], env);
+  }
+
+  /** Any `aiclone` command (e.g. `trainer worker`) as a separate process. */
+  static command(args: string[], env: Record<string, string>): PlatformProcess {
     return new PlatformProcess(
-      spawn(process.execPath, [bin, "platform", "start", ...args], {
+      spawn(process.execPath, [bin, ...args], {
         env: { ...process.env, AICLONE_LOG__LEVEL: "warn", ...env },
         stdio: ["ignore", "pipe", "pipe"],
       }),

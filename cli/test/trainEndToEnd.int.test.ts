@@ -7,53 +7,13 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { getLlama, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
 import { sharedDataDir } from "../../infra/fixtures/sharedDataDir.js";
+import { terseTelegramExport } from "./telegramExportFixture.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = join(repoRoot, "bin", "aiclone");
 const tinyBase = join(sharedDataDir(), "models", "llama-2-tiny-random.gguf");
 
 type Message = { role: "system" | "user" | "assistant"; content: string };
-
-/** A Telegram chat in which Alice answers Bob tersely, lowercase, often with an emoji. */
-function syntheticTelegramExport(): string {
-  const asks = [
-    "are you coming",
-    "can you send the file",
-    "want to grab lunch",
-    "did you see the game",
-    "call me later",
-    "any news",
-  ];
-  const when = ["today", "tomorrow", "tonight", "this week", "now", "later"];
-  const heads = ["yo ok", "lol sure", "nah", "ok cool", "hmm maybe", "yep"];
-  const tails = ["👍", "😎", "see ya", "on it", "lol", "🔥"];
-  const messages: object[] = [];
-  let id = 1;
-  let t = Date.parse("2024-01-01T10:00:00Z");
-  for (let i = 0; i < 36; i++) {
-    const ask = `${asks[i % 6]} ${when[Math.floor(i / 6)]}?`;
-    const reply = `${heads[(i * 5) % 6]} ${tails[Math.floor(i / 6)]}`;
-    for (const [from, fromId, text] of [
-      ["Bob", "user2", ask],
-      ["Alice", "user1", reply],
-    ] as const) {
-      const date = new Date(t).toISOString().slice(0, 19);
-      messages.push({
-        id: id++,
-        type: "message",
-        date,
-        date_unixtime: String(t / 1000),
-        from,
-        from_id: fromId,
-        text,
-        text_entities: [{ type: "plain", text }],
-      });
-      t += 60_000;
-    }
-    t += 12 * 3_600_000; // each exchange its own session, so each is a sample
-  }
-  return JSON.stringify({ name: "Bob", type: "personal_chat", id: 2, messages });
-}
 
 // trainer/aiclone_trainer/data.py, `aiclone-fallback-v1`: the layout the adapter was trained on.
 const HEADERS = { system: "### System:\n", user: "### User:\n", assistant: "### Assistant:\n" } as const;
@@ -149,7 +109,7 @@ describe("aiclone train, end to end (dataset build → Python LoRA → adapter a
       return;
     }
     const exportFile = join(dir, "result.json");
-    await writeFile(exportFile, syntheticTelegramExport());
+    await writeFile(exportFile, terseTelegramExport());
     const dataset = join(dir, "dataset");
     const built = spawnSync(
       process.execPath,

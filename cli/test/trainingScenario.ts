@@ -19,19 +19,22 @@ export const JOB = `query ($id: ID!) { trainingJob(id: $id) { ${RUN_FIELDS} } }`
 const REQUEST = `mutation ($input: RequestTrainingInput!) { requestTraining(input: $input) {
   status trainingRuns { id status } } }`;
 
-/** A clone with a built dataset (the Telegram fixture, Аня as owner), through the public API. */
-export async function cloneWithDataset(api: GraphQLTestClient): Promise<string> {
+/** A clone with a built dataset (by default the Telegram fixture, Аня as owner), through the public API. */
+export async function cloneWithDataset(
+  api: GraphQLTestClient,
+  exported: { content: string; owner: string } = { content: telegramExport(), owner: "Аня" },
+): Promise<string> {
   const { createClone } = await api.data('mutation { createClone(input: {name: "Аня"}) { id } }');
   const id: string = createClone.id;
   const uploaded = await api.upload(
     "mutation ($id: ID!, $file: Upload!) { uploadSource(cloneId: $id, file: $file) { status } }",
     { id },
     "file",
-    { name: "result.json", content: telegramExport() },
+    { name: "result.json", content: exported.content },
   );
   assert.equal(uploaded.errors, undefined, JSON.stringify(uploaded.errors));
   await api.data("mutation ($input: BuildDatasetInput!) { buildDataset(input: $input) { status } }", {
-    input: { cloneId: id, owner: "Аня", valFraction: 0.2 },
+    input: { cloneId: id, owner: exported.owner, valFraction: 0.2 },
   });
   await until("DatasetBuilt", async () => {
     const { clone } = await api.data(

@@ -180,7 +180,8 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     out = Path(cfg.out)
     train_convs = load_jsonl(dataset / "train.jsonl")
     val_path = dataset / "val.jsonl"
-    val_convs = load_jsonl(val_path) if val_path.is_file() else []
+    # A small dataset may hold nothing out: train anyway, and say so where the fidelity report would be.
+    val_convs = load_jsonl(val_path) if val_path.is_file() and val_path.stat().st_size > 0 else []
 
     import torch
     from peft import get_peft_model_state_dict
@@ -300,7 +301,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     report = fidelity_report(
         model, tokenizer, formatter, val_convs, val, plan.device, cutoff,
         max_prompts=cfg.eval_prompts, max_new_tokens=cfg.eval_new_tokens, samples=cfg.eval_side_by_side,
-    ) if val else {"skipped": "no val.jsonl"}
+    ) if val else {"skipped": "no held-out samples (val.jsonl missing or empty)"}
     metrics: dict[str, Any] = {
         "base": str(base.path),
         "architecture": arch,

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { after, before, describe, it } from "node:test";
+import { getLlama } from "node-llama-cpp";
+import { sharedDataDir } from "../../infra/fixtures/sharedDataDir.js";
+import { PlatformHarness } from "./platformHarness.js";
+import { terseTelegramExport } from "./telegramExportFixture.js";
+import { apiOf, cloneUpdates, cloneWithDataset, finishedJob, requestTraining } from "./trainingScenario.js";
+import { until } from "./until.js";
+
+/**
+ * Issue 5's "done means" through the platform on embedded defaults with the real Python trainer: a clone
+ * goes TrainingRequested → progress pushed by the subscription → TrainingCompleted, and the adapter it
+ * produced is a GGUF LoRA that llama.cpp applies to the base model.
+ */
+describe("training through the platform with the real trainer (tiny model, CPU)", () => {
+  let harness: PlatformHarness;
+  let scratch: string;
+  before(async () => {
+    harness = await PlatformHarness.start({ AICLONE_TRAINING__HEARTBEAT_MS: "1000" });
+    scratch = await mkdtemp(join(tmpdir(), "aiclone-train-platform-"));
+  });
+  after(async () => {
+    await harness.destroy();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it("requests, follows and completes a training run; the adapter loads in node-llama-cpp", async () => {
+    const api = apiOf(harness);
+    const cloneId = await cloneWithDataset(api, { content: terseTelegramExport(), owner: "Alice" });
+    const updates = cloneUpdates(api, cloneId);
+    await new Promise((r) => setTimeout(r, 200));
+    const id = await requestTraining(api, cloneId, {
+      maxSteps: 4,
+      evalPrompts: 2,
+      evalNewTokens: 8,
+      cpu: true,
+    });
+    // The first run installs the trainer's venv when missing (minutes), then converts the tokenizer.
+    const done = await finishedJob(api, id, 20 * 60_000);
+    assert.equal(done.status, "COMPLETED", done.error);
+    assert.equal(done.progress.step, 4);
+    assert.equal(done.lossHistory.length >= 1, true);
+    const perplexity = done.metrics.eval.perplexity;
+    assert.ok(perplexity.base.perplexity > 1 && perplexity.adapted.perplexity > 1, JSON.stringify(perplexity));
+    assert.ok(done.metrics.eval.style.owner, "the owner's style profile is in the report");
+    assert.ok(Array.isArray(done.metrics.eval.samples), "side-by-side samples in the report");
+
+    const running = await until("progress on the subscription", async () => {
+      const steps = updates.recorder.results
+        .map((r) => r.data?.cloneUpdated.trainingRuns.at(-1)?.progress?.step)
+        .filter((s) => typeof s === "number");
+      return steps.length ? steps : undefined;
+    });
+    assert.ok(running.length >= 1);
+    await updates.close();
+
+    const { artifacts } = harness.platform.adapters;
+    const adapterPath = join(scratch, "adapter.gguf");
+    await pipeline(
+      await artifacts.get(`clones/${cloneId}/training/${id}/adapter.gguf`),
+      createWriteStream(adapterPath),
+    );
+    assert.equal((await readFile(adapterPath)).subarray(0, 4).toString(), "GGUF");
+    const metrics = JSON.parse(
+      await new Response(
+        (await artifacts.get(`clones/${cloneId}/training/${id}/metrics.json`)) as unknown as ReadableStream,
+      ).text(),
+    );
+    assert.equal(metrics.train.steps, 4);
+
+    const llama = await getLlama({ gpu: false });
+    const model = await llama.loadModel({
+      modelPath: join(sharedDataDir(), "models", "llama-2-tiny-random.gguf"),
+    });
+    const context = await model.createContext({
+      contextSize: 256,
+      lora: { adapters: [{ filePath: adapterPath }] },
+    });
+    assert.ok(context.contextSize > 0);
+    await context.dispose();
+    await model.dispose();
+    await llama.dispose();
+  });
+});

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { GraphQLTestClient } from "./graphqlClient.js";
+import { PlatformProcess } from "./platformProcess.js";
+import {
+  cloneWithDataset,
+  finishedJob,
+  job,
+  requestTraining,
+  standInTrainerEnv,
+} from "./trainingScenario.js";
+import { until } from "./until.js";
+
+const { KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION } =
+  process.env;
+const missing = Object.entries({ KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT })
+  .filter(([, value]) => !value)
+  .map(([name]) => name);
+const skip = missing.length
+  ? `remote trainer test needs ${missing.join(", ")} (npm run services:up starts Kafka, FerretDB and an S3 server)`
+  : false;
+if (skip) console.log(`skipped: ${skip}`);
+
+/**
+ * The distributed training path as operators run it: the platform (Kafka, MongoDB API, S3) with
+ * training.backend remote, and `aiclone trainer worker` processes on "GPU machines" (here: this one, with
+ * the stand-in trainer). One worker is SIGKILLed mid-job; another picks the job up from its checkpoint in S3.
+ */
+describe("remote trainer workers over Kafka and S3", { skip }, () => {
+  const processes: PlatformProcess[] = [];
+  let dir: string;
+  after(async () => {
+    await Promise.all(processes.map((p) => p.stop("SIGKILL")));
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a killed worker's job resumes on another worker from the checkpoint it uploaded", async () => {
+    dir = await mkdtemp(join(tmpdir(), "aiclone-remote-training-"));
+    const run = randomBytes(4).toString("hex");
+    const configFile = join(dir, "platform.json");
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        dataDir: join(dir, "platform"),
+        api: { port: 0 },
+        bus: { kind: "kafka", brokers: KAFKA_BROKERS, topicPrefix: `train-${run}.`, partitions: 3 },
+        documentStore: { kind: "mongodb", url: MONGODB_URL, database: `aiclone_train_${run}` },
+        artifacts: {
+          kind: "s3",
+          endpoint: S3_ENDPOINT,
+          region: S3_REGION ?? "us-east-1",
+          bucket: `aiclone-train-${run}`,
+          accessKeyId: S3_ACCESS_KEY_ID,
+          secretAccessKey: S3_SECRET_ACCESS_KEY,
+          forcePathStyle: true,
+          suffixObjectKeys: true,
+        },
+        training: { backend: "remote", heartbeatMs: 300, leaseMs: 4000 },
+      }),
+    );
+    const env = { ...standInTrainerEnv, STANDIN_STEP_MS: "150" };
+    const platform = PlatformProcess.spawn(["--config", configFile], env);
+    processes.push(platform);
+    const api = new GraphQLTestClient(
+      await platform.graphqlUrl(),
+      (await platform.waitFor(/API key: (\S+)/))[1]!,
+    );
+    const worker = (name: string) =>
+      PlatformProcess.command(["trainer", "worker", "--config", configFile, "--device", name], {
+        ...env,
+        AICLONE_DATA_DIR: join(dir, name),
+      });
+
+    const cloneId = await cloneWithDataset(api);
+    const id = await requestTraining(api, cloneId, { maxSteps: 40, checkpointEvery: 5 });
+    const first = worker("gpu-a");
+    processes.push(first);
+    const firstId = (await first.waitFor(/trainer worker (\S+) waiting for jobs/))[1]!;
+    await until(
+      "progress past step 12 on the first worker",
+      async () => ((await job(api, id)).progress?.step >= 12 ? true : undefined),
+      60_000,
+    );
+    assert.equal((await job(api, id)).worker, firstId);
+    assert.equal(await first.stop("SIGKILL"), "SIGKILL");
+
+    const second = worker("gpu-b");
+    processes.push(second);
+    const secondId = (await second.waitFor(/trainer worker (\S+) waiting for jobs/))[1]!;
+    const done = await finishedJob(api, id, 120_000);
+    assert.equal(done.status, "COMPLETED", done.error);
+    assert.equal(done.worker, secondId);
+    assert.equal(done.attempt, 2);
+    assert.ok(done.metrics.train.start_step >= 10, `resumed from step ${done.metrics.train.start_step}`);
+    assert.equal(done.progress.step, 40);
+  });
+});
