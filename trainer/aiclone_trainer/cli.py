@@ -29,6 +29,8 @@ def parse_args(argv: list[str] | None = None):
     p.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in <out>/checkpoints")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--cpu", action="store_true", help="train on CPU even when CUDA is present")
+    p.add_argument("--gradient-checkpointing", choices=["auto", "on", "off"], default="auto",
+                   help="recompute activations in the backward pass: far less GPU memory, ~30%% more time (auto: on for CUDA)")
     p.add_argument("--cache-dir", default=None, help="where converted GGUF tokenizers are cached (default: $AICLONE_TRAINER_CACHE, else none)")
     p.add_argument("--eval-prompts", type=int, default=8, help="held-out prompts to generate replies for")
     p.add_argument("--eval-new-tokens", type=int, default=40)
@@ -46,5 +48,6 @@ def main(argv: list[str] | None = None) -> int:
         alpha=a.alpha, lr=a.lr, batch_size=a.batch_size, grad_accum=a.grad_accum, dropout=a.dropout,
         cutoff=a.cutoff, checkpoint_every=a.checkpoint_every, resume=a.resume, seed=a.seed, force_cpu=a.cpu,
         eval_prompts=a.eval_prompts, eval_new_tokens=a.eval_new_tokens, eval_max_samples=a.eval_max_samples, cache_dir=a.cache_dir,
+        gradient_checkpointing=a.gradient_checkpointing,
     )
     return run(cfg)

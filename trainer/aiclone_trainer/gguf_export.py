@@ -29,7 +29,9 @@ HF_TO_GGUF = {
 }
 # Architectures whose q/k rows llama.cpp permutes on conversion (convert_hf_to_gguf.py LlamaModel).
 PERMUTED_ARCHS = {"llama"}
-SUPPORTED_ARCHS = {"llama"}
+# qwen2 (the registry's default base, Qwen2.5): same tensor names, no q/k permutation in llama.cpp's
+# Qwen2Model converter. Only llama is verified end to end here (no Qwen2 GGUF exists on this machine).
+SUPPORTED_ARCHS = {"llama", "qwen2"}
 
 _KEY = re.compile(r"(?:^|\.)layers\.(\d+)\.(self_attn\.[qkvo]_proj|mlp\.(?:gate|up|down)_proj)\.lora_([AB])\.weight$")
 

@@ -90,7 +90,7 @@ def load_tokenizer(base: BaseRef, cache_dir: str | None = None):
     return tok
 
 
-def load_base_model(base: BaseRef, plan: DevicePlan):
+def load_base_model(base: BaseRef, plan: DevicePlan, gradient_checkpointing: bool = False):
     from transformers import AutoModelForCausalLM
 
     kwargs: dict[str, Any] = dict(base.kwargs())
@@ -103,15 +103,23 @@ def load_base_model(base: BaseRef, plan: DevicePlan):
             bnb_4bit_use_double_quant=True,
             bnb_4bit_compute_dtype=plan.dtype,
         )
+    if plan.device == "cuda":
+        # Straight onto the GPU: a 7B model in bf16 would otherwise pass through 15 GB of host memory.
         kwargs["device_map"] = {"": 0}
     kwargs["dtype"] = plan.dtype
     model = AutoModelForCausalLM.from_pretrained(str(base.folder), **kwargs)
     if plan.quantization == "bnb-4bit":
         from peft import prepare_model_for_kbit_training
 
-        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=False)
-    elif plan.device != "cpu":
-        model.to(plan.device)
+        model = prepare_model_for_kbit_training(
+            model,
+            use_gradient_checkpointing=gradient_checkpointing,
+            gradient_checkpointing_kwargs={"use_reentrant": False},
+        )
+    elif gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        # The frozen embeddings give no grad; checkpointed blocks need an input that requires one.
+        model.enable_input_require_grads()
     model.config.use_cache = False
     return model
 

@@ -45,6 +45,8 @@ class TrainConfig:
     eval_side_by_side: int = 4
     force_cpu: bool = False
     cache_dir: str | None = None
+    # "auto": on for CUDA (activations, not weights, dominate a 7B LoRA's memory), off on the CPU.
+    gradient_checkpointing: str = "auto"
 
 
 class _StopFlag:
@@ -210,7 +212,8 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     plan = plan_device(cfg.force_cpu)
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
-    model = load_base_model(base, plan)
+    checkpointing = cfg.gradient_checkpointing == "on" or (cfg.gradient_checkpointing == "auto" and plan.device == "cuda")
+    model = load_base_model(base, plan, gradient_checkpointing=checkpointing)
     model = wrap_lora(model, cfg.rank, cfg.alpha, cfg.dropout)
     arch = gguf_architecture(base.path) if base.gguf_file else model.config.model_type
     n_head = model.config.num_attention_heads
@@ -244,10 +247,13 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         train_samples=len(train), val_samples=len(val), cutoff=cutoff, length_stats=length_stats(lengths),
         epochs=cfg.epochs, steps_per_epoch=steps_per_epoch, rank=cfg.rank, alpha=cfg.alpha, lr=cfg.lr,
         batch_size=cfg.batch_size, grad_accum=cfg.grad_accum, architecture=arch, template=formatter.template_name,
-        trainable_params=sum(p.numel() for p in params), **plan.describe(),
+        trainable_params=sum(p.numel() for p in params), gradient_checkpointing=checkpointing, **plan.describe(),
     )
 
     model.train()
+    on_cuda = plan.device == "cuda"
+    if on_cuda:
+        torch.cuda.reset_peak_memory_stats()
     step = start_step
     losses: list[float] = []
     started = time.monotonic()
@@ -285,6 +291,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
             "progress", step=step, total_steps=total_steps, epoch=round(step / steps_per_epoch, 4),
             loss=step_loss, learning_rate=lr_now, tokens_per_second=tokens_seen / elapsed if elapsed > 0 else None,
             eta_seconds=(total_steps - step) * elapsed / done,
+            peak_memory_bytes=torch.cuda.max_memory_allocated() if on_cuda else None,
         )
         if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and step < total_steps:
             last_ckpt = _save_checkpoint(model, optimizer, scheduler, step, ckpt_root, fingerprint)
@@ -313,6 +320,9 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
             "steps": step, "start_step": start_step, "total_steps": total_steps, "seconds": train_seconds,
             "first_loss": losses[0] if losses else None, "final_loss": losses[-1] if losses else None,
             "losses": losses,
+            "tokens": tokens_seen,
+            "tokens_per_second": tokens_seen / train_seconds if train_seconds > 0 else None,
+            "peak_memory_bytes": torch.cuda.max_memory_allocated() if on_cuda else None,
         },
         "adapter": {"gguf": "adapter.gguf", "peft": "peft", "tensors": len(shapes)},
         "eval": report,
