@@ -8,7 +8,6 @@ import {
   TrainerEnvironmentError,
   trainerFailure,
   trainerPython,
-  trainerScript,
 } from "../../trainer-gateway/trainerProcess.js";
 import { formatFidelity, type TrainerMetrics } from "./trainFidelity.js";
 import { TrainProgress } from "./trainProgress.js";
@@ -83,7 +82,7 @@ async function train(options: TrainCommandOptions, extra: string[]): Promise<num
     );
   const base = localBaseGguf(resolveBaseModel(options.base));
   const out = resolve(options.out);
-  const args = [trainerScript, "--dataset", dataset, "--base", base, "--out", out];
+  const args = ["--dataset", dataset, "--base", base, "--out", out];
   const flags: [string, string | undefined][] = [
     ["--max-steps", positive("--max-steps", options.maxSteps, true)],
     ["--epochs", positive("--epochs", options.epochs, false)],
