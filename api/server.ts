@@ -29,6 +29,8 @@ export interface ApiServerOptions {
   requestMaxBytes: number;
   /** `/healthz` answers 200 only while this says so. */
   isReady: () => boolean;
+  /** Further HTTP routes on the same port (the dashboard, install endpoints), mounted after /graphql. */
+  routes?: ((app: express.Express) => void)[];
 }
 
 export interface RunningApiServer {
@@ -115,6 +117,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       }),
     }),
   );
+  for (const mount of options.routes ?? []) mount(app);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
