@@ -8,6 +8,8 @@ export interface ApiServices {
   clones: CloneService;
   owners: OwnerService;
   feed: UpdateFeed;
+  /** The platform's address as users reach it (install commands, download links). */
+  publicUrl: string;
 }
 
 export interface ApiContext {

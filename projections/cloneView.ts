@@ -222,12 +222,31 @@ export function applyCloneEvent(
         ],
       };
     }
+    case "InstallTokenCreated": {
+      const d = event.data;
+      const token = {
+        id: d.tokenId,
+        name: d.name,
+        prefix: d.prefix,
+        createdAt: at,
+        expiresAt: d.expiresAt,
+        revokedAt: null,
+      };
+      return { ...view, installTokens: [...(view.installTokens ?? []), token] };
+    }
+    case "InstallTokenRevoked":
+      return {
+        ...view,
+        installTokens: (view.installTokens ?? []).map((t) =>
+          t.id === event.data.tokenId ? { ...t, revokedAt: at } : t,
+        ),
+      };
     case "RawDataPurged": {
       const purged = new Set(event.data.sourceIds);
       return { ...view, sources: view.sources.map((s) => (purged.has(s.id) ? { ...s, purged: true } : s)) };
     }
     case "CloneDeleted":
       // A tombstone keeps the guard for late redeliveries; the person's texts and file names go.
-      return { ...view, deleted: true, persona: null, sources: [], datasetError: null };
+      return { ...view, deleted: true, persona: null, sources: [], datasetError: null, installTokens: [] };
   }
 }

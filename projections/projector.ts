@@ -61,6 +61,15 @@ export class Projector {
         const next = applyCloneEvent(current, domainEvent, context);
         if (next) await this.models.clones.upsertGuarded(next, "_rev");
       }
+      if (domainEvent.type === "InstallTokenCreated") {
+        const { tokenId, cloneId, hash, expiresAt } = domainEvent.data;
+        await this.models.installTokens.put({ _id: tokenId, cloneId, hash, expiresAt, revokedAt: null });
+      } else if (domainEvent.type === "InstallTokenRevoked") {
+        const token = await this.models.installTokens.get(domainEvent.data.tokenId);
+        if (token) await this.models.installTokens.put({ ...token, revokedAt: event.metadata.timestamp });
+      } else if (domainEvent.type === "CloneDeleted") {
+        await this.models.installTokens.deleteMany({ cloneId: domainEvent.data.cloneId });
+      }
       if (domainEvent.type === "TrainingRequested")
         await this.models.trainingRuns.put({
           _id: domainEvent.data.runId,

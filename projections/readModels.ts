@@ -7,6 +7,15 @@ export interface TrainingRunIndexDoc extends Document {
   cloneId: string;
 }
 
+/** What a bundle download checks an install token against. */
+export interface InstallTokenDoc extends Document {
+  _id: string;
+  cloneId: string;
+  hash: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
 export interface StreamPositionDoc extends Document {
   _id: string;
   _rev: number;
@@ -18,6 +27,7 @@ export class ReadModels {
   readonly owners: Collection<OwnerView>;
   readonly apiKeys: Collection<ApiKeyView>;
   readonly trainingRuns: Collection<TrainingRunIndexDoc>;
+  readonly installTokens: Collection<InstallTokenDoc>;
   /** Last applied revision per stream: what "read your writes" waits on. */
   readonly streamPositions: Collection<StreamPositionDoc>;
 
@@ -28,6 +38,7 @@ export class ReadModels {
     this.clones = store.collection<CloneView>(`${prefix}clones`);
     this.owners = store.collection<OwnerView>(`${prefix}owners`);
     this.apiKeys = store.collection<ApiKeyView>(`${prefix}api_keys`);
+    this.installTokens = store.collection<InstallTokenDoc>(`${prefix}install_tokens`);
     this.trainingRuns = store.collection<TrainingRunIndexDoc>(`${prefix}training_runs`);
     this.streamPositions = store.collection<StreamPositionDoc>(`${prefix}stream_positions`);
   }

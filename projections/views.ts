@@ -67,6 +67,16 @@ export interface TrainingRunView {
   error: string | null;
 }
 
+export interface InstallTokenView {
+  id: string;
+  name: string;
+  /** The token's first characters, to tell tokens apart; the secret is never stored. */
+  prefix: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
 export interface PublishedVersionView {
   version: number;
   adapterVersion: number;
@@ -92,6 +102,7 @@ export interface CloneView {
   datasetRequest: DatasetRequestView | null;
   trainingRuns: TrainingRunView[];
   published: PublishedVersionView[];
+  installTokens?: InstallTokenView[];
   [field: string]: unknown;
 }
 

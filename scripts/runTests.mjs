@@ -70,6 +70,11 @@ if (needsServers) {
     console.error("could not install the OCR tools (see above)");
     process.exit(1);
   }
+  // The dashboard's Playwright journey drives Debian's chromium; installed once per machine when missing.
+  const chromium = spawnSync(process.execPath, [join("scripts", "ensureChromium.mjs")], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (chromium.status !== 0) console.error("chromium could not be installed: the dashboard journey will skip");
   console.log(
     "starting Kafka, FerretDB and the S3 server on 127.0.0.1 (first run installs them into .cache/)",
   );

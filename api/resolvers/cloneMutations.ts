@@ -1,16 +1,16 @@
 import GraphQLUpload from "graphql-upload/GraphQLUpload.mjs";
 import type { FileUpload } from "graphql-upload/processRequest.mjs";
-import { Arg, Ctx, ID, Mutation, Resolver } from "type-graphql";
+import { Arg, Ctx, ID, Int, Mutation, Resolver } from "type-graphql";
 import type { DatasetRequestSpec } from "../../domain/index.js";
 import { type ApiContext, requirePrincipal } from "../context.js";
-import { Clone, TrainingRun } from "../types/cloneTypes.js";
+import { Clone, InstallToken, NewInstallToken, TrainingRun } from "../types/cloneTypes.js";
 import {
   BuildDatasetInput,
   ConfigurePersonaInput,
   CreateCloneInput,
   RequestTrainingInput,
 } from "../types/inputs.js";
-import { toClone, toTrainingRun } from "../types/mappers.js";
+import { installCommand, toClone, toTrainingRun } from "../types/mappers.js";
 import { idempotencyKeyOptions } from "./idempotencyKeyArg.js";
 
 @Resolver()
@@ -151,6 +151,54 @@ export class CloneMutations {
     return toClone(
       await context.services.clones.publishClone(requirePrincipal(context), cloneId, idempotencyKey),
     );
+  }
+
+  @Mutation(() => NewInstallToken, {
+    description:
+      "A token that downloads this clone's bundles, for the install command; the secret is returned this once.",
+  })
+  async createInstallToken(
+    @Arg("cloneId", () => ID) cloneId: string,
+    @Arg("expiresIn", () => Int, {
+      defaultValue: 7 * 24 * 3600,
+      description: "Seconds, 60 to 7776000 (90 days).",
+    })
+    expiresIn: number,
+    @Arg("name", () => String, { defaultValue: "install", description: "What it is for, e.g. the machine." })
+    name: string,
+    @Ctx() context: ApiContext,
+  ): Promise<NewInstallToken> {
+    const created = await context.services.clones.createInstallToken(requirePrincipal(context), {
+      cloneId,
+      expiresInSeconds: expiresIn,
+      name,
+    });
+    const clone = toClone(created.view);
+    const installToken = clone.installTokens.find((t) => t.id === created.tokenId);
+    if (!installToken) throw new Error(`install token ${created.tokenId} is missing from clone ${cloneId}`);
+    return {
+      token: created.token,
+      installToken,
+      installCommand: installCommand(context.services.publicUrl, cloneId, created.token),
+    };
+  }
+
+  @Mutation(() => InstallToken, {
+    description: "Revokes an install token at once (downloads with it are refused).",
+  })
+  async revokeInstallToken(
+    @Arg("cloneId", () => ID) cloneId: string,
+    @Arg("tokenId", () => ID) tokenId: string,
+    @Ctx() context: ApiContext,
+  ): Promise<InstallToken> {
+    const view = await context.services.clones.revokeInstallToken(
+      requirePrincipal(context),
+      cloneId,
+      tokenId,
+    );
+    const token = toClone(view).installTokens.find((t) => t.id === tokenId);
+    if (!token) throw new Error(`install token ${tokenId} is missing from clone ${cloneId}`);
+    return token;
   }
 
   @Mutation(() => Clone, {

@@ -1,6 +1,14 @@
+import { CloneFields, PublishedVersionFields } from "./cloneFields.js";
 import { CloneMutations } from "./cloneMutations.js";
 import { CloneQueries } from "./cloneQueries.js";
 import { CloneSubscriptions } from "./cloneSubscriptions.js";
 import { OwnerResolvers } from "./ownerResolvers.js";
 
-export const resolvers = [CloneQueries, CloneMutations, CloneSubscriptions, OwnerResolvers] as const;
+export const resolvers = [
+  CloneQueries,
+  CloneMutations,
+  CloneSubscriptions,
+  CloneFields,
+  PublishedVersionFields,
+  OwnerResolvers,
+] as const;

@@ -17,6 +17,7 @@ import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStor
 import type { ReadModels } from "../../projections/readModels.js";
 import type { ReadModelWaiter } from "../../projections/readModelWaiter.js";
 import type { CloneView } from "../../projections/views.js";
+import { generateInstallToken } from "../auth/apiKeyToken.js";
 import type { AuthPrincipal } from "../auth/authenticator.js";
 import { apiError } from "../errors.js";
 import type { IdempotencyGuard } from "./idempotency.js";
@@ -53,6 +54,25 @@ export interface CloneServiceDeps {
     field: string;
     message: string;
   } | null;
+  /** Packs a version's bundle into the artifact store (bundle/BundlePublisher); publishing is refused without it. */
+  publisher?: BundlePublisherPort;
+}
+
+export interface BundlePublisherPort {
+  publish(input: {
+    cloneId: string;
+    version: number;
+    name: string;
+    persona: { displayName: string; systemPrompt: string; language: string } | null;
+    baseModel: string;
+    adapterKey: string;
+  }): Promise<{ artifactKey: string; sha256: string; size: number }>;
+}
+
+export interface NewInstallToken {
+  view: CloneView;
+  tokenId: string;
+  token: string;
 }
 
 const notFound = (cloneId: string) => apiError("NOT_FOUND", `clone ${cloneId} not found`);
@@ -286,9 +306,72 @@ export class CloneService {
     idempotencyKey?: string | null,
   ): Promise<CloneView> {
     return this.idempotent(principal, idempotencyKey, "publishClone", { cloneId }, async () => {
-      await this.owned(principal, cloneId);
-      return this.execute({ type: "PublishClone", cloneId, actor: actorOf(principal) });
+      const view = await this.require(principal, cloneId);
+      const publisher = this.deps.publisher;
+      if (!publisher) throw apiError("CONFLICT", "this platform has no bundle publisher configured");
+      const adapter = view.trainingRuns
+        .filter((r) => r.status === "COMPLETED" && r.artifactKey)
+        .sort((a, b) => (b.adapterVersion ?? 0) - (a.adapterVersion ?? 0))[0];
+      if (!adapter?.artifactKey)
+        throw apiError("CONFLICT", "publishing needs a completed training; none has completed yet");
+      const version = view.published.length + 1;
+      const bundle = await publisher.publish({
+        cloneId,
+        version,
+        name: view.name,
+        persona: view.persona
+          ? {
+              displayName: view.persona.displayName,
+              systemPrompt: view.persona.systemPrompt,
+              language: view.persona.language,
+            }
+          : null,
+        baseModel: adapter.baseModel,
+        adapterKey: adapter.artifactKey,
+      });
+      try {
+        return await this.execute({
+          type: "PublishClone",
+          cloneId,
+          actor: actorOf(principal),
+          version,
+          ...bundle,
+        });
+      } catch (error) {
+        // Refused (e.g. published meanwhile): the archive of the losing attempt must not linger.
+        await this.deps.artifacts.delete(bundle.artifactKey);
+        throw error;
+      }
     });
+  }
+
+  /** A token that downloads this clone's bundles (and nothing else); its secret is returned once. */
+  async createInstallToken(
+    principal: AuthPrincipal,
+    input: { cloneId: string; expiresInSeconds: number; name: string },
+  ): Promise<NewInstallToken> {
+    if (!Number.isInteger(input.expiresInSeconds) || input.expiresInSeconds < 60)
+      throw apiError("BAD_USER_INPUT", "expiresIn: must be at least 60 seconds", { field: "expiresIn" });
+    await this.owned(principal, input.cloneId);
+    const token = generateInstallToken();
+    const now = new Date();
+    const view = await this.execute({
+      type: "CreateInstallToken",
+      cloneId: input.cloneId,
+      actor: actorOf(principal),
+      tokenId: token.keyId,
+      name: input.name,
+      hash: token.hash,
+      prefix: token.prefix,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + input.expiresInSeconds * 1000).toISOString(),
+    });
+    return { view, tokenId: token.keyId, token: token.token };
+  }
+
+  async revokeInstallToken(principal: AuthPrincipal, cloneId: string, tokenId: string): Promise<CloneView> {
+    await this.owned(principal, cloneId);
+    return this.execute({ type: "RevokeInstallToken", cloneId, actor: actorOf(principal), tokenId });
   }
 
   async deleteClone(

@@ -176,6 +176,29 @@ export class TrainingRun {
   @Field(() => String, { nullable: true }) error!: string | null;
 }
 
+@ObjectType({
+  description: "A token that downloads one clone's bundles and nothing else (the secret is shown once).",
+})
+export class InstallToken {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: "The token's first characters, to tell tokens apart." })
+  prefix!: string;
+  @Field(() => GraphQLDateTimeISO) createdAt!: Date;
+  @Field(() => GraphQLDateTimeISO) expiresAt!: Date;
+  @Field(() => GraphQLDateTimeISO, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => Boolean, { description: "Neither revoked nor expired." }) active!: boolean;
+}
+
+@ObjectType()
+export class NewInstallToken {
+  @Field(() => String, { description: "The secret, shown this once: keep it or create another." })
+  token!: string;
+  @Field(() => InstallToken) installToken!: InstallToken;
+  @Field(() => String, { description: "The exact command that installs the clone with this token." })
+  installCommand!: string;
+}
+
 @ObjectType()
 export class PublishedVersion {
   @Field(() => Int) version!: number;
@@ -183,6 +206,13 @@ export class PublishedVersion {
   @Field(() => GraphQLDateTimeISO) publishedAt!: Date;
   @Field(() => String, { nullable: true }) sha256!: string | null;
   @Field(() => Float, { nullable: true }) size!: number | null;
+  @Field(() => String, {
+    description:
+      "Where the bundle downloads (GET with the owner's API key or an install token as Bearer; Range supported).",
+  })
+  downloadUrl!: string;
+  /** Relative to the platform's public URL; the field resolver makes downloadUrl of it. */
+  downloadPath!: string;
 }
 
 @ObjectType()
@@ -209,6 +239,13 @@ export class Clone {
   @Field(() => DatasetRequest, { nullable: true }) datasetRequest!: DatasetRequest | null;
   @Field(() => [TrainingRun]) trainingRuns!: TrainingRun[];
   @Field(() => [PublishedVersion]) publishedVersions!: PublishedVersion[];
+  @Field(() => [InstallToken]) installTokens!: InstallToken[];
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The command that installs the newest published version, with <INSTALL_TOKEN> where a token from createInstallToken goes; null before the first publish.",
+  })
+  installCommand!: string | null;
 }
 
 @ObjectType()

@@ -46,9 +46,30 @@ export function toClone(view: CloneView): Clone {
       : null,
     datasetRequest: view.datasetRequest ? toDatasetRequest(view.datasetRequest) : null,
     trainingRuns: view.trainingRuns.map((r) => toTrainingRun(view._id, r)),
-    publishedVersions: view.published.map((p) => ({ ...p, publishedAt: date(p.publishedAt) })),
+    publishedVersions: view.published.map((p) => ({
+      ...p,
+      publishedAt: date(p.publishedAt),
+      downloadPath: bundlePath(view._id, p.version),
+      downloadUrl: "",
+    })),
+    installTokens: (view.installTokens ?? []).map((t) => ({
+      ...t,
+      createdAt: date(t.createdAt),
+      expiresAt: date(t.expiresAt),
+      revokedAt: maybeDate(t.revokedAt),
+      active: t.revokedAt === null && Date.parse(t.expiresAt) > Date.now(),
+    })),
+    installCommand: null,
   };
 }
+
+/** The download route of a published bundle (api/http/installRoutes.ts). */
+export const bundlePath = (cloneId: string, version: number): string =>
+  `/clones/${cloneId}/bundles/${version}`;
+
+/** What a person pastes into a terminal to install (or upgrade to) the newest version of a clone. */
+export const installCommand = (publicUrl: string, cloneId: string, token: string): string =>
+  `bash <(curl -fsSL ${publicUrl}/install_clone.sh) --clone-id ${cloneId} --token ${token}`;
 
 export function toTrainingRun(cloneId: string, r: TrainingRunView): TrainingRun {
   return {

@@ -44,6 +44,15 @@ interface CommonOptions {
   dataDir?: string;
   cpu?: boolean;
   modelCache?: string;
+  threads?: string;
+}
+
+function parseThreads(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024)
+    throw new BundleError(`--threads must be a positive integer, got '${value}'`);
+  return threads;
 }
 
 function parsePort(value: string | undefined): number | undefined {
@@ -96,6 +105,7 @@ async function run(
       dataDir: options.dataDir,
       cpu: options.cpu === true,
       modelCacheDir: options.modelCache,
+      threads: parseThreads(options.threads),
       registry: builtinPlugins,
       logger,
       onDownloadProgress: bar.onProgress,
@@ -107,7 +117,9 @@ async function run(
     process.off("SIGINT", abortStart);
   }
   // One plugin's stray promise must not take the other plugins down with the process.
-  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled rejection (kept running)"));
+  process.on("unhandledRejection", (reason) =>
+    logger.error({ err: reason }, "unhandled rejection (kept running)"),
+  );
   await body(runtime);
 }
 
@@ -122,22 +134,30 @@ async function guarded(command: string, action: () => Promise<void>): Promise<vo
 }
 
 export function registerRuntimeCommands(program: Command): void {
-  const runtime = program.command("runtime").description("the local runtime: a clone bundle served on your machine");
+  const runtime = program
+    .command("runtime")
+    .description("the local runtime: a clone bundle served on your machine");
   runtime
     .command("start")
     .description("serve a bundle: download the base model once, load it with the adapter, start the plugins")
     .requiredOption("--bundle <dir>", "bundle folder (with clone.json)")
     .option("--port <n>", "port of the web plugin (default: its config, else 3000)")
     .option("--data-dir <dir>", "conversations and plugin data (default: <bundle>/data)")
-    .option("--model-cache <dir>", "base model cache (default: $AICLONE_RUNTIME_MODEL_CACHE or ~/.cache/aiclone/models)")
+    .option(
+      "--model-cache <dir>",
+      "base model cache (default: $AICLONE_RUNTIME_MODEL_CACHE or ~/.cache/aiclone/models)",
+    )
     .option("--cpu", "run the model on the CPU even when a GPU is present")
+    .option("--threads <n>", "CPU threads for the model (default: all cores)")
     .action((options: CommonOptions & { port?: string }) =>
       guarded("runtime start", () =>
         run(options, { port: parsePort(options.port) }, async (started) => {
           const logger = createRuntimeLogger();
           stopOnSignals(started, logger);
           for (const status of started.status())
-            process.stdout.write(`${status.name} (${status.kind}): ${status.state}${status.lastError ? ` — ${status.lastError}` : ""}\n`);
+            process.stdout.write(
+              `${status.name} (${status.kind}): ${status.state}${status.lastError ? ` — ${status.lastError}` : ""}\n`,
+            );
           process.stdout.write(`${started.bundle.manifest.persona.displayName} is running; Ctrl-C stops.\n`);
           // Serves until a signal: stopOnSignals exits the process.
           await new Promise<never>(() => {});
@@ -147,26 +167,34 @@ export function registerRuntimeCommands(program: Command): void {
 
   program
     .command("chat")
-    .description("talk to a bundle's clone in the terminal (remembered under channel \"terminal\")")
+    .description('talk to a bundle\'s clone in the terminal (remembered under channel "terminal")')
     .requiredOption("--bundle <dir>", "bundle folder (with clone.json)")
     .option("--data-dir <dir>", "conversations and plugin data (default: <bundle>/data)")
     .option("--model-cache <dir>", "base model cache")
     .option("--conversation <id>", "conversation to continue", "default")
     .option("--name <name>", "your name, as the clone is told it (default: your login name)")
     .option("--cpu", "run the model on the CPU even when a GPU is present")
+    .option("--threads <n>", "CPU threads for the model (default: all cores)")
     .action((options: CommonOptions & { conversation: string; name?: string }) =>
       guarded("chat", () =>
         run(
           options,
           // RAG plugins help the chat; channels stay off so a running `runtime start` keeps its ports.
-          { disable: CHANNEL_BUILTINS, kinds: ["rag"], logger: createRuntimeLogger(process.env.AICLONE_LOG_LEVEL ?? "warn") },
+          {
+            disable: CHANNEL_BUILTINS,
+            kinds: ["rag"],
+            logger: createRuntimeLogger(process.env.AICLONE_LOG_LEVEL ?? "warn"),
+          },
           (started) => terminalChat(started, options),
         ),
       ),
     );
 }
 
-async function terminalChat(runtime: Runtime, options: { conversation: string; name?: string }): Promise<void> {
+async function terminalChat(
+  runtime: Runtime,
+  options: { conversation: string; name?: string },
+): Promise<void> {
   const login = userInfo().username;
   const partner = { id: login, displayName: options.name ?? login };
   const name = runtime.bundle.manifest.persona.displayName;

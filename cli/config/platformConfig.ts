@@ -30,6 +30,8 @@ export const platformConfigSchema = z
         port: port.default(4000),
         uploadMaxBytes: bytes.default(2 * 1024 ** 3),
         requestMaxBytes: bytes.default(1024 ** 2),
+        /** How users reach the platform (install commands, download links); default: the address it listens on. */
+        publicUrl: z.url({ protocol: /^https?$/ }).optional(),
       })
       .strict()
       .prefault({}),
@@ -124,6 +126,24 @@ export const platformConfigSchema = z
           });
       })
       .prefault({}),
+    /**
+     * Where the runtime downloads each base model from and its sha256, over the registry's own values (a
+     * mirror, or a model whose checksum the registry does not record yet): `{"<name>": {"url", "sha256"}}`.
+     */
+    baseModels: z
+      .record(
+        z.string(),
+        z
+          .object({
+            url: z.url({ protocol: /^https?$/ }).optional(),
+            sha256: z
+              .string()
+              .regex(/^[0-9a-f]{64}$/, "expected 64 lowercase hex characters")
+              .optional(),
+          })
+          .strict(),
+      )
+      .default({}),
     log: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Authenticator } from "../../api/auth/authenticator.js";
 import type { ApiServices } from "../../api/context.js";
+import { dashboardRoutes } from "../../api/http/dashboardRoutes.js";
 import { buildApiSchema } from "../../api/schema.js";
 import { type RunningApiServer, startApiServer } from "../../api/server.js";
 import { CloneService } from "../../api/services/cloneService.js";
@@ -17,6 +19,7 @@ import { checkTrainingRequest } from "../../trainer-gateway/trainingRequest.js";
 import { type PlatformConfig, type PlatformRole, platformRoles } from "../config/platformConfig.js";
 import { type Adapters, closeAdapters, openAdapters } from "./adapters.js";
 import type { Logger } from "./logger.js";
+import { createBundlePublisher, installRoutesFor } from "./publishing.js";
 import { startTraining } from "./training.js";
 
 export interface RunningPlatform {
@@ -119,20 +122,28 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
           uploadMaxBytes: config.api.uploadMaxBytes,
           defaultBaseModel: config.training.defaultBaseModel,
           checkTrainingRequest,
+          publisher: createBundlePublisher(config, artifacts),
         }),
         owners: new OwnerService(eventStore, commands, models, waiter, idempotency),
         feed,
+        publicUrl: config.api.publicUrl?.replace(/\/$/, "") ?? "",
       };
+      const apiServices = services;
       const bootstrap = await services.owners.bootstrap();
       if (bootstrap)
         logger.info({ ownerId: bootstrap.ownerId }, "empty platform: created the first owner and its key");
       initialApiKey = bootstrap?.token ?? null;
 
       let ready = false;
+      const authenticator = new Authenticator(models);
       const api = await startApiServer({
         schema: await buildApiSchema(),
         services,
-        authenticator: new Authenticator(models),
+        authenticator,
+        routes: [
+          installRoutesFor(models, artifacts, authenticator, () => apiServices.publicUrl),
+          dashboardRoutes(fileURLToPath(new URL("../../../dashboard/dist", import.meta.url))),
+        ],
         logger: logger.child({ component: "api" }),
         host: config.api.host,
         port: config.api.port,
@@ -141,6 +152,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
         isReady: () => ready,
       });
       server = api;
+      // Known only now when the port was 0; an explicit api.publicUrl (a proxy, a public host) wins.
+      if (!apiServices.publicUrl) apiServices.publicUrl = api.url;
       // The API closes first, so no request arrives at a stopped relay or a closed store.
       stops.push(async () => {
         ready = false;

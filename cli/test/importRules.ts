@@ -29,7 +29,8 @@ export const ALLOWED: Record<Layer, Layer[]> = {
   pipeline: ["domain", "infra"],
   "trainer-gateway": ["domain", "infra"],
   api: [...application],
-  bundle: ["domain", "infra"],
+  // The bundle format is the runtime's (it ships alone); the platform's publisher reads that one schema.
+  bundle: ["domain", "infra", "runtime"],
   cli: LAYERS.filter((layer) => layer !== "bench"),
   runtime: [],
   plugins: ["runtime"],

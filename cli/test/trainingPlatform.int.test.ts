@@ -46,7 +46,10 @@ describe("training through the platform with the real trainer (tiny model, CPU)"
     assert.equal(done.progress.step, 4);
     assert.equal(done.lossHistory.length >= 1, true);
     const perplexity = done.metrics.eval.perplexity;
-    assert.ok(perplexity.base.perplexity > 1 && perplexity.adapted.perplexity > 1, JSON.stringify(perplexity));
+    assert.ok(
+      perplexity.base.perplexity > 1 && perplexity.adapted.perplexity > 1,
+      JSON.stringify(perplexity),
+    );
     assert.ok(done.metrics.eval.style.owner, "the owner's style profile is in the report");
     assert.ok(Array.isArray(done.metrics.eval.samples), "side-by-side samples in the report");
 

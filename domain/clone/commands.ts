@@ -66,6 +66,24 @@ export type CloneCommand =
     })
   | (Base & { type: "FailTraining"; runId: string; reason: string })
   | (Base & { type: "CancelTraining"; runId: string; reason?: string })
-  | (Base & { type: "PublishClone"; artifactKey?: string; sha256?: string; size?: number })
+  | (Base & {
+      type: "PublishClone";
+      /** The version the bundle was packed as; refused unless it is the next one (two publishes raced). */
+      version: number;
+      artifactKey: string;
+      sha256: string;
+      size: number;
+    })
+  | (Base & {
+      type: "CreateInstallToken";
+      tokenId: string;
+      name: string;
+      /** sha256 of the token: the secret itself is never recorded. */
+      hash: string;
+      prefix: string;
+      createdAt: string;
+      expiresAt: string;
+    })
+  | (Base & { type: "RevokeInstallToken"; tokenId: string })
   | (Base & { type: "PurgeRawData" })
   | (Base & { type: "DeleteClone" });

@@ -367,18 +367,84 @@ describe("clone decider", () => {
   });
 
   describe("PublishClone", () => {
+    const bundle = (version: number) => ({ version, artifactKey: `b${version}`, sha256: sha, size: 1234 });
+    const published = (version: number): CloneEvent => ({
+      type: "ClonePublished",
+      data: { cloneId, version, adapterVersion: 1, artifactKey: `b${version}`, sha256: sha, size: 1234 },
+    });
     it("needs a completed training", () =>
       given([created, uploaded, built, requested, started])
-        .when(cmd("PublishClone", {}))
+        .when(cmd("PublishClone", bundle(1)))
         .thenRefused("CONFLICT", "needs a completed training"));
     it("numbers bundle versions and pins the adapter", () => {
       const history = [created, uploaded, built, requested, started, completed];
       given(history)
-        .when(cmd("PublishClone", {}))
-        .then([{ type: "ClonePublished", data: { cloneId, version: 1, adapterVersion: 1 } }]);
-      given([...history, { type: "ClonePublished", data: { cloneId, version: 1, adapterVersion: 1 } }])
-        .when(cmd("PublishClone", {}))
-        .then([{ type: "ClonePublished", data: { cloneId, version: 2, adapterVersion: 1 } }]);
+        .when(cmd("PublishClone", bundle(1)))
+        .then([published(1)]);
+      given([...history, published(1)])
+        .when(cmd("PublishClone", bundle(2)))
+        .then([published(2)]);
+    });
+    it("refuses a bundle packed for a version that was taken meanwhile", () =>
+      given([created, uploaded, built, requested, started, completed, published(1)])
+        .when(cmd("PublishClone", bundle(1)))
+        .thenRefused("CONFLICT", "the next version is 2"));
+  });
+
+  describe("install tokens", () => {
+    const at = "2026-11-26T10:00:00.000Z";
+    const inDays = (days: number) => new Date(Date.parse(at) + days * 86_400_000).toISOString();
+    const create = (tokenId: string, expiresAt = inDays(7)) =>
+      cmd("CreateInstallToken", {
+        tokenId,
+        name: "ноутбук",
+        hash: sha,
+        prefix: "ait_0123",
+        createdAt: at,
+        expiresAt,
+      });
+    const tokenCreated = (tokenId: string): CloneEvent => ({
+      type: "InstallTokenCreated",
+      data: { cloneId, tokenId, name: "ноутбук", hash: sha, prefix: "ait_0123", expiresAt: inDays(7) },
+    });
+    it("records a token by its hash and expiry", () =>
+      given([created])
+        .when(create("t1"))
+        .then([tokenCreated("t1")]));
+    it("refuses an expiry in the past or past 90 days", () => {
+      given([created]).when(create("t1", at)).thenRefused("INVALID", "expiresIn: must be positive");
+      given([created])
+        .when(create("t1", inDays(91)))
+        .thenRefused("INVALID", "at most 7776000 seconds");
+    });
+    it("refuses another owner and a system actor", () => {
+      given([created])
+        .when({ ...create("t1"), actor: stranger } as CloneCommand)
+        .thenRefused("NOT_FOUND", "does not exist");
+      given([created])
+        .when({ ...create("t1"), actor: worker } as CloneCommand)
+        .thenRefused("FORBIDDEN", "only the owner");
+    });
+    it("limits the active tokens of a clone", () => {
+      const many = Array.from({ length: 20 }, (_, i) => tokenCreated(`t${i}`));
+      given([created, ...many])
+        .when(create("t99"))
+        .thenRefused("CONFLICT", "at most 20 active install tokens");
+      given([created, ...many, { type: "InstallTokenRevoked", data: { cloneId, tokenId: "t3" } }])
+        .when(create("t99"))
+        .then([tokenCreated("t99")]);
+    });
+    it("revokes once, and refuses an unknown token", () => {
+      const revoked: CloneEvent = { type: "InstallTokenRevoked", data: { cloneId, tokenId: "t1" } };
+      given([created, tokenCreated("t1")])
+        .when(cmd("RevokeInstallToken", { tokenId: "t1" }))
+        .then([revoked]);
+      given([created, tokenCreated("t1"), revoked])
+        .when(cmd("RevokeInstallToken", { tokenId: "t1" }))
+        .then([]);
+      given([created])
+        .when(cmd("RevokeInstallToken", { tokenId: "nope" }))
+        .thenRefused("NOT_FOUND", "nope");
     });
   });
 
@@ -398,7 +464,7 @@ describe("clone decider", () => {
       cmd("ConfigurePersona", { displayName: "a", systemPrompt: "b", language: "en" }),
       cmd("RecordSourceUpload", { sourceId: "s", fileName: "f", size: 1, sha256: sha, artifactKey: "k" }),
       cmd("RequestTraining", { runId: "r", baseModel: "m", hyperparameters: {} }),
-      cmd("PublishClone", {}),
+      cmd("PublishClone", { version: 1, artifactKey: "b", sha256: sha, size: 1 }),
       cmd("DeleteClone", {}),
       cmd("RecordDatasetFailed", { reason: "x" }, worker),
     ];

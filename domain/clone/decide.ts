@@ -298,19 +298,66 @@ export function decideClone(command: CloneCommand, state: CloneState): CloneEven
     case "PublishClone": {
       if (state.adapterVersion === 0)
         throw conflict("publishing needs a completed training; none has completed yet");
+      if (command.version !== state.publishedVersion + 1)
+        throw conflict(
+          `version ${command.version} was packed, but the next version is ${state.publishedVersion + 1} (published meanwhile)`,
+        );
+      if (!SHA256.test(command.sha256)) throw invalid("sha256", "must be 64 lowercase hex characters");
+      if (!command.artifactKey) throw invalid("artifactKey", "must not be empty");
       return [
         {
           type: "ClonePublished",
           data: {
             cloneId,
-            version: state.publishedVersion + 1,
+            version: command.version,
             adapterVersion: state.adapterVersion,
-            ...(command.artifactKey ? { artifactKey: command.artifactKey } : {}),
-            ...(command.sha256 ? { sha256: command.sha256 } : {}),
-            ...(command.size !== undefined ? { size: command.size } : {}),
+            artifactKey: command.artifactKey,
+            sha256: command.sha256,
+            size: nonNegativeInt("size", command.size),
           },
         },
       ];
+    }
+    case "CreateInstallToken": {
+      if (command.actor.kind !== "owner")
+        throw new DomainError("FORBIDDEN", "only the owner creates install tokens");
+      const name = boundedText("name", command.name, { min: 1, max: cloneLimits.installTokenNameMax });
+      if (!SHA256.test(command.hash)) throw invalid("hash", "must be 64 lowercase hex characters");
+      const created = Date.parse(command.createdAt);
+      const expires = Date.parse(command.expiresAt);
+      if (!Number.isFinite(created) || !Number.isFinite(expires))
+        throw invalid("expiresAt", "must be an ISO date");
+      if (expires <= created) throw invalid("expiresIn", "must be positive");
+      if (expires - created > cloneLimits.installTokenMaxSeconds * 1000)
+        throw invalid("expiresIn", `must be at most ${cloneLimits.installTokenMaxSeconds} seconds (90 days)`);
+      if (state.installTokens.some((t) => t.tokenId === command.tokenId))
+        throw conflict(`install token ${command.tokenId} already exists`);
+      const active = state.installTokens.filter(
+        (t) => !t.revoked && Date.parse(t.expiresAt) > created,
+      ).length;
+      if (active >= cloneLimits.activeInstallTokensMax)
+        throw conflict(
+          `at most ${cloneLimits.activeInstallTokensMax} active install tokens per clone; revoke one first`,
+        );
+      return [
+        {
+          type: "InstallTokenCreated",
+          data: {
+            cloneId,
+            tokenId: command.tokenId,
+            name,
+            hash: command.hash,
+            prefix: command.prefix,
+            expiresAt: new Date(expires).toISOString(),
+          },
+        },
+      ];
+    }
+    case "RevokeInstallToken": {
+      const token = state.installTokens.find((t) => t.tokenId === command.tokenId);
+      if (!token) throw notFound(`install token ${command.tokenId} does not exist`);
+      if (token.revoked) return [];
+      return [{ type: "InstallTokenRevoked", data: { cloneId, tokenId: command.tokenId } }];
     }
     case "PurgeRawData": {
       const sourceIds = state.sources.filter((s) => !s.purged).map((s) => s.sourceId);

@@ -128,6 +128,15 @@ export const cloneEventSchemas = {
     sha256: sha256.optional(),
     size: count.optional(),
   }),
+  InstallTokenCreated: z.object({
+    cloneId,
+    tokenId: z.string().min(1),
+    name: z.string(),
+    hash: sha256,
+    prefix: z.string().min(1),
+    expiresAt: z.iso.datetime(),
+  }),
+  InstallTokenRevoked: z.object({ cloneId, tokenId: z.string().min(1) }),
   RawDataPurged: z.object({ cloneId, sourceIds: z.array(z.string()) }),
   CloneDeleted: z.object({ cloneId }),
 } as const;

@@ -11,6 +11,11 @@ export const cloneLimits = {
   inspectionListMax: 500,
   /** Entries of one include/exclude list of a dataset request. */
   selectionListMax: 1000,
+  /** Install tokens of a clone that are neither revoked nor expired. */
+  activeInstallTokensMax: 20,
+  installTokenNameMax: 80,
+  /** Longest life of an install token. */
+  installTokenMaxSeconds: 90 * 24 * 3600,
 } as const;
 
 /** BCP 47 language tags as users type them: `ru`, `en`, `ru-RU`, `pt-BR`. */

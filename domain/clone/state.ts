@@ -35,6 +35,12 @@ export interface TrainingState {
   attempt: number;
 }
 
+export interface InstallTokenState {
+  tokenId: string;
+  expiresAt: string;
+  revoked: boolean;
+}
+
 export interface CloneState {
   exists: boolean;
   deleted: boolean;
@@ -49,6 +55,7 @@ export interface CloneState {
   publishedVersion: number;
   training: TrainingState | null;
   datasetRequest: DatasetRequestState | null;
+  installTokens: InstallTokenState[];
 }
 
 export const initialCloneState: CloneState = {
@@ -62,6 +69,7 @@ export const initialCloneState: CloneState = {
   publishedVersion: 0,
   training: null,
   datasetRequest: null,
+  installTokens: [],
 };
 
 export const datasetBuildInFlight = (state: CloneState): boolean =>
@@ -103,6 +111,8 @@ export function statusAfter(status: CloneStatus, event: CloneEvent): CloneStatus
     case "ClonePublished":
       return "PUBLISHED";
     case "RawDataPurged":
+    case "InstallTokenCreated":
+    case "InstallTokenRevoked":
       return status;
     case "CloneDeleted":
       return "DELETED";
@@ -182,6 +192,21 @@ export function evolveClone(state: CloneState, event: CloneEvent): CloneState {
       };
     case "ClonePublished":
       return { ...state, status, publishedVersion: event.data.version };
+    case "InstallTokenCreated":
+      return {
+        ...state,
+        installTokens: [
+          ...state.installTokens,
+          { tokenId: event.data.tokenId, expiresAt: event.data.expiresAt, revoked: false },
+        ],
+      };
+    case "InstallTokenRevoked":
+      return {
+        ...state,
+        installTokens: state.installTokens.map((t) =>
+          t.tokenId === event.data.tokenId ? { ...t, revoked: true } : t,
+        ),
+      };
     case "RawDataPurged": {
       const purged = new Set(event.data.sourceIds);
       return {

@@ -179,9 +179,18 @@ export interface DocumentChunk {
   locator?: string;
 }
 
+/** What a scan of the documents folder found: the files to index and those it left out, with why. */
+export interface DocumentScan {
+  documents: SourceDocument[];
+  /** Files it will not read (too large, a link leading out of the folder, unreadable), for IndexReport.skipped. */
+  skipped: { path: string; reason: string }[];
+}
+
 export interface DocumentReader {
   /** Supported files (md, txt, pdf, …) under the folder, recursively, sorted by path. */
   list(folder: string): Promise<SourceDocument[]>;
+  /** As list(), plus the files left out and why (optional: older readers lack it). */
+  scan?(folder: string): Promise<DocumentScan>;
   /** The file's text split into chunks; throws an error naming the file when it cannot be read. */
   chunks(folder: string, document: SourceDocument): Promise<DocumentChunk[]>;
 }

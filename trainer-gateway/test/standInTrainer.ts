@@ -48,7 +48,13 @@ function latest(): number {
 }
 
 const start = args.includes("--resume") ? latest() : 0;
-emit("started", { total_steps: total, start_step: start, train_samples: trainLines, device: "cpu", dtype: "fp32" });
+emit("started", {
+  total_steps: total,
+  start_step: start,
+  train_samples: trainLines,
+  device: "cpu",
+  dtype: "fp32",
+});
 const losses: number[] = [];
 let step = start;
 const started = Date.now();

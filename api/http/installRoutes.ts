@@ -1,0 +1,183 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import type express from "express";
+import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
+import type { ReadModels } from "../../projections/readModels.js";
+import type { CloneView } from "../../projections/views.js";
+import { hashMatches, installTokenIdOf } from "../auth/apiKeyToken.js";
+import type { Authenticator } from "../auth/authenticator.js";
+import { bundlePath } from "../types/mappers.js";
+import { parseByteRange } from "./byteRange.js";
+
+export interface RuntimePackage {
+  /** The npm package tarball of the runtime (scripts/packRuntime.mjs). */
+  path: string;
+  version: string;
+  sha256: string;
+}
+
+export interface InstallRoutesOptions {
+  models: ReadModels;
+  artifacts: ArtifactStore;
+  authenticator: Authenticator;
+  /** The installer, with `__AICLONE_PLATFORM_URL__` where the platform's address goes. */
+  installScript: string;
+  publicUrl: () => string;
+  /** null when the runtime package was not built: installs are then refused with that reason. */
+  runtimePackage: RuntimePackage | null;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const RUNTIME_PATH = "/runtime/aiclone-runtime.tgz";
+
+/**
+ * What the one-command install needs from the platform: the installer, a clone's bundle manifest and
+ * archive (an install token of that clone, or its owner's API key, as Bearer; Range honoured), and the
+ * runtime's npm package.
+ */
+export function installRoutes(options: InstallRoutesOptions): (app: express.Express) => void {
+  const { models, artifacts } = options;
+
+  async function authorizedClone(request: express.Request, cloneId: string): Promise<CloneView> {
+    const header = request.headers.authorization;
+    if (!header) throw new HttpError(401, "an install token is required (Authorization: Bearer <token>)");
+    const token = header.replace(/^Bearer\s+/i, "").trim();
+    const clone = await models.clones.get(cloneId);
+    const tokenId = installTokenIdOf(token);
+    if (tokenId) {
+      const stored = await models.installTokens.get(tokenId);
+      if (!stored || !hashMatches(token, stored.hash) || stored.cloneId !== cloneId)
+        throw new HttpError(401, `the install token is not valid for clone ${cloneId}`);
+      if (stored.revokedAt) throw new HttpError(401, "the install token was revoked");
+      if (Date.parse(stored.expiresAt) <= Date.now())
+        throw new HttpError(401, `the install token expired at ${stored.expiresAt}`);
+    } else {
+      const principal = await options.authenticator.authenticate(header);
+      if (!principal) throw new HttpError(401, "the token is neither an install token nor an API key");
+      if (!clone || clone.ownerId !== principal.ownerId)
+        throw new HttpError(404, `clone ${cloneId} not found`);
+    }
+    if (!clone || clone.deleted) throw new HttpError(404, `clone ${cloneId} not found`);
+    return clone;
+  }
+
+  function versionOf(clone: CloneView, requested: string) {
+    if (clone.published.length === 0)
+      throw new HttpError(404, `clone ${clone._id} has no published version yet`);
+    if (requested === "latest") return clone.published.at(-1)!;
+    const found = /^\d+$/.test(requested)
+      ? clone.published.find((p) => p.version === Number(requested))
+      : undefined;
+    if (!found)
+      throw new HttpError(
+        404,
+        `clone ${clone._id} has no version ${requested} (published: ${clone.published.map((p) => p.version).join(", ")})`,
+      );
+    return found;
+  }
+
+  const handle =
+    (handler: (request: express.Request, response: express.Response) => Promise<void>) =>
+    (request: express.Request, response: express.Response) => {
+      handler(request, response).catch((error: unknown) => {
+        const status = error instanceof HttpError ? error.status : 500;
+        const message = error instanceof HttpError ? error.message : "internal error";
+        if (response.headersSent) response.destroy();
+        else response.status(status).json({ error: message });
+      });
+    };
+
+  return (app) => {
+    app.get(
+      "/install_clone.sh",
+      handle(async (_request, response) => {
+        response
+          .type("text/x-shellscript; charset=utf-8")
+          .set("Cache-Control", "no-store")
+          .send(options.installScript.replaceAll("__AICLONE_PLATFORM_URL__", options.publicUrl()));
+      }),
+    );
+
+    app.get(
+      "/clones/:cloneId/bundles/:version/manifest",
+      handle(async (request, response) => {
+        const cloneId = String(request.params.cloneId);
+        const clone = await authorizedClone(request, cloneId);
+        const version = versionOf(clone, String(request.params.version));
+        const runtime = options.runtimePackage;
+        if (!runtime)
+          throw new HttpError(503, "the runtime package is not built on this platform (npm run build)");
+        response.set("Cache-Control", "no-store").json({
+          cloneId,
+          name: clone.name,
+          version: version.version,
+          sha256: version.sha256,
+          size: version.size,
+          url: `${options.publicUrl()}${bundlePath(cloneId, version.version)}`,
+          runtime: {
+            url: `${options.publicUrl()}${RUNTIME_PATH}`,
+            version: runtime.version,
+            sha256: runtime.sha256,
+          },
+        });
+      }),
+    );
+
+    app.get(
+      "/clones/:cloneId/bundles/:version",
+      handle(async (request, response) => {
+        const cloneId = String(request.params.cloneId);
+        const clone = await authorizedClone(request, cloneId);
+        const version = versionOf(clone, String(request.params.version));
+        const info = version.artifactKey ? await artifacts.stat(version.artifactKey) : null;
+        if (!info || !version.artifactKey)
+          throw new HttpError(410, `the bundle of version ${version.version} is no longer stored`);
+        const range = parseByteRange(request.headers.range, info.size);
+        response.set({
+          "Accept-Ranges": "bytes",
+          "Content-Type": "application/gzip",
+          "Content-Disposition": `attachment; filename="clone-${cloneId}-v${version.version}.tar.gz"`,
+          ETag: `"${info.sha256}"`,
+          "Cache-Control": "private, no-store",
+        });
+        if (range === "unsatisfiable") {
+          response.status(416).set("Content-Range", `bytes */${info.size}`).end();
+          return;
+        }
+        const body = await artifacts.get(version.artifactKey, range ? { range } : {});
+        if (range) {
+          response.status(206).set({
+            "Content-Range": `bytes ${range.start}-${range.end}/${info.size}`,
+            "Content-Length": String(range.end - range.start + 1),
+          });
+        } else response.set("Content-Length", String(info.size));
+        body.on("error", () => response.destroy());
+        body.pipe(response);
+      }),
+    );
+
+    app.get(
+      RUNTIME_PATH,
+      handle(async (_request, response) => {
+        const runtime = options.runtimePackage;
+        if (!runtime)
+          throw new HttpError(503, "the runtime package is not built on this platform (npm run build)");
+        const { size } = await stat(runtime.path);
+        response.set({
+          "Content-Type": "application/gzip",
+          "Content-Length": String(size),
+          ETag: `"${runtime.sha256}"`,
+        });
+        createReadStream(runtime.path).pipe(response);
+      }),
+    );
+  };
+}

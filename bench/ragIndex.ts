@@ -1,0 +1,190 @@
+/**
+ * RAG indexing throughput and query latency of the lancedb plugin at scale. Run:
+ * `node dist/bench/ragIndex.js [--chunks 100000] [--queries 200]`.
+ *
+ * Generates a folder of synthetic Russian/English text files (one chunk per paragraph), indexes it through the
+ * runtime's real document reader and the plugin (LanceDB on disk, full-text index), then times hybrid queries
+ * (full-text + vectors, fused) and full-text-only queries. The vectors come from a cheap deterministic
+ * feature-hashing embedding: the GGUF model embeds a few chunks per second on a CPU, which would make 100k chunks
+ * an hour of embedding and measure llama.cpp rather than the index; its own rate is printed for scale.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { LancedbRag } from "../plugins/lancedb/lancedbRag.js";
+import { lancedbConfigSchema } from "../plugins/lancedb/lancedbConfig.js";
+import { InMemoryStorage, ragTestContext } from "../plugins/test/ragTestContext.js";
+import type { Embeddings } from "../runtime/plugin/pluginApi.js";
+import { createEmbeddings } from "../runtime/rag/createEmbeddings.js";
+import { FileDocumentReader } from "../runtime/rag/fileDocumentReader.js";
+import { percentile } from "./percentile.js";
+
+const PARAGRAPHS_PER_FILE = 20;
+const VOCABULARY = (
+  "кошка собака договор аренда квартира рецепт борщ свёкла капуста поездка море горы лес река город улица " +
+  "работа проект встреча письмо отпуск билет поезд самолёт гостиница музей театр книга фильм музыка песня " +
+  "бабушка дедушка мама папа брат сестра друг подруга школа университет экзамен врач больница лекарство " +
+  "contract lease apartment recipe travel ocean mountain forest river city street work project meeting " +
+  "letter vacation ticket train plane hotel museum theatre book movie music song family friend school exam"
+).split(" ");
+
+/** A small deterministic PRNG (mulberry32), so every run indexes the same text. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function paragraph(next: () => number, id: number): string {
+  const words: string[] = [`запись${id}`];
+  let length = words[0]?.length ?? 0;
+  while (length < 650) {
+    const word = VOCABULARY[Math.floor(next() * VOCABULARY.length)] as string;
+    words.push(word);
+    length += word.length + 1;
+  }
+  return `${words.join(" ")}.`;
+}
+
+/** Feature hashing of words into a fixed number of dimensions, normalised: cheap, deterministic, not semantic. */
+function hashingEmbeddings(dimensions: number): Embeddings {
+  return {
+    model: `bench-feature-hashing-${dimensions}`,
+    dimensions,
+    async embed(texts) {
+      return texts.map((text) => {
+        const vector = new Array<number>(dimensions).fill(0);
+        for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+          let h = 2166136261;
+          for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619);
+          const slot = (h >>> 0) % dimensions;
+          vector[slot] = (vector[slot] as number) + 1;
+        }
+        const norm = Math.hypot(...vector) || 1;
+        return vector.map((v) => v / norm);
+      });
+    },
+  };
+}
+
+async function ggufRate(): Promise<string> {
+  const shared = process.env.SHARED_DATA_DIR ?? join(process.cwd(), "..", "shared");
+  try {
+    const gguf = await createEmbeddings({
+      kind: "gguf",
+      modelPath: join(shared, "models", "llama-2-tiny-random.gguf"),
+      gpu: false,
+    });
+    if (!gguf) return "n/a";
+    const next = random(7);
+    const texts = Array.from({ length: 10 }, (_, i) => paragraph(next, i));
+    const started = performance.now();
+    await gguf.embed(texts);
+    const seconds = (performance.now() - started) / 1000;
+    await gguf.close();
+    return `${(texts.length / seconds).toFixed(1)} chunks/s (llama-2-tiny-random.gguf, CPU)`;
+  } catch (error) {
+    return `unavailable (${error instanceof Error ? error.message : error})`;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      chunks: { type: "string", default: "100000" },
+      queries: { type: "string", default: "200" },
+      verbose: { type: "boolean", default: false },
+    },
+  });
+  const targetChunks = Number(values.chunks);
+  const queryCount = Number(values.queries);
+  const root = await mkdtemp(join(tmpdir(), "bench-rag-"));
+  try {
+    const docs = join(root, "docs");
+    const files = Math.ceil(targetChunks / PARAGRAPHS_PER_FILE);
+    const next = random(42);
+    let id = 0;
+    for (let f = 0; f < files; f++) {
+      const dir = join(docs, `папка-${f % 50}`);
+      if (f < 50) await mkdir(dir, { recursive: true });
+      const body = Array.from({ length: PARAGRAPHS_PER_FILE }, () => paragraph(next, id++)).join("\n\n");
+      await writeFile(join(dir, f % 2 ? `note-${f}.md` : `заметка-${f}.txt`), body);
+    }
+
+    const embeddings = hashingEmbeddings(64);
+    const config = lancedbConfigSchema.parse({ documentsDir: docs, indexDir: join(root, "index") });
+    const context = ragTestContext({
+      config,
+      dataDir: join(root, "data"),
+      storage: new InMemoryStorage(),
+      embeddings,
+      documents: new FileDocumentReader(),
+    });
+    const plugin = new LancedbRag(context);
+    await plugin.start();
+
+    let started = performance.now();
+    const report = await plugin.index({
+      onProgress: (done, total) => {
+        if (values.verbose && done % 500 === 0) console.error(`indexed ${done}/${total} files, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      },
+    });
+    const indexSeconds = (performance.now() - started) / 1000;
+    if (values.verbose) console.error(`index done in ${indexSeconds.toFixed(1)} s; querying`);
+
+    const queries = Array.from({ length: queryCount }, () =>
+      Array.from({ length: 2 + Math.floor(next() * 2) }, () => VOCABULARY[Math.floor(next() * VOCABULARY.length)]).join(" "),
+    );
+    const time = async (rag: LancedbRag) => {
+      const latencies: number[] = [];
+      for (const query of queries) {
+        const t = performance.now();
+        await rag.retrieve(query, { limit: 6 });
+        latencies.push(performance.now() - t);
+      }
+      return latencies;
+    };
+    await plugin.retrieve("прогрев кэша");
+    const hybrid = await time(plugin);
+
+    await writeFile(join(docs, "папка-1", "note-1.md"), `${paragraph(next, -1)}\n\n${paragraph(next, -2)}`);
+    started = performance.now();
+    const incremental = await plugin.index();
+    const incrementalSeconds = (performance.now() - started) / 1000;
+    await plugin.stop();
+
+    const fullTextOnly = new LancedbRag(
+      ragTestContext({
+        config: { ...config, hybridWeight: 0 },
+        dataDir: join(root, "data"),
+        storage: context.storage as InMemoryStorage,
+        embeddings,
+        documents: new FileDocumentReader(),
+      }),
+    );
+    await fullTextOnly.start();
+    const fullText = await time(fullTextOnly);
+    await fullTextOnly.stop();
+
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    console.log(`RAG index bench (lancedb plugin, ${report.chunks} chunks in ${report.files} files)`);
+    console.log(`embeddings: deterministic 64-dim feature hashing (GGUF embedding for scale: ${await ggufRate()})`);
+    console.log(`indexing: ${indexSeconds.toFixed(1)} s, ${(report.chunks / indexSeconds).toFixed(0)} chunks/s (read, hash, chunk, embed, write, FTS index)`);
+    console.log(`re-index after editing one file: ${incrementalSeconds.toFixed(2)} s (${incremental.indexedFiles} file re-read, ${incremental.unchangedFiles} unchanged)`);
+    console.log(`hybrid query (full-text + vector, RRF), ${queries.length} queries: p50 ${ms(percentile(hybrid, 50))}, p95 ${ms(percentile(hybrid, 95))}`);
+    console.log(`full-text-only query: p50 ${ms(percentile(fullText, 50))}, p95 ${ms(percentile(fullText, 95))}`);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

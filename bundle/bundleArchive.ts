@@ -1,0 +1,40 @@
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { create as createTar } from "tar";
+import type { ArtifactInfo, ArtifactStore } from "../infra/blobstore/artifactStore.js";
+import { CLONE_MANIFEST_FILE, type CloneBundleInput, cloneBundleSchema } from "../runtime/bundle/index.js";
+
+export const ADAPTER_FILE = "adapter.gguf";
+
+/**
+ * Packs `clone.json` and the adapter into a gzipped tar in the artifact store. The manifest is validated
+ * against the runtime's own schema first, so the platform never publishes a bundle the runtime refuses.
+ */
+export async function storeBundleArchive(
+  artifacts: ArtifactStore,
+  key: string,
+  manifest: CloneBundleInput,
+  adapterKey: string,
+): Promise<ArtifactInfo> {
+  const checked = cloneBundleSchema.safeParse(manifest);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new Error(`bundle manifest: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), "aiclone-bundle-"));
+  try {
+    await writeFile(join(dir, CLONE_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, "utf8");
+    await pipeline(await artifacts.get(adapterKey), createWriteStream(join(dir, ADAPTER_FILE)));
+    // Fixed owner and mode and no timestamps from this machine: the archive says nothing about the platform's users.
+    const archive = createTar({ gzip: true, cwd: dir, portable: true, noMtime: true }, [
+      CLONE_MANIFEST_FILE,
+      ADAPTER_FILE,
+    ]);
+    return await artifacts.put(key, archive, { contentType: "application/gzip" });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

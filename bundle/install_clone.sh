@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Installs (or upgrades) a published AI clone on this machine and starts it:
+#   bash <(curl -fsSL __AICLONE_PLATFORM_URL__/install_clone.sh) --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--version N] [--no-start]
+# Everything new is prepared in a staging folder first; the running install is replaced only at the very end,
+# so a wrong token, a network failure or Ctrl-C leave the previous install as it was.
+set -Eeuo pipefail
+
+PLATFORM="${AICLONE_PLATFORM_URL:-__AICLONE_PLATFORM_URL__}"
+CLONE_ID=""
+TOKEN="${AICLONE_INSTALL_TOKEN:-}"
+DIR=""
+PORT=""
+VERSION="latest"
+START=1
+MIN_FREE_MB="${AICLONE_MIN_FREE_MB:-1024}"
+
+say() { printf '%s\n' "$*" >&2; }
+fail() { say "aiclone install: $*"; exit 1; }
+
+usage() {
+  cat >&2 <<USAGE
+usage: install_clone.sh --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--version N] [--no-start]
+  --dir DIR      where the clone lives (default: ~/.aiclone/clones/ID); conversations and settings stay on upgrade
+  --port PORT    port of the local web chat and OpenAI-compatible API (default: 3000, or the one set before)
+  --version N    a published version (default: the newest)
+  --no-start     install only; start later with DIR/start.sh
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clone-id) CLONE_ID="${2:-}"; shift 2 ;;
+    --token) TOKEN="${2:-}"; shift 2 ;;
+    --dir) DIR="${2:-}"; shift 2 ;;
+    --port) PORT="${2:-}"; shift 2 ;;
+    --version) VERSION="${2:-}"; shift 2 ;;
+    --platform) PLATFORM="${2:-}"; shift 2 ;;
+    --no-start) START=0; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage; fail "unknown option: $1" ;;
+  esac
+done
+[ -n "$CLONE_ID" ] || { usage; fail "--clone-id is required"; }
+[ -n "$TOKEN" ] || { usage; fail "--token is required (create one in the dashboard or with createInstallToken)"; }
+[[ "$CLONE_ID" =~ ^[A-Za-z0-9-]+$ ]] || fail "--clone-id: not a clone id: $CLONE_ID"
+[[ "$VERSION" =~ ^(latest|[0-9]+)$ ]] || fail "--version: expected a number, got $VERSION"
+[ -z "$PORT" ] || [[ "$PORT" =~ ^[0-9]+$ && "$PORT" -ge 1 && "$PORT" -le 65535 ]] || fail "--port: expected 1-65535, got $PORT"
+PLATFORM="${PLATFORM%/}"
+DIR="${DIR:-$HOME/.aiclone/clones/$CLONE_ID}"
+
+# --- what this machine needs -------------------------------------------------------------------------------
+missing=()
+command -v curl >/dev/null 2>&1 || missing+=("curl")
+command -v tar >/dev/null 2>&1 || missing+=("tar")
+command -v node >/dev/null 2>&1 || missing+=("Node.js 20 or newer (https://nodejs.org)")
+command -v npm >/dev/null 2>&1 || missing+=("npm (comes with Node.js)")
+if command -v sha256sum >/dev/null 2>&1; then SHA256=(sha256sum)
+elif command -v shasum >/dev/null 2>&1; then SHA256=(shasum -a 256)
+else missing+=("sha256sum or shasum"); fi
+[ ${#missing[@]} -eq 0 ] || fail "missing on this machine: ${missing[*]}"
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 20 ] || fail "Node.js $(node -v) is too old: version 20 or newer is needed"
+
+mkdir -p "$DIR"
+DIR="$(cd "$DIR" && pwd)"
+free_mb="$(df -Pk "$DIR" | awk 'NR==2 { print int($4 / 1024) }')"
+[ "${free_mb:-0}" -ge "$MIN_FREE_MB" ] || fail "only ${free_mb} MB free in $DIR; at least $MIN_FREE_MB MB are needed (more for the model)"
+
+STAGE="$(mktemp -d "$DIR/.install.XXXXXX")"
+cleanup() { rm -rf "$STAGE"; }
+trap cleanup EXIT
+trap 'say ""; say "aiclone install: interrupted; the previous install is unchanged"; exit 130' INT TERM
+
+# --- talking to the platform -------------------------------------------------------------------------------
+# GET with the token; on failure, the platform's own message (it says whether the token or the clone is wrong).
+fetch() { # url output [extra curl args...]
+  local url="$1" out="$2" code
+  shift 2
+  if ! code="$(curl -sS -L --retry 3 --retry-connrefused --connect-timeout 15 -H "Authorization: Bearer $TOKEN" \
+      -o "$out" -w '%{http_code}' "$@" "$url")"; then
+    fail "cannot reach the platform at $PLATFORM (network error); nothing was changed"
+  fi
+  if [ "$code" -ge 400 ]; then
+    local message
+    message="$(node -e 'try { const b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(b.error ?? "") } catch { console.log("") }' "$out" 2>/dev/null || true)"
+    fail "the platform refused (HTTP $code): ${message:-no reason given}; nothing was changed"
+  fi
+}
+json() { node -e 'const v = process.argv[2].split(".").reduce((o, k) => o?.[k], JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))); if (v === undefined || v === null) process.exit(1); console.log(typeof v === "object" ? JSON.stringify(v) : v)' "$@"; }
+verify() { # file expected-sha256 what
+  local actual
+  actual="$("${SHA256[@]}" "$1" | awk '{ print $1 }')"
+  [ "$actual" = "$2" ] || fail "$3: sha256 $actual does not match the platform's $2 (damaged download); nothing was changed"
+}
+
+say "AI clone $CLONE_ID from $PLATFORM"
+fetch "$PLATFORM/clones/$CLONE_ID/bundles/$VERSION/manifest" "$STAGE/manifest.json"
+NEW_VERSION="$(json "$STAGE/manifest.json" version)"
+BUNDLE_SHA="$(json "$STAGE/manifest.json" sha256)"
+RUNTIME_VERSION="$(json "$STAGE/manifest.json" runtime.version)"
+RUNTIME_SHA="$(json "$STAGE/manifest.json" runtime.sha256)"
+CURRENT_VERSION="$(cat "$DIR/current" 2>/dev/null || true)"
+
+# --- the bundle ---------------------------------------------------------------------------------------------
+if [ "$CURRENT_VERSION" = "$NEW_VERSION" ] && [ -f "$DIR/bundles/$NEW_VERSION/clone.json" ]; then
+  say "version $NEW_VERSION is already installed"
+else
+  say "downloading version $NEW_VERSION ($(json "$STAGE/manifest.json" size) bytes)"
+  fetch "$(json "$STAGE/manifest.json" url)" "$STAGE/bundle.tar.gz"
+  verify "$STAGE/bundle.tar.gz" "$BUNDLE_SHA" "the bundle"
+  mkdir -p "$STAGE/bundle"
+  tar -xzf "$STAGE/bundle.tar.gz" -C "$STAGE/bundle" --no-same-owner
+  [ -f "$STAGE/bundle/clone.json" ] || fail "the bundle has no clone.json; nothing was changed"
+fi
+
+# --- the runtime (npm package from the platform, dependencies from the npm registry) -----------------------
+if [ "$(cat "$DIR/runtime/.package-sha256" 2>/dev/null || true)" = "$RUNTIME_SHA" ]; then
+  say "runtime $RUNTIME_VERSION is already installed"
+else
+  say "installing the runtime $RUNTIME_VERSION (npm)"
+  mkdir -p "$STAGE/runtime"
+  fetch "$(json "$STAGE/manifest.json" runtime.url)" "$STAGE/runtime/aiclone-runtime.tgz"
+  verify "$STAGE/runtime/aiclone-runtime.tgz" "$RUNTIME_SHA" "the runtime package"
+  gpu=0
+  if [ -z "${AICLONE_NO_GPU:-}" ] && command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then gpu=1; fi
+  # Optional dependencies are left out (they hold every platform's and every GPU's binaries); the ones this
+  # machine runs are named explicitly, GPU ones only when a GPU is there.
+  tar -xzOf "$STAGE/runtime/aiclone-runtime.tgz" package/package.json > "$STAGE/runtime-package.json"
+  GPU="$gpu" node - "$STAGE/runtime-package.json" "$STAGE/runtime/package.json" <<'NODE'
+const fs = require("fs");
+const [source, target] = process.argv.slice(2);
+const pkg = JSON.parse(fs.readFileSync(source, "utf8"));
+let libc = "";
+try { libc = process.report.getReport().header.glibcVersionRuntime ? "" : "-musl"; } catch {}
+if (process.platform !== "linux") libc = "";
+const key = `${process.platform}-${process.arch}${libc}`;
+const native = pkg.aiclone?.native?.[key];
+if (!native) { console.error(`aiclone install: no runtime binaries for ${key}`); process.exit(1); }
+const dependencies = { "aiclone-runtime": "file:./aiclone-runtime.tgz" };
+for (const spec of [...native.cpu, ...(process.env.GPU === "1" ? native.gpu : [])]) {
+  const at = spec.lastIndexOf("@");
+  dependencies[spec.slice(0, at)] = spec.slice(at + 1);
+}
+fs.writeFileSync(target, JSON.stringify({ private: true, dependencies }, null, 2));
+NODE
+  if ! (cd "$STAGE/runtime" && ONNXRUNTIME_NODE_INSTALL=skip NODE_LLAMA_CPP_SKIP_DOWNLOAD=true \
+      npm install --omit=optional --no-audit --no-fund --loglevel=error > "$STAGE/npm.log" 2>&1); then
+    tail -n 20 "$STAGE/npm.log" >&2
+    fail "npm could not install the runtime (log above); nothing was changed"
+  fi
+  printf '%s\n' "$RUNTIME_SHA" > "$STAGE/runtime/.package-sha256"
+fi
+
+# --- settings kept across upgrades ----------------------------------------------------------------------------
+if [ -z "$PORT" ]; then PORT="$(json "$DIR/settings.json" port 2>/dev/null || echo 3000)"; fi
+printf '{ "port": %s }\n' "$PORT" > "$STAGE/settings.json"
+cat > "$STAGE/start.sh" <<START
+#!/usr/bin/env bash
+# Starts the installed clone in the foreground (install_clone.sh starts it in the background).
+dir="\$(cd "\$(dirname "\$0")" && pwd)"
+exec node "\$dir/runtime/node_modules/aiclone-runtime/dist/cli/runtimeMain.js" runtime start \\
+  --bundle "\$dir/bundles/\$(cat "\$dir/current")" --data-dir "\$dir/data" --port "$PORT" "\$@"
+START
+chmod +x "$STAGE/start.sh"
+
+# --- the switch: stop the old one, move the new parts in, start ---------------------------------------------
+trap '' INT TERM
+if [ -f "$DIR/runtime.pid" ] && kill -0 "$(cat "$DIR/runtime.pid")" 2>/dev/null; then
+  say "stopping the running clone"
+  kill -TERM "$(cat "$DIR/runtime.pid")" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$(cat "$DIR/runtime.pid")" 2>/dev/null || break; sleep 0.1; done
+fi
+rm -f "$DIR/runtime.pid"
+mkdir -p "$DIR/bundles" "$DIR/data"
+if [ -d "$STAGE/bundle" ]; then
+  rm -rf "$DIR/bundles/$NEW_VERSION"
+  mv "$STAGE/bundle" "$DIR/bundles/$NEW_VERSION"
+fi
+if [ -d "$STAGE/runtime" ]; then
+  rm -rf "$DIR/.runtime.old"
+  [ -d "$DIR/runtime" ] && mv "$DIR/runtime" "$DIR/.runtime.old"
+  mv "$STAGE/runtime" "$DIR/runtime"
+  rm -rf "$DIR/.runtime.old"
+fi
+mv -f "$STAGE/settings.json" "$DIR/settings.json"
+mv -f "$STAGE/start.sh" "$DIR/start.sh"
+printf '%s\n' "$NEW_VERSION" > "$STAGE/current" && mv -f "$STAGE/current" "$DIR/current"
+trap - INT TERM
+say "installed version $NEW_VERSION in $DIR"
+
+if [ "$START" -eq 0 ]; then
+  say "start it with: $DIR/start.sh"
+  exit 0
+fi
+nohup "$DIR/start.sh" > "$DIR/runtime.log" 2>&1 < /dev/null &
+echo $! > "$DIR/runtime.pid"
+say "starting (the first start downloads the base model; log: $DIR/runtime.log)"
+for _ in $(seq 1 "${AICLONE_START_TIMEOUT:-1800}"); do
+  if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/v1/models" 2>/dev/null; then
+    say "your clone is running"
+    echo "Chat: http://127.0.0.1:$PORT/"
+    exit 0
+  fi
+  kill -0 "$(cat "$DIR/runtime.pid")" 2>/dev/null || { tail -n 20 "$DIR/runtime.log" >&2; fail "the clone stopped while starting (log above)"; }
+  sleep 1
+done
+fail "the clone did not answer on port $PORT in time; see $DIR/runtime.log"

@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type express from "express";
+import type { Authenticator } from "../../api/auth/authenticator.js";
+import { installRoutes, type RuntimePackage } from "../../api/http/installRoutes.js";
+import { type BaseModelLookup, BundlePublisher } from "../../bundle/bundlePublisher.js";
+import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
+import type { ReadModels } from "../../projections/readModels.js";
+import { baseModels } from "../../trainer-gateway/baseModels.js";
+import type { PlatformConfig } from "../config/platformConfig.js";
+
+// dist/cli/platform/ → the repository root.
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** The registry's base models with the configuration's url/sha256 over them, as a bundle must name them. */
+export function baseModelLookup(config: PlatformConfig): BaseModelLookup {
+  return (name) => {
+    const entry = baseModels.find((m) => m.name === name);
+    if (!entry) throw new Error(`base model ${name} is not in the registry`);
+    const override = config.baseModels[name] ?? {};
+    const url = override.url ?? entry.gguf.url;
+    const sha256 = override.sha256 ?? entry.gguf.sha256;
+    if (!url)
+      throw new Error(
+        `base model ${name} has no download URL for the runtime; set baseModels.${name}.url in the configuration`,
+      );
+    if (!sha256)
+      throw new Error(
+        `base model ${name} has no sha256 recorded, so the runtime could not verify its download; set baseModels.${name}.sha256`,
+      );
+    return { name, url, sha256, chatTemplate: "auto" };
+  };
+}
+
+export const createBundlePublisher = (config: PlatformConfig, artifacts: ArtifactStore) =>
+  new BundlePublisher(artifacts, baseModelLookup(config));
+
+/** The runtime package built by `npm run build` (scripts/packRuntime.mjs), or null when it is missing. */
+export function builtRuntimePackage(): RuntimePackage | null {
+  const dir = join(repoRoot, "dist", "runtime-package");
+  const info = join(dir, "runtime-package.json");
+  if (!existsSync(info)) return null;
+  const { file, version, sha256 } = JSON.parse(readFileSync(info, "utf8")) as Record<string, string>;
+  const path = join(dir, String(file));
+  return existsSync(path) ? { path, version: String(version), sha256: String(sha256) } : null;
+}
+
+export function installRoutesFor(
+  models: ReadModels,
+  artifacts: ArtifactStore,
+  authenticator: Authenticator,
+  publicUrl: () => string,
+): (app: express.Express) => void {
+  return installRoutes({
+    models,
+    artifacts,
+    authenticator,
+    installScript: readFileSync(join(repoRoot, "bundle", "install_clone.sh"), "utf8"),
+    publicUrl,
+    runtimePackage: builtRuntimePackage(),
+  });
+}

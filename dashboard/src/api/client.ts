@@ -1,0 +1,208 @@
+import { type Client, createClient } from "graphql-ws";
+import type { TypedDocumentString } from "../gql/graphql";
+
+/** A GraphQL error as the API reports it: `extensions.code` (BAD_USER_INPUT, CONFLICT…) and the field. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+interface GraphQLErrorShape {
+  message: string;
+  extensions?: { code?: string; field?: string };
+}
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: GraphQLErrorShape[];
+}
+
+function toApiError(errors: readonly GraphQLErrorShape[]): ApiError {
+  const first = errors[0];
+  return new ApiError(
+    first?.message ?? "unknown error",
+    first?.extensions?.code ?? "INTERNAL_SERVER_ERROR",
+    first?.extensions?.field,
+  );
+}
+
+function resultOf<T>(body: GraphQLResponse<T>, status: number): T {
+  if (body.errors?.length) throw toApiError(body.errors);
+  if (body.data == null) throw new ApiError(`HTTP ${status}`, status === 401 ? "UNAUTHENTICATED" : "NETWORK");
+  return body.data;
+}
+
+/** Progress of one upload, in bytes. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/** An upload in flight: `done` settles with the result; `abort()` stops it. */
+export interface UploadHandle<T> {
+  done: Promise<T>;
+  abort(): void;
+}
+
+/** A fresh idempotency key for one user action (a double click then acts once). */
+export function actionKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The dashboard's only way to the platform: the public GraphQL API over HTTP (queries, mutations, multipart
+ * uploads) and graphql-ws (subscriptions), with the API key as bearer token.
+ */
+export class ApiClient {
+  readonly httpUrl: string;
+  readonly wsUrl: string;
+  private ws: Client | undefined;
+  private readonly reconnectListeners = new Set<() => void>();
+
+  constructor(
+    readonly apiKey: string,
+    private readonly onUnauthenticated: () => void,
+    base: string = window.location.origin,
+  ) {
+    this.httpUrl = new URL("/graphql", base).toString();
+    this.wsUrl = this.httpUrl.replace(/^http/, "ws");
+  }
+
+  async request<TResult, TVariables>(
+    document: TypedDocumentString<TResult, TVariables>,
+    variables?: TVariables,
+  ): Promise<TResult> {
+    let response: Response;
+    try {
+      response = await fetch(this.httpUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${this.apiKey}` },
+        body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
+      });
+    } catch (error) {
+      throw new ApiError(error instanceof Error ? error.message : String(error), "NETWORK");
+    }
+    let body: GraphQLResponse<TResult>;
+    try {
+      body = (await response.json()) as GraphQLResponse<TResult>;
+    } catch {
+      throw new ApiError(`HTTP ${response.status}`, "NETWORK");
+    }
+    try {
+      return resultOf(body, response.status);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "UNAUTHENTICATED") this.onUnauthenticated();
+      throw error;
+    }
+  }
+
+  /**
+   * A multipart upload per the GraphQL multipart request spec, through XMLHttpRequest for its upload
+   * progress events; the browser streams the file from disk. The server requires a preflight header (CSRF).
+   */
+  upload<TResult, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentString<TResult, TVariables>,
+    variables: TVariables,
+    fileVariable: keyof TVariables & string,
+    file: File,
+    onProgress: (progress: UploadProgress) => void,
+  ): UploadHandle<TResult> {
+    const xhr = new XMLHttpRequest();
+    const done = new Promise<TResult>((resolve, reject) => {
+      const form = new FormData();
+      form.append(
+        "operations",
+        JSON.stringify({ query: document.toString(), variables: { ...variables, [fileVariable]: null } }),
+      );
+      form.append("map", JSON.stringify({ 0: [`variables.${fileVariable}`] }));
+      form.append("0", file, file.name);
+      xhr.open("POST", this.httpUrl);
+      xhr.setRequestHeader("authorization", `Bearer ${this.apiKey}`);
+      xhr.setRequestHeader("apollo-require-preflight", "true");
+      xhr.responseType = "text";
+      xhr.upload.onprogress = (event) =>
+        onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
+      xhr.onerror = () => reject(new ApiError("network error", "NETWORK"));
+      xhr.onabort = () => reject(new ApiError("aborted", "ABORTED"));
+      xhr.onload = () => {
+        let body: GraphQLResponse<TResult>;
+        try {
+          body = JSON.parse(xhr.responseText) as GraphQLResponse<TResult>;
+        } catch {
+          reject(new ApiError(`HTTP ${xhr.status}: ${xhr.responseText.slice(0, 200)}`, "NETWORK"));
+          return;
+        }
+        try {
+          resolve(resultOf(body, xhr.status));
+        } catch (error) {
+          reject(error);
+        }
+      };
+      xhr.send(form);
+    });
+    return { done, abort: () => xhr.abort() };
+  }
+
+  /** Subscribes over graphql-ws; returns the unsubscribe function. */
+  subscribe<TResult, TVariables>(
+    document: TypedDocumentString<TResult, TVariables>,
+    variables: TVariables,
+    onData: (data: TResult) => void,
+    onError: (error: ApiError) => void,
+  ): () => void {
+    return this.socket().subscribe<TResult>(
+      { query: document.toString(), variables: (variables ?? {}) as Record<string, unknown> },
+      {
+        next: (result) => {
+          if (result.errors?.length) onError(toApiError(result.errors as GraphQLErrorShape[]));
+          else if (result.data) onData(result.data as TResult);
+        },
+        error: (error) =>
+          onError(
+            Array.isArray(error)
+              ? toApiError(error as GraphQLErrorShape[])
+              : new ApiError(error instanceof Error ? error.message : "subscription closed", "NETWORK"),
+          ),
+        complete: () => {},
+      },
+    );
+  }
+
+  /** Called after the socket reconnects, so views re-read what they may have missed. */
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  close(): void {
+    void this.ws?.dispose();
+    this.ws = undefined;
+  }
+
+  private socket(): Client {
+    if (this.ws) return this.ws;
+    let connectedBefore = false;
+    this.ws = createClient({
+      url: this.wsUrl,
+      // Browsers cannot set headers on a WebSocket: the key travels in connection_init's payload.
+      connectionParams: { authorization: `Bearer ${this.apiKey}` },
+      lazy: true,
+      keepAlive: 15_000,
+      retryAttempts: Number.POSITIVE_INFINITY,
+      shouldRetry: () => true,
+      on: {
+        connected: () => {
+          if (connectedBefore) for (const listener of this.reconnectListeners) listener();
+          connectedBefore = true;
+        },
+      },
+    });
+    return this.ws;
+  }
+}

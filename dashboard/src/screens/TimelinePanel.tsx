@@ -1,0 +1,72 @@
+import { useCallback, useEffect, useState } from "react";
+import { ErrorBox, Loading } from "../components/common";
+import { CloneEventAddedDocument, CloneEventsDocument, type EventFieldsFragment } from "../gql/graphql";
+import { useI18n } from "../i18n";
+import { useApi } from "../session";
+
+/** The clone's events, oldest first, with new ones appended live by the cloneEvents subscription. */
+export function TimelinePanel({ cloneId }: { cloneId: string }) {
+  const { t, dateTime, maybe } = useI18n();
+  const api = useApi();
+  const [events, setEvents] = useState<EventFieldsFragment[] | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const merge = useCallback((incoming: EventFieldsFragment[]) => {
+    setEvents((current) => {
+      const byId = new Map((current ?? []).map((e) => [e.id, e]));
+      for (const e of incoming) byId.set(e.id, e);
+      return [...byId.values()].sort((a, b) => a.revision - b.revision);
+    });
+  }, []);
+  const load = useCallback(async () => {
+    try {
+      merge((await api.request(CloneEventsDocument, { id: cloneId })).cloneEvents);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  }, [api, cloneId, merge]);
+  useEffect(() => {
+    const stop = api.subscribe(
+      CloneEventAddedDocument,
+      { id: cloneId },
+      (d) => merge([d.cloneEvents]),
+      () => {},
+    );
+    void load();
+    const off = api.onReconnect(() => void load());
+    return () => {
+      stop();
+      off();
+    };
+  }, [api, cloneId, load, merge]);
+
+  return (
+    <section className="card" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">{t("timeline.title")}</h2>
+      {error != null && <ErrorBox error={error} onRetry={load} />}
+      {events === undefined && error == null && <Loading />}
+      {events?.length === 0 && <p className="empty">{t("timeline.empty")}</p>}
+      {events && events.length > 0 && (
+        <ol className="timeline" data-testid="timeline">
+          {[...events].reverse().map((event) => (
+            <li key={event.id} data-event-type={event.type}>
+              <div className="row between wrap">
+                <strong>{maybe(`event.${event.type}`, event.type)}</strong>
+                <time dateTime={event.timestamp} className="muted small">
+                  {dateTime(event.timestamp)}
+                </time>
+              </div>
+              <span className="muted small">
+                #{event.revision} · {t("timeline.by", { principal: event.principal })}
+              </span>
+              <details>
+                <summary>{t("timeline.details")}</summary>
+                <pre>{JSON.stringify(event.data, null, 2)}</pre>
+              </details>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

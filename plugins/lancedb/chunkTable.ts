@@ -1,0 +1,158 @@
+/**
+ * The LanceDB table of chunks: one row per chunk with its text, a search form of the text under a full-text
+ * index and, when the runtime has an embedding model, its vector. Rows are replaced per file (delete by path,
+ * then add), so a re-indexed file never leaves stale chunks behind.
+ */
+import * as lancedb from "@lancedb/lancedb";
+import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from "apache-arrow";
+import type { StemmingLanguage } from "./lancedbConfig.js";
+
+const TABLE = "chunks";
+const FTS_COLUMN = "search_text";
+/** Deletes name their files in batches: a predicate with a hundred thousand paths would be too long. */
+const DELETE_BATCH = 500;
+
+export interface ChunkRow {
+  chunk_id: string;
+  path: string;
+  sha256: string;
+  ordinal: number;
+  locator: string | null;
+  text: string;
+  search_text: string;
+  vector?: number[];
+}
+
+export interface ChunkHit {
+  chunkId: string;
+  path: string;
+  locator: string | null;
+  text: string;
+}
+
+export interface TableSettings {
+  dimensions: number | null;
+  stemming: StemmingLanguage | null;
+}
+
+const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+function schemaFor(dimensions: number | null): Schema {
+  const fields: Field[] = [
+    new Field("chunk_id", new Utf8(), false),
+    new Field("path", new Utf8(), false),
+    new Field("sha256", new Utf8(), false),
+    new Field("ordinal", new Int32(), false),
+    new Field("locator", new Utf8(), true),
+    new Field("text", new Utf8(), false),
+    new Field(FTS_COLUMN, new Utf8(), false),
+  ];
+  if (dimensions !== null) {
+    fields.push(new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)), false));
+  }
+  return new Schema(fields);
+}
+
+const HIT_COLUMNS = ["chunk_id", "path", "locator", "text"];
+const toHit = (row: Record<string, unknown>): ChunkHit => ({
+  chunkId: String(row.chunk_id),
+  path: String(row.path),
+  locator: row.locator == null ? null : String(row.locator),
+  text: String(row.text),
+});
+
+export class ChunkTable {
+  private constructor(
+    private readonly connection: lancedb.Connection,
+    private readonly table: lancedb.Table,
+    private readonly settings: TableSettings,
+  ) {}
+
+  /** Opens the table in `dir`, creating it; `rebuild` drops what was there first. */
+  static async open(dir: string, settings: TableSettings, rebuild: boolean): Promise<ChunkTable> {
+    const connection = await lancedb.connect(dir);
+    const exists = (await connection.tableNames()).includes(TABLE);
+    if (exists && rebuild) await connection.dropTable(TABLE);
+    const table =
+      exists && !rebuild
+        ? await connection.openTable(TABLE)
+        : await connection.createEmptyTable(TABLE, schemaFor(settings.dimensions));
+    return new ChunkTable(connection, table, settings);
+  }
+
+  get hasVectors(): boolean {
+    return this.settings.dimensions !== null;
+  }
+
+  async deleteFiles(paths: string[]): Promise<void> {
+    for (let at = 0; at < paths.length; at += DELETE_BATCH) {
+      const batch = paths.slice(at, at + DELETE_BATCH);
+      await this.table.delete(`path IN (${batch.map(sqlString).join(", ")})`);
+    }
+  }
+
+  /** Replaces every chunk of the given files with `rows`. */
+  async replaceFiles(paths: string[], rows: ChunkRow[]): Promise<void> {
+    await this.deleteFiles(paths);
+    if (rows.length > 0) await this.table.add(rows as unknown as Record<string, unknown>[]);
+  }
+
+  countRows(): Promise<number> {
+    return this.table.countRows();
+  }
+
+  /**
+   * Brings the indexes up to date: the first time creates the full-text index, later runs fold new rows into it
+   * and compact the table (rows not yet indexed are still searched, only slower).
+   */
+  async refreshIndexes(): Promise<void> {
+    const indices = await this.table.listIndices();
+    if (!indices.some((index) => index.columns.includes(FTS_COLUMN))) {
+      if ((await this.table.countRows()) === 0) return;
+      const { stemming } = this.settings;
+      await this.table.createIndex(FTS_COLUMN, {
+        config: lancedb.Index.fts({
+          baseTokenizer: "simple",
+          lowercase: true,
+          asciiFolding: true,
+          stem: stemming !== null,
+          language: stemming ?? "English",
+          removeStopWords: false,
+          withPosition: false,
+        }),
+      });
+      return;
+    }
+    await this.table.optimize({ cleanupOlderThan: new Date() });
+  }
+
+  async fullText(query: string, limit: number): Promise<ChunkHit[]> {
+    const indices = await this.table.listIndices();
+    if (!indices.some((index) => index.columns.includes(FTS_COLUMN))) return [];
+    const rows = await this.table
+      .query()
+      .fullTextSearch(query, { columns: FTS_COLUMN })
+      // Naming the score column keeps LanceDB from warning that it will stop adding it unasked.
+      .select([...HIT_COLUMNS, "_score"])
+      .limit(limit)
+      .toArray();
+    return rows.map(toHit);
+  }
+
+  async nearest(vector: number[], limit: number): Promise<ChunkHit[]> {
+    if (!this.hasVectors) return [];
+    const rows = await this.table
+      .vectorSearch(vector)
+      .column("vector")
+      .distanceType("cosine")
+      .select([...HIT_COLUMNS, "_distance"])
+      .limit(limit)
+      .toArray();
+    return rows.map(toHit);
+  }
+
+  close(): void {
+    this.table.close();
+    this.connection.close();
+  }
+}

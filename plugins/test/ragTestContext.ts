@@ -1,0 +1,94 @@
+/**
+ * A PluginContext for the RAG plugins' tests, wired to the runtime's real document reader and (when given)
+ * real embeddings; storage is an in-memory map that a test can hand to a second context to simulate a
+ * restart. Chat methods are not used by RAG plugins and throw.
+ */
+
+import type {
+  ConfigSchema,
+  DocumentReader,
+  Embeddings,
+  PluginContext,
+  PluginStorage,
+} from "../../runtime/plugin/pluginApi.js";
+import { FileDocumentReader } from "../../runtime/rag/fileDocumentReader.js";
+
+export class InMemoryStorage implements PluginStorage {
+  readonly values = new Map<string, string>();
+  async get<T = unknown>(key: string): Promise<T | undefined> {
+    const raw = this.values.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  }
+  async set(key: string, value: unknown): Promise<void> {
+    // Through JSON, as a persisted store would: nothing shared by reference.
+    this.values.set(key, JSON.stringify(value));
+  }
+  async delete(key: string): Promise<void> {
+    this.values.delete(key);
+  }
+  async keys(prefix = ""): Promise<string[]> {
+    return [...this.values.keys()].filter((key) => key.startsWith(prefix)).sort();
+  }
+}
+
+export interface RagLogEntry {
+  level: string;
+  fields: Record<string, unknown>;
+  message: string;
+}
+
+export interface RagTestContext<Config> extends PluginContext<Config> {
+  logs: RagLogEntry[];
+}
+
+/** Validates a config as the host does and throws naming the fields. */
+export async function parsePluginConfig<Config>(
+  schema: ConfigSchema<Config>,
+  value: unknown,
+): Promise<Config> {
+  const result = await schema["~standard"].validate(value);
+  if (result.issues) {
+    const key = (p: PropertyKey | { readonly key: PropertyKey }) =>
+      String(typeof p === "object" && p !== null ? p.key : p);
+    throw new Error(
+      `invalid config: ${result.issues.map((i) => `${(i.path ?? []).map(key).join(".")}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return result.value;
+}
+
+export function ragTestContext<Config>(options: {
+  config: Config;
+  dataDir: string;
+  storage?: InMemoryStorage;
+  embeddings?: Embeddings | null;
+  documents?: DocumentReader;
+  language?: string;
+}): RagTestContext<Config> {
+  const logs: RagLogEntry[] = [];
+  const log = (level: string) => (fields: Record<string, unknown>, message: string) => {
+    logs.push({ level, fields, message });
+  };
+  const unused = async (): Promise<never> => {
+    throw new Error("not available to RAG plugin tests");
+  };
+  return {
+    logs,
+    config: options.config,
+    logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
+    storage: options.storage ?? new InMemoryStorage(),
+    dataDir: options.dataDir,
+    clone: { id: "anna", version: 1, displayName: "Анна", language: options.language ?? "ru" },
+    signal: new AbortController().signal,
+    chat: unused,
+    complete: unused,
+    history: unused,
+    conversations: unused,
+    forget: unused,
+    fail(error: unknown) {
+      throw error;
+    },
+    embeddings: options.embeddings ?? null,
+    documents: options.documents ?? new FileDocumentReader(),
+  };
+}

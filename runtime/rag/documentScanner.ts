@@ -1,0 +1,94 @@
+/**
+ * Finds the indexable files under a documents folder: recursively, sorted by path, each with its sha256.
+ * Hidden files and folders (a leading dot: .git, .obsidian) are not the person's documents and are passed
+ * over quietly; a link that leads out of the folder, a file over the size limit or one that cannot be read is
+ * left out with a reason, so the index report can say why a file is missing.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readdir, realpath, stat } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { DocumentScan, SourceDocument } from "../plugin/pluginApi.js";
+import { formatOf } from "./documentFormats.js";
+
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(path), hash);
+  return hash.digest("hex");
+}
+
+export const isInside = (root: string, path: string) => path === root || path.startsWith(root + sep);
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
+
+/** The real path of the documents folder; an error naming it when it is missing or not a folder. */
+export async function documentsRoot(folder: string): Promise<string> {
+  let root: string;
+  try {
+    root = await realpath(resolve(folder));
+  } catch (error) {
+    throw new Error(`documents folder ${folder} cannot be opened: ${errorText(error)}`);
+  }
+  if (!(await stat(root)).isDirectory()) throw new Error(`documents folder ${folder} is not a folder`);
+  return root;
+}
+
+export async function scanDocuments(folder: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<DocumentScan> {
+  const root = await documentsRoot(folder);
+  const documents: SourceDocument[] = [];
+  const skipped: DocumentScan["skipped"] = [];
+  // Real paths of the folders walked, so a link back to a parent cannot loop.
+  const visited = new Set<string>([root]);
+
+  const addFile = async (path: string, realFile: string) => {
+    try {
+      const { size } = await stat(realFile);
+      if (size > maxFileBytes) {
+        skipped.push({ path, reason: `${size} bytes, over the ${maxFileBytes}-byte limit` });
+        return;
+      }
+      documents.push({ path, sha256: await fileSha256(realFile), size });
+    } catch (error) {
+      skipped.push({ path, reason: `unreadable: ${errorText(error)}` });
+    }
+  };
+
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith(".")) continue;
+      const full = join(dir, entry.name);
+      const path = relative(root, full).split(sep).join("/");
+      if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = await realpath(full);
+        } catch (error) {
+          skipped.push({ path, reason: `a broken link: ${errorText(error)}` });
+          continue;
+        }
+        if (!isInside(root, target)) {
+          skipped.push({ path, reason: "a link to a place outside the documents folder" });
+          continue;
+        }
+        const targetStat = await stat(target);
+        if (targetStat.isDirectory()) {
+          if (!visited.has(target)) {
+            visited.add(target);
+            await walk(full);
+          }
+        } else if (targetStat.isFile() && formatOf(entry.name)) await addFile(path, target);
+      } else if (entry.isDirectory()) {
+        visited.add(full);
+        await walk(full);
+      } else if (entry.isFile() && formatOf(entry.name)) await addFile(path, full);
+    }
+  };
+
+  await walk(root);
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return { documents: documents.sort(byPath), skipped: skipped.sort(byPath) };
+}
