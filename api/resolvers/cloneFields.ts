@@ -1,6 +1,7 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { GraphQLJSONObject } from "graphql-scalars";
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../context.js";
-import { Clone, PublishedVersion } from "../types/cloneTypes.js";
+import { Clone, Dataset, PublishedVersion } from "../types/cloneTypes.js";
 import { installCommand } from "../types/mappers.js";
 
 /** Clone fields that need the platform's public address, which only the request context knows. */
@@ -18,5 +19,28 @@ export class PublishedVersionFields {
   @FieldResolver(() => String)
   downloadUrl(@Root() version: PublishedVersion, @Ctx() context: ApiContext): string {
     return `${context.services.publicUrl}${version.downloadPath}`;
+  }
+}
+
+@Resolver(() => Dataset)
+export class DatasetFields {
+  @FieldResolver(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      "The build's full report (stats.json): every drop reason and redaction with counts, per-chat counts, the owner's style profile; null once the files are gone.",
+  })
+  report(@Root() dataset: Dataset, @Ctx() context: ApiContext): Promise<Record<string, unknown> | null> {
+    return context.services.clones.datasetReport(dataset.artifactKey);
+  }
+
+  @FieldResolver(() => [GraphQLJSONObject], {
+    description: "The first training samples ({messages: [{role, content}]}), for a preview.",
+  })
+  preview(
+    @Root() dataset: Dataset,
+    @Arg("limit", () => Int, { defaultValue: 5, description: "1–20." }) limit: number,
+    @Ctx() context: ApiContext,
+  ): Promise<Record<string, unknown>[]> {
+    return context.services.clones.datasetPreview(dataset.artifactKey, limit);
   }
 }

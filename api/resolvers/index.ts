@@ -1,4 +1,4 @@
-import { CloneFields, PublishedVersionFields } from "./cloneFields.js";
+import { CloneFields, DatasetFields, PublishedVersionFields } from "./cloneFields.js";
 import { CloneMutations } from "./cloneMutations.js";
 import { CloneQueries } from "./cloneQueries.js";
 import { CloneSubscriptions } from "./cloneSubscriptions.js";
@@ -10,5 +10,6 @@ export const resolvers = [
   CloneSubscriptions,
   CloneFields,
   PublishedVersionFields,
+  DatasetFields,
   OwnerResolvers,
 ] as const;

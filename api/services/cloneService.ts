@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import {
   type Actor,
@@ -239,6 +240,40 @@ export class CloneService {
         hyperparameters,
       });
     });
+  }
+
+  /**
+   * stats.json of a built dataset (drop reasons, redactions, the owner's style profile, per-chat counts);
+   * null when the files are gone. Only reached through a clone the caller owns.
+   */
+  async datasetReport(datasetKey: string): Promise<Record<string, unknown> | null> {
+    const text = await this.readArtifactText(`${datasetKey}stats.json`, 8 * 1024 ** 2);
+    return text === null ? null : (JSON.parse(text) as Record<string, unknown>);
+  }
+
+  /** The first training samples of a built dataset, as the trainer reads them. */
+  async datasetPreview(datasetKey: string, limit: number): Promise<Record<string, unknown>[]> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 20)
+      throw apiError("BAD_USER_INPUT", "limit: must be between 1 and 20", { field: "limit" });
+    if (!(await this.deps.artifacts.stat(`${datasetKey}train.jsonl`))) return [];
+    const samples: Record<string, unknown>[] = [];
+    const stream = await this.deps.artifacts.get(`${datasetKey}train.jsonl`);
+    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of lines) {
+      if (line.trim()) samples.push(JSON.parse(line) as Record<string, unknown>);
+      if (samples.length >= limit) break;
+    }
+    stream.destroy();
+    return samples;
+  }
+
+  private async readArtifactText(key: string, maxBytes: number): Promise<string | null> {
+    const info = await this.deps.artifacts.stat(key);
+    if (!info) return null;
+    if (info.size > maxBytes) throw new Error(`${key} is larger than ${maxBytes} bytes`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.deps.artifacts.get(key)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
   }
 
   /** The clone a training run of the caller's belongs to, or null (unknown run, someone else's clone). */

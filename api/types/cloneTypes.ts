@@ -135,6 +135,8 @@ export class Dataset {
   @Field(() => [ID]) sourceIds!: string[];
   @Field(() => GraphQLDateTimeISO) builtAt!: Date;
   @Field(() => DatasetStats) stats!: DatasetStats;
+  /** The dataset's folder in the artifact store (stats.json, train.jsonl, val.jsonl); resolvers read it. */
+  artifactKey!: string;
 }
 
 @ObjectType()

@@ -89,6 +89,21 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     for (const turn of assistant) assert.doesNotMatch(turn.content, /Петя|позвони/);
     assert.ok(train.includes("<PHONE>") && !train.includes("345-67-89"), "phone numbers are redacted");
 
+    // The full report and a preview, through the API (what the dashboard's dataset screen shows).
+    const { clone: reported } = await api.data(
+      "query ($id: ID!) { clone(id: $id) { dataset { report preview(limit: 2) } } }",
+      { id },
+    );
+    assert.equal(reported.dataset.report.samples, built.dataset.stats.samples);
+    assert.equal(reported.dataset.report.owner.name, "Аня");
+    assert.ok(reported.dataset.report.styleProfile, "the owner's style profile is in the report");
+    assert.equal(reported.dataset.preview.length, 2);
+    assert.deepEqual(reported.dataset.preview[0], sample);
+    const tooMany = await api.request("query ($id: ID!) { clone(id: $id) { dataset { preview(limit: 50) } } }", {
+      id,
+    });
+    assert.match(tooMany.errors?.[0]?.message ?? "", /limit: must be between 1 and 20/);
+
     const purged = await api.data(
       "mutation ($id: ID!) { purgeRawData(cloneId: $id) { sources { purged } } }",
       { id },
