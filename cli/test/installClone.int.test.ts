@@ -143,6 +143,17 @@ describe("one-command install of a published clone", () => {
     assert.match(installed.stdout, new RegExp(`Chat: http://127\\.0\\.0\\.1:${port}/`));
     assert.equal((await readFile(join(dir, "current"), "utf8")).trim(), "1");
     assert.equal(models.requests.length, 1, "the base model was downloaded once");
+    // The runtime came without the platform's server dependencies and without GPU builds on this GPU-less run.
+    const installedModules = join(dir, "runtime", "node_modules");
+    for (const absent of [
+      "kafkajs",
+      "mongodb",
+      "@apollo/server",
+      "@node-llama-cpp/linux-x64-cuda",
+      "@node-llama-cpp/linux-x64-vulkan",
+    ])
+      await assert.rejects(stat(join(installedModules, absent)), `${absent} must not be installed`);
+    await stat(join(installedModules, "@node-llama-cpp", "linux-x64"));
 
     const openai = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "unused-on-loopback" });
     const listed = await openai.models.list();
