@@ -1,6 +1,7 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLError, GraphQLFormattedError } from "graphql";
 import { toClientError } from "./errors.js";
+import { queryLimitCode } from "./limits/queryLimits.js";
 
 export interface ErrorLogger {
   error(fields: Record<string, unknown>, message: string): void;
@@ -23,6 +24,11 @@ const PROTOCOL_CODES = new Set([
  */
 export function createErrorFormatter(logger: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const limit = queryLimitCode(formatted.message);
+    if (limit) {
+      // graphql-armor words its refusals as syntax errors; the code says which limit, the message its value.
+      return { message: formatted.message.replace(/^Syntax Error: /, ""), extensions: { code: limit } };
+    }
     const original = unwrapResolverError(error);
     const client = toClientError(original);
     if (client) {

@@ -2,7 +2,13 @@ import { GraphQLError } from "graphql";
 import { DomainError } from "../domain/index.js";
 import { ArtifactTooLargeError } from "../infra/blobstore/artifactStore.js";
 
-export type ErrorCode = "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT";
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "QUOTA_EXCEEDED";
 
 export const apiError = (
   code: ErrorCode,

@@ -1,16 +1,18 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer } from "@apollo/server";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
-import type { GraphQLSchema } from "graphql";
+import { type GraphQLSchema, specifiedRules, validate } from "graphql";
 import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Authenticator, AuthPrincipal } from "./auth/authenticator.js";
 import type { ApiContext, ApiServices } from "./context.js";
 import { createErrorFormatter, type ErrorLogger, formatGraphQLErrors } from "./errorFormatting.js";
+import { type QueryLimits, queryLimitProtection } from "./limits/queryLimits.js";
+import { type RateLimits, rateLimitMiddleware } from "./limits/requestRateLimits.js";
 
 export interface ApiLogger extends ErrorLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -29,6 +31,10 @@ export interface ApiServerOptions {
   requestMaxBytes: number;
   /** `/healthz` answers 200 only while this says so. */
   isReady: () => boolean;
+  /** Depth, cost, alias, directive and token limits of every operation (HTTP and WebSocket). */
+  queryLimits: QueryLimits;
+  /** Per-key request and upload rates on /graphql. */
+  rateLimits: RateLimits;
   /** Further HTTP routes on the same port (the dashboard, install endpoints), mounted after /graphql. */
   routes?: ((app: express.Express) => void)[];
 }
@@ -49,6 +55,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   app.disable("x-powered-by");
   const httpServer = createServer(app);
   const formatError = createErrorFormatter(logger);
+  const protection = queryLimitProtection(options.queryLimits);
 
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -61,6 +68,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   >(
     {
       schema,
+      validate: (s, document) => validate(s, document, [...specifiedRules, ...protection.validationRules]),
       // Browsers cannot set headers on a WebSocket, so the key travels in connection_init's payload.
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
@@ -87,7 +95,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     introspection: true,
     // The CLI owns SIGINT/SIGTERM and stops every component in order; Apollo would re-raise the signal.
     stopOnTerminationSignals: false,
+    validationRules: protection.validationRules,
     plugins: [
+      // graphql-armor types its plugins for Apollo's base context; they do not read the context.
+      ...(protection.plugins as ApolloServerPlugin<ApiContext>[]),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {
@@ -108,6 +119,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   app.use(
     GRAPHQL_PATH,
+    rateLimitMiddleware(options.rateLimits),
     graphqlUploadExpress({ maxFileSize: options.uploadMaxBytes + 1, maxFiles: 1 }),
     express.json({ limit: options.requestMaxBytes }),
     expressMiddleware(apollo, {

@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { LancedbRag } from "../plugins/lancedb/lancedbRag.js";
 import { lancedbConfigSchema } from "../plugins/lancedb/lancedbConfig.js";
+import { LancedbRag } from "../plugins/lancedb/lancedbRag.js";
 import { InMemoryStorage, ragTestContext } from "../plugins/test/ragTestContext.js";
 import type { Embeddings } from "../runtime/plugin/pluginApi.js";
 import { createEmbeddings } from "../runtime/rag/createEmbeddings.js";
@@ -132,14 +132,20 @@ async function main(): Promise<void> {
     let started = performance.now();
     const report = await plugin.index({
       onProgress: (done, total) => {
-        if (values.verbose && done % 500 === 0) console.error(`indexed ${done}/${total} files, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        if (values.verbose && done % 500 === 0)
+          console.error(
+            `indexed ${done}/${total} files, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+          );
       },
     });
     const indexSeconds = (performance.now() - started) / 1000;
     if (values.verbose) console.error(`index done in ${indexSeconds.toFixed(1)} s; querying`);
 
     const queries = Array.from({ length: queryCount }, () =>
-      Array.from({ length: 2 + Math.floor(next() * 2) }, () => VOCABULARY[Math.floor(next() * VOCABULARY.length)]).join(" "),
+      Array.from(
+        { length: 2 + Math.floor(next() * 2) },
+        () => VOCABULARY[Math.floor(next() * VOCABULARY.length)],
+      ).join(" "),
     );
     const time = async (rag: LancedbRag) => {
       const latencies: number[] = [];
@@ -174,11 +180,21 @@ async function main(): Promise<void> {
 
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     console.log(`RAG index bench (lancedb plugin, ${report.chunks} chunks in ${report.files} files)`);
-    console.log(`embeddings: deterministic 64-dim feature hashing (GGUF embedding for scale: ${await ggufRate()})`);
-    console.log(`indexing: ${indexSeconds.toFixed(1)} s, ${(report.chunks / indexSeconds).toFixed(0)} chunks/s (read, hash, chunk, embed, write, FTS index)`);
-    console.log(`re-index after editing one file: ${incrementalSeconds.toFixed(2)} s (${incremental.indexedFiles} file re-read, ${incremental.unchangedFiles} unchanged)`);
-    console.log(`hybrid query (full-text + vector, RRF), ${queries.length} queries: p50 ${ms(percentile(hybrid, 50))}, p95 ${ms(percentile(hybrid, 95))}`);
-    console.log(`full-text-only query: p50 ${ms(percentile(fullText, 50))}, p95 ${ms(percentile(fullText, 95))}`);
+    console.log(
+      `embeddings: deterministic 64-dim feature hashing (GGUF embedding for scale: ${await ggufRate()})`,
+    );
+    console.log(
+      `indexing: ${indexSeconds.toFixed(1)} s, ${(report.chunks / indexSeconds).toFixed(0)} chunks/s (read, hash, chunk, embed, write, FTS index)`,
+    );
+    console.log(
+      `re-index after editing one file: ${incrementalSeconds.toFixed(2)} s (${incremental.indexedFiles} file re-read, ${incremental.unchangedFiles} unchanged)`,
+    );
+    console.log(
+      `hybrid query (full-text + vector, RRF), ${queries.length} queries: p50 ${ms(percentile(hybrid, 50))}, p95 ${ms(percentile(hybrid, 95))}`,
+    );
+    console.log(
+      `full-text-only query: p50 ${ms(percentile(fullText, 50))}, p95 ${ms(percentile(fullText, 95))}`,
+    );
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import {
   parseCloneEvent,
   principalOf,
 } from "../../domain/index.js";
-import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
+import { type ArtifactStore, ArtifactTooLargeError } from "../../infra/blobstore/artifactStore.js";
 import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
@@ -43,6 +43,8 @@ export interface CloneServiceDeps {
   artifacts: ArtifactStore;
   idempotency: IdempotencyGuard;
   uploadMaxBytes: number;
+  /** Raw exports one owner may keep stored, all clones together (unlimited when absent). */
+  ownerUploadBytes?: number;
   defaultBaseModel: string;
   /**
    * Checks a training request before it is recorded (the base model is known, the hyperparameters are
@@ -185,10 +187,32 @@ export class CloneService {
       async () => {
         const sourceId = newId();
         const artifactKey = `clones/${cloneId}/sources/${sourceId}`;
-        const stored = await this.deps.artifacts.put(artifactKey, file.stream, {
-          maxBytes: this.deps.uploadMaxBytes,
-          ...(file.mimetype ? { contentType: file.mimetype } : {}),
-        });
+        const quota = this.deps.ownerUploadBytes ?? Number.POSITIVE_INFINITY;
+        const used = await this.storedUploadBytes(principal.ownerId);
+        if (used >= quota) {
+          file.stream.destroy();
+          throw apiError(
+            "QUOTA_EXCEEDED",
+            `storage quota: your stored exports use ${used} of ${quota} bytes; purge or delete a clone's raw data first`,
+            { limit: quota, used },
+          );
+        }
+        const maxBytes = Math.min(this.deps.uploadMaxBytes, quota - used);
+        let stored: Awaited<ReturnType<ArtifactStore["put"]>>;
+        try {
+          stored = await this.deps.artifacts.put(artifactKey, file.stream, {
+            maxBytes,
+            ...(file.mimetype ? { contentType: file.mimetype } : {}),
+          });
+        } catch (error) {
+          if (error instanceof ArtifactTooLargeError && maxBytes < this.deps.uploadMaxBytes)
+            throw apiError(
+              "QUOTA_EXCEEDED",
+              `storage quota: this file does not fit in the ${quota - used} bytes left of your ${quota}-byte quota`,
+              { limit: quota, used },
+            );
+          throw error;
+        }
         try {
           const view = await this.execute({
             type: "RecordSourceUpload",
@@ -274,6 +298,15 @@ export class CloneService {
     const chunks: Buffer[] = [];
     for await (const chunk of await this.deps.artifacts.get(key)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString("utf8");
+  }
+
+  /** Bytes of raw exports the owner has stored (not purged, clones not deleted). */
+  private async storedUploadBytes(ownerId: string): Promise<number> {
+    const clones = await this.deps.models.clones.find({ ownerId, deleted: false });
+    return clones.reduce(
+      (sum, c) => sum + c.sources.filter((s) => !s.purged).reduce((n, s) => n + s.size, 0),
+      0,
+    );
   }
 
   /** The clone a training run of the caller's belongs to, or null (unknown run, someone else's clone). */

@@ -30,6 +30,21 @@ export const platformConfigSchema = z
         port: port.default(4000),
         uploadMaxBytes: bytes.default(2 * 1024 ** 3),
         requestMaxBytes: bytes.default(1024 ** 2),
+        /** Refused above these, with a code naming the limit (api/limits). */
+        limits: z
+          .object({
+            maxDepth: z.coerce.number().int().min(2).default(12),
+            maxCost: z.coerce.number().int().min(10).default(20_000),
+            maxAliases: z.coerce.number().int().min(0).default(20),
+            maxDirectives: z.coerce.number().int().min(0).default(20),
+            maxTokens: z.coerce.number().int().min(100).default(5_000),
+            requestsPerMinute: z.coerce.number().int().min(1).default(600),
+            uploadsPerHour: z.coerce.number().int().min(1).default(60),
+            /** Raw exports an owner may keep stored, all clones together. */
+            ownerUploadBytes: bytes.default(50 * 1024 ** 3),
+          })
+          .strict()
+          .prefault({}),
         /** How users reach the platform (install commands, download links); default: the address it listens on. */
         publicUrl: z.url({ protocol: /^https?$/ }).optional(),
       })

@@ -120,6 +120,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
           artifacts,
           idempotency,
           uploadMaxBytes: config.api.uploadMaxBytes,
+          ownerUploadBytes: config.api.limits.ownerUploadBytes,
           defaultBaseModel: config.training.defaultBaseModel,
           checkTrainingRequest,
           publisher: createBundlePublisher(config, artifacts),
@@ -149,6 +150,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
         port: config.api.port,
         uploadMaxBytes: config.api.uploadMaxBytes,
         requestMaxBytes: config.api.requestMaxBytes,
+        queryLimits: config.api.limits,
+        rateLimits: config.api.limits,
         isReady: () => ready,
       });
       server = api;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -169,7 +169,27 @@ describe("dashboard journey in Chromium", { skip }, () => {
     await page.waitForURL(/\/dataset$/);
     await page.getByTestId("dataset-stats").waitFor();
     assert.match((await page.getByTestId("dataset-stats").textContent()) ?? "", /Сообщений владельца\s*51/);
+    // The full report (stats.json through Dataset.report): drop reasons and redactions with translated
+    // labels and counts, the owner's style profile, and sample dialogues from Dataset.preview.
+    await page.getByTestId("dataset-report").waitFor();
+    await page.getByTestId("style-profile").waitFor();
+    const reportRows = page.locator(
+      '[data-testid="drop-reasons"] tbody tr, [data-testid="redactions"] tbody tr',
+    );
+    assert.ok((await reportRows.count()) >= 1, "at least one drop reason or redaction row");
+    assert.match(
+      (await page.getByTestId("drop-reasons").textContent()) ?? "",
+      /автор неизвестен\s*unknownAuthor\s*3/,
+    );
+    assert.match((await page.getByTestId("redactions").textContent()) ?? "", /ссылки\s*url\s*3/);
+    const dialogue = page.getByTestId("preview-dialogue").first();
+    await dialogue.waitFor();
+    assert.ok((await dialogue.locator('[data-role="assistant"]').count()) >= 1, "an assistant turn");
+    assert.ok((await dialogue.locator('[data-role="user"]').count()) >= 1, "a user turn");
     await screenshot("dataset-report");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot("dataset-report-phone");
+    await page.setViewportSize({ width: 1100, height: 900 });
 
     // Training: preset + advanced (ten steps on the tiny model); progress arrives over the subscription.
     await page.getByRole("link", { name: "Перейти к обучению" }).click();
@@ -221,29 +241,57 @@ describe("dashboard journey in Chromium", { skip }, () => {
     assert.match(perplexity, /9,75/);
     await screenshot("fidelity");
 
-    // Publish: the versions list grows; the install command appears when the server offers it.
+    // Publish: the versions list grows and the install command appears.
     await page.getByRole("link", { name: "Публикация" }).click();
     await page.getByRole("button", { name: "Опубликовать" }).click();
     await page.locator('[data-testid="versions"], .error-box').first().waitFor();
     if (await page.locator(".error-box").count())
       assert.fail(`publishing failed: ${(await page.locator(".error-box").first().textContent()) ?? ""}`);
     assert.match((await page.getByTestId("versions").textContent()) ?? "", /v1/);
-    await page
-      .locator('[data-testid="install-command"], [data-testid="install-unavailable"]')
-      .first()
-      .waitFor();
-    const install = page.getByTestId("install-command");
-    const installNote = (await install.count())
-      ? `install command shown: ${(await install.textContent()) ?? ""}`
-      : "install command disabled (publishing support not in the schema)";
-    console.log(`# ${installNote}`);
-    if (await page.getByTestId("install-tokens").count()) {
-      await page.getByRole("button", { name: "Создать токен установки" }).click();
-      const command = (await page.getByTestId("install-command-with-token").textContent()) ?? "";
-      assert.match(command, /--clone-id \S+ --token (?!<INSTALL_TOKEN>)\S+/);
-    }
+    // The install command with its placeholder, then a token: the full command shown once.
+    const placeholder = (await page.getByTestId("install-command").textContent()) ?? "";
+    assert.match(placeholder, /install_clone\.sh\) --clone-id \S+ --token <INSTALL_TOKEN>/);
+    await page.getByLabel("Для какого компьютера").fill("ноутбук");
+    await page.getByRole("button", { name: "Создать токен установки" }).click();
+    const command = (await page.getByTestId("install-command-with-token").textContent()) ?? "";
+    assert.match(command, /install_clone\.sh\) --clone-id \S+ --token ait_/);
+    const installToken = /--token (\S+)/.exec(command)![1]!;
+    const tokenRow = page.locator('[data-testid="install-token-list"] tr[data-token-id]');
+    await tokenRow.filter({ hasText: "ноутбук" }).waitFor();
+    assert.equal(await tokenRow.first().getAttribute("data-active"), "true");
+
+    // Version 1's bundle downloads through the page (fetch with the key → Blob → a file), checked there.
+    const downloadStarted = page.waitForEvent("download");
+    await page.getByTestId("download-v1").getByRole("button", { name: "Скачать бандл" }).click();
+    const download = await downloadStarted;
+    assert.match(download.suggestedFilename(), /^clone-\S+-v1\.tar\.gz$/);
+    const bundle = readFileSync((await download.path())!);
+    assert.deepEqual([bundle[0], bundle[1]], [0x1f, 0x8b], "the bundle is a gzip");
+    const result = page.getByTestId("download-v1").getByTestId("download-result");
+    await result.waitFor();
+    assert.equal(Number(await result.getAttribute("data-size")), bundle.length);
+    assert.equal(await result.getAttribute("data-gzip"), "true");
+    assert.equal(await result.getAttribute("data-verified"), "true", "sha256 matches the version's");
+    assert.match((await result.textContent()) ?? "", /Скачано: [\d,]+\s*(Б|КБ|МБ).*sha256 совпадает/);
     await page.locator('[data-status="PUBLISHED"]').first().waitFor();
     await screenshot("publish");
+
+    // The token downloads the bundle until it is revoked (behind a confirmation), then is marked inactive.
+    const bundleUrl = `${base}/clones/${cloneId}/bundles/1`;
+    const withToken = () => fetch(bundleUrl, { headers: { authorization: `Bearer ${installToken}` } });
+    const allowed = await withToken();
+    assert.equal(allowed.status, 200);
+    await allowed.arrayBuffer();
+    await tokenRow.first().getByRole("button", { name: "Отозвать" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Да, выполнить" }).click();
+    await page.locator('[data-testid="install-token-list"] tr[data-active="false"]').waitFor();
+    assert.match((await tokenRow.first().getByTestId("token-state").textContent()) ?? "", /Отозван/);
+    const refused = await withToken();
+    assert.ok(refused.status === 401 || refused.status === 403, `revoked token refused: ${refused.status}`);
+    await refused.arrayBuffer().catch(() => {});
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot("publish-token-revoked-phone");
+    await page.setViewportSize({ width: 1100, height: 900 });
 
     // Timeline, then the same screen in English.
     await page.getByRole("link", { name: "История" }).click();

@@ -99,9 +99,12 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     assert.ok(reported.dataset.report.styleProfile, "the owner's style profile is in the report");
     assert.equal(reported.dataset.preview.length, 2);
     assert.deepEqual(reported.dataset.preview[0], sample);
-    const tooMany = await api.request("query ($id: ID!) { clone(id: $id) { dataset { preview(limit: 50) } } }", {
-      id,
-    });
+    const tooMany = await api.request(
+      "query ($id: ID!) { clone(id: $id) { dataset { preview(limit: 50) } } }",
+      {
+        id,
+      },
+    );
     assert.match(tooMany.errors?.[0]?.message ?? "", /limit: must be between 1 and 20/);
 
     const purged = await api.data(

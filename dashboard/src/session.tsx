@@ -1,21 +1,12 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { ApiClient, ApiError } from "./api/client";
-import { FeaturesDocument, MeDocument } from "./gql/graphql";
+import { MeDocument } from "./gql/graphql";
 import { type Translate, useI18n } from "./i18n";
 
 const KEY_STORAGE = "aiclone.apiKey";
 
-/** Parts of later issues that the server may or may not have yet, found by introspection. */
-export interface Features {
-  installCommand: boolean;
-  installTokens: boolean;
-  bundleDownload: boolean;
-}
-const noFeatures: Features = { installCommand: false, installTokens: false, bundleDownload: false };
-
 interface Session {
   api: ApiClient | null;
-  features: Features;
   signIn(key: string): Promise<void>;
   signOut(reason?: string): void;
   signOutReason: string | null;
@@ -27,7 +18,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const [key, setKey] = useState<string | null>(() => localStorage.getItem(KEY_STORAGE));
   const [reason, setReason] = useState<string | null>(null);
-  const [features, setFeatures] = useState<Features>(noFeatures);
 
   const signOut = useCallback((why?: string) => {
     localStorage.removeItem(KEY_STORAGE);
@@ -41,30 +31,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
   useEffect(() => () => api?.close(), [api]);
 
-  useEffect(() => {
-    if (!api) return;
-    let live = true;
-    api
-      .request(FeaturesDocument)
-      .then((result) => {
-        const names = (type: { fields: { name: string }[] | null } | null) =>
-          new Set((type?.fields ?? []).map((f) => f.name));
-        const clone = names(result.cloneType);
-        const version = names(result.versionType);
-        const mutation = names(result.mutationType);
-        if (live)
-          setFeatures({
-            installCommand: clone.has("installCommand"),
-            installTokens: mutation.has("createInstallToken"),
-            bundleDownload: version.has("downloadUrl") || version.has("bundleUrl"),
-          });
-      })
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [api]);
-
   const signIn = useCallback(async (candidate: string) => {
     const probe = new ApiClient(candidate, () => {});
     await probe.request(MeDocument);
@@ -74,8 +40,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo<Session>(
-    () => ({ api, features, signIn, signOut, signOutReason: reason }),
-    [api, features, signIn, signOut, reason],
+    () => ({ api, signIn, signOut, signOutReason: reason }),
+    [api, signIn, signOut, reason],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -103,6 +103,43 @@ export class ApiClient {
   }
 
   /**
+   * Downloads a file the API serves with the key as bearer (a bundle): a plain link cannot send the header,
+   * so it is fetched into a Blob. The file name comes from Content-Disposition, else `fallbackName`. A URL on
+   * another origin than the dashboard's (a public URL the browser does not use) is fetched from this origin.
+   */
+  async download(url: string, fallbackName: string): Promise<{ blob: Blob; fileName: string }> {
+    const target = new URL(url, window.location.origin);
+    const href =
+      target.origin === window.location.origin
+        ? target.toString()
+        : new URL(target.pathname + target.search, window.location.origin).toString();
+    let response: Response;
+    try {
+      response = await fetch(href, { headers: { authorization: `Bearer ${this.apiKey}` } });
+    } catch (error) {
+      throw new ApiError(error instanceof Error ? error.message : String(error), "NETWORK");
+    }
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      if (response.status === 401) {
+        this.onUnauthenticated();
+        throw new ApiError(text || `HTTP ${response.status}`, "UNAUTHENTICATED");
+      }
+      const code = response.status === 404 || response.status === 410 ? "NOT_FOUND" : "DOWNLOAD";
+      throw new ApiError(text.slice(0, 300) || `HTTP ${response.status}`, code);
+    }
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+    let fileName = fallbackName;
+    try {
+      if (named) fileName = decodeURIComponent(named);
+    } catch {
+      fileName = named ?? fallbackName;
+    }
+    return { blob: await response.blob(), fileName };
+  }
+
+  /**
    * A multipart upload per the GraphQL multipart request spec, through XMLHttpRequest for its upload
    * progress events; the browser streams the file from disk. The server requires a preflight header (CSRF).
    */

@@ -12,7 +12,7 @@ type Key = MeQuery["me"]["apiKeys"][number];
 export function ApiKeys() {
   const { t, dateTime } = useI18n();
   const api = useApi();
-  const { features, signOut } = useSession();
+  const { signOut } = useSession();
   const notify = useToast();
   const [me, setMe] = useState<MeQuery["me"] | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
@@ -125,15 +125,7 @@ export function ApiKeys() {
         </div>
       )}
       <h2>{t("keys.installTokens")}</h2>
-      {features.installTokens ? (
-        <p className="muted">{t("keys.installTokensNote")}</p>
-      ) : (
-        <div className="disabled-box" aria-disabled="true">
-          <p>
-            <strong>{t("publish.unavailable")}.</strong> {t("publish.unavailableNote")}
-          </p>
-        </div>
-      )}
+      <p className="muted">{t("keys.installTokensNote")}</p>
       <ConfirmDialog
         open={revoking !== null}
         danger

@@ -1,6 +1,7 @@
 import { useI18n } from "../i18n";
 import type { Clone } from "../live";
 import { Link } from "../router";
+import { DatasetReport } from "./DatasetReport";
 
 export function DatasetPanel({ clone }: { clone: Clone }) {
   const { t, number, dateTime } = useI18n();
@@ -56,10 +57,7 @@ export function DatasetPanel({ clone }: { clone: Clone }) {
               </dl>
             </>
           )}
-          <div className="disabled-box" aria-disabled="true" data-testid="dataset-details-unavailable">
-            <strong>{t("dataset.notExposed")}</strong>
-            <p>{t("dataset.notExposedNote")}</p>
-          </div>
+          <DatasetReport cloneId={clone.id} version={dataset.version} />
           {clone.datasets.length > 1 && (
             <>
               <h3>{t("dataset.versions")}</h3>

@@ -1,51 +1,33 @@
 import { useCallback, useEffect, useState } from "react";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CopyButton, ErrorBox } from "../components/common";
 import { useToast } from "../components/Toasts";
-import { TypedDocumentString } from "../gql/graphql";
+import {
+  CreateInstallTokenDocument,
+  type InstallTokenFieldsFragment,
+  InstallTokensDocument,
+  RevokeInstallTokenDocument,
+} from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { describeError, useApi } from "../session";
 
-// Publishing support (issue 7) arrives in the schema separately; these are sent only when introspection
-// found createInstallToken, so they stay out of the generated operations until the schema settles.
-interface InstallToken {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  active: boolean;
-}
-const TOKEN_FIELDS = "id name prefix createdAt expiresAt revokedAt active";
-const TokensDocument = new TypedDocumentString<
-  { clone: { installTokens: InstallToken[] } | null },
-  { id: string }
->(`query InstallTokens($id: ID!) { clone(id: $id) { installTokens { ${TOKEN_FIELDS} } } }`);
-const CreateDocument = new TypedDocumentString<
-  { createInstallToken: { token: string; installCommand: string; installToken: InstallToken } },
-  { cloneId: string; name: string; expiresIn: number }
->(`mutation CreateInstallToken($cloneId: ID!, $name: String!, $expiresIn: Int!) {
-  createInstallToken(cloneId: $cloneId, name: $name, expiresIn: $expiresIn) {
-    token installCommand installToken { ${TOKEN_FIELDS} } } }`);
-const RevokeDocument = new TypedDocumentString<
-  { revokeInstallToken: InstallToken },
-  { cloneId: string; tokenId: string }
->(`mutation RevokeInstallToken($cloneId: ID!, $tokenId: ID!) {
-  revokeInstallToken(cloneId: $cloneId, tokenId: $tokenId) { ${TOKEN_FIELDS} } }`);
+type InstallToken = InstallTokenFieldsFragment;
 
 /** Install tokens of one clone: create one (its install command shown once), list, revoke. */
 export function InstallTokens({ cloneId }: { cloneId: string }) {
   const { t, dateTime } = useI18n();
   const api = useApi();
   const notify = useToast();
-  const [tokens, setTokens] = useState<InstallToken[]>([]);
+  const [tokens, setTokens] = useState<InstallToken[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [name, setName] = useState("");
   const [days, setDays] = useState("7");
-  const [created, setCreated] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<{ command: string; tokenId: string } | null>(null);
+  const [revoking, setRevoking] = useState<InstallToken | null>(null);
   const load = useCallback(async () => {
     try {
-      setTokens((await api.request(TokensDocument, { id: cloneId })).clone?.installTokens ?? []);
+      setTokens((await api.request(InstallTokensDocument, { id: cloneId })).clone?.installTokens ?? []);
       setError(null);
     } catch (e) {
       setError(e);
@@ -54,24 +36,34 @@ export function InstallTokens({ cloneId }: { cloneId: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  const dayCount = Number(days);
+  const validDays = Number.isFinite(dayCount) && dayCount >= 1 && dayCount <= 90;
   return (
     <div data-testid="install-tokens">
       <h3>{t("keys.installTokens")}</h3>
+      <p className="muted small">{t("tokens.lead")}</p>
       <form
         className="row wrap"
         onSubmit={async (event) => {
           event.preventDefault();
+          if (!validDays || busy) return;
+          setBusy(true);
           try {
-            const { createInstallToken } = await api.request(CreateDocument, {
+            const { createInstallToken } = await api.request(CreateInstallTokenDocument, {
               cloneId,
               name: name.trim() || "install",
-              expiresIn: Math.round(Number(days) * 86_400),
+              expiresIn: Math.round(dayCount * 86_400),
             });
-            setCreated(createInstallToken.installCommand);
+            setCreated({
+              command: createInstallToken.installCommand,
+              tokenId: createInstallToken.installToken.id,
+            });
             setName("");
             await load();
           } catch (e) {
             notify(describeError(t, e), "error");
+          } finally {
+            setBusy(false);
           }
         }}
       >
@@ -81,9 +73,16 @@ export function InstallTokens({ cloneId }: { cloneId: string }) {
         </label>
         <label className="field">
           <span>{t("tokens.days")}</span>
-          <input type="number" min={1} max={90} value={days} onChange={(e) => setDays(e.target.value)} />
+          <input
+            type="number"
+            min={1}
+            max={90}
+            value={days}
+            aria-invalid={!validDays}
+            onChange={(e) => setDays(e.target.value)}
+          />
         </label>
-        <button type="submit" className="primary">
+        <button type="submit" className="primary" disabled={!validDays || busy}>
           {t("tokens.create")}
         </button>
       </form>
@@ -91,36 +90,52 @@ export function InstallTokens({ cloneId }: { cloneId: string }) {
         <div className="secret" role="status">
           <p>{t("tokens.once")}</p>
           <div className="command">
-            <code data-testid="install-command-with-token">{created}</code>
-            <CopyButton text={created} />
+            <code data-testid="install-command-with-token">{created.command}</code>
+            <CopyButton text={created.command} />
           </div>
+          <p className="muted small">{t("publish.installHint")}</p>
         </div>
       )}
       {error != null && <ErrorBox error={error} onRetry={load} />}
-      {tokens.length > 0 && (
+      {tokens !== null && tokens.length === 0 && <p className="muted">{t("tokens.empty")}</p>}
+      {tokens !== null && tokens.length > 0 && (
         <div className="table-wrap">
-          <table>
+          <table className="stack" data-testid="install-token-list">
+            <thead>
+              <tr>
+                <th scope="col">{t("tokens.name")}</th>
+                <th scope="col">{t("keys.prefix")}</th>
+                <th scope="col">{t("keys.created")}</th>
+                <th scope="col">{t("tokens.state")}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t("keys.revoke")}</span>
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {tokens.map((token) => (
-                <tr key={token.id}>
-                  <td>{token.name}</td>
-                  <td className="mono">{token.prefix}</td>
-                  <td>{t("tokens.expires", { time: dateTime(token.expiresAt) })}</td>
-                  <td>{token.active ? t("keys.active") : t("keys.revoked")}</td>
+                <tr key={token.id} data-token-id={token.id} data-active={String(token.active)}>
+                  <td data-label={t("tokens.name")}>{token.name}</td>
+                  <td className="mono" data-label={t("keys.prefix")}>
+                    {token.prefix}…
+                  </td>
+                  <td data-label={t("keys.created")}>
+                    {dateTime(token.createdAt)}
+                    <br />
+                    <span className="muted small">
+                      {t("tokens.expires", { time: dateTime(token.expiresAt) })}
+                    </span>
+                  </td>
+                  <td data-testid="token-state" data-label={t("tokens.state")}>
+                    {token.active
+                      ? t("keys.active")
+                      : token.revokedAt
+                        ? `${t("keys.revoked")} ${dateTime(token.revokedAt)}`
+                        : t("tokens.expired")}
+                  </td>
                   <td>
                     {token.active && (
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={async () => {
-                          try {
-                            await api.request(RevokeDocument, { cloneId, tokenId: token.id });
-                            await load();
-                          } catch (e) {
-                            notify(describeError(t, e), "error");
-                          }
-                        }}
-                      >
+                      <button type="button" className="danger" onClick={() => setRevoking(token)}>
                         {t("keys.revoke")}
                       </button>
                     )}
@@ -131,6 +146,33 @@ export function InstallTokens({ cloneId }: { cloneId: string }) {
           </table>
         </div>
       )}
+      <ConfirmDialog
+        open={revoking !== null}
+        danger
+        message={revoking ? t("tokens.revokeConfirm", { name: revoking.name }) : ""}
+        onCancel={() => setRevoking(null)}
+        onConfirm={async () => {
+          const token = revoking;
+          setRevoking(null);
+          if (!token) return;
+          try {
+            const { revokeInstallToken } = await api.request(RevokeInstallTokenDocument, {
+              cloneId,
+              tokenId: token.id,
+            });
+            setTokens(
+              (list) =>
+                list?.map((item) => (item.id === revokeInstallToken.id ? revokeInstallToken : item)) ?? null,
+            );
+            // The command shown once no longer works: hide it.
+            setCreated((shown) => (shown?.tokenId === token.id ? null : shown));
+            notify(t("tokens.revoked"), "success");
+            await load();
+          } catch (e) {
+            notify(describeError(t, e), "error");
+          }
+        }}
+      />
     </div>
   );
 }

@@ -1,40 +1,104 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { actionKey } from "../api/client";
 import { CopyButton, ErrorBox } from "../components/common";
-import { PublishCloneDocument, TypedDocumentString } from "../gql/graphql";
+import { PublishCloneDocument } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import type { Clone } from "../live";
-import { useApi, useSession } from "../session";
+import { describeError, useApi } from "../session";
 import { InstallTokens } from "./InstallTokens";
 
-// Only sent when introspection found the field (issue 7 adds it); not in the typed operations until then.
-const InstallCommandDocument = new TypedDocumentString<
-  { clone: { installCommand: string | null } | null },
-  { id: string }
->("query InstallCommand($id: ID!) { clone(id: $id) { installCommand } }");
+type Version = Clone["publishedVersions"][number];
+
+/** sha256 of a blob in hex, or null where the browser has no SubtleCrypto (a plain-HTTP remote origin). */
+async function sha256Hex(blob: Blob): Promise<string | null> {
+  if (!globalThis.crypto?.subtle) return null;
+  const digest = await crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+interface DownloadState {
+  phase: "loading" | "done" | "failed";
+  size?: number;
+  verified?: boolean | null;
+  gzip?: boolean;
+  message?: string;
+}
+
+/** Downloads one version's bundle with the signed-in key (fetch → Blob → object URL) and checks its sha256. */
+function DownloadButton({ cloneId, version }: { cloneId: string; version: Version }) {
+  const { t, bytes } = useI18n();
+  const api = useApi();
+  const [state, setState] = useState<DownloadState | null>(null);
+  return (
+    <div
+      className="download"
+      data-testid={`download-v${version.version}`}
+      data-phase={state?.phase ?? "idle"}
+    >
+      <button
+        type="button"
+        disabled={state?.phase === "loading"}
+        onClick={async () => {
+          setState({ phase: "loading" });
+          try {
+            const { blob, fileName } = await api.download(
+              version.downloadUrl,
+              `clone-${cloneId}-v${version.version}.tar.gz`,
+            );
+            const magic = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
+            const digest = await sha256Hex(blob);
+            const url = URL.createObjectURL(blob);
+            const link = document.createElement("a");
+            link.href = url;
+            link.download = fileName;
+            link.rel = "noopener";
+            document.body.append(link);
+            link.click();
+            link.remove();
+            setTimeout(() => URL.revokeObjectURL(url), 60_000);
+            setState({
+              phase: "done",
+              size: blob.size,
+              gzip: magic[0] === 0x1f && magic[1] === 0x8b,
+              verified: digest === null || !version.sha256 ? null : digest === version.sha256,
+            });
+          } catch (e) {
+            setState({ phase: "failed", message: describeError(t, e) });
+          }
+        }}
+      >
+        {state?.phase === "loading" ? t("publish.downloading") : t("publish.download")}
+      </button>
+      {state?.phase === "done" && (
+        <span
+          className="small"
+          role="status"
+          data-testid="download-result"
+          data-size={state.size}
+          data-gzip={String(state.gzip)}
+          data-verified={String(state.verified)}
+        >
+          {t("publish.downloaded", { size: bytes(state.size ?? 0) })}
+          {state.verified === true && <span className="good"> · {t("publish.shaOk")}</span>}
+          {state.verified === false && <span className="bad"> · {t("publish.shaBad")}</span>}
+        </span>
+      )}
+      {state?.phase === "failed" && (
+        <span className="small bad" role="alert">
+          {state.message}
+        </span>
+      )}
+    </div>
+  );
+}
 
 export function PublishPanel({ clone, accept }: { clone: Clone; accept(next: Clone): void }) {
   const { t, dateTime, bytes } = useI18n();
   const api = useApi();
-  const { features } = useSession();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [installCommand, setInstallCommand] = useState<string | null>(null);
   const trained = clone.trainingRuns.some((r) => r.status === "COMPLETED");
   const published = clone.publishedVersions.length > 0;
-  const latestVersion = clone.publishedVersions.at(-1)?.version;
-
-  useEffect(() => {
-    if (!features.installCommand || latestVersion === undefined) return;
-    let live = true;
-    api
-      .request(InstallCommandDocument, { id: clone.id })
-      .then((r) => live && setInstallCommand(r.clone?.installCommand ?? null))
-      .catch(() => {});
-    return () => {
-      live = false;
-    };
-  }, [api, clone.id, features.installCommand, latestVersion]);
 
   return (
     <section className="card" aria-labelledby="publish-title">
@@ -67,41 +131,24 @@ export function PublishPanel({ clone, accept }: { clone: Clone; accept(next: Clo
       </div>
 
       <h3>{t("publish.install")}</h3>
-      {features.installCommand ? (
-        installCommand ? (
-          <div className="command">
-            <code data-testid="install-command">{installCommand}</code>
-            <CopyButton text={installCommand} />
-            <p className="muted small">{t("publish.installHint")}</p>
-          </div>
-        ) : (
-          <p className="muted">{published ? t("common.loading") : t("publish.versionsEmpty")}</p>
-        )
-      ) : (
-        <div className="disabled-box" aria-disabled="true" data-testid="install-unavailable">
-          <div className="command">
-            <code>bash &lt;(curl -fsSL …/install_clone.sh) --clone-id … --token …</code>
-            <button type="button" disabled>
-              {t("common.copy")}
-            </button>
-          </div>
-          <button type="button" disabled>
-            {t("publish.download")}
-          </button>
-          <p>
-            <strong>{t("publish.unavailable")}.</strong> {t("publish.unavailableNote")}
-          </p>
+      {clone.installCommand ? (
+        <div className="command">
+          <code data-testid="install-command">{clone.installCommand}</code>
+          <CopyButton text={clone.installCommand} />
+          <p className="muted small">{t("publish.installPlaceholder")}</p>
         </div>
+      ) : (
+        <p className="muted">{t("publish.installEmpty")}</p>
       )}
 
-      {features.installTokens && published && <InstallTokens cloneId={clone.id} />}
+      {published && <InstallTokens cloneId={clone.id} />}
 
       <h3>{t("publish.versions")}</h3>
       {clone.publishedVersions.length === 0 ? (
         <p className="muted">{t("publish.versionsEmpty")}</p>
       ) : (
         <div className="table-wrap">
-          <table data-testid="versions">
+          <table className="stack" data-testid="versions">
             <thead>
               <tr>
                 <th scope="col">{t("publish.version")}</th>
@@ -109,16 +156,28 @@ export function PublishPanel({ clone, accept }: { clone: Clone; accept(next: Clo
                 <th scope="col">{t("publish.date")}</th>
                 <th scope="col">{t("publish.size")}</th>
                 <th scope="col">sha256</th>
+                <th scope="col">{t("publish.bundle")}</th>
               </tr>
             </thead>
             <tbody>
               {[...clone.publishedVersions].reverse().map((v) => (
-                <tr key={v.version}>
-                  <td>v{v.version}</td>
-                  <td>v{v.adapterVersion}</td>
-                  <td>{dateTime(v.publishedAt)}</td>
-                  <td>{v.size == null ? t("common.none") : bytes(v.size)}</td>
-                  <td className="mono">{v.sha256 ? `${v.sha256.slice(0, 12)}…` : t("common.none")}</td>
+                <tr key={v.version} data-version={v.version}>
+                  <td data-label={t("publish.version")}>v{v.version}</td>
+                  <td data-label={t("publish.adapter")}>v{v.adapterVersion}</td>
+                  <td data-label={t("publish.date")}>{dateTime(v.publishedAt)}</td>
+                  <td data-label={t("publish.size")}>{v.size == null ? t("common.none") : bytes(v.size)}</td>
+                  <td className="mono" data-label="sha256">
+                    {v.sha256 ? (
+                      <span title={v.sha256}>
+                        {v.sha256.slice(0, 12)}… <CopyButton text={v.sha256} />
+                      </span>
+                    ) : (
+                      t("common.none")
+                    )}
+                  </td>
+                  <td data-label={t("publish.bundle")}>
+                    <DownloadButton cloneId={clone.id} version={v} />
+                  </td>
                 </tr>
               ))}
             </tbody>
