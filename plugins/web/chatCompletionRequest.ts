@@ -56,7 +56,8 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
     role: m.role === "developer" ? "system" : m.role,
     content: typeof m.content === "string" ? m.content : m.content.map((part) => part.text).join(""),
   }));
-  const completion: CompletionRequest = { messages };
+  // The clone answers OpenAI clients from the person's documents too, as it does in the chat page.
+  const completion: CompletionRequest = { messages, retrieval: true };
   const maxTokens = r.max_completion_tokens ?? r.max_tokens;
   if (maxTokens != null) completion.maxTokens = maxTokens;
   if (r.temperature != null) completion.temperature = r.temperature;

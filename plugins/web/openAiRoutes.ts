@@ -72,6 +72,8 @@ export async function handleChatCompletions(
         },
       ],
       usage: usageOf(reply),
+      // Not OpenAI's: the passages of the person's documents the reply drew on (clients ignore the field).
+      aiclone_sources: reply.sources.map((s) => ({ source: s.source, score: s.score, text: s.text })),
     });
     return;
   }

@@ -50,6 +50,8 @@ export interface PluginStatus {
   /** When the state was entered (ISO time). */
   since: string;
   nextRestartAt?: string;
+  /** A RAG plugin's last index pass: when, and its counts. */
+  lastIndex?: Record<string, unknown> & { at: string };
 }
 
 export interface PluginHostOptions {
@@ -68,6 +70,11 @@ export interface PluginHostOptions {
   stopTimeoutMs?: number;
   /** After this many restarts in a row the plugin is left "failed". Default: never. */
   maxConsecutiveFailures?: number;
+  /**
+   * A RAG plugin indexes the documents folder as soon as it runs and again this often (only changed files
+   * are re-read). Default 10 minutes; 0 indexes at start only.
+   */
+  reindexIntervalMs?: number;
   now?: () => number;
 }
 
@@ -105,6 +112,9 @@ class PluginRunner {
   private instance: Instance | undefined;
   private controller: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private indexTimer: NodeJS.Timeout | undefined;
+  /** The last index pass of a RAG plugin, for status(). */
+  lastIndex: (Record<string, unknown> & { at: string }) | undefined;
   private stopping = false;
   readonly logger: Logger;
 
@@ -163,9 +173,41 @@ class PluginRunner {
       this.enter("running");
       this.runningSince = this.now();
       this.logger.info({ restarts: this.restarts }, "plugin running");
+      if (this.plugin.definition.manifest.kind === "rag")
+        this.keepIndexed(id, instance as RagPlugin, controller.signal);
     } catch (error) {
       await this.failed(id, error);
     }
+  }
+
+  /** Index now and then every reindexIntervalMs, for as long as this incarnation runs. */
+  private keepIndexed(id: number, plugin: RagPlugin, signal: AbortSignal): void {
+    const interval = this.host.reindexIntervalMs ?? 10 * 60_000;
+    const pass = async () => {
+      if (id !== this.incarnation || signal.aborted) return;
+      const started = this.now();
+      try {
+        const report = await plugin.index({ signal });
+        this.lastIndex = {
+          at: new Date(this.now()).toISOString(),
+          ...report,
+          skipped: report.skipped.length,
+        };
+        this.logger.info(
+          { ...this.lastIndex, ms: this.now() - started, skippedFiles: report.skipped.slice(0, 20) },
+          "documents indexed",
+        );
+      } catch (error) {
+        if (signal.aborted) return;
+        // A folder that cannot be read now may be readable at the next pass; retrieval keeps the old index.
+        this.logger.warn({ err: error }, "indexing the documents failed");
+      }
+      if (interval > 0 && id === this.incarnation && !signal.aborted) {
+        this.indexTimer = setTimeout(() => void pass(), interval);
+        this.indexTimer.unref();
+      }
+    };
+    void pass();
   }
 
   private async failed(id: number, error: unknown): Promise<void> {
@@ -181,6 +223,7 @@ class PluginRunner {
     this.runningSince = undefined;
     this.lastError = errorMessage(error);
     this.controller?.abort(error);
+    clearTimeout(this.indexTimer);
     const instance = this.instance;
     this.instance = undefined;
     this.enter("restarting");
@@ -208,6 +251,7 @@ class PluginRunner {
     this.stopping = true;
     this.incarnation++;
     clearTimeout(this.timer);
+    clearTimeout(this.indexTimer);
     this.timer = undefined;
     this.nextRestartAt = undefined;
     this.controller?.abort(new Error("the plugin is stopping"));
@@ -270,6 +314,7 @@ class PluginRunner {
       ...(this.nextRestartAt !== undefined
         ? { nextRestartAt: new Date(this.nextRestartAt).toISOString() }
         : {}),
+      ...(this.lastIndex ? { lastIndex: this.lastIndex } : {}),
     };
   }
 }

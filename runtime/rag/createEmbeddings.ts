@@ -11,8 +11,8 @@ export async function createEmbeddings(
 ): Promise<RuntimeEmbeddings | null> {
   const parsed = embeddingsConfigSchema.safeParse(config ?? null);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) =>
-      `embeddings${issue.path.map((p) => `.${String(p)}`).join("")}: ${issue.message}`,
+    const issues = parsed.error.issues.map(
+      (issue) => `embeddings${issue.path.map((p) => `.${String(p)}`).join("")}: ${issue.message}`,
     );
     throw new Error(`invalid embeddings configuration: ${issues.join("; ")}`);
   }

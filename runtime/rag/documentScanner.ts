@@ -37,7 +37,10 @@ export async function documentsRoot(folder: string): Promise<string> {
   return root;
 }
 
-export async function scanDocuments(folder: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<DocumentScan> {
+export async function scanDocuments(
+  folder: string,
+  maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+): Promise<DocumentScan> {
   const root = await documentsRoot(folder);
   const documents: SourceDocument[] = [];
   const skipped: DocumentScan["skipped"] = [];
@@ -89,6 +92,7 @@ export async function scanDocuments(folder: string, maxFileBytes = DEFAULT_MAX_F
   };
 
   await walk(root);
-  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const byPath = (a: { path: string }, b: { path: string }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
   return { documents: documents.sort(byPath), skipped: skipped.sort(byPath) };
 }

@@ -48,7 +48,10 @@ describe("createEmbeddings", () => {
       await assert.rejects(createEmbeddings({ kind: "transformers", modelDir }), /has no config\.json/);
       await writeFile(join(modelDir, "config.json"), "{}");
       await writeFile(join(modelDir, "tokenizer.json"), "{}");
-      await assert.rejects(createEmbeddings({ kind: "transformers", modelDir }), /has no onnx\/\*\.onnx weights/);
+      await assert.rejects(
+        createEmbeddings({ kind: "transformers", modelDir }),
+        /has no onnx\/\*\.onnx weights/,
+      );
     });
 
     it("reports the library's own error for a corrupt model, without going to the network", async () => {
@@ -68,7 +71,12 @@ describe("createEmbeddings", () => {
   describe("a GGUF model through node-llama-cpp", () => {
     let embeddings: RuntimeEmbeddings;
     before(async () => {
-      const opened = await createEmbeddings({ kind: "gguf", modelPath: tinyGgufPath(), gpu: false, threads: 1 });
+      const opened = await createEmbeddings({
+        kind: "gguf",
+        modelPath: tinyGgufPath(),
+        gpu: false,
+        threads: 1,
+      });
       assert.ok(opened);
       embeddings = opened;
     });

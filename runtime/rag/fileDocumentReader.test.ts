@@ -79,7 +79,10 @@ describe("FileDocumentReader", () => {
   });
 
   it("cites the nearest Markdown heading", async () => {
-    await writeFile(join(docs, "cats.md"), "Без заголовка.\n\n# Кошки\n\nЛюбят рыбу.\n\n## Сиамские\n\nГолубые глаза.");
+    await writeFile(
+      join(docs, "cats.md"),
+      "Без заголовка.\n\n# Кошки\n\nЛюбят рыбу.\n\n## Сиамские\n\nГолубые глаза.",
+    );
     const document = (await reader.list(docs)).find((d) => d.path === "cats.md");
     const chunks = await reader.chunks(docs, document!);
     assert.deepEqual(
@@ -93,7 +96,10 @@ describe("FileDocumentReader", () => {
   });
 
   it("reads invalid UTF-8 with replacement characters instead of failing", async () => {
-    await writeFile(join(docs, "broken.txt"), Buffer.concat([Buffer.from("Привет "), Buffer.from([0xff, 0xfe]), Buffer.from(" мир")]));
+    await writeFile(
+      join(docs, "broken.txt"),
+      Buffer.concat([Buffer.from("Привет "), Buffer.from([0xff, 0xfe]), Buffer.from(" мир")]),
+    );
     const document = (await reader.list(docs)).find((d) => d.path === "broken.txt");
     const [chunk] = await reader.chunks(docs, document!);
     assert.equal(chunk?.text, "Привет \uFFFD\uFFFD мир");
@@ -102,7 +108,10 @@ describe("FileDocumentReader", () => {
   it("reads a PDF page by page, the page number as locator", async () => {
     await writeFile(
       join(docs, "договор.pdf"),
-      minimalPdf([["Договор аренды квартиры.", "Арендатор: Иванов."], ["Page two: the rent is 40000 roubles."]]),
+      minimalPdf([
+        ["Договор аренды квартиры.", "Арендатор: Иванов."],
+        ["Page two: the rent is 40000 roubles."],
+      ]),
     );
     const document = (await reader.list(docs)).find((d) => d.path === "договор.pdf");
     assert.ok(document, "the PDF is listed");

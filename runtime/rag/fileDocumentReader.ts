@@ -1,7 +1,8 @@
 /** The runtime's DocumentReader: the person's md, txt and pdf files, chunked the same way for every RAG plugin. */
+
+import { createHash } from "node:crypto";
 import { readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
 import type { DocumentChunk, DocumentReader, DocumentScan, SourceDocument } from "../plugin/pluginApi.js";
 import { formatOf, sectionsOf } from "./documentFormats.js";
 import { DEFAULT_MAX_FILE_BYTES, documentsRoot, isInside, scanDocuments } from "./documentScanner.js";

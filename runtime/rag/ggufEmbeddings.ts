@@ -2,9 +2,10 @@
  * Embeddings from a GGUF model through node-llama-cpp's embedding context. Vectors are L2-normalised, so
  * plugins can use cosine or dot product alike. One context embeds one text at a time: calls are queued.
  */
+
+import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename } from "node:path";
-import { stat } from "node:fs/promises";
 import { getLlama, type Llama, type LlamaEmbeddingContext, type LlamaModel } from "node-llama-cpp";
 import type { GgufEmbeddingsConfig } from "./embeddingsConfig.js";
 import type { RuntimeEmbeddings } from "./runtimeEmbeddings.js";
@@ -42,10 +43,21 @@ export class GgufEmbeddings implements RuntimeEmbeddings {
       const llamaModel = await llama.loadModel({ modelPath: config.modelPath });
       const contextSize = Math.min(config.contextSize, llamaModel.trainContextSize);
       const threads = config.threads ?? Math.max(1, availableParallelism() - 1);
-      const context = await llamaModel.createEmbeddingContext({ contextSize, batchSize: contextSize, threads });
+      const context = await llamaModel.createEmbeddingContext({
+        contextSize,
+        batchSize: contextSize,
+        threads,
+      });
       // The file name and size identify the model well enough to notice a swap, without hashing gigabytes.
       const id = `gguf:${basename(config.modelPath)}:${size}`;
-      return new GgufEmbeddings(id, llamaModel.embeddingVectorSize, llamaModel, context, contextSize, ownLlama);
+      return new GgufEmbeddings(
+        id,
+        llamaModel.embeddingVectorSize,
+        llamaModel,
+        context,
+        contextSize,
+        ownLlama,
+      );
     } catch (error) {
       await ownLlama?.dispose();
       throw new Error(

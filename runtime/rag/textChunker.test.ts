@@ -15,7 +15,8 @@ function russianParagraph(seed: number, n: number): string {
     "Съешь же ещё этих мягких французских булок, да выпей чаю.",
   ];
   let text = "";
-  for (let i = seed; text.length < n; i++) text += `${text ? " " : ""}Запись ${i}: ${sentences[i % sentences.length]}`;
+  for (let i = seed; text.length < n; i++)
+    text += `${text ? " " : ""}Запись ${i}: ${sentences[i % sentences.length]}`;
   return text;
 }
 
@@ -29,7 +30,9 @@ describe("chunkText", () => {
   });
 
   it("cuts a long Russian text into chunks of at most 800 characters that overlap by about 100", () => {
-    const text = [russianParagraph(0, 1500), russianParagraph(2, 1200), russianParagraph(4, 300)].join("\n\n");
+    const text = [russianParagraph(0, 1500), russianParagraph(2, 1200), russianParagraph(4, 300)].join(
+      "\n\n",
+    );
     const chunks = chunkText(text);
     assert.ok(chunks.length >= 4, `only ${chunks.length} chunks`);
     for (const chunk of chunks) assert.ok(chunk.length <= 800, `chunk of ${chunk.length} characters`);
@@ -65,20 +68,21 @@ describe("chunkText", () => {
   it("never splits inside a word (property)", () => {
     const word = fc.stringMatching(/^[а-яёА-ЯЁa-z0-9]{1,25}[.,!?]?$/);
     fc.assert(
-      fc.property(fc.array(word, { minLength: 1, maxLength: 600 }), fc.integer({ min: 0, max: 3 }), (ws, gap) => {
-        const text = ws.join(gap === 0 ? " " : gap === 1 ? "\n" : gap === 2 ? "\n\n" : "  ");
-        const source = new Set(ws);
-        const chunks = chunkText(text);
-        for (const chunk of chunks) {
-          assert.ok(chunk.length <= 800);
-          for (const w of words(chunk)) assert.ok(source.has(w), `"${w}" is not a word of the source`);
-        }
-        // Every word of the source is in some chunk, in order.
-        assert.deepEqual(
-          [...new Set(chunks.flatMap(words))].sort(),
-          [...source].sort(),
-        );
-      }),
+      fc.property(
+        fc.array(word, { minLength: 1, maxLength: 600 }),
+        fc.integer({ min: 0, max: 3 }),
+        (ws, gap) => {
+          const text = ws.join(gap === 0 ? " " : gap === 1 ? "\n" : gap === 2 ? "\n\n" : "  ");
+          const source = new Set(ws);
+          const chunks = chunkText(text);
+          for (const chunk of chunks) {
+            assert.ok(chunk.length <= 800);
+            for (const w of words(chunk)) assert.ok(source.has(w), `"${w}" is not a word of the source`);
+          }
+          // Every word of the source is in some chunk, in order.
+          assert.deepEqual([...new Set(chunks.flatMap(words))].sort(), [...source].sort());
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -120,8 +124,12 @@ describe("chunkSections", () => {
   });
 
   it("drops empty sections", () => {
-    assert.deepEqual(chunkSections([{ text: "  ", locator: "page=1" }, { text: "Текст", locator: "page=2" }]), [
-      { text: "Текст", locator: "page=2" },
-    ]);
+    assert.deepEqual(
+      chunkSections([
+        { text: "  ", locator: "page=1" },
+        { text: "Текст", locator: "page=2" },
+      ]),
+      [{ text: "Текст", locator: "page=2" }],
+    );
   });
 });

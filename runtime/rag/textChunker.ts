@@ -110,8 +110,13 @@ export function chunkText(text: string, options: Partial<ChunkingOptions> = {}):
 }
 
 /** Chunks each section apart, so a chunk's locator (page, heading) is true for all of its text. */
-export function chunkSections(sections: TextSection[], options: Partial<ChunkingOptions> = {}): TextSection[] {
+export function chunkSections(
+  sections: TextSection[],
+  options: Partial<ChunkingOptions> = {},
+): TextSection[] {
   return sections.flatMap(({ text, locator }) =>
-    chunkText(text, options).map((chunk) => (locator === undefined ? { text: chunk } : { text: chunk, locator })),
+    chunkText(text, options).map((chunk) =>
+      locator === undefined ? { text: chunk } : { text: chunk, locator },
+    ),
   );
 }

@@ -19,7 +19,9 @@ type FeatureExtractor = ((
 ) => Promise<FeatureTensor>) & { dispose(): Promise<void> };
 
 const fail = (modelDir: string, what: string) =>
-  new Error(`embeddings.modelDir: ${modelDir} ${what} (expected a Hugging Face model folder with ONNX weights)`);
+  new Error(
+    `embeddings.modelDir: ${modelDir} ${what} (expected a Hugging Face model folder with ONNX weights)`,
+  );
 
 /** Checks the folder before the library does, so the error says what is missing in words. */
 async function checkModelFolder(modelDir: string): Promise<void> {

@@ -110,6 +110,7 @@ describe("chat completion request", () => {
         { role: "system", content: "Будь краток" },
         { role: "user", content: "Привет" },
       ],
+      retrieval: true,
       maxTokens: 50,
       temperature: 0.3,
       stop: ["\n\n"],

@@ -15,7 +15,12 @@ function encodeLine(line: string): string {
     else if (code === 0x451) byte = 0xb8;
     else throw new Error(`minimalPdf cannot encode ${JSON.stringify(char)}`);
     const c = String.fromCharCode(byte);
-    out += byte >= 0x80 ? `\\${byte.toString(8).padStart(3, "0")}` : c === "(" || c === ")" || c === "\\" ? `\\${c}` : c;
+    out +=
+      byte >= 0x80
+        ? `\\${byte.toString(8).padStart(3, "0")}`
+        : c === "(" || c === ")" || c === "\\"
+          ? `\\${c}`
+          : c;
   }
   return `(${out})`;
 }
@@ -52,7 +57,8 @@ export function minimalPdf(pages: string[][]): Buffer {
   const pageIds = pages.map((_, i) => 5 + i * 2);
   objects[1] = "<< /Type /Catalog /Pages 2 0 R >>";
   objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(" ")}] /Count ${pageCount} >>`;
-  objects[3] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode 4 0 R >>";
+  objects[3] =
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode 4 0 R >>";
   objects[4] = `<< /Length ${TO_UNICODE.length} >>\nstream\n${TO_UNICODE}\nendstream`;
   pages.forEach((lines, i) => {
     const pageId = pageIds[i] as number;

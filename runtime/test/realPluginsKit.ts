@@ -1,0 +1,64 @@
+/**
+ * Helpers for the runtime's end-to-end tests with the real built-in plugins: the registry the CLI's
+ * composition root would pass (test code may import plugins/), a free port, and the chat page's API.
+ */
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { BuiltinPluginRegistry } from "../plugin/pluginLoader.js";
+
+/** The built-ins by name, as cli/commands/runtimeCommands.ts maps them (imported only when enabled). */
+export const realPlugins: BuiltinPluginRegistry = {
+  web: () => import("../../plugins/web/index.js"),
+  telegram: () => import("../../plugins/telegram/index.js"),
+  discord: () => import("../../plugins/discord/index.js"),
+  lancedb: () => import("../../plugins/lancedb/index.js"),
+};
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+export interface PageSource {
+  source: string;
+  score: number;
+}
+
+export type PageEvent =
+  | { type: "text"; text: string }
+  | { type: "done"; text: string; finishReason: string; sources: PageSource[] }
+  | { type: "error"; message: string };
+
+/** One turn through the web chat page's API (`POST /api/conversations/:id/messages`): its SSE events. */
+export async function pageTurn(baseUrl: string, conversationId: string, text: string): Promise<PageEvent[]> {
+  const response = await fetch(`${baseUrl}/api/conversations/${conversationId}/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ text }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  const body = await response.text();
+  return body
+    .split("\n\n")
+    .filter((frame) => frame.startsWith("data: "))
+    .map((frame) => JSON.parse(frame.slice("data: ".length)) as PageEvent);
+}
+
+/** The final `done` event of a page turn (fails the test when the turn ended otherwise). */
+export function doneEvent(events: PageEvent[]): Extract<PageEvent, { type: "done" }> {
+  const last = events.at(-1);
+  assert.ok(last?.type === "done", `the turn ended with ${JSON.stringify(last)}`);
+  return last;
+}
