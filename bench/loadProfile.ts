@@ -1,0 +1,251 @@
+/**
+ * The load profile of issue 9: many concurrent GraphQL clients (autocannon) against the platform on
+ * embedded defaults while writers change clones and open graphql-ws subscriptions must see every event,
+ * plus concurrent chats on a runtime. Returns figures; asserts nothing (bench/load.ts prints them, the
+ * short profile in cli/test/loadShort.test.ts checks errors and lost events).
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { createClient } from "graphql-ws";
+import OpenAI from "openai";
+import { pino } from "pino";
+import WebSocket from "ws";
+import { PlatformHarness } from "../cli/test/platformHarness.js";
+import { initBundle } from "../runtime/bundle/initBundle.js";
+import { startRuntime } from "../runtime/runtime.js";
+import { freePort, realPlugins } from "../runtime/test/realPluginsKit.js";
+import { percentile } from "./percentile.js";
+
+export interface LoadOptions {
+  seconds: number;
+  /** Concurrent GraphQL clients (HTTP connections), each sending queries back to back. */
+  clients: number;
+  /** Open subscriptions (cloneEvents), spread over the clones the writers change. */
+  subscriptions: number;
+  /** Concurrent writers issuing mutations (events) during the run. */
+  writers: number;
+  /** Concurrent chats on the runtime (OpenAI API); 0 skips the runtime. */
+  chats: number;
+  modelPath: string;
+}
+
+export interface LoadReport {
+  graphql: { requests: number; perSecond: number; p50Ms: number; p99Ms: number; errors: number };
+  mutations: { done: number; failed: number; p50Ms: number; p99Ms: number };
+  subscriptions: { open: number; expectedEvents: number; receivedEvents: number; lost: number };
+  chats: { done: number; failed: number; perSecond: number; p50Ms: number; p99Ms: number } | null;
+}
+
+const CLONES = 10;
+
+export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+  const harness = await PlatformHarness.start({ AICLONE_API__LIMITS__REQUESTS_PER_MINUTE: "100000000" });
+  try {
+    const url = harness.platform.graphqlUrl;
+    const key = harness.platform.initialApiKey ?? "";
+    const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
+    const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+      if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
+      return body.data ?? {};
+    };
+    const clones: string[] = [];
+    for (let i = 0; i < CLONES; i++)
+      clones.push(
+        (await gql("mutation ($n: String!) { createClone(input: {name: $n}) { id } }", { n: `Клон ${i}` }))
+          .createClone.id,
+      );
+
+    // Subscriptions: each records the stream revisions it saw; none may be missing at the end.
+    const seen: { cloneId: string; revisions: Set<number> }[] = [];
+    const sockets = [];
+    for (let i = 0; i < options.subscriptions; i++) {
+      const cloneId = clones[i % CLONES]!;
+      const entry = { cloneId, revisions: new Set<number>() };
+      seen.push(entry);
+      const client = createClient({
+        url: url.replace(/^http/, "ws"),
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${key}` },
+        retryAttempts: 0,
+      });
+      sockets.push(client);
+      client.subscribe(
+        {
+          query: "subscription ($id: ID!) { cloneEvents(id: $id) { revision } }",
+          variables: { id: cloneId },
+        },
+        {
+          next: (r) => entry.revisions.add((r.data as any).cloneEvents.revision),
+          error: () => {},
+          complete: () => {},
+        },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const startRevision = new Map<string, number>();
+    for (const cloneId of clones) {
+      const { cloneEvents } = await gql("query ($id: ID!) { cloneEvents(id: $id) { revision } }", {
+        id: cloneId,
+      });
+      startRevision.set(cloneId, cloneEvents.at(-1).revision);
+    }
+
+    // The runtime loads its model before the clock starts.
+    const chatRunner = options.chats > 0 ? await prepareChats(options) : null;
+    const deadline = Date.now() + options.seconds * 1000;
+    const mutationLatencies: number[] = [];
+    let mutationFailures = 0;
+    const writer = async (w: number) => {
+      for (let n = 0; Date.now() < deadline; n++) {
+        const cloneId = clones[(w + n) % CLONES]!;
+        const started = performance.now();
+        try {
+          await gql(
+            'mutation ($id: ID!, $p: String!) { configurePersona(input: {cloneId: $id, displayName: "Аня", systemPrompt: $p, language: "ru"}) { id } }',
+            { id: cloneId, p: `Ты — Аня. Вариант ${w}-${n}.` },
+          );
+          mutationLatencies.push(performance.now() - started);
+        } catch {
+          mutationFailures++;
+        }
+      }
+    };
+    const chats = chatRunner
+      ? chatRunner.run(deadline).finally(() => chatRunner.stop())
+      : Promise.resolve(null);
+    const [cannon, , chatReport] = await Promise.all([
+      autocannon({
+        url,
+        connections: options.clients,
+        duration: options.seconds,
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          query: "{ clones(first: 20) { totalCount nodes { id name status revision } } }",
+        }),
+      }),
+      Promise.all(Array.from({ length: options.writers }, (_, w) => writer(w))),
+      chats,
+    ]);
+
+    // Every event written during the run reaches every subscription of its clone.
+    let expected = 0;
+    const endRevision = new Map<string, number>();
+    for (const cloneId of clones) {
+      const { cloneEvents } = await gql("query ($id: ID!) { cloneEvents(id: $id) { revision } }", {
+        id: cloneId,
+      });
+      endRevision.set(cloneId, cloneEvents.at(-1).revision);
+    }
+    const settle = Date.now() + 15_000;
+    const missing = () =>
+      seen.reduce((sum, s) => {
+        let m = 0;
+        for (let r = startRevision.get(s.cloneId)! + 1; r <= endRevision.get(s.cloneId)!; r++)
+          if (!s.revisions.has(r)) m++;
+        return sum + m;
+      }, 0);
+    while (missing() > 0 && Date.now() < settle) await new Promise((r) => setTimeout(r, 200));
+    for (const s of seen) expected += endRevision.get(s.cloneId)! - startRevision.get(s.cloneId)!;
+    const lost = missing();
+    const received = expected - lost;
+    for (const client of sockets) await client.dispose();
+
+    return {
+      graphql: {
+        requests: cannon.requests.total,
+        perSecond: cannon.requests.average,
+        p50Ms: cannon.latency.p50,
+        p99Ms: cannon.latency.p99,
+        errors: cannon.errors + cannon.non2xx + cannon.timeouts,
+      },
+      mutations: {
+        done: mutationLatencies.length,
+        failed: mutationFailures,
+        p50Ms: percentile(mutationLatencies, 50),
+        p99Ms: percentile(mutationLatencies, 99),
+      },
+      subscriptions: {
+        open: options.subscriptions,
+        expectedEvents: expected,
+        receivedEvents: received,
+        lost,
+      },
+      chats: chatReport,
+    };
+  } finally {
+    await harness.destroy();
+  }
+}
+
+/** A runtime with the web plugin; `run` chats through its OpenAI-compatible API until the deadline. */
+async function prepareChats(
+  options: LoadOptions,
+): Promise<{ run(deadline: number): Promise<LoadReport["chats"]>; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "aiclone-load-runtime-"));
+  const port = await freePort();
+  const bundleDir = await initBundle({
+    model: options.modelPath,
+    name: "Аня",
+    persona: "Ты — Аня. Отвечай коротко.",
+    language: "ru",
+    out: join(dir, "bundle"),
+    plugins: [{ name: "web", config: { port } }],
+  });
+  const manifestPath = join(bundleDir, "clone.json");
+  const manifest = JSON.parse(await readFile(manifestPath, "utf8"));
+  manifest.generation.maxTokens = 16;
+  await writeFile(manifestPath, JSON.stringify(manifest));
+  const runtime = await startRuntime({
+    bundleDir,
+    threads: 1,
+    registry: realPlugins,
+    modelCacheDir: join(dir, "cache"),
+    logger: pino({ level: "silent" }),
+  });
+  const openai = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "loopback", maxRetries: 0 });
+  const model = (await openai.models.list()).data[0]!.id;
+  const run = async (deadline: number): Promise<LoadReport["chats"]> => {
+    const latencies: number[] = [];
+    let failed = 0;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: options.chats }, async (_, c) => {
+        while (Date.now() < deadline) {
+          const t0 = performance.now();
+          try {
+            await openai.chat.completions.create({
+              model,
+              messages: [{ role: "user", content: `Привет! Это собеседник ${c}.` }],
+              max_tokens: 16,
+            });
+            latencies.push(performance.now() - t0);
+          } catch {
+            failed++;
+          }
+        }
+      }),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    return {
+      done: latencies.length,
+      failed,
+      perSecond: latencies.length / seconds,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+    };
+  };
+  const stop = async () => {
+    await runtime.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  return { run, stop };
+}
