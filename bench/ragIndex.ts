@@ -41,8 +41,12 @@ function random(seed: number): () => number {
   };
 }
 
+/**
+ * A paragraph of ~650 characters of vocabulary words. No per-paragraph unique token: with ~100k distinct tokens
+ * LanceDB 0.31's full-text index build stalls on this machine (see plugins/lancedb/README.md).
+ */
 function paragraph(next: () => number, id: number): string {
-  const words: string[] = [`запись${id}`];
+  const words: string[] = [id % 2 ? "запись" : "record"];
   let length = words[0]?.length ?? 0;
   while (length < 650) {
     const word = VOCABULARY[Math.floor(next() * VOCABULARY.length)] as string;

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { registerArtifactCommands } from "./commands/artifactCommands.js";
 import { registerBundleCommands } from "./commands/bundleCommands.js";
 import { registerDatasetCommands } from "./commands/datasetCommands.js";
 import { registerPlatformCommands } from "./commands/platformCommands.js";
@@ -20,6 +21,7 @@ registerTrainCommands(program);
 registerRuntimeCommands(program);
 registerBundleCommands(program);
 registerTrainerWorkerCommands(program);
+registerArtifactCommands(program);
 
 try {
   await program.parseAsync(process.argv);

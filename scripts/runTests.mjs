@@ -74,7 +74,8 @@ if (needsServers) {
   const chromium = spawnSync(process.execPath, [join("scripts", "ensureChromium.mjs")], {
     stdio: ["ignore", "ignore", "inherit"],
   });
-  if (chromium.status !== 0) console.error("chromium could not be installed: the dashboard journey will skip");
+  if (chromium.status !== 0)
+    console.error("chromium could not be installed: the dashboard journey will skip");
   console.log(
     "starting Kafka, FerretDB and the S3 server on 127.0.0.1 (first run installs them into .cache/)",
   );

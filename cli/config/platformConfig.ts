@@ -159,6 +159,14 @@ export const platformConfigSchema = z
           .strict(),
       )
       .default({}),
+    /** The orphan sweep (api/services/artifactSweeper.ts), run by the process with the `relay` role. */
+    maintenance: z
+      .object({
+        sweepIntervalMinutes: z.coerce.number().min(0).default(60),
+        sweepMinAgeMinutes: z.coerce.number().min(0).default(60),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

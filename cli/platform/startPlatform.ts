@@ -5,6 +5,7 @@ import type { ApiServices } from "../../api/context.js";
 import { dashboardRoutes } from "../../api/http/dashboardRoutes.js";
 import { buildApiSchema } from "../../api/schema.js";
 import { type RunningApiServer, startApiServer } from "../../api/server.js";
+import { ArtifactSweeper } from "../../api/services/artifactSweeper.js";
 import { CloneService } from "../../api/services/cloneService.js";
 import { IdempotencyGuard, type IdempotencyRecord } from "../../api/services/idempotency.js";
 import { OwnerService } from "../../api/services/ownerService.js";
@@ -87,6 +88,23 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
     if (roles.has("training")) {
       const training = await startTraining(config, adapters, logger);
       stops.push(() => training.stop());
+    }
+    if (roles.has("relay") && config.maintenance.sweepIntervalMinutes > 0) {
+      const sweeper = new ArtifactSweeper(models, artifacts);
+      const sweepLogger = logger.child({ component: "sweeper" });
+      const timer = setInterval(() => {
+        sweeper.sweep({ minAgeMs: config.maintenance.sweepMinAgeMinutes * 60_000 }).then(
+          (report) =>
+            report.orphans.length + report.incomplete > 0 &&
+            sweepLogger.info(
+              { orphans: report.orphans.length, incomplete: report.incomplete },
+              "artifacts swept",
+            ),
+          (error: unknown) => sweepLogger.warn({ err: error }, "artifact sweep failed"),
+        );
+      }, config.maintenance.sweepIntervalMinutes * 60_000);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
     }
     if (roles.has("relay")) {
       const relay = new EventRelay(

@@ -34,6 +34,11 @@ export interface ArtifactStore {
   list(prefix: string): AsyncIterable<ArtifactInfo>;
   deletePrefix(prefix: string): Promise<number>;
   /**
+   * Removes what writes that never finished left behind (a crash mid-upload): temporary files, or S3
+   * multipart uploads, started before `olderThan`. Returns how many were removed.
+   */
+  removeIncomplete(olderThan: Date): Promise<number>;
+  /**
    * A URL that lets whoever holds it download the artifact with a plain HTTP GET until it expires, so
    * large artifacts (bundles, adapters) reach a client without passing through the platform. Optional:
    * only stores that an HTTP client can reach directly (S3) offer it. The URL grants access by itself

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
@@ -25,6 +25,24 @@ async function* body(...parts: string[]): AsyncGenerator<Uint8Array> {
 }
 
 describe("local artifact store", () => {
+  it("removes the temporary files a crashed put left behind, once they are old enough", async () => {
+    const root = join(dir, "crashed");
+    const store = new LocalArtifactStore(root);
+    await store.put("a/b", body("целый"));
+    // What a process killed mid-put leaves: a body that never got its record.
+    await mkdir(join(root, ".tmp"), { recursive: true });
+    await writeFile(join(root, ".tmp", "3f6c-partial"), "полови");
+    assert.equal(
+      await store.removeIncomplete(new Date(Date.now() - 60_000)),
+      0,
+      "too recent to be abandoned",
+    );
+    assert.equal(await store.removeIncomplete(new Date(Date.now() + 1000)), 1);
+    assert.deepEqual(await filesUnder(root).then((files) => files.filter((f) => f.startsWith(".tmp"))), []);
+    assert.equal(await new Response((await store.get("a/b")) as unknown as ReadableStream).text(), "целый");
+    await store.close();
+  });
+
   it("leaves no temp or partial files after failed, aborted and replaced puts", async () => {
     const root = join(dir, "failures");
     const store = new LocalArtifactStore(root);

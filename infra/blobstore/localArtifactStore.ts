@@ -1,7 +1,7 @@
 /** The embedded artifact store: a folder on the local disk (layout in localArtifactLayout.ts). */
 import { randomUUID } from "node:crypto";
 import type { Dirent } from "node:fs";
-import { type FileHandle, mkdir, open, readdir, rename, rm, rmdir } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { KeyedMutex } from "../concurrency/keyedMutex.js";
@@ -144,6 +144,19 @@ export class LocalArtifactStore implements ArtifactStore {
       // Deleted since the directory was read.
       if (record !== null) yield toInfo(record);
     }
+  }
+
+  async removeIncomplete(olderThan: Date): Promise<number> {
+    this.assertOpen();
+    let removed = 0;
+    for (const name of await readdir(this.tmp).catch(() => [] as string[])) {
+      const path = join(this.tmp, name);
+      const info = await stat(path).catch(() => null);
+      if (!info || info.mtimeMs >= olderThan.getTime()) continue;
+      await rm(path, { force: true, recursive: true });
+      removed++;
+    }
+    return removed;
   }
 
   async deletePrefix(prefix: string): Promise<number> {

@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
   ListMultipartUploadsCommand,
@@ -112,6 +113,17 @@ if (endpoint === undefined || endpoint === "") {
       fixture = await openStore({ ...connectionOptions(bucket), partSize: 5 * MiB, keyPrefix: "pre/" });
     });
     after(async () => fixture?.cleanup());
+
+    it("aborts multipart uploads a crashed put left behind, once they are old enough", async () => {
+      const started = await fixture.client.send(
+        new CreateMultipartUploadCommand({ Bucket: bucket, Key: "pre/clones/x/sources/abandoned" }),
+      );
+      assert.ok(started.UploadId);
+      assert.equal(await fixture.store.removeIncomplete(new Date(Date.now() - 3_600_000)), 0);
+      assert.equal(await fixture.store.removeIncomplete(new Date(Date.now() + 60_000)), 1);
+      const uploads = await fixture.client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+      assert.deepEqual(uploads.Uploads ?? [], []);
+    });
 
     it("streams ~100 MB in 5 MiB parts with bounded memory", async () => {
       const size = 100 * MiB + 7;

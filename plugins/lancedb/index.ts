@@ -9,7 +9,8 @@ export default definePlugin({
     kind: "rag",
     version: "1.0.0",
     apiVersion: "^1.0.0",
-    description: "Indexes a folder of md, txt and pdf files into an embedded LanceDB; hybrid full-text + vector search",
+    description:
+      "Indexes a folder of md, txt and pdf files into an embedded LanceDB; hybrid full-text + vector search",
     configSchema: lancedbConfigSchema,
   },
   create: (context) => new LancedbRag(context),

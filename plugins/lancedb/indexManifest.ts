@@ -19,7 +19,11 @@ const manifestSchema = z.object({
 export type IndexManifest = z.infer<typeof manifestSchema>;
 export type IndexSettings = Pick<IndexManifest, "embeddingModel" | "dimensions" | "stemming">;
 
-export const emptyManifest = (settings: IndexSettings): IndexManifest => ({ version: 1, ...settings, files: {} });
+export const emptyManifest = (settings: IndexSettings): IndexManifest => ({
+  version: 1,
+  ...settings,
+  files: {},
+});
 
 export const sameSettings = (a: IndexSettings, b: IndexSettings) =>
   a.embeddingModel === b.embeddingModel && a.dimensions === b.dimensions && a.stemming === b.stemming;

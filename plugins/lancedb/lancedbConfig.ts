@@ -65,7 +65,10 @@ const BY_LANGUAGE_CODE: Record<string, StemmingLanguage> = {
 };
 
 /** The stemmer to use, or null for exact words; `cloneLanguage` is a BCP 47 tag such as "ru" or "en-GB". */
-export function stemmingLanguage(setting: LancedbConfig["stemming"], cloneLanguage: string): StemmingLanguage | null {
+export function stemmingLanguage(
+  setting: LancedbConfig["stemming"],
+  cloneLanguage: string,
+): StemmingLanguage | null {
   if (setting === "off") return null;
   if (setting !== "auto") return setting;
   return BY_LANGUAGE_CODE[cloneLanguage.toLowerCase().split(/[-_]/)[0] ?? ""] ?? null;

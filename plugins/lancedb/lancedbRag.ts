@@ -103,7 +103,10 @@ export class LancedbRag implements RagPlugin {
     return documents.scan ? documents.scan(folder) : { documents: await documents.list(folder), skipped: [] };
   }
 
-  private async indexNow({ signal, onProgress }: Parameters<RagPlugin["index"]>[0] = {}): Promise<IndexReport> {
+  private async indexNow({
+    signal,
+    onProgress,
+  }: Parameters<RagPlugin["index"]>[0] = {}): Promise<IndexReport> {
     const { table, manifest } = this.open();
     const { storage, logger, embeddings, documents, config } = this.context;
     const started = performance.now();
@@ -125,14 +128,16 @@ export class LancedbRag implements RagPlugin {
     const flush = async () => {
       if (pending.length === 0) return;
       const rows = pending.flatMap((file) => file.rows);
+      // Only files the index held before have rows to replace: a first run deletes nothing.
       await table.replaceFiles(
-        pending.map((file) => file.document.path),
+        pending.filter((file) => manifest.files[file.document.path]).map((file) => file.document.path),
         rows,
       );
       for (const { document, rows: fileRows } of pending) {
         manifest.files[document.path] = { sha256: document.sha256, chunks: fileRows.length };
       }
       await saveManifest(storage, manifest);
+      await table.ensureFullTextIndex();
       pending = [];
       pendingRows = 0;
       changed = true;
@@ -148,7 +153,10 @@ export class LancedbRag implements RagPlugin {
         try {
           fileChunks = await documents.chunks(config.documentsDir, document);
         } catch (error) {
-          skipped.push({ path: document.path, reason: error instanceof Error ? error.message : String(error) });
+          skipped.push({
+            path: document.path,
+            reason: error instanceof Error ? error.message : String(error),
+          });
           unreadable++;
           // Whatever an older version of the file put in the index is no longer true.
           if (manifest.files[document.path]) {
@@ -194,7 +202,10 @@ export class LancedbRag implements RagPlugin {
       chunks,
       skipped,
     };
-    logger.info({ ...report, skipped: skipped.length, ms: Math.round(performance.now() - started) }, "index updated");
+    logger.info(
+      { ...report, skipped: skipped.length, ms: Math.round(performance.now() - started) },
+      "index updated",
+    );
     return report;
   }
 
@@ -202,7 +213,8 @@ export class LancedbRag implements RagPlugin {
     const { table } = this.open();
     const { embeddings, config } = this.context;
     const limit = options.limit ?? config.chunkLimit;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`retrieve: limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`retrieve: limit must be a positive integer, got ${limit}`);
     const text = query.trim();
     if (text === "") return [];
     const candidates = Math.max(limit * CANDIDATES_PER_PASSAGE, 20);
@@ -216,8 +228,14 @@ export class LancedbRag implements RagPlugin {
     // Two files with the same content share chunk ids: the path keeps them apart.
     const key = (hit: { path: string; chunkId: string }) => `${hit.path}\u0000${hit.chunkId}`;
     const fused = reciprocalRankFusion([
-      { items: fullText.map((hit) => ({ key: key(hit), value: hit })), weight: useVectors ? 1 - config.hybridWeight : 1 },
-      { items: nearest.map((hit) => ({ key: key(hit), value: hit })), weight: useVectors ? config.hybridWeight : 0 },
+      {
+        items: fullText.map((hit) => ({ key: key(hit), value: hit })),
+        weight: useVectors ? 1 - config.hybridWeight : 1,
+      },
+      {
+        items: nearest.map((hit) => ({ key: key(hit), value: hit })),
+        weight: useVectors ? config.hybridWeight : 0,
+      },
     ]);
     return fused.slice(0, limit).map(({ value, score }) => {
       const hit = value as NonNullable<typeof value>;
@@ -241,7 +259,10 @@ async function embedAll(
     signal?.throwIfAborted();
     const batch = chunks.slice(at, at + EMBED_BATCH).map((chunk) => chunk.text);
     const batchVectors = await embeddings.embed(batch, signal);
-    if (batchVectors.length !== batch.length || batchVectors.some((v) => v.length !== embeddings.dimensions)) {
+    if (
+      batchVectors.length !== batch.length ||
+      batchVectors.some((v) => v.length !== embeddings.dimensions)
+    ) {
       throw new Error(
         `embedding model ${embeddings.model} returned ${batchVectors.length} vectors for ${batch.length} texts, or vectors not of ${embeddings.dimensions} dimensions`,
       );

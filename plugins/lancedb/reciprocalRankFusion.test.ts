@@ -36,8 +36,20 @@ describe("reciprocalRankFusion", () => {
 
   it("keeps each item's value from the first list that has it, and breaks ties by first appearance", () => {
     const fused = reciprocalRankFusion([
-      { items: [{ key: "x", value: "из FTS" }, { key: "y", value: "y" }], weight: 1 },
-      { items: [{ key: "y", value: "other" }, { key: "x", value: "из векторов" }], weight: 1 },
+      {
+        items: [
+          { key: "x", value: "из FTS" },
+          { key: "y", value: "y" },
+        ],
+        weight: 1,
+      },
+      {
+        items: [
+          { key: "y", value: "other" },
+          { key: "x", value: "из векторов" },
+        ],
+        weight: 1,
+      },
     ]);
     assert.deepEqual(
       fused.map((f) => [f.key, f.value]),

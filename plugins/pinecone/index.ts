@@ -9,7 +9,8 @@ export default definePlugin({
     kind: "rag",
     version: "1.0.0",
     apiVersion: "^1.0.0",
-    description: "Indexes a folder of md, txt and pdf files into a Pinecone index; hybrid vector + local full-text search",
+    description:
+      "Indexes a folder of md, txt and pdf files into a Pinecone index; hybrid vector + local full-text search",
     configSchema: pineconeConfigSchema,
   },
   create: (context) => new PineconeRag(context),

@@ -44,7 +44,9 @@ export class LocalFullText {
   }
 
   setting(key: string): string | undefined {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
+      | { value: string }
+      | undefined;
     return row?.value;
   }
 
@@ -58,7 +60,9 @@ export class LocalFullText {
   }
 
   files(): Record<string, IndexedFile> {
-    const rows = this.db.prepare("SELECT path, sha256, chunks FROM files").all() as ({ path: string } & IndexedFile)[];
+    const rows = this.db.prepare("SELECT path, sha256, chunks FROM files").all() as ({
+      path: string;
+    } & IndexedFile)[];
     return Object.fromEntries(rows.map(({ path, sha256, chunks }) => [path, { sha256, chunks }]));
   }
 
@@ -71,7 +75,9 @@ export class LocalFullText {
       );
       for (const c of chunks) insert.run(c.vectorId, c.chunkId, c.path, c.locator, c.text, fold(c.text));
       this.db
-        .prepare("INSERT INTO files (path, sha256, chunks) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET sha256 = excluded.sha256, chunks = excluded.chunks")
+        .prepare(
+          "INSERT INTO files (path, sha256, chunks) VALUES (?, ?, ?) ON CONFLICT(path) DO UPDATE SET sha256 = excluded.sha256, chunks = excluded.chunks",
+        )
         .run(path, sha256, chunks.length);
     })();
   }
@@ -91,8 +97,20 @@ export class LocalFullText {
       .prepare(
         "SELECT vector_id, chunk_id, path, locator, text FROM chunks WHERE chunks MATCH ? ORDER BY rank LIMIT ?",
       )
-      .all(query, limit) as { vector_id: string; chunk_id: string; path: string; locator: string | null; text: string }[];
-    return rows.map((r) => ({ vectorId: r.vector_id, chunkId: r.chunk_id, path: r.path, locator: r.locator, text: r.text }));
+      .all(query, limit) as {
+      vector_id: string;
+      chunk_id: string;
+      path: string;
+      locator: string | null;
+      text: string;
+    }[];
+    return rows.map((r) => ({
+      vectorId: r.vector_id,
+      chunkId: r.chunk_id,
+      path: r.path,
+      locator: r.locator,
+      text: r.text,
+    }));
   }
 
   close(): void {

@@ -38,7 +38,8 @@ const CANDIDATES_PER_PASSAGE = 4;
  * A vector id: a short hash of the path, then the chunk id. The path part makes two copies of one file distinct
  * and lets every vector of a file be listed by id prefix, whatever version of the file wrote it.
  */
-export const pathPrefix = (path: string) => `${createHash("sha256").update(path).digest("hex").slice(0, 16)}#`;
+export const pathPrefix = (path: string) =>
+  `${createHash("sha256").update(path).digest("hex").slice(0, 16)}#`;
 const vectorId = (chunk: DocumentChunk) => `${pathPrefix(chunk.path)}${chunk.chunkId}`;
 
 export class PineconeRag implements RagPlugin {
@@ -76,11 +77,17 @@ export class PineconeRag implements RagPlugin {
     if (described.metric !== "cosine") {
       logger.warn({ metric: described.metric }, "the pinecone index does not use the cosine metric");
     }
-    this.vectors = client.index<ChunkMetadata>({ name: config.indexName, host: described.host }).namespace(config.namespace);
+    this.vectors = client
+      .index<ChunkMetadata>({ name: config.indexName, host: described.host })
+      .namespace(config.namespace);
 
     await mkdir(dataDir, { recursive: true });
     this.local = new LocalFullText(join(dataDir, "pinecone-fulltext.sqlite"));
-    const settings = { embeddingModel: this.embeddings.model, index: config.indexName, namespace: config.namespace };
+    const settings = {
+      embeddingModel: this.embeddings.model,
+      index: config.indexName,
+      namespace: config.namespace,
+    };
     const stored = {
       embeddingModel: this.local.setting("embeddingModel"),
       index: this.local.setting("index"),
@@ -91,7 +98,11 @@ export class PineconeRag implements RagPlugin {
         logger.info({ was: stored, now: settings }, "embedding model or index changed: rebuilding the index");
       }
       // Vectors of another model cannot be compared with this one's: the namespace starts empty.
-      if (stored.embeddingModel !== undefined && stored.index === settings.index && stored.namespace === settings.namespace) {
+      if (
+        stored.embeddingModel !== undefined &&
+        stored.index === settings.index &&
+        stored.namespace === settings.namespace
+      ) {
         await this.vectors.deleteAll();
       }
       this.local.reset(settings);
@@ -143,7 +154,10 @@ export class PineconeRag implements RagPlugin {
       : { documents: await documents.list(config.documentsDir), skipped: [] };
   }
 
-  private async indexNow({ signal, onProgress }: Parameters<RagPlugin["index"]>[0] = {}): Promise<IndexReport> {
+  private async indexNow({
+    signal,
+    onProgress,
+  }: Parameters<RagPlugin["index"]>[0] = {}): Promise<IndexReport> {
     const { index, local } = this.open();
     const { documents, config, logger } = this.context;
     const scan = await this.scan();
@@ -232,7 +246,8 @@ export class PineconeRag implements RagPlugin {
     const { index, local } = this.open();
     const { config } = this.context;
     const limit = options.limit ?? config.chunkLimit;
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`retrieve: limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`retrieve: limit must be a positive integer, got ${limit}`);
     const text = query.trim();
     if (text === "") return [];
     const candidates = Math.max(limit * CANDIDATES_PER_PASSAGE, 20);
@@ -241,7 +256,11 @@ export class PineconeRag implements RagPlugin {
     let matches: { id: string; metadata?: ChunkMetadata }[] = [];
     if (config.hybridWeight > 0) {
       const [vector] = await this.embeddings.embed([text]);
-      const response = await index.query({ vector: vector as number[], topK: candidates, includeMetadata: true });
+      const response = await index.query({
+        vector: vector as number[],
+        topK: candidates,
+        includeMetadata: true,
+      });
       matches = response.matches;
     }
     type Hit = { chunkId: string; path: string; locator: string | null; text: string };

@@ -18,7 +18,10 @@ export interface FusedItem<T> {
   score: number;
 }
 
-export function reciprocalRankFusion<T>(lists: RankedList<T>[], options: { k?: number } = {}): FusedItem<T>[] {
+export function reciprocalRankFusion<T>(
+  lists: RankedList<T>[],
+  options: { k?: number } = {},
+): FusedItem<T>[] {
   const k = options.k ?? 60;
   const fused = new Map<string, FusedItem<T> & { order: number }>();
   for (const list of lists) {

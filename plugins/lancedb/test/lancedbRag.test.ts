@@ -98,19 +98,27 @@ describe("lancedb plugin", () => {
       assert.ok((top?.score ?? 0) > 0);
       assert.deepEqual(await plugin.retrieve("абракадабра"), []);
       assert.deepEqual(await plugin.retrieve("   "), []);
-      assert.ok((await plugin.retrieve("что? \"кавычки\" (скобки) AND OR *")).length >= 0);
+      assert.ok((await plugin.retrieve('что? "кавычки" (скобки) AND OR *')).length >= 0);
     });
 
     it("re-reads nothing when nothing changed", async () => {
       const report = await plugin.index();
       assert.deepEqual(
-        { indexed: report.indexedFiles, unchanged: report.unchangedFiles, removed: report.removedFiles, chunks: report.chunks },
+        {
+          indexed: report.indexedFiles,
+          unchanged: report.unchangedFiles,
+          removed: report.removedFiles,
+          chunks: report.chunks,
+        },
         { indexed: 0, unchanged: 4, removed: 0, chunks: 0 },
       );
     });
 
     it("re-indexes only an edited file, and its old text is gone", async () => {
-      await writeFile(join(docs, "travel.txt"), "Trip to Porto in June. We crossed the Dom Luis bridge on foot.");
+      await writeFile(
+        join(docs, "travel.txt"),
+        "Trip to Porto in June. We crossed the Dom Luis bridge on foot.",
+      );
       const report = await plugin.index();
       assert.equal(report.indexedFiles, 1);
       assert.equal(report.unchangedFiles, 3);
@@ -176,10 +184,7 @@ describe("lancedb plugin", () => {
     try {
       const report = await plugin.index();
       assert.equal(report.indexedFiles, SAMPLE_FILES.length);
-      assert.deepEqual(
-        report.skipped.map((s) => s.path).sort(),
-        ["огромный.txt", "сломан.pdf"],
-      );
+      assert.deepEqual(report.skipped.map((s) => s.path).sort(), ["огромный.txt", "сломан.pdf"]);
       assert.match(report.skipped.find((s) => s.path === "огромный.txt")?.reason ?? "", /limit/);
       assert.match(report.skipped.find((s) => s.path === "сломан.pdf")?.reason ?? "", /cannot read document/);
     } finally {
@@ -222,7 +227,12 @@ describe("lancedb plugin", () => {
     let plugin: RagPlugin;
 
     before(async () => {
-      const opened = await createEmbeddings({ kind: "gguf", modelPath: tinyGgufPath(), gpu: false, threads: 1 });
+      const opened = await createEmbeddings({
+        kind: "gguf",
+        modelPath: tinyGgufPath(),
+        gpu: false,
+        threads: 1,
+      });
       assert.ok(opened);
       embeddings = opened;
       docs = join(root, "hybrid-docs");
@@ -257,7 +267,12 @@ describe("lancedb plugin", () => {
     it("rebuilds the index when the embedding model changes", async () => {
       await plugin.stop();
       let context: ReturnType<typeof ragTestContext<LancedbConfig>>;
-      ({ plugin, context } = await startPlugin({ config: { documentsDir: docs }, dataDir, storage, embeddings: null }));
+      ({ plugin, context } = await startPlugin({
+        config: { documentsDir: docs },
+        dataDir,
+        storage,
+        embeddings: null,
+      }));
       assert.ok(context.logs.some((l) => /rebuilding the index/.test(l.message)));
       const report = await plugin.index();
       assert.equal(report.indexedFiles, 4);

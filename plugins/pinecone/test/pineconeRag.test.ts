@@ -37,7 +37,12 @@ describe("pinecone plugin against a local stand-in of the Pinecone API", () => {
       upsertBatch: 3,
       ...overrides,
     });
-    const context = ragTestContext<PineconeConfig>({ config, dataDir, embeddings, storage: new InMemoryStorage() });
+    const context = ragTestContext<PineconeConfig>({
+      config,
+      dataDir,
+      embeddings,
+      storage: new InMemoryStorage(),
+    });
     const created = (await pineconePlugin.create(context)) as RagPlugin;
     await created.start();
     return { plugin: created, context };
@@ -48,7 +53,12 @@ describe("pinecone plugin against a local stand-in of the Pinecone API", () => {
     docs = join(root, "docs");
     dataDir = join(root, "data");
     await writeSampleDocuments(docs);
-    const opened = await createEmbeddings({ kind: "gguf", modelPath: tinyGgufPath(), gpu: false, threads: 1 });
+    const opened = await createEmbeddings({
+      kind: "gguf",
+      modelPath: tinyGgufPath(),
+      gpu: false,
+      threads: 1,
+    });
     assert.ok(opened);
     embeddings = opened;
     standIn = new PineconeStandIn(API_KEY, "anna-docs", embeddings.dimensions);
@@ -75,11 +85,24 @@ describe("pinecone plugin against a local stand-in of the Pinecone API", () => {
       ],
     });
     const top = await ns.query({ vector: [1, 0, 0, 0, 0, 0, 0, 0], topK: 2, includeMetadata: true });
-    assert.deepEqual(top.matches.map((m) => m.id), ["p#1", "q#1"]);
-    const filtered = await ns.query({ vector: [1, 0, 0, 0, 0, 0, 0, 0], topK: 5, filter: { path: { $eq: "b.md" } } });
-    assert.deepEqual(filtered.matches.map((m) => m.id), ["p#2"]);
+    assert.deepEqual(
+      top.matches.map((m) => m.id),
+      ["p#1", "q#1"],
+    );
+    const filtered = await ns.query({
+      vector: [1, 0, 0, 0, 0, 0, 0, 0],
+      topK: 5,
+      filter: { path: { $eq: "b.md" } },
+    });
+    assert.deepEqual(
+      filtered.matches.map((m) => m.id),
+      ["p#2"],
+    );
     const listed = await ns.listPaginated({ prefix: "p#" });
-    assert.deepEqual(listed.vectors?.map((v) => v.id), ["p#1", "p#2"]);
+    assert.deepEqual(
+      listed.vectors?.map((v) => v.id),
+      ["p#1", "p#2"],
+    );
     assert.equal((await ns.describeIndexStats()).namespaces?.probe?.recordCount, 3);
     await ns.deleteMany({ filter: { path: { $eq: "a.md" } } });
     assert.deepEqual([...standIn.namespace("probe").keys()], ["p#2"]);
@@ -101,7 +124,10 @@ describe("pinecone plugin against a local stand-in of the Pinecone API", () => {
   });
 
   it("names a missing index and a wrong API key", async () => {
-    await assert.rejects(start({ indexName: "no-such-index" }), /pinecone index no-such-index cannot be described/);
+    await assert.rejects(
+      start({ indexName: "no-such-index" }),
+      /pinecone index no-such-index cannot be described/,
+    );
     await assert.rejects(start({ apiKey: "wrong" }), /cannot be described/);
   });
 
@@ -111,11 +137,20 @@ describe("pinecone plugin against a local stand-in of the Pinecone API", () => {
       /apiKey/,
     );
     await assert.rejects(
-      parsePluginConfig(pineconePlugin.manifest.configSchema, { apiKey: "k", indexName: "x", documentsDir: "d", controllerHostUrl: "not a url" }),
+      parsePluginConfig(pineconePlugin.manifest.configSchema, {
+        apiKey: "k",
+        indexName: "x",
+        documentsDir: "d",
+        controllerHostUrl: "not a url",
+      }),
       /controllerHostUrl/,
     );
     await assert.rejects(
-      parsePluginConfig(pineconePlugin.manifest.configSchema, { apiKey: "ключ", indexName: "x", documentsDir: "d" }),
+      parsePluginConfig(pineconePlugin.manifest.configSchema, {
+        apiKey: "ключ",
+        indexName: "x",
+        documentsDir: "d",
+      }),
       /apiKey: .*printable ASCII/,
     );
   });
@@ -156,10 +191,13 @@ describe("pinecone plugin against a local stand-in of the Pinecone API", () => {
   });
 
   it("re-indexes only an edited file and deletes its old vectors", async () => {
-    const before = (await plugin.index());
+    const before = await plugin.index();
     assert.equal(before.indexedFiles, 0);
     assert.equal(before.unchangedFiles, 4);
-    await writeFile(join(docs, "travel.txt"), "Trip to Porto in June. We crossed the Dom Luis bridge on foot.");
+    await writeFile(
+      join(docs, "travel.txt"),
+      "Trip to Porto in June. We crossed the Dom Luis bridge on foot.",
+    );
     const report = await plugin.index();
     assert.equal(report.indexedFiles, 1);
     assert.equal(report.unchangedFiles, 3);

@@ -121,14 +121,20 @@ export class PineconeStandIn {
       body,
     });
     if (header("Api-Key") !== this.apiKey) {
-      return this.send(res, 401, { error: { code: "UNAUTHENTICATED", message: "Invalid API Key" }, status: 401 });
+      return this.send(res, 401, {
+        error: { code: "UNAUTHENTICATED", message: "Invalid API Key" },
+        status: 401,
+      });
     }
     const route = `${req.method} ${url.pathname}`;
 
     if (req.method === "GET" && url.pathname.startsWith("/indexes/")) {
       const name = decodeURIComponent(url.pathname.slice("/indexes/".length));
       if (name !== this.indexName) {
-        return this.send(res, 404, { error: { code: "NOT_FOUND", message: `Resource ${name} not found` }, status: 404 });
+        return this.send(res, 404, {
+          error: { code: "NOT_FOUND", message: `Resource ${name} not found` },
+          status: 404,
+        });
       }
       return this.send(res, 200, {
         name,
@@ -142,14 +148,19 @@ export class PineconeStandIn {
       });
     }
 
-    const ns = this.namespace(typeof body.namespace === "string" ? body.namespace : (url.searchParams.get("namespace") ?? ""));
+    const ns = this.namespace(
+      typeof body.namespace === "string" ? body.namespace : (url.searchParams.get("namespace") ?? ""),
+    );
     switch (route) {
       case "POST /vectors/upsert": {
         const vectors = body.vectors as StoredVector[];
         for (const v of vectors) {
           if (v.values.length !== this.dimension) {
             return this.send(res, 400, {
-              error: { code: "INVALID_ARGUMENT", message: `Vector dimension ${v.values.length} does not match the dimension of the index ${this.dimension}` },
+              error: {
+                code: "INVALID_ARGUMENT",
+                message: `Vector dimension ${v.values.length} does not match the dimension of the index ${this.dimension}`,
+              },
               status: 400,
             });
           }
@@ -172,13 +183,18 @@ export class PineconeStandIn {
             values: body.includeValues ? v.values : [],
             ...(body.includeMetadata && v.metadata ? { metadata: v.metadata } : {}),
           }));
-        return this.send(res, 200, { matches: found, namespace: body.namespace ?? "", usage: { readUnits: 1 } });
+        return this.send(res, 200, {
+          matches: found,
+          namespace: body.namespace ?? "",
+          usage: { readUnits: 1 },
+        });
       }
       case "POST /vectors/delete": {
         if (body.deleteAll) ns.clear();
         for (const id of (body.ids as string[] | undefined) ?? []) ns.delete(id);
         if (body.filter) {
-          for (const v of [...ns.values()]) if (matches(v.metadata, body.filter as Record<string, unknown>)) ns.delete(v.id);
+          for (const v of [...ns.values()])
+            if (matches(v.metadata, body.filter as Record<string, unknown>)) ns.delete(v.id);
         }
         return this.send(res, 200, {});
       }
@@ -197,13 +213,23 @@ export class PineconeStandIn {
       }
       case "POST /describe_index_stats": {
         const namespaces = Object.fromEntries(
-          [...this.namespaces.entries()].filter(([, n]) => n.size > 0).map(([name, n]) => [name, { vectorCount: n.size }]),
+          [...this.namespaces.entries()]
+            .filter(([, n]) => n.size > 0)
+            .map(([name, n]) => [name, { vectorCount: n.size }]),
         );
         const total = [...this.namespaces.values()].reduce((sum, n) => sum + n.size, 0);
-        return this.send(res, 200, { namespaces, dimension: this.dimension, indexFullness: 0, totalVectorCount: total });
+        return this.send(res, 200, {
+          namespaces,
+          dimension: this.dimension,
+          indexFullness: 0,
+          totalVectorCount: total,
+        });
       }
       default:
-        return this.send(res, 404, { error: { code: "NOT_FOUND", message: `no route ${route}` }, status: 404 });
+        return this.send(res, 404, {
+          error: { code: "NOT_FOUND", message: `no route ${route}` },
+          status: 404,
+        });
     }
   }
 }

@@ -1,0 +1,71 @@
+import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
+import type { ReadModels } from "../../projections/readModels.js";
+import type { CloneView } from "../../projections/views.js";
+
+export interface SweepReport {
+  /** Artifacts no event refers to (a crash between storing a file and recording it), removed. */
+  orphans: string[];
+  /** Unfinished writes (temporary files, multipart uploads) removed. */
+  incomplete: number;
+}
+
+export interface SweepOptions {
+  /** Only what is older than this is touched, so a write still in progress is never taken for an orphan. */
+  minAgeMs: number;
+  dryRun?: boolean;
+}
+
+/**
+ * Finds and removes artifacts the clones' recorded history does not account for: files of deleted or
+ * unknown clones, uploads that were never recorded, datasets, training outputs and bundles whose events
+ * never made it (a crash between the write and the command), and unfinished writes of the store itself.
+ */
+export class ArtifactSweeper {
+  constructor(
+    private readonly models: ReadModels,
+    private readonly artifacts: ArtifactStore,
+  ) {}
+
+  async sweep(options: SweepOptions): Promise<SweepReport> {
+    const cutoff = Date.now() - options.minAgeMs;
+    const orphans: string[] = [];
+    const views = new Map<string, CloneView | null>();
+    for await (const info of this.artifacts.list("clones/")) {
+      if (Date.parse(info.createdAt) > cutoff) continue;
+      const cloneId = info.key.split("/")[1] ?? "";
+      if (!views.has(cloneId)) views.set(cloneId, await this.models.clones.get(cloneId));
+      const view = views.get(cloneId) ?? null;
+      if (!isReferenced(view, info.key)) orphans.push(info.key);
+    }
+    if (!options.dryRun) for (const key of orphans) await this.artifacts.delete(key);
+    const incomplete = options.dryRun ? 0 : await this.artifacts.removeIncomplete(new Date(cutoff));
+    return { orphans, incomplete };
+  }
+}
+
+/** Whether the clone's read model accounts for the artifact (layout: clones/<id>/<kind>/<id>/…). */
+function isReferenced(view: CloneView | null, key: string): boolean {
+  if (!view || view.deleted) return false;
+  const [, , kind, id] = key.split("/");
+  switch (kind) {
+    case "sources":
+      return view.sources.some((s) => s.id === id && !s.purged);
+    case "datasets":
+      // A build still running owns its folder too.
+      return (
+        view.datasets.some((d) => key.startsWith(d.artifactKey)) ||
+        (view.datasetRequest?.requestId === id && view.datasetRequest?.status === "BUILDING")
+      );
+    case "training": {
+      const run = view.trainingRuns.find((r) => r.id === id);
+      if (!run) return false;
+      // A queued or running job keeps its checkpoints; a finished one keeps only its outputs.
+      if (run.status === "QUEUED" || run.status === "RUNNING") return true;
+      return run.status === "COMPLETED" && !key.includes("/checkpoints/");
+    }
+    case "bundles":
+      return view.published.some((p) => p.artifactKey === key);
+    default:
+      return false;
+  }
+}
