@@ -8,10 +8,9 @@ import {
   type SendableChannels,
 } from "discord.js";
 import type { ChannelPlugin, PluginContext } from "../../runtime/plugin/pluginApi.js";
-import { ChannelQueue } from "./channelQueue.js";
+import { ConversationQueue, splitMessage } from "../../runtime/plugin/pluginKit.js";
 import type { DiscordConfig } from "./discordConfig.js";
 import { shouldAnswer, withoutBotMention } from "./messageAddressing.js";
-import { splitMessage } from "./messageSplitter.js";
 
 export const DISCORD_MESSAGE_LIMIT = 2000;
 /** Discord shows "typing…" for about 10 seconds after each call. */
@@ -20,7 +19,7 @@ const TYPING_REPEAT_MS = 8000;
 /** The Discord channel: DMs and mentions in allowed channels, one remembered conversation per channel. */
 export class DiscordChannel implements ChannelPlugin {
   readonly client: Client;
-  private readonly queue = new ChannelQueue();
+  private readonly queue = new ConversationQueue();
   private readonly stopping = new AbortController();
 
   constructor(private readonly context: PluginContext<DiscordConfig>) {

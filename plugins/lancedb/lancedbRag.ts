@@ -12,6 +12,7 @@ import type {
   RagPlugin,
   SourceDocument,
 } from "../../runtime/plugin/pluginApi.js";
+import { planIndex, reciprocalRankFusion } from "../../runtime/plugin/pluginKit.js";
 import { type ChunkRow, ChunkTable } from "./chunkTable.js";
 import {
   emptyManifest,
@@ -21,9 +22,7 @@ import {
   sameSettings,
   saveManifest,
 } from "./indexManifest.js";
-import { planIndex } from "./indexPlan.js";
 import { type LancedbConfig, type StemmingLanguage, stemmingLanguage } from "./lancedbConfig.js";
-import { reciprocalRankFusion } from "./reciprocalRankFusion.js";
 import { searchText } from "./searchText.js";
 
 /** Texts per embedding call. */

@@ -16,10 +16,9 @@ import type {
   PluginContext,
   RagPlugin,
 } from "../../runtime/plugin/pluginApi.js";
-import { planIndex } from "./indexPlan.js";
+import { planIndex, reciprocalRankFusion } from "../../runtime/plugin/pluginKit.js";
 import { LocalFullText } from "./localFullText.js";
 import type { PineconeConfig } from "./pineconeConfig.js";
-import { reciprocalRankFusion } from "./reciprocalRankFusion.js";
 
 /** What each vector carries, so a match can be cited without the local file. */
 type ChunkMetadata = {

@@ -2,11 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Bot, type Context, webhookCallback } from "grammy";
 import type { ChannelPlugin, PluginContext } from "../../runtime/plugin/pluginApi.js";
+import { ConversationQueue, splitMessage } from "../../runtime/plugin/pluginKit.js";
 import { isAllowedUser } from "./accessPolicy.js";
 import { ApprovalFlow, TELEGRAM_MESSAGE_LIMIT } from "./approvalFlow.js";
-import { ChatQueue } from "./chatQueue.js";
 import { addressingOf } from "./groupAddressing.js";
-import { splitMessage } from "./messageSplitter.js";
 import { partnerNameOf } from "./partnerName.js";
 import type { TelegramConfig } from "./telegramConfig.js";
 import { keepTyping } from "./typingIndicator.js";
@@ -14,7 +13,7 @@ import { keepTyping } from "./typingIndicator.js";
 /** The Telegram channel: grammY over long polling (or a webhook), one remembered conversation per chat. */
 export class TelegramChannel implements ChannelPlugin {
   private readonly bot: Bot;
-  private readonly queue = new ChatQueue();
+  private readonly queue = new ConversationQueue();
   private readonly stopping = new AbortController();
   private readonly approval: ApprovalFlow;
   private polling: Promise<void> | undefined;

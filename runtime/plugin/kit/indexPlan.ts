@@ -1,5 +1,5 @@
 /** What an index run must do: compares the folder's files with the manifest of what the index holds. */
-import type { SourceDocument } from "../../runtime/plugin/pluginApi.js";
+import type { SourceDocument } from "../pluginApi.js";
 
 export interface IndexedFile {
   sha256: string;

@@ -1,7 +1,4 @@
-/**
- * The cases every channel's reply splitter must pass (Telegram's and Discord's are separate copies, since
- * plugins do not import each other; both run these).
- */
+/** The cases the plugin kit's reply splitter must pass (Telegram's 4096 and Discord's 2000 limits). */
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import fc from "fast-check";
