@@ -20,6 +20,7 @@ export function registerPlatformCommands(program: Command): void {
         console.log("(shown once: store it now; it is the bearer token for the API)");
       }
       if (running.roles.includes("api")) {
+        console.log(`Dashboard:   ${running.url}/`);
         console.log(`GraphQL API: ${running.graphqlUrl}`);
         console.log(`Health:      ${running.url}/healthz`);
       } else {
