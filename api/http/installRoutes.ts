@@ -25,6 +25,8 @@ export interface InstallRoutesOptions {
   publicUrl: () => string;
   /** null when the runtime package was not built: installs are then refused with that reason. */
   runtimePackage: RuntimePackage | null;
+  /** Base models served from this machine (registry name → GGUF path), for bundles that name no other URL. */
+  baseModelFiles?: Map<string, string>;
 }
 
 class HttpError extends Error {
@@ -161,6 +163,31 @@ export function installRoutes(options: InstallRoutesOptions): (app: express.Expr
         } else response.set("Content-Length", String(info.size));
         body.on("error", () => response.destroy());
         body.pipe(response);
+      }),
+    );
+
+    app.get(
+      "/models/:file",
+      handle(async (request, response) => {
+        const file = String(request.params.file);
+        const path = file.endsWith(".gguf")
+          ? options.baseModelFiles?.get(file.slice(0, -".gguf".length))
+          : undefined;
+        if (!path) throw new HttpError(404, `no base model ${file} is served here`);
+        const { size } = await stat(path);
+        const range = parseByteRange(request.headers.range, size);
+        response.set({ "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream" });
+        if (range === "unsatisfiable") {
+          response.status(416).set("Content-Range", `bytes */${size}`).end();
+          return;
+        }
+        if (range)
+          response.status(206).set({
+            "Content-Range": `bytes ${range.start}-${range.end}/${size}`,
+            "Content-Length": String(range.end - range.start + 1),
+          });
+        else response.set("Content-Length", String(size));
+        createReadStream(path, range ? { start: range.start, end: range.end } : {}).pipe(response);
       }),
     );
 

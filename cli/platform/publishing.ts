@@ -13,13 +13,26 @@ import type { PlatformConfig } from "../config/platformConfig.js";
 // dist/cli/platform/ → the repository root.
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** The registry's base models with the configuration's url/sha256 over them, as a bundle must name them. */
-export function baseModelLookup(config: PlatformConfig): BaseModelLookup {
+/** Registry models whose GGUF is on this machine: the platform serves them at /models/<name>.gguf. */
+export function localBaseModelFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const model of baseModels)
+    if (model.gguf.localPath && existsSync(model.gguf.localPath)) files.set(model.name, model.gguf.localPath);
+  return files;
+}
+
+/**
+ * The registry's base models with the configuration's url/sha256 over them, as a bundle must name them. A
+ * model without a download URL whose file is on this machine is served by the platform itself.
+ */
+export function baseModelLookup(config: PlatformConfig, publicUrl: () => string): BaseModelLookup {
+  const local = localBaseModelFiles();
   return (name) => {
     const entry = baseModels.find((m) => m.name === name);
     if (!entry) throw new Error(`base model ${name} is not in the registry`);
     const override = config.baseModels[name] ?? {};
-    const url = override.url ?? entry.gguf.url;
+    const served = local.has(name) ? `${publicUrl()}/models/${encodeURIComponent(name)}.gguf` : null;
+    const url = override.url ?? entry.gguf.url ?? served;
     const sha256 = override.sha256 ?? entry.gguf.sha256;
     if (!url)
       throw new Error(
@@ -33,8 +46,11 @@ export function baseModelLookup(config: PlatformConfig): BaseModelLookup {
   };
 }
 
-export const createBundlePublisher = (config: PlatformConfig, artifacts: ArtifactStore) =>
-  new BundlePublisher(artifacts, baseModelLookup(config));
+export const createBundlePublisher = (
+  config: PlatformConfig,
+  artifacts: ArtifactStore,
+  publicUrl: () => string,
+) => new BundlePublisher(artifacts, baseModelLookup(config, publicUrl));
 
 /** The runtime package built by `npm run build` (scripts/packRuntime.mjs), or null when it is missing. */
 export function builtRuntimePackage(): RuntimePackage | null {
@@ -59,5 +75,6 @@ export function installRoutesFor(
     installScript: readFileSync(join(repoRoot, "bundle", "install_clone.sh"), "utf8"),
     publicUrl,
     runtimePackage: builtRuntimePackage(),
+    baseModelFiles: localBaseModelFiles(),
   });
 }

@@ -141,13 +141,13 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
           ownerUploadBytes: config.api.limits.ownerUploadBytes,
           defaultBaseModel: config.training.defaultBaseModel,
           checkTrainingRequest,
-          publisher: createBundlePublisher(config, artifacts),
+          publisher: createBundlePublisher(config, artifacts, (): string => apiServices.publicUrl),
         }),
         owners: new OwnerService(eventStore, commands, models, waiter, idempotency),
         feed,
         publicUrl: config.api.publicUrl?.replace(/\/$/, "") ?? "",
       };
-      const apiServices = services;
+      const apiServices: ApiServices = services;
       const bootstrap = await services.owners.bootstrap();
       if (bootstrap)
         logger.info({ ownerId: bootstrap.ownerId }, "empty platform: created the first owner and its key");

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
+import { mkdir, mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { after, before, describe, it } from "node:test";
+import { x as extractTar } from "tar";
 import { createLogger } from "../platform/logger.js";
 import { createTrainerWorker } from "../platform/training.js";
 import { PlatformHarness } from "./platformHarness.js";
@@ -22,7 +28,9 @@ import { until } from "./until.js";
  */
 describe("training jobs through the API (local backend)", () => {
   let harness: PlatformHarness;
+  let scratchDir: string;
   before(async () => {
+    scratchDir = await mkdtemp(join(tmpdir(), "aiclone-training-jobs-"));
     process.env.STANDIN_STEP_MS = "30";
     harness = await PlatformHarness.start({
       ...standInTrainerEnv,
@@ -80,6 +88,29 @@ describe("training jobs through the API (local backend)", () => {
     assert.ok(types.indexOf("TrainingStarted") > types.indexOf("TrainingRequested"));
     assert.ok(types.includes("TrainingProgressed"));
     assert.equal(types.at(-1), "TrainingCompleted");
+
+    // Publishing works on embedded defaults: a base model whose file is on this machine is served by the
+    // platform itself, and the bundle names that address.
+    const { publishClone } = await api.data(
+      "mutation ($id: ID!) { publishClone(cloneId: $id) { status publishedVersions { version } } }",
+      { id: cloneId },
+    );
+    assert.equal(publishClone.status, "PUBLISHED");
+    const manifest = await fetch(`${harness.platform.url}/clones/${cloneId}/bundles/latest/manifest`, {
+      headers: { authorization: `Bearer ${harness.platform.initialApiKey}` },
+    });
+    assert.equal(manifest.status, 200);
+    const bundle = await fetch(`${harness.platform.url}/clones/${cloneId}/bundles/1`, {
+      headers: { authorization: `Bearer ${harness.platform.initialApiKey}` },
+    });
+    const extracted = join(scratchDir, `bundle-${cloneId}`);
+    await mkdir(extracted, { recursive: true });
+    await pipeline(Readable.fromWeb(bundle.body as never), extractTar({ cwd: extracted }));
+    const cloneJson = JSON.parse(await readFile(join(extracted, "clone.json"), "utf8"));
+    assert.equal(cloneJson.baseModel.url, `${harness.platform.url}/models/llama-2-tiny-random.gguf`);
+    const model = await fetch(cloneJson.baseModel.url, { headers: { range: "bytes=0-3" } });
+    assert.equal(model.status, 206);
+    assert.equal(Buffer.from(await model.arrayBuffer()).toString(), "GGUF");
   });
 
   it("cancels a running job; the worker is free for the next one", async () => {
