@@ -10,6 +10,17 @@ export interface ApiServices {
   feed: UpdateFeed;
   /** The platform's address as users reach it (install commands, download links). */
   publicUrl: string;
+  /** The base models training accepts, and whether this platform's trainer has each one's weights. */
+  baseModels: () => BaseModelInfo[];
+}
+
+export interface BaseModelInfo {
+  name: string;
+  description: string;
+  /** The weights are on the machine of the platform's local trainer (others need a remote GPU worker that has them). */
+  availableLocally: boolean;
+  testOnly: boolean;
+  isDefault: boolean;
 }
 
 export interface ApiContext {

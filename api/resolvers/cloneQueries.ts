@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from "type-graphql";
 import { type ApiContext, requirePrincipal } from "../context.js";
-import { Clone, CloneConnection, CloneEvent, TrainingRun } from "../types/cloneTypes.js";
+import { BaseModel, Clone, CloneConnection, CloneEvent, TrainingRun } from "../types/cloneTypes.js";
 import { toClone, toCloneEvent, toTrainingRun } from "../types/mappers.js";
 
 @Resolver()
@@ -39,6 +39,12 @@ export class CloneQueries {
     const view = await context.services.clones.trainingRunClone(requirePrincipal(context), id);
     const run = view?.trainingRuns.find((r) => r.id === id);
     return view && run ? toTrainingRun(view._id, run) : null;
+  }
+
+  @Query(() => [BaseModel], { description: "The base models training accepts, the default first." })
+  baseModels(@Ctx() context: ApiContext): BaseModel[] {
+    requirePrincipal(context);
+    return [...context.services.baseModels()].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
   }
 
   @Query(() => [CloneEvent], {

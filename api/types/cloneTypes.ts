@@ -281,3 +281,18 @@ export class CloneEvent {
   principal!: string;
   @Field(() => GraphQLJSONObject) data!: Record<string, unknown>;
 }
+
+@ObjectType({ description: "A base model training accepts (the registry)." })
+export class BaseModel {
+  @Field(() => String) name!: string;
+  @Field(() => String) description!: string;
+  @Field(() => Boolean, {
+    description:
+      "Its weights are where the platform's local trainer runs; otherwise a remote GPU worker must have them.",
+  })
+  availableLocally!: boolean;
+  @Field(() => Boolean, { description: "Random weights, for tests: it trains and runs but talks gibberish." })
+  testOnly!: boolean;
+  @Field(() => Boolean, { description: "What requestTraining uses when no base model is given." })
+  isDefault!: boolean;
+}

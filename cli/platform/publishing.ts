@@ -46,6 +46,17 @@ export function baseModelLookup(config: PlatformConfig, publicUrl: () => string)
   };
 }
 
+/** The registry as the API lists it. */
+export function baseModelCatalog(defaultName: string) {
+  return baseModels.map((m) => ({
+    name: m.name,
+    description: m.description,
+    availableLocally: m.gguf.localPath !== undefined && existsSync(m.gguf.localPath),
+    testOnly: m.testOnly === true,
+    isDefault: m.name === defaultName,
+  }));
+}
+
 export const createBundlePublisher = (
   config: PlatformConfig,
   artifacts: ArtifactStore,

@@ -20,7 +20,7 @@ import { checkTrainingRequest } from "../../trainer-gateway/trainingRequest.js";
 import { type PlatformConfig, type PlatformRole, platformRoles } from "../config/platformConfig.js";
 import { type Adapters, closeAdapters, openAdapters } from "./adapters.js";
 import type { Logger } from "./logger.js";
-import { createBundlePublisher, installRoutesFor } from "./publishing.js";
+import { baseModelCatalog, createBundlePublisher, installRoutesFor } from "./publishing.js";
 import { startTraining } from "./training.js";
 
 export interface RunningPlatform {
@@ -146,6 +146,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
         owners: new OwnerService(eventStore, commands, models, waiter, idempotency),
         feed,
         publicUrl: config.api.publicUrl?.replace(/\/$/, "") ?? "",
+        baseModels: () => baseModelCatalog(config.training.defaultBaseModel),
       };
       const apiServices: ApiServices = services;
       const bootstrap = await services.owners.bootstrap();

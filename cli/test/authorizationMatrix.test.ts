@@ -36,6 +36,7 @@ interface Case {
 const CLONE = "{ id status }";
 const cases: Record<string, Case> = {
   "Query.me": { document: "{ me { id } }", variables: () => ({}), stranger: "OWN" },
+  "Query.baseModels": { document: "{ baseModels { name } }", variables: () => ({}), stranger: "OWN" },
   "Query.clones": {
     document: "{ clones { totalCount nodes { id } } }",
     variables: () => ({}),

@@ -237,6 +237,10 @@ const ru = {
   "training.preset.thoroughHint": "4 эпохи, ранг 32 — дольше, точнее стиль",
   "training.baseModel": "Базовая модель",
   "training.baseModelHint": "Пусто — модель платформы по умолчанию.",
+  "training.baseModelRemote":
+    "Весов этой модели нет на машине платформы: здесь обучение не начнётся, нужен GPU-воркер, у которого они есть.",
+  "training.baseModelTestOnly":
+    "Тестовая модель со случайными весами: обучится и запустится, но отвечает бессмыслицей.",
   "training.advanced": "Расширенные параметры",
   "training.length": "Длительность",
   "training.byEpochs": "по эпохам",
@@ -633,6 +637,9 @@ const en: Dictionary = {
   "training.preset.thoroughHint": "4 epochs, rank 32: slower, closer style",
   "training.baseModel": "Base model",
   "training.baseModelHint": "Empty: the platform's default model.",
+  "training.baseModelRemote":
+    "This model's weights are not on the platform's machine: training fails here unless a GPU worker that has them takes the job.",
+  "training.baseModelTestOnly": "A test model with random weights: it trains and runs, but talks gibberish.",
   "training.advanced": "Advanced hyperparameters",
   "training.length": "Length",
   "training.byEpochs": "by epochs",

@@ -1,10 +1,10 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { actionKey } from "../api/client";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorBox, ProgressBar } from "../components/common";
 import { LossChart } from "../components/LossChart";
 import { useToast } from "../components/Toasts";
-import { CancelTrainingDocument, RequestTrainingDocument } from "../gql/graphql";
+import { BaseModelsDocument, CancelTrainingDocument, RequestTrainingDocument } from "../gql/graphql";
 import { type MessageKey, useI18n } from "../i18n";
 import type { Clone, Run } from "../live";
 import { describeError, useApi } from "../session";
@@ -36,7 +36,25 @@ export const presets: Record<
   thorough: { epochs: 4, rank: 32, learningRate: 1e-4 },
 };
 
-const baseModels = ["qwen2.5-7b-instruct", "smollm2-135m-instruct", "llama-2-tiny-random"];
+type BaseModelOption = {
+  name: string;
+  description: string;
+  availableLocally: boolean;
+  testOnly: boolean;
+  isDefault: boolean;
+};
+
+/** The default when its weights are here, else the first real model that is, else the first that is. */
+function preferredBaseModel(models: BaseModelOption[]): string {
+  const here = models.filter((m) => m.availableLocally);
+  return (
+    here.find((m) => m.isDefault)?.name ??
+    here.find((m) => !m.testOnly)?.name ??
+    here[0]?.name ??
+    models.find((m) => m.isDefault)?.name ??
+    ""
+  );
+}
 
 function knobsOf(preset: Preset): Knobs {
   const p = presets[preset];
@@ -87,6 +105,21 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
   const [preset, setPreset] = useState<Preset>("balanced");
   const [knobs, setKnobs] = useState<Knobs>(() => knobsOf("balanced"));
   const [baseModel, setBaseModel] = useState("");
+  const [baseModels, setBaseModels] = useState<BaseModelOption[]>([]);
+  useEffect(() => {
+    let live = true;
+    api.request(BaseModelsDocument, {}).then(
+      ({ baseModels: models }) => {
+        if (!live) return;
+        setBaseModels(models);
+        setBaseModel((current) => current || preferredBaseModel(models));
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const run = clone.trainingRuns.at(-1);
@@ -166,10 +199,16 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
               aria-describedby="base-hint"
             />
             <datalist id="base-models">
-              {baseModels.map((name) => (
-                <option key={name} value={name} />
+              {baseModels.map((m) => (
+                <option key={m.name} value={m.name} label={m.description} />
               ))}
             </datalist>
+            {baseModels.some((m) => m.name === baseModel && !m.availableLocally) && (
+              <small role="note">{t("training.baseModelRemote")}</small>
+            )}
+            {baseModels.some((m) => m.name === baseModel && m.testOnly) && (
+              <small role="note">{t("training.baseModelTestOnly")}</small>
+            )}
             <small id="base-hint">{t("training.baseModelHint")}</small>
           </label>
           <details data-testid="advanced">
