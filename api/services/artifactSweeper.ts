@@ -7,6 +7,14 @@ export interface SweepReport {
   orphans: string[];
   /** Unfinished writes (temporary files, multipart uploads) removed. */
   incomplete: number;
+  /** Clones whose data key outlived them (a crash during deleteClone), destroyed. */
+  shreddedKeys: string[];
+}
+
+/** The clones' data keys, as far as the sweeper needs them (cli/platform/dataProtection.ts). */
+export interface CloneKeys {
+  live(): Promise<{ cloneId: string; createdAt: string }[]>;
+  destroy(cloneId: string): Promise<void>;
 }
 
 export interface SweepOptions {
@@ -18,12 +26,14 @@ export interface SweepOptions {
 /**
  * Finds and removes artifacts the clones' recorded history does not account for: files of deleted or
  * unknown clones, uploads that were never recorded, datasets, training outputs and bundles whose events
- * never made it (a crash between the write and the command), and unfinished writes of the store itself.
+ * never made it (a crash between the write and the command), and unfinished writes of the store itself;
+ * and destroys the data keys of clones that no longer exist.
  */
 export class ArtifactSweeper {
   constructor(
     private readonly models: ReadModels,
     private readonly artifacts: ArtifactStore,
+    private readonly keys?: CloneKeys,
   ) {}
 
   async sweep(options: SweepOptions): Promise<SweepReport> {
@@ -37,9 +47,20 @@ export class ArtifactSweeper {
       const view = views.get(cloneId) ?? null;
       if (!isReferenced(view, info.key)) orphans.push(info.key);
     }
-    if (!options.dryRun) for (const key of orphans) await this.artifacts.delete(key);
+    const shreddedKeys: string[] = [];
+    for (const { cloneId, createdAt } of (await this.keys?.live()) ?? []) {
+      if (Date.parse(createdAt) > cutoff) continue;
+      if (!views.has(cloneId)) views.set(cloneId, await this.models.clones.get(cloneId));
+      const view = views.get(cloneId);
+      if (!view || view.deleted) shreddedKeys.push(cloneId);
+    }
+    if (!options.dryRun) {
+      // Keys first: once a deleted clone's key is gone its leftover files are unreadable anyway.
+      for (const cloneId of shreddedKeys) await this.keys?.destroy(cloneId);
+      for (const key of orphans) await this.artifacts.delete(key);
+    }
     const incomplete = options.dryRun ? 0 : await this.artifacts.removeIncomplete(new Date(cutoff));
-    return { orphans, incomplete };
+    return { orphans, incomplete, shreddedKeys };
   }
 }
 

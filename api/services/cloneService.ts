@@ -21,6 +21,7 @@ import type { CloneView } from "../../projections/views.js";
 import { generateInstallToken } from "../auth/apiKeyToken.js";
 import type { AuthPrincipal } from "../auth/authenticator.js";
 import { apiError } from "../errors.js";
+import type { CloneKeys } from "./artifactSweeper.js";
 import type { IdempotencyGuard } from "./idempotency.js";
 
 export interface UploadedFile {
@@ -59,6 +60,8 @@ export interface CloneServiceDeps {
   } | null;
   /** Packs a version's bundle into the artifact store (bundle/BundlePublisher); publishing is refused without it. */
   publisher?: BundlePublisherPort;
+  /** The clones' data keys: deleting a clone destroys its key, which makes its history unreadable. */
+  cloneKeys: Pick<CloneKeys, "destroy">;
 }
 
 export interface BundlePublisherPort {
@@ -450,7 +453,9 @@ export class CloneService {
     return this.idempotent(principal, idempotencyKey, "deleteClone", { cloneId }, async () => {
       await this.owned(principal, cloneId);
       const view = await this.execute({ type: "DeleteClone", cloneId, actor: actorOf(principal) });
-      // After the event: a crash in between leaves files a sweeper can find, never a live clone without them.
+      // After the event: a crash in between leaves a key and files the sweeper finds, never a live clone
+      // without them. The key goes first: from then on nothing of the clone can be read, wherever it is.
+      await this.deps.cloneKeys.destroy(cloneId);
       await this.deps.artifacts.deletePrefix(`clones/${cloneId}/`);
       return view;
     });

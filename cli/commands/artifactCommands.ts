@@ -3,6 +3,7 @@ import { ArtifactSweeper } from "../../api/services/artifactSweeper.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { loadPlatformConfig } from "../config/loadConfig.js";
 import { closeAdapters, openAdapters } from "../platform/adapters.js";
+import { cloneKeysOf } from "../platform/dataProtection.js";
 import { createLogger } from "../platform/logger.js";
 
 export function registerArtifactCommands(program: Command): void {
@@ -30,14 +31,19 @@ export function registerArtifactCommands(program: Command): void {
         const report = await new ArtifactSweeper(
           new ReadModels(adapters.documents),
           adapters.artifacts,
+          cloneKeysOf(adapters.keyring),
         ).sweep({
           minAgeMs: minutes * 60_000,
           dryRun: options.dryRun === true,
         });
         for (const key of report.orphans)
           console.log(`${options.dryRun ? "would remove" : "removed"} ${key}`);
+        for (const cloneId of report.shreddedKeys)
+          console.log(
+            `${options.dryRun ? "would destroy" : "destroyed"} the data key of deleted clone ${cloneId}`,
+          );
         console.log(
-          `${report.orphans.length} orphaned artifact(s)${options.dryRun ? " found" : " removed"}, ${report.incomplete} unfinished write(s) removed`,
+          `${report.orphans.length} orphaned artifact(s)${options.dryRun ? " found" : " removed"}, ${report.incomplete} unfinished write(s) removed, ${report.shreddedKeys.length} data key(s) of deleted clones ${options.dryRun ? "found" : "destroyed"}`,
         );
       } finally {
         await closeAdapters(adapters);

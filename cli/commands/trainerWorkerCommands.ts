@@ -1,7 +1,8 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadPlatformConfig } from "../config/loadConfig.js";
-import { createBus, openArtifactStore } from "../platform/adapters.js";
+import { createBus, openArtifactStore, openDocumentStore } from "../platform/adapters.js";
+import { openDataProtection } from "../platform/dataProtection.js";
 import { createLogger } from "../platform/logger.js";
 import { createTrainerWorker } from "../platform/training.js";
 
@@ -11,7 +12,7 @@ export function registerTrainerWorkerCommands(program: Command): void {
     .description("trainer workers for the platform's training jobs")
     .command("worker")
     .description(
-      "take training jobs from the bus and run them on this machine (a GPU box); needs the platform's Kafka and artifact store",
+      "take training jobs from the bus and run them on this machine (a GPU box); needs the platform's Kafka, artifact store, document store (the clones' data keys) and master key",
     )
     .option("-c, --config <file>", "JSON configuration file (AICLONE_* variables override it)")
     .option("--device <name>", "how this worker describes its accelerator in the job's status")
@@ -25,7 +26,10 @@ export function registerTrainerWorkerCommands(program: Command): void {
       if (config.artifacts.kind !== "s3")
         logger.warn({}, "artifacts.kind is local: this worker must share the platform's artifact folder");
       const bus = createBus(config, logger);
-      const artifacts = await openArtifactStore(config, resolve(config.dataDir));
+      // Datasets and training outputs are encrypted under the clone's key, kept in the platform's document store.
+      const documents = await openDocumentStore(config, resolve(config.dataDir));
+      const protection = await openDataProtection(config, documents, logger);
+      const artifacts = protection.protect(await openArtifactStore(config, resolve(config.dataDir)));
       const worker = createTrainerWorker(config, { bus, artifacts }, logger, "remote", options.device);
       await worker.start();
       console.log(`trainer worker ${worker.workerId} waiting for jobs`);
@@ -37,6 +41,7 @@ export function registerTrainerWorkerCommands(program: Command): void {
           .stop()
           .then(() => bus.close())
           .then(() => artifacts.close())
+          .then(() => documents.close())
           .then(
             () => logger.flush(),
             (error: unknown) => {

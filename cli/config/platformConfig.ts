@@ -159,6 +159,25 @@ export const platformConfigSchema = z
           .strict(),
       )
       .default({}),
+    /**
+     * Encryption at rest (cli/platform/dataProtection.ts): every clone's personal data is encrypted under its
+     * own data key, and the data keys under this master key. Without masterKey and masterKeyFile, embedded
+     * defaults keep one in `<dataDir>/master.key`, made on first start; every process of one platform needs
+     * the same key.
+     */
+    security: z
+      .object({
+        /** base64 of 32 random bytes (`aiclone security new-master-key` prints one). */
+        masterKey: z.string().min(1).optional(),
+        /** A file holding that base64 text (e.g. a mounted secret). */
+        masterKeyFile: z.string().min(1).optional(),
+        /** Master keys the data keys may still be wrapped with, during a rotation. */
+        previousMasterKeys: list(z.string().min(1)).optional(),
+        /** How long a process keeps an unwrapped data key; bounds how late it notices a deletion. */
+        keyCacheSeconds: z.coerce.number().min(0).default(30),
+      })
+      .strict()
+      .prefault({}),
     /** The orphan sweep (api/services/artifactSweeper.ts), run by the process with the `relay` role. */
     maintenance: z
       .object({

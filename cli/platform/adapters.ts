@@ -5,21 +5,32 @@ import { S3ArtifactStore } from "../../infra/blobstore/s3ArtifactStore.js";
 import type { EventBus } from "../../infra/bus/eventBus.js";
 import { InProcessEventBus } from "../../infra/bus/inProcessEventBus.js";
 import { KafkaEventBus } from "../../infra/bus/kafkaEventBus.js";
+import { OpeningEventBus } from "../../infra/bus/openingEventBus.js";
+import type { DataKeyring } from "../../infra/crypto/dataKeyring.js";
 import type { DocumentStore } from "../../infra/docstore/documentStore.js";
 import { MongoDocumentStore } from "../../infra/docstore/mongoDocumentStore.js";
 import { SqliteDocumentStore } from "../../infra/docstore/sqliteDocumentStore.js";
 import type { EventStore } from "../../infra/eventstore/eventStore.js";
 import { EventStoreDbEventStore } from "../../infra/eventstore/eventStoreDbEventStore.js";
+import { SealingEventStore } from "../../infra/eventstore/sealingEventStore.js";
 import { SqliteEventStore } from "../../infra/eventstore/sqliteEventStore.js";
 import type { PlatformConfig } from "../config/platformConfig.js";
+import { openDataProtection } from "./dataProtection.js";
 import type { Logger } from "./logger.js";
 
 /** The one place where configuration picks concrete adapters; everything else sees only ports. */
 export interface Adapters {
+  /** Personal fields encrypted on append and opened on read (the clone's key). */
   eventStore: EventStore;
+  /** The engine underneath, events as stored (personal fields sealed): what the relay publishes. */
+  eventLog: EventStore;
+  /** Delivers relayed events with their personal fields opened. */
   bus: EventBus;
   documents: DocumentStore;
+  /** Clones' personal artifacts encrypted at rest. */
   artifacts: ArtifactStore;
+  /** Per-clone data keys; destroying one crypto-shreds the clone. */
+  keyring: DataKeyring;
 }
 
 function openEventStore(config: PlatformConfig, dataDir: string): Promise<EventStore> | EventStore {
@@ -29,7 +40,7 @@ function openEventStore(config: PlatformConfig, dataDir: string): Promise<EventS
     : EventStoreDbEventStore.connect(c.url);
 }
 
-async function openDocumentStore(config: PlatformConfig, dataDir: string): Promise<DocumentStore> {
+export async function openDocumentStore(config: PlatformConfig, dataDir: string): Promise<DocumentStore> {
   const c = config.documentStore;
   if (c.kind === "sqlite") return SqliteDocumentStore.open(resolve(dataDir, c.path ?? "read-models.sqlite"));
   return MongoDocumentStore.connect(c.url, { database: c.database });
@@ -73,10 +84,12 @@ export async function openAdapters(config: PlatformConfig, logger: Logger): Prom
     return adapter;
   };
   try {
-    const eventStore = track(await openEventStore(config, dataDir));
+    const eventLog = track(await openEventStore(config, dataDir));
     const documents = track(await openDocumentStore(config, dataDir));
-    const artifacts = track(await openArtifactStore(config, dataDir));
-    const bus = track(createBus(config, logger));
+    const protection = await openDataProtection(config, documents, logger);
+    const artifacts = protection.protect(track(await openArtifactStore(config, dataDir)));
+    const bus = new OpeningEventBus(track(createBus(config, logger)), protection.sealer);
+    const eventStore = new SealingEventStore(eventLog, protection.sealer);
     logger.info(
       {
         eventStore: config.eventStore.kind,
@@ -88,7 +101,7 @@ export async function openAdapters(config: PlatformConfig, logger: Logger): Prom
       },
       "adapters opened",
     );
-    return { eventStore, bus, documents, artifacts };
+    return { eventStore, eventLog, bus, documents, artifacts, keyring: protection.keyring };
   } catch (error) {
     await Promise.allSettled(opened.map((a) => a.close()));
     throw error;

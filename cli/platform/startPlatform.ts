@@ -19,6 +19,7 @@ import { ReadModelWaiter } from "../../projections/readModelWaiter.js";
 import { checkTrainingRequest } from "../../trainer-gateway/trainingRequest.js";
 import { type PlatformConfig, type PlatformRole, platformRoles } from "../config/platformConfig.js";
 import { type Adapters, closeAdapters, openAdapters } from "./adapters.js";
+import { cloneKeysOf } from "./dataProtection.js";
 import type { Logger } from "./logger.js";
 import { baseModelCatalog, createBundlePublisher, installRoutesFor } from "./publishing.js";
 import { startTraining } from "./training.js";
@@ -90,14 +91,18 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       stops.push(() => training.stop());
     }
     if (roles.has("relay") && config.maintenance.sweepIntervalMinutes > 0) {
-      const sweeper = new ArtifactSweeper(models, artifacts);
+      const sweeper = new ArtifactSweeper(models, artifacts, cloneKeysOf(adapters.keyring));
       const sweepLogger = logger.child({ component: "sweeper" });
       const timer = setInterval(() => {
         sweeper.sweep({ minAgeMs: config.maintenance.sweepMinAgeMinutes * 60_000 }).then(
           (report) =>
-            report.orphans.length + report.incomplete > 0 &&
+            report.orphans.length + report.incomplete + report.shreddedKeys.length > 0 &&
             sweepLogger.info(
-              { orphans: report.orphans.length, incomplete: report.incomplete },
+              {
+                orphans: report.orphans.length,
+                incomplete: report.incomplete,
+                keys: report.shreddedKeys.length,
+              },
               "artifacts swept",
             ),
           (error: unknown) => sweepLogger.warn({ err: error }, "artifact sweep failed"),
@@ -108,7 +113,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
     }
     if (roles.has("relay")) {
       const relay = new EventRelay(
-        eventStore,
+        // The log as stored: events travel the bus with their personal fields sealed.
+        adapters.eventLog,
         bus,
         documents.collection<CheckpointDoc>("relay_checkpoints"),
         logger.child({ component: "relay" }),
@@ -136,6 +142,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
           models,
           waiter,
           artifacts,
+          cloneKeys: cloneKeysOf(adapters.keyring),
           idempotency,
           uploadMaxBytes: config.api.uploadMaxBytes,
           ownerUploadBytes: config.api.limits.ownerUploadBytes,

@@ -1,0 +1,110 @@
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import type { CloneKeys } from "../../api/services/artifactSweeper.js";
+import {
+  erasedPersonalFields,
+  personalDataScopeOfArtifact,
+  personalDataScopeOfClone,
+  personalDataScopeOfStream,
+} from "../../domain/clone/personalData.js";
+import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
+import { EncryptedArtifactStore } from "../../infra/blobstore/encryptedArtifactStore.js";
+import { type DataKeyDoc, DataKeyring } from "../../infra/crypto/dataKeyring.js";
+import { MasterKey } from "../../infra/crypto/masterKey.js";
+import { type PersonalDataPolicy, PersonalDataSealer } from "../../infra/crypto/personalDataSealer.js";
+import type { DocumentStore } from "../../infra/docstore/documentStore.js";
+import type { PlatformConfig } from "../config/platformConfig.js";
+import type { Logger } from "./logger.js";
+
+/** The document-store collection of wrapped data keys; not a read model: a rebuild never drops it. */
+export const DATA_KEYS_COLLECTION = "data_keys";
+
+const clonePolicy: PersonalDataPolicy = {
+  scopeOf: personalDataScopeOfStream,
+  erasedFieldsOf: (type) =>
+    (erasedPersonalFields as Record<string, Record<string, unknown> | undefined>)[type],
+};
+
+export interface DataProtection {
+  keyring: DataKeyring;
+  sealer: PersonalDataSealer;
+  /** Wraps an artifact store so clones' personal artifacts are stored encrypted. */
+  protect(artifacts: ArtifactStore): ArtifactStore;
+}
+
+/** The master key from configuration, or the embedded default's key file (made, owner-only, on first use). */
+export async function loadMasterKey(
+  config: PlatformConfig,
+  logger: Logger,
+): Promise<{ current: MasterKey; previous: MasterKey[] }> {
+  const s = config.security;
+  const previous = (s.previousMasterKeys ?? []).map((k, i) =>
+    MasterKey.fromBase64(k, `security.previousMasterKeys[${i}]`),
+  );
+  if (s.masterKey) return { current: MasterKey.fromBase64(s.masterKey, "security.masterKey"), previous };
+  if (s.masterKeyFile) {
+    const text = await readFile(resolve(s.masterKeyFile), "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new Error(
+        `security.masterKeyFile: cannot read ${s.masterKeyFile} (${error.code ?? error.message})`,
+      );
+    });
+    return { current: MasterKey.fromBase64(text, `security.masterKeyFile ${s.masterKeyFile}`), previous };
+  }
+  const file = resolve(config.dataDir, "master.key");
+  const existing = await readFile(file, "utf8").catch(() => null);
+  if (existing !== null) return { current: MasterKey.fromBase64(existing, file), previous };
+  const made = MasterKey.generate();
+  await mkdir(dirname(file), { recursive: true });
+  // "wx": two processes starting at once must not each make a different key.
+  const written = await writeFile(file, `${made.base64}\n`, { mode: 0o600, flag: "wx" }).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "EEXIST") return false;
+      throw error;
+    },
+  );
+  if (!written) return { current: MasterKey.fromBase64(await readFile(file, "utf8"), file), previous };
+  await chmod(file, 0o600);
+  const distributed =
+    config.eventStore.kind !== "sqlite" ||
+    config.documentStore.kind !== "sqlite" ||
+    config.artifacts.kind !== "local";
+  logger.warn(
+    { file, masterKeyId: made.key.id },
+    distributed
+      ? "made a master key in the data folder: on distributed engines set security.masterKey (the same in every process) and keep it apart from the data"
+      : "made a master key in the data folder; back it up: without it no clone's data can be read",
+  );
+  return { current: made.key, previous };
+}
+
+export async function openDataProtection(
+  config: PlatformConfig,
+  documents: DocumentStore,
+  logger: Logger,
+): Promise<DataProtection> {
+  const master = await loadMasterKey(config, logger);
+  const keyring = new DataKeyring(
+    documents.collection<DataKeyDoc>(DATA_KEYS_COLLECTION),
+    master.current,
+    master.previous,
+    config.security.keyCacheSeconds * 1000,
+  );
+  return {
+    keyring,
+    sealer: new PersonalDataSealer(keyring, clonePolicy),
+    protect: (artifacts) => new EncryptedArtifactStore(artifacts, keyring, personalDataScopeOfArtifact),
+  };
+}
+
+/** The keyring seen per clone, for deleteClone and the sweeper. */
+export function cloneKeysOf(keyring: DataKeyring): CloneKeys {
+  const prefix = personalDataScopeOfClone("");
+  return {
+    live: async () =>
+      (await keyring.liveScopes())
+        .filter((s) => s.scope.startsWith(prefix))
+        .map((s) => ({ cloneId: s.scope.slice(prefix.length), createdAt: s.createdAt })),
+    destroy: (cloneId) => keyring.destroy(personalDataScopeOfClone(cloneId)),
+  };
+}

@@ -1,0 +1,49 @@
+import type { CloneEventData, CloneEventType } from "./events.js";
+
+/**
+ * What of a clone is personal data, encrypted under the clone's own key and unreadable once the clone is
+ * deleted (its key destroyed). For events: the personal fields of each type, each with the value it reads
+ * as after deletion (valid against the event's schema, so the log still replays). Ids, counts, hashes and
+ * states stay readable: they say what happened, not what anybody wrote.
+ */
+export const erasedPersonalFields: { [T in CloneEventType]?: Partial<CloneEventData<T>> } = {
+  CloneCreated: { name: "" },
+  PersonaConfigured: { displayName: "", systemPrompt: "" },
+  SourceUploaded: { fileName: "" },
+  SourceInspected: {
+    inspection: {
+      formats: [],
+      messages: 0,
+      chats: [],
+      participants: [],
+      firstMessageAt: null,
+      lastMessageAt: null,
+      ownerCandidate: null,
+      skipped: 0,
+    },
+  },
+  DatasetRequested: {
+    spec: { owner: null, includeChats: [], excludeChats: [], includeContacts: [], excludeContacts: [] },
+  },
+  DatasetFailed: { reason: "" },
+  TrainingFailed: { reason: "" },
+  // The fidelity report quotes held-out messages and the clone's answers to them.
+  TrainingCompleted: { metrics: {} },
+  InstallTokenCreated: { name: "" },
+};
+
+/** The clone whose key protects a stream, or null: `clone-<id>` streams are encrypted per clone. */
+export const personalDataScopeOfStream = (streamId: string): string | null =>
+  streamId.startsWith("clone-") ? `clone:${streamId.slice("clone-".length)}` : null;
+
+/**
+ * The clone whose key protects an artifact, or null: raw exports, datasets and training outputs are
+ * encrypted; published bundles are not (they are what the owner downloads, guarded by install tokens).
+ */
+export function personalDataScopeOfArtifact(key: string): string | null {
+  const match = /^clones\/([^/]+)\/(sources|datasets|training)\//.exec(key);
+  return match ? `clone:${match[1]}` : null;
+}
+
+/** The key scope of a clone, for destroying it when the clone is deleted. */
+export const personalDataScopeOfClone = (cloneId: string): string => `clone:${cloneId}`;
