@@ -69,8 +69,10 @@ export class EncryptedArtifactStore implements ArtifactStore {
         yield chunk;
       }
       const actual = hash.copy().digest("hex");
-      if (expectedSha256 && actual !== expectedSha256)
-        throw (refusal = new ArtifactChecksumError(key, expectedSha256, actual));
+      if (expectedSha256 && actual !== expectedSha256) {
+        refusal = new ArtifactChecksumError(key, expectedSha256, actual);
+        throw refusal;
+      }
     };
     try {
       const info = await this.inner.put(key, Readable.from(encryptChunks(dataKey, key, metered())), {
