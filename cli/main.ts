@@ -6,6 +6,7 @@ import { registerPlatformCommands } from "./commands/platformCommands.js";
 import { registerProjectionCommands } from "./commands/projectionCommands.js";
 import { registerRuntimeCommands } from "./commands/runtimeCommands.js";
 import { registerSchemaCommands } from "./commands/schemaCommands.js";
+import { registerSecurityCommands } from "./commands/securityCommands.js";
 import { registerTrainCommands } from "./commands/trainCommands.js";
 import { registerTrainerWorkerCommands } from "./commands/trainerWorkerCommands.js";
 import { ConfigError } from "./config/loadConfig.js";
@@ -22,6 +23,7 @@ registerRuntimeCommands(program);
 registerBundleCommands(program);
 registerTrainerWorkerCommands(program);
 registerArtifactCommands(program);
+registerSecurityCommands(program);
 
 try {
   await program.parseAsync(process.argv);

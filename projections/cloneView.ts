@@ -246,7 +246,20 @@ export function applyCloneEvent(
       return { ...view, sources: view.sources.map((s) => (purged.has(s.id) ? { ...s, purged: true } : s)) };
     }
     case "CloneDeleted":
-      // A tombstone keeps the guard for late redeliveries; the person's texts and file names go.
-      return { ...view, deleted: true, persona: null, sources: [], datasetError: null, installTokens: [] };
+      // A tombstone answers deleteClone and keeps the guard for late redeliveries; nothing the person
+      // wrote or uploaded, nor anything made from it, stays in it.
+      return {
+        ...view,
+        deleted: true,
+        name: "",
+        persona: null,
+        sources: [],
+        datasets: [],
+        datasetError: null,
+        datasetRequest: null,
+        trainingRuns: [],
+        published: [],
+        installTokens: [],
+      };
   }
 }

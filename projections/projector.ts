@@ -69,6 +69,7 @@ export class Projector {
         if (token) await this.models.installTokens.put({ ...token, revokedAt: event.metadata.timestamp });
       } else if (domainEvent.type === "CloneDeleted") {
         await this.models.installTokens.deleteMany({ cloneId: domainEvent.data.cloneId });
+        await this.models.trainingRuns.deleteMany({ cloneId: domainEvent.data.cloneId });
       }
       if (domainEvent.type === "TrainingRequested")
         await this.models.trainingRuns.put({

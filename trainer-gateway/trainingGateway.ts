@@ -162,6 +162,8 @@ export class TrainingGateway {
     } else if (event.type === "CloneDeleted") {
       for (const job of await this.deps.jobs.find({ cloneId: event.data.cloneId }))
         await this.cancelJob(job._id, "the clone was deleted");
+      // Nothing of a deleted clone stays; a worker's late report for a job that is gone is ignored.
+      await this.deps.jobs.deleteMany({ cloneId: event.data.cloneId });
     }
   }
 

@@ -63,8 +63,10 @@ export class EncryptedArtifactStore implements ArtifactStore {
     const metered = async function* (): AsyncGenerator<Uint8Array> {
       for await (const chunk of body as AsyncIterable<Uint8Array>) {
         size += chunk.byteLength;
-        if (maxBytes !== undefined && size > maxBytes)
-          throw (refusal = new ArtifactTooLargeError(key, maxBytes));
+        if (maxBytes !== undefined && size > maxBytes) {
+          refusal = new ArtifactTooLargeError(key, maxBytes);
+          throw refusal;
+        }
         hash.update(chunk);
         yield chunk;
       }

@@ -39,10 +39,15 @@ describe("data keyring", () => {
       return true;
     });
     const rotated = new DataKeyring(keys, other, [master], 0);
-    assert.deepEqual(
-      await rotated.existingKey("clone:1"),
-      await new DataKeyring(keys, master).keyFor("clone:1"),
-    );
+    const k1 = await new DataKeyring(keys, master).keyFor("clone:1");
+    assert.deepEqual(await rotated.existingKey("clone:1"), k1);
+    // Re-wrapping under the new master key: afterwards the old one is no longer needed.
+    assert.ok((await rotated.rewrapAll()) >= 1);
+    assert.equal(await rotated.rewrapAll(), 0, "idempotent");
+    assert.deepEqual(await new DataKeyring(keys, other, [], 0).existingKey("clone:1"), k1);
+    await assert.rejects(new DataKeyring(keys, master, [], 0).existingKey("clone:1"), /wrapped by master key/);
+    // Back to the first master key for the tests below.
+    assert.ok((await new DataKeyring(keys, master, [other], 0).rewrapAll()) >= 1);
   });
 
   it("refuses a wrapped key copied to another scope", async () => {

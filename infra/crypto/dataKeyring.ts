@@ -87,6 +87,21 @@ export class DataKeyring {
       .map((d) => ({ scope: d._id, createdAt: d.createdAt }));
   }
 
+  /**
+   * Master-key rotation: every live key wrapped by a previous master key is wrapped again by the current
+   * one. Idempotent; returns how many were re-wrapped. Afterwards the previous keys can be dropped.
+   */
+  async rewrapAll(): Promise<number> {
+    let rewrapped = 0;
+    for (const doc of await this.keys.find()) {
+      if (!doc.wrapped || doc.destroyedAt || doc.masterKeyId === this.master.id) continue;
+      const key = this.unwrap(doc, doc._id);
+      await this.keys.put({ ...doc, wrapped: this.master.wrap(key, doc._id), masterKeyId: this.master.id });
+      rewrapped++;
+    }
+    return rewrapped;
+  }
+
   private unwrap(doc: DataKeyDoc, scope: string): Buffer {
     const master = [this.master, ...this.previous].find((m) => m.id === doc.masterKeyId);
     if (!master)
