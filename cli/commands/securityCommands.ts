@@ -7,10 +7,14 @@ import { openDataProtection } from "../platform/dataProtection.js";
 import { createLogger } from "../platform/logger.js";
 
 export function registerSecurityCommands(program: Command): void {
-  const security = program.command("security").description("the master key that protects every clone's data key");
+  const security = program
+    .command("security")
+    .description("the master key that protects every clone's data key");
   security
     .command("new-master-key")
-    .description("print a new random master key (base64) for security.masterKey / AICLONE_SECURITY__MASTER_KEY")
+    .description(
+      "print a new random master key (base64) for security.masterKey / AICLONE_SECURITY__MASTER_KEY",
+    )
     .action(() => {
       console.log(MasterKey.generate().base64);
     });

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { MasterKey } from "../../infra/crypto/masterKey.js";
 import { GraphQLTestClient } from "./graphqlClient.js";
 import { PlatformProcess } from "./platformProcess.js";
 import {
@@ -60,6 +61,8 @@ describe("remote trainer workers over Kafka and S3", { skip }, () => {
           suffixObjectKeys: true,
         },
         training: { backend: "remote", heartbeatMs: 300, leaseMs: 4000 },
+        // Workers on other machines open the clones' encrypted datasets with the platform's master key.
+        security: { masterKey: MasterKey.generate().base64 },
       }),
     );
     const env = { ...standInTrainerEnv, STANDIN_STEP_MS: "150" };

@@ -45,7 +45,10 @@ describe("data keyring", () => {
     assert.ok((await rotated.rewrapAll()) >= 1);
     assert.equal(await rotated.rewrapAll(), 0, "idempotent");
     assert.deepEqual(await new DataKeyring(keys, other, [], 0).existingKey("clone:1"), k1);
-    await assert.rejects(new DataKeyring(keys, master, [], 0).existingKey("clone:1"), /wrapped by master key/);
+    await assert.rejects(
+      new DataKeyring(keys, master, [], 0).existingKey("clone:1"),
+      /wrapped by master key/,
+    );
     // Back to the first master key for the tests below.
     assert.ok((await new DataKeyring(keys, master, [other], 0).rewrapAll()) >= 1);
   });

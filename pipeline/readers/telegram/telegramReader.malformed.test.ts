@@ -138,6 +138,28 @@ describe("telegram reader on malformed input", () => {
     );
   });
 
+  it("skips a 2 GiB message on one line in bounded memory and reads the next one", {
+    timeout: 300_000,
+  }, async () => {
+    const piece = "я".repeat(512 * 1024); // 1 MiB of UTF-8
+    const file = exportFileFromGenerator(function* () {
+      yield '{"id":1,"type":"personal_chat","messages":[{"id":1,"date_unixtime":"1","text":"';
+      for (let i = 0; i < 2048; i++) yield piece;
+      yield '"},{"id":2,"date_unixtime":"2","text":"after"}]}';
+    });
+    const before = process.memoryUsage().rss;
+    const records = await readAll(file);
+    const growth = (process.memoryUsage().rss - before) / 2 ** 20;
+    const skipped = records.flatMap((r) => (r.type === "skipped" ? [r.skipped] : []));
+    assert.equal(skipped.length, 1);
+    assert.match(skipped[0]?.reason ?? "", /larger than/);
+    assert.deepEqual(
+      messagesOf(records).map((m) => m.text),
+      ["after"],
+    );
+    assert.ok(growth < 200, `RSS grew ${growth.toFixed(0)} MB`);
+  });
+
   it("turns a failing stream into an ExportReadError", TIMEOUT, async () => {
     const file: ExportFile = {
       path: "x.json",

@@ -69,6 +69,27 @@ describe("malformed input", () => {
     assert.ok(growth < 100, `RSS grew ${growth.toFixed(0)} MB`);
   });
 
+  test("a 2 GiB single line is skipped with a reason in bounded memory and time", {
+    timeout: 120_000,
+  }, async () => {
+    const piece = Buffer.alloc(1 << 20, "y");
+    const chunks = function* () {
+      yield Buffer.from(`${header(1)}start\n${header(2)}`);
+      for (let i = 0; i < 2048; i++) yield piece;
+      yield Buffer.from(`\n${header(3)}after\n`);
+    };
+    const before = process.memoryUsage().rss;
+    const r = await readFile(fileFromChunks(chunks, 2 ** 31, "two-gib.txt"));
+    const growth = (process.memoryUsage().rss - before) / 2 ** 20;
+    assert.deepEqual(
+      r.messages.map((m) => m.text),
+      ["start", "after"],
+    );
+    assert.equal(r.skipped.length, 1);
+    assert.match(r.skipped[0]!.reason, /line longer than/);
+    assert.ok(growth < 100, `RSS grew ${growth.toFixed(0)} MB`);
+  });
+
   test("a huge multi-line message is capped and skipped", async () => {
     const text = `${header(1)}start\n${"line\n".repeat(10_000)}${header(2)}after\n`;
     const r = await readFile(fileFromBytes(text), new WhatsAppReader({ maxMessageChars: 1000 }));
