@@ -3,15 +3,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { MasterKey } from "../../infra/crypto/masterKey.js";
 import { GraphQLTestClient } from "./graphqlClient.js";
 import { PlatformProcess } from "./platformProcess.js";
 import { telegramExport } from "./telegramExportFixture.js";
 
 /**
  * The platform's log at its most talkative (trace) never holds a secret: API keys (the first one is
- * printed once on stdout, by design, never in the log), install tokens, or a wrong key someone sent.
+ * printed once on stdout, by design, never in the log), install tokens, a wrong key someone sent, or the
+ * master key.
  */
 describe("no secrets in the platform's log", () => {
+  const masterKey = MasterKey.generate().base64;
   let dir: string;
   let platform: PlatformProcess;
   before(async () => {
@@ -20,6 +23,7 @@ describe("no secrets in the platform's log", () => {
       AICLONE_DATA_DIR: dir,
       AICLONE_API__PORT: "0",
       AICLONE_LOG__LEVEL: "trace",
+      AICLONE_SECURITY__MASTER_KEY: masterKey,
     });
   });
   after(async () => {
@@ -60,6 +64,7 @@ describe("no secrets in the platform's log", () => {
       "a created API key": createApiKey.secret,
       "an install token": createInstallToken.token,
       "a forged key": forged,
+      "the master key": masterKey,
     })) {
       assert.ok(!log.includes(secret), `${what} appears in the log`);
       assert.ok(!log.includes(secret.slice(-43)), `the secret part of ${what} appears in the log`);
