@@ -12,7 +12,7 @@ import type { Authenticator, AuthPrincipal } from "./auth/authenticator.js";
 import type { ApiContext, ApiServices } from "./context.js";
 import { createErrorFormatter, type ErrorLogger, formatGraphQLErrors } from "./errorFormatting.js";
 import { type QueryLimits, queryLimitProtection } from "./limits/queryLimits.js";
-import { type RateLimits, rateLimitMiddleware } from "./limits/requestRateLimits.js";
+import { type RateLimiterFactory, type RateLimits, rateLimitMiddleware } from "./limits/requestRateLimits.js";
 
 export interface ApiLogger extends ErrorLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -35,6 +35,8 @@ export interface ApiServerOptions {
   queryLimits: QueryLimits;
   /** Per-key request and upload rates on /graphql. */
   rateLimits: RateLimits;
+  /** Where the rate counters live; default: this process. */
+  rateLimiters?: RateLimiterFactory;
   /** Further HTTP routes on the same port (the dashboard, install endpoints), mounted after /graphql. */
   routes?: ((app: express.Express) => void)[];
 }
@@ -119,7 +121,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   app.use(
     GRAPHQL_PATH,
-    rateLimitMiddleware(options.rateLimits),
+    rateLimitMiddleware(options.rateLimits, options.rateLimiters),
     graphqlUploadExpress({ maxFileSize: options.uploadMaxBytes + 1, maxFiles: 1 }),
     express.json({ limit: options.requestMaxBytes }),
     expressMiddleware(apollo, {

@@ -1,5 +1,5 @@
 import type express from "express";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { keyIdOf } from "../auth/apiKeyToken.js";
 
 export interface RateLimits {
@@ -10,25 +10,41 @@ export interface RateLimits {
 }
 
 /**
- * Per-key request and upload rates, refused with HTTP 429, `Retry-After` and a GraphQL error whose code
- * is RATE_LIMITED and whose message names the limit. Counted in this process: behind several API processes
- * each enforces the limit on its share (a shared store would be rate-limiter-flexible's Mongo or Redis one).
+ * Makes the counter of one limit (`name`: points per `duration` seconds). The default counts in this process;
+ * the composition root passes a shared store (MongoDB) when several API processes serve one platform.
  */
-export function rateLimitMiddleware(limits: RateLimits): express.RequestHandler {
-  const requests = new RateLimiterMemory({ points: limits.requestsPerMinute, duration: 60 });
-  const uploads = new RateLimiterMemory({ points: limits.uploadsPerHour, duration: 3600 });
+export type RateLimiterFactory = (name: string, points: number, duration: number) => RateLimiterAbstract;
+
+export const inProcessRateLimiters: RateLimiterFactory = (_name, points, duration) =>
+  new RateLimiterMemory({ points, duration });
+
+/**
+ * Per-key request and upload rates, refused with HTTP 429, `Retry-After` and a GraphQL error whose code
+ * is RATE_LIMITED and whose message names the limit.
+ */
+export function rateLimitMiddleware(
+  limits: RateLimits,
+  limiters: RateLimiterFactory = inProcessRateLimiters,
+): express.RequestHandler {
+  const requests = limiters("requests", limits.requestsPerMinute, 60);
+  const uploads = limiters("uploads", limits.uploadsPerHour, 3600);
   return (request, response, next) => {
     const token = (request.headers.authorization ?? "").replace(/^Bearer\s+/i, "").trim();
     const keyId = keyIdOf(token);
     const who = keyId ? `key:${keyId}` : `ip:${request.ip ?? request.socket.remoteAddress ?? "?"}`;
     const isUpload = (request.headers["content-type"] ?? "").startsWith("multipart/form-data");
-    const checks: [RateLimiterMemory, string][] = [
+    const checks: [RateLimiterAbstract, string][] = [
       [
         requests,
         `${limits.requestsPerMinute} requests per minute per ${keyId ? "API key" : "client without a key"}`,
       ],
       ...(isUpload
-        ? [[uploads, `${limits.uploadsPerHour} uploads per hour per API key`] as [RateLimiterMemory, string]]
+        ? [
+            [uploads, `${limits.uploadsPerHour} uploads per hour per API key`] as [
+              RateLimiterAbstract,
+              string,
+            ],
+          ]
         : []),
     ];
     (async () => {

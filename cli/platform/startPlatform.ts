@@ -22,6 +22,7 @@ import { type Adapters, closeAdapters, openAdapters } from "./adapters.js";
 import { cloneKeysOf } from "./dataProtection.js";
 import type { Logger } from "./logger.js";
 import { baseModelCatalog, createBundlePublisher, installRoutesFor } from "./publishing.js";
+import { rateLimitersFor } from "./rateLimiters.js";
 import { startTraining } from "./training.js";
 
 export interface RunningPlatform {
@@ -178,6 +179,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
         requestMaxBytes: config.api.requestMaxBytes,
         queryLimits: config.api.limits,
         rateLimits: config.api.limits,
+        rateLimiters: rateLimitersFor(documents, logger.child({ component: "api" })),
         isReady: () => ready,
       });
       server = api;

@@ -133,4 +133,30 @@ describe("scale-out on Kafka, MongoDB (FerretDB) and S3: two API processes and a
     for (const process of [apiA, apiB, worker])
       assert.equal(await process.stop("SIGTERM"), 0, process.stderr);
   });
+
+  it("the rate limit is one limit across API processes (counted in MongoDB)", async () => {
+    const env = { AICLONE_ROLES: "api", AICLONE_API__LIMITS__REQUESTS_PER_MINUTE: "10" };
+    const apiC = PlatformProcess.spawn(["--config", configFile], env);
+    const apiD = PlatformProcess.spawn(["--config", configFile], env);
+    processes.push(apiC, apiD);
+    const [urlC, urlD] = [await apiC.graphqlUrl(), await apiD.graphqlUrl()];
+    // Without a key the caller is counted by address: a counter no earlier test touched.
+    const ask = async (url: string) => {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+      const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+      return response.status === 429 ? (body.errors?.[0]?.extensions?.code ?? "429") : "ok";
+    };
+    const onC: string[] = [];
+    for (let i = 0; i < 6; i++) onC.push(await ask(urlC));
+    const onD: string[] = [];
+    for (let i = 0; i < 6; i++) onD.push(await ask(urlD));
+    assert.deepEqual(onC, Array(6).fill("ok"));
+    // Counted per process, D would let all six through.
+    assert.deepEqual(onD, [...Array(4).fill("ok"), "RATE_LIMITED", "RATE_LIMITED"]);
+    for (const process of [apiC, apiD]) assert.equal(await process.stop("SIGTERM"), 0, process.stderr);
+  });
 });

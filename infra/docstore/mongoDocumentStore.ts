@@ -83,6 +83,14 @@ export class MongoDocumentStore implements DocumentStore {
     await this.client.close();
   }
 
+  /**
+   * The driver's handle on this store's database, for libraries that keep their own state in it (the API's
+   * shared rate-limit counters). Throws once the store is closed.
+   */
+  database(): Db {
+    return this.db();
+  }
+
   private mongoCollection(name: string): MongoCollection<Document> {
     return this.db().collection<Document>(validateCollectionName(name));
   }
