@@ -32,7 +32,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 const { graphql: g, mutations: m, subscriptions: s, chats: c } = report;
 console.log(`load for ${values.seconds} s on this machine (${values.clients} GraphQL clients)`);
 console.log(
-  `GraphQL queries   ${g.requests} (${g.perSecond.toFixed(0)}/s)  p50 ${ms(g.p50Ms)}  p99 ${ms(g.p99Ms)}  errors ${g.errors}`,
+  `GraphQL queries   ${g.requests} (${g.perSecond.toFixed(0)}/s)  p50 ${ms(g.p50Ms)}  p99 ${ms(g.p99Ms)}  errors ${g.errors} (${g.timeouts} timeouts)`,
 );
 console.log(
   `mutations         ${m.done} by ${values.writers} writers  p50 ${ms(m.p50Ms)}  p99 ${ms(m.p99Ms)}  failed ${m.failed}`,
