@@ -45,6 +45,11 @@ export const platformConfigSchema = z
           })
           .strict()
           .prefault({}),
+        /**
+         * A mutation with an idempotency key renews its "in progress" mark this often (a third of it); a mark
+         * left by a process that died is taken over by a retry once it is this old.
+         */
+        idempotencyLeaseMs: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
         /** How users reach the platform (install commands, download links); default: the address it listens on. */
         publicUrl: z.url({ protocol: /^https?$/ }).optional(),
       })

@@ -135,7 +135,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       const commands = new CommandHandler(eventStore);
       // Without a local projector the waiter polls the read models that another process maintains.
       const waiter = new ReadModelWaiter(models, projector);
-      const idempotency = new IdempotencyGuard(documents.collection<IdempotencyRecord>("idempotency_keys"));
+      const idempotency = new IdempotencyGuard(
+        documents.collection<IdempotencyRecord>("idempotency_keys"),
+        config.api.idempotencyLeaseMs,
+      );
       services = {
         clones: new CloneService({
           store: eventStore,

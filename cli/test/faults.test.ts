@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { GraphQLTestClient } from "./graphqlClient.js";
 import { PlatformProcess } from "./platformProcess.js";
-import { standInTrainerEnv } from "./trainingScenario.js";
+import { cloneWithDataset, finishedJob, requestTraining, standInTrainerEnv } from "./trainingScenario.js";
 import { until } from "./until.js";
 
 const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
@@ -45,8 +45,11 @@ describe("crashes (SIGKILL) in the middle of operations", () => {
   let dir: string;
   let platform: PlatformProcess;
   let api: GraphQLTestClient;
+  /** Settings one case adds for the platform processes it starts. */
+  let extraEnv: Record<string, string> = {};
   const env = () => ({
     ...standInTrainerEnv,
+    ...extraEnv,
     STANDIN_STEP_MS: "50",
     AICLONE_DATA_DIR: dir,
     AICLONE_API__PORT: "0",
@@ -212,5 +215,86 @@ describe("crashes (SIGKILL) in the middle of operations", () => {
     const sweep = cli("artifacts", "sweep", "--min-age-minutes", "0", "--dry-run");
     assert.match(sweep.stdout, /^0 orphaned artifact\(s\) found/m, sweep.stdout);
     await start();
+  });
+
+  it("a publish cut by a crash publishes nothing; the retry publishes version 1 once; the sweeper removes the partial bundle", async () => {
+    // A large, incompressible stand-in adapter makes packing the bundle take seconds, so the kill lands inside it.
+    const tmp = join(dir, "tmp");
+    await mkdir(tmp, { recursive: true });
+    await platform.stop();
+    extraEnv = {
+      STANDIN_ADAPTER_BYTES: String(160 * 1024 * 1024),
+      TMPDIR: tmp,
+      // The crashed request's key is taken over by the retry after this (the default 30 s is long for a test).
+      AICLONE_API__IDEMPOTENCY_LEASE_MS: "1000",
+    };
+    await start();
+    const id = await cloneWithDataset(api);
+    const trained = await finishedJob(api, await requestTraining(api, id, { maxSteps: 5 }));
+    assert.equal(trained.status, "COMPLETED", trained.error);
+
+    const PUBLISH = `mutation ($id: ID!, $key: String) { publishClone(cloneId: $id, idempotencyKey: $key) {
+      publishedVersions { version adapterVersion sha256 size } } }`;
+    const key = "publish-after-crash";
+    const publishing = api.data(PUBLISH, { id, key }).catch((error: unknown) => error);
+    // The bundle's unfinished write in the local store's temporary folder: the publish is packing/uploading.
+    const partials = join(dir, "artifacts", ".tmp");
+    await until(
+      "the bundle to be part-written",
+      async () => {
+        for (const name of await readdir(partials).catch(() => [] as string[]))
+          if (((await stat(join(partials, name)).catch(() => null))?.size ?? 0) > 4 * 1024 * 1024)
+            return true;
+        return undefined;
+      },
+      30_000,
+    );
+    assert.equal(await platform.stop("SIGKILL"), "SIGKILL");
+    assert.ok((await publishing) instanceof Error, "the request died with the process");
+
+    await start();
+    assert.deepEqual((await clone(id)).status, "TRAINED");
+    assert.equal((await events(id)).includes("ClonePublished"), false, "nothing half-published");
+    await platform.stop();
+    const dryRun = cli("artifacts", "sweep", "--min-age-minutes", "0", "--dry-run");
+    assert.equal(dryRun.status, 0, dryRun.stderr);
+    assert.match(dryRun.stdout, /^0 orphaned artifact\(s\) found/m, dryRun.stdout);
+    const sweep = cli("artifacts", "sweep", "--min-age-minutes", "0");
+    assert.equal(sweep.status, 0, sweep.stderr);
+    assert.match(sweep.stdout, /0 orphaned artifact\(s\) removed, [1-9]\d* unfinished write\(s\) removed/);
+
+    await start();
+    // The client retries with the same idempotency key, as it should after losing the answer.
+    const retried = await api.data(PUBLISH, { id, key });
+    assert.deepEqual(
+      retried.publishClone.publishedVersions.map((v: { version: number }) => v.version),
+      [1],
+    );
+    assert.deepEqual(
+      await api.data(PUBLISH, { id, key }),
+      retried,
+      "a second retry returns the same outcome",
+    );
+    assert.equal(
+      (await events(id)).filter((t: string) => t === "ClonePublished").length,
+      1,
+      "published once",
+    );
+
+    const PUBLISHED =
+      "query ($id: ID!) { clone(id: $id) { status revision publishedVersions { version sha256 size } } }";
+    const live = await api.data(PUBLISHED, { id });
+    await platform.stop();
+    const rebuild = cli("projections", "rebuild");
+    assert.equal(rebuild.status, 0, rebuild.stderr);
+    const after = cli("artifacts", "sweep", "--min-age-minutes", "0", "--dry-run");
+    assert.match(after.stdout, /^0 orphaned artifact\(s\) found/m, after.stdout);
+    extraEnv = {};
+    await start();
+    assert.deepEqual(
+      await api.data(PUBLISHED, { id }),
+      live,
+      "the live read model equals the one rebuilt from the log",
+    );
   });
 });

@@ -4,7 +4,10 @@
  * milliseconds per step, so the gateway's job handling (leases, resume elsewhere, cancel) is tested
  * without torch. The real trainer is covered by trainer/tests and the end-to-end tests.
  * STANDIN_STEP_MS sets the time per step (default 40); --seed 666 fails at step 2.
+ * STANDIN_ADAPTER_BYTES sets the size of adapter.gguf (default 64): random, so incompressible, bytes make
+ * packing a bundle take seconds (tests/faults: a crash during a publish).
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -22,6 +25,7 @@ const out = arg("--out") ?? "";
 const total = Number(arg("--max-steps") ?? 10);
 const every = Number(arg("--checkpoint-every") ?? 0);
 const stepMs = Number(process.env.STANDIN_STEP_MS ?? 40);
+const adapterBytes = Math.max(64, Number(process.env.STANDIN_ADAPTER_BYTES ?? 64));
 const trainLines = readFileSync(join(dataset, "train.jsonl"), "utf8").split("\n").filter(Boolean).length;
 
 let stopping = false;
@@ -87,7 +91,10 @@ while (step < total) {
 }
 mkdirSync(join(out, "peft"), { recursive: true });
 writeFileSync(join(out, "peft", "adapter_config.json"), JSON.stringify({ r: 16 }));
-writeFileSync(join(out, "adapter.gguf"), Buffer.concat([Buffer.from("GGUF"), Buffer.alloc(60)]));
+writeFileSync(
+  join(out, "adapter.gguf"),
+  Buffer.concat([Buffer.from("GGUF"), adapterBytes > 64 ? randomBytes(adapterBytes - 4) : Buffer.alloc(60)]),
+);
 const metrics = {
   base,
   train: { steps: step, start_step: start, total_steps: total, losses },
