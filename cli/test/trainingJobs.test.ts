@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { after, before, describe, it } from "node:test";
 import { x as extractTar } from "tar";
+import type { TrainingJob } from "../../trainer-gateway/trainingJob.js";
 import { createLogger } from "../platform/logger.js";
 import { createTrainerWorker } from "../platform/training.js";
 import { PlatformHarness } from "./platformHarness.js";
@@ -221,9 +222,12 @@ export async function leaseLossScenario(env: Record<string, string>): Promise<vo
     const cloneId = await cloneWithDataset(api);
     const id = await requestTraining(api, cloneId, { maxSteps: 30, checkpointEvery: 5 });
     await first.start();
+    // Progress runs ahead of the checkpoint upload (more so with encryption on a busy machine): wait for
+    // the gateway to have recorded an uploaded checkpoint, not for a step number.
+    const jobs = harness.platform.adapters.documents.collection<TrainingJob>("training_jobs");
     await until(
-      "a checkpoint past step 10",
-      async () => ((await job(api, id)).progress?.step >= 12 ? true : undefined),
+      "an uploaded checkpoint at step 10 or later",
+      async () => ((await jobs.get(id))?.checkpoint?.step ?? 0) >= 10 || undefined,
       30_000,
     );
     const before = await job(api, id);
