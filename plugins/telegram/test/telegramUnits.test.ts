@@ -103,7 +103,9 @@ describe("typing indicator", () => {
     const stop = keepTyping(async () => {
       sent++;
     }, 20);
-    await new Promise((r) => setTimeout(r, 75));
+    // Wait for the repeats instead of a fixed window: a busy CI machine delays timers.
+    const deadline = Date.now() + 5_000;
+    while (sent < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     stop();
     const atStop = sent;
     assert.ok(atStop >= 3, `sent ${atStop} times`);
