@@ -31,6 +31,17 @@ const finishRequest = (view: CloneView, status: "BUILT" | "FAILED", at: string) 
  * The clone read model as a pure function of its events: live updates and rebuilds from event zero
  * both go through here, so they cannot disagree. Times come from the events, never from the clock.
  */
+/** A clone with nothing in it yet (created), or nothing left (deleted). */
+const noContent = () => ({
+  persona: null,
+  sources: [],
+  datasets: [],
+  datasetError: null,
+  datasetRequest: null,
+  trainingRuns: [],
+  published: [],
+});
+
 export function applyCloneEvent(
   current: CloneView | null,
   event: CloneEvent,
@@ -47,13 +58,7 @@ export function applyCloneEvent(
       deleted: false,
       createdAt: at,
       updatedAt: at,
-      persona: null,
-      sources: [],
-      datasets: [],
-      datasetError: null,
-      datasetRequest: null,
-      trainingRuns: [],
-      published: [],
+      ...noContent(),
     };
   if (!current) return null;
   const view: CloneView = {
@@ -248,18 +253,6 @@ export function applyCloneEvent(
     case "CloneDeleted":
       // A tombstone answers deleteClone and keeps the guard for late redeliveries; nothing the person
       // wrote or uploaded, nor anything made from it, stays in it.
-      return {
-        ...view,
-        deleted: true,
-        name: "",
-        persona: null,
-        sources: [],
-        datasets: [],
-        datasetError: null,
-        datasetRequest: null,
-        trainingRuns: [],
-        published: [],
-        installTokens: [],
-      };
+      return { ...view, ...noContent(), deleted: true, name: "", installTokens: [] };
   }
 }

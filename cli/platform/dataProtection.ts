@@ -2,6 +2,7 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import type { CloneKeys } from "../../api/services/artifactSweeper.js";
 import {
+  cloneOfPersonalDataScope,
   erasedPersonalFields,
   personalDataScopeOfArtifact,
   personalDataScopeOfClone,
@@ -99,12 +100,12 @@ export async function openDataProtection(
 
 /** The keyring seen per clone, for deleteClone and the sweeper. */
 export function cloneKeysOf(keyring: DataKeyring): CloneKeys {
-  const prefix = personalDataScopeOfClone("");
   return {
     live: async () =>
-      (await keyring.liveScopes())
-        .filter((s) => s.scope.startsWith(prefix))
-        .map((s) => ({ cloneId: s.scope.slice(prefix.length), createdAt: s.createdAt })),
+      (await keyring.liveScopes()).flatMap(({ scope, createdAt }) => {
+        const cloneId = cloneOfPersonalDataScope(scope);
+        return cloneId ? [{ cloneId, createdAt }] : [];
+      }),
     destroy: (cloneId) => keyring.destroy(personalDataScopeOfClone(cloneId)),
   };
 }

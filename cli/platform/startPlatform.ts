@@ -62,6 +62,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
   };
   try {
     const models = new ReadModels(documents);
+    const cloneKeys = cloneKeysOf(adapters.keyring);
     await models.ensureIndexes();
     let projector: Projector | undefined;
     if (roles.has("projections")) {
@@ -92,7 +93,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       stops.push(() => training.stop());
     }
     if (roles.has("relay") && config.maintenance.sweepIntervalMinutes > 0) {
-      const sweeper = new ArtifactSweeper(models, artifacts, cloneKeysOf(adapters.keyring));
+      const sweeper = new ArtifactSweeper(models, artifacts, cloneKeys);
       const sweepLogger = logger.child({ component: "sweeper" });
       const timer = setInterval(() => {
         sweeper.sweep({ minAgeMs: config.maintenance.sweepMinAgeMinutes * 60_000 }).then(
@@ -146,7 +147,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
           models,
           waiter,
           artifacts,
-          cloneKeys: cloneKeysOf(adapters.keyring),
+          cloneKeys,
           idempotency,
           uploadMaxBytes: config.api.uploadMaxBytes,
           ownerUploadBytes: config.api.limits.ownerUploadBytes,

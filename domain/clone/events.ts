@@ -38,6 +38,18 @@ export const sourceInspectionSchema = z.object({
 });
 export type SourceInspection = z.infer<typeof sourceInspectionSchema>;
 
+/** An inspection that found nothing: what an unreadable export, or a deleted clone's, reads as. */
+export const emptySourceInspection = (): SourceInspection => ({
+  formats: [],
+  messages: 0,
+  chats: [],
+  participants: [],
+  firstMessageAt: null,
+  lastMessageAt: null,
+  ownerCandidate: null,
+  skipped: 0,
+});
+
 /** The choices of one dataset build: who the owner is, what to leave out, how to cut sessions. */
 export const datasetRequestSchema = z.object({
   /** Name or id of the person being cloned; null: the export names them (Telegram's account). */

@@ -1,4 +1,4 @@
-import type { CloneEventData, CloneEventType } from "./events.js";
+import { type CloneEventData, type CloneEventType, emptySourceInspection } from "./events.js";
 
 /**
  * What of a clone is personal data, encrypted under the clone's own key and unreadable once the clone is
@@ -10,18 +10,7 @@ export const erasedPersonalFields: { [T in CloneEventType]?: Partial<CloneEventD
   CloneCreated: { name: "" },
   PersonaConfigured: { displayName: "", systemPrompt: "" },
   SourceUploaded: { fileName: "" },
-  SourceInspected: {
-    inspection: {
-      formats: [],
-      messages: 0,
-      chats: [],
-      participants: [],
-      firstMessageAt: null,
-      lastMessageAt: null,
-      ownerCandidate: null,
-      skipped: 0,
-    },
-  },
+  SourceInspected: { inspection: emptySourceInspection() },
   DatasetRequested: {
     spec: { owner: null, includeChats: [], excludeChats: [], includeContacts: [], excludeContacts: [] },
   },
@@ -47,3 +36,7 @@ export function personalDataScopeOfArtifact(key: string): string | null {
 
 /** The key scope of a clone, for destroying it when the clone is deleted. */
 export const personalDataScopeOfClone = (cloneId: string): string => `clone:${cloneId}`;
+
+/** The clone a key scope belongs to, or null for a scope that is not a clone's. */
+export const cloneOfPersonalDataScope = (scope: string): string | null =>
+  scope.startsWith("clone:") ? scope.slice("clone:".length) : null;

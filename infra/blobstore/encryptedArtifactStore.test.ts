@@ -1,29 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
-import { type DataKeyDoc, DataKeyring } from "../crypto/dataKeyring.js";
-import { MasterKey } from "../crypto/masterKey.js";
+import { describe, it } from "node:test";
 import { SEGMENT_SIZE } from "../crypto/segmentedCipher.js";
-import { SqliteDocumentStore } from "../docstore/sqliteDocumentStore.js";
+import { keyringFixture } from "../crypto/test/keyringFixture.js";
 import { ArtifactNotFoundError } from "./artifactStore.js";
 import { EncryptedArtifactStore } from "./encryptedArtifactStore.js";
 import { LocalArtifactStore } from "./localArtifactStore.js";
 import { artifactStoreContract } from "./test/artifactStoreContract.js";
 
-const dir = await mkdtemp(join(tmpdir(), "encrypted-artifacts-"));
-const documents = await SqliteDocumentStore.open(join(dir, "keys.sqlite"));
-after(async () => {
-  await documents.close();
-  await rm(dir, { recursive: true, force: true });
-});
-const keyring = new DataKeyring(
-  documents.collection<DataKeyDoc>("data_keys"),
-  MasterKey.generate().key,
-  [],
-  0,
-);
+const { dir, keyring } = await keyringFixture("encrypted-artifacts-");
 
 // Every key encrypted, so the whole port's behaviour is checked through the encryption.
 artifactStoreContract("EncryptedArtifactStore over a local folder", async () => {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { DataKeyring } from "../crypto/dataKeyring.js";
 import {
@@ -55,8 +54,8 @@ export class EncryptedArtifactStore implements ArtifactStore {
     const scope = this.scopeOf(key);
     if (!scope) return this.inner.put(key, body, options);
     const dataKey = await this.keyring.keyFor(scope);
-    const hash = createHash("sha256");
     let size = 0;
+    let sha256 = "";
     let refusal: Error | undefined;
     const { maxBytes, expectedSha256 } = options;
     // Plaintext checks inside the stream: a refusal fails the inner put, which leaves nothing behind.
@@ -67,22 +66,23 @@ export class EncryptedArtifactStore implements ArtifactStore {
           refusal = new ArtifactTooLargeError(key, maxBytes);
           throw refusal;
         }
-        hash.update(chunk);
         yield chunk;
       }
-      const actual = hash.copy().digest("hex");
+    };
+    const checked = (actual: string) => {
+      sha256 = actual;
       if (expectedSha256 && actual !== expectedSha256) {
         refusal = new ArtifactChecksumError(key, expectedSha256, actual);
         throw refusal;
       }
     };
     try {
-      const info = await this.inner.put(key, Readable.from(encryptChunks(dataKey, key, metered())), {
+      const info = await this.inner.put(key, Readable.from(encryptChunks(dataKey, key, metered(), checked)), {
         ...(options.contentType ? { contentType: options.contentType } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(maxBytes !== undefined ? { maxBytes: sealedSize(maxBytes) } : {}),
       });
-      return { ...info, size, sha256: hash.digest("hex") };
+      return { ...info, size, sha256 };
     } catch (error) {
       throw refusal ?? error;
     }

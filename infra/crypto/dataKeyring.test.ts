@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
-import { SqliteDocumentStore } from "../docstore/sqliteDocumentStore.js";
-import { DataKeyDestroyedError, type DataKeyDoc, DataKeyring } from "./dataKeyring.js";
+import { describe, it } from "node:test";
+import { DataKeyDestroyedError, DataKeyring } from "./dataKeyring.js";
 import { MasterKey } from "./masterKey.js";
+import { keyringFixture } from "./test/keyringFixture.js";
 
-const dir = await mkdtemp(join(tmpdir(), "keyring-"));
-const documents = await SqliteDocumentStore.open(join(dir, "keys.sqlite"));
-after(async () => {
-  await documents.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const { keys, master } = await keyringFixture("keyring-");
 
 describe("data keyring", () => {
-  const master = MasterKey.generate().key;
-  const keys = documents.collection<DataKeyDoc>("data_keys");
-
   it("makes one key per scope, stored wrapped, and the same key for every process with the master key", async () => {
     const a = new DataKeyring(keys, master, [], 0);
     const b = new DataKeyring(keys, master, [], 0);

@@ -41,10 +41,9 @@ export class DataKeyring {
 
   /** The scope's key, made on first use; throws DataKeyDestroyedError once destroyed. */
   async keyFor(scope: string): Promise<Buffer> {
-    const known = await this.existingKey(scope);
-    if (known) return known;
-    const doc = await this.keys.get(scope);
-    if (doc?.destroyedAt) throw new DataKeyDestroyedError(scope);
+    const found = await this.lookup(scope);
+    if (found) return found;
+    if (found === null) throw new DataKeyDestroyedError(scope);
     const key = randomBytes(32);
     const inserted = await this.keys.insert({
       _id: scope,
@@ -60,12 +59,17 @@ export class DataKeyring {
 
   /** The scope's key if it exists and was not destroyed; null otherwise. Never creates one. */
   async existingKey(scope: string): Promise<Buffer | null> {
+    return (await this.lookup(scope)) ?? null;
+  }
+
+  /** The key; null once destroyed; undefined while none was made (not cached: it may be about to be). */
+  private async lookup(scope: string): Promise<Buffer | null | undefined> {
     const cached = this.cache.get(scope);
     if (cached && cached.until > Date.now()) return cached.key;
     const doc = await this.keys.get(scope);
-    const key = doc?.wrapped ? this.unwrap(doc, scope) : null;
-    // A missing key is not cached: it may be about to be made.
-    if (key || doc?.destroyedAt) this.remember(scope, key);
+    if (!doc?.wrapped && !doc?.destroyedAt) return undefined;
+    const key = doc.wrapped ? this.unwrap(doc, scope) : null;
+    this.remember(scope, key);
     return key;
   }
 

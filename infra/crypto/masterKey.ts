@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { openValue, sealValue } from "./aesGcm.js";
 
 /**
  * The key that wraps every data key (key-encryption key). It never encrypts data itself, so rotating it
@@ -27,22 +28,15 @@ export class MasterKey {
 
   /** AES-256-GCM; the scope is authenticated, so a wrapped key copied to another scope does not unwrap. */
   wrap(dataKey: Buffer, scope: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", this.key, iv);
-    cipher.setAAD(Buffer.from(`aiclone data key ${scope}`));
-    const sealed = Buffer.concat([cipher.update(dataKey), cipher.final()]);
-    return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64");
+    return sealValue(this.key, dataKey, wrapAad(scope)).toString("base64");
   }
 
   unwrap(wrapped: string, scope: string): Buffer {
-    const bytes = Buffer.from(wrapped, "base64");
-    const decipher = createDecipheriv("aes-256-gcm", this.key, bytes.subarray(0, 12));
-    decipher.setAAD(Buffer.from(`aiclone data key ${scope}`));
-    decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-    try {
-      return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]);
-    } catch {
+    const key = openValue(this.key, Buffer.from(wrapped, "base64"), wrapAad(scope));
+    if (!key)
       throw new Error(`the data key of ${scope} does not unwrap: damaged, or wrapped for another scope`);
-    }
+    return key;
   }
 }
+
+const wrapAad = (scope: string): Buffer => Buffer.from(`aiclone data key ${scope}`);

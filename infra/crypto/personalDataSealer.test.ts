@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, it } from "node:test";
-import { SqliteDocumentStore } from "../docstore/sqliteDocumentStore.js";
-import { type DataKeyDoc, DataKeyring } from "./dataKeyring.js";
-import { MasterKey } from "./masterKey.js";
+import { describe, it } from "node:test";
 import { type PersonalDataPolicy, PersonalDataSealer, SEALED_FIELD } from "./personalDataSealer.js";
+import { keyringFixture } from "./test/keyringFixture.js";
 
-const dir = await mkdtemp(join(tmpdir(), "sealer-"));
-const documents = await SqliteDocumentStore.open(join(dir, "keys.sqlite"));
-after(async () => {
-  await documents.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const { keyring } = await keyringFixture("sealer-");
 
 const policy: PersonalDataPolicy = {
   scopeOf: (streamId) => (streamId.startsWith("clone-") ? `clone:${streamId.slice(6)}` : null),
@@ -22,12 +12,6 @@ const policy: PersonalDataPolicy = {
 };
 
 describe("personal data sealer", () => {
-  const keyring = new DataKeyring(
-    documents.collection<DataKeyDoc>("data_keys"),
-    MasterKey.generate().key,
-    [],
-    0,
-  );
   const sealer = new PersonalDataSealer(keyring, policy);
   const event = (data: unknown, type = "Named") => ({ id: randomUUID(), type, data });
 

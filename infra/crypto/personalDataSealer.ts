@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { openValue, sealValue } from "./aesGcm.js";
 import type { DataKeyring } from "./dataKeyring.js";
 
 /** Which events carry personal data, and under whose key; supplied by the domain. */
@@ -46,11 +46,8 @@ export class PersonalDataSealer {
       (Object.hasOwn(erased, field) ? personal : rest)[field] = value;
     if (Object.keys(personal).length === 0) return event.data;
     const key = await this.keyring.keyFor(scope);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", key, iv);
-    cipher.setAAD(aad(streamId, event));
-    const sealed = Buffer.concat([cipher.update(JSON.stringify(personal), "utf8"), cipher.final()]);
-    return { ...rest, [SEALED_FIELD]: Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString("base64") };
+    const sealed = sealValue(key, Buffer.from(JSON.stringify(personal), "utf8"), aad(streamId, event));
+    return { ...rest, [SEALED_FIELD]: sealed.toString("base64") };
   }
 
   async open(streamId: string, event: SealableEvent): Promise<unknown> {
@@ -59,20 +56,9 @@ export class PersonalDataSealer {
     const scope = this.policy.scopeOf(streamId);
     const key = scope ? await this.keyring.existingKey(scope) : null;
     if (!key) return { ...rest, ...this.policy.erasedFieldsOf(event.type) };
-    const bytes = Buffer.from(sealed as string, "base64");
-    const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(0, 12));
-    decipher.setAAD(aad(streamId, event));
-    decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-    let plain: string;
-    try {
-      plain = Buffer.concat([
-        decipher.update(bytes.subarray(12, bytes.length - 16)),
-        decipher.final(),
-      ]).toString("utf8");
-    } catch {
-      throw new Error(`event ${event.id} of ${streamId}: its personal data failed authentication`);
-    }
-    return { ...rest, ...(JSON.parse(plain) as Record<string, unknown>) };
+    const plain = openValue(key, Buffer.from(sealed as string, "base64"), aad(streamId, event));
+    if (!plain) throw new Error(`event ${event.id} of ${streamId}: its personal data failed authentication`);
+    return { ...rest, ...(JSON.parse(plain.toString("utf8")) as Record<string, unknown>) };
   }
 }
 

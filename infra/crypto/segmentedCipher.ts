@@ -82,11 +82,16 @@ export function plainSize(size: number): number {
   return body - TAG * Math.ceil(body / SEALED_SEGMENT);
 }
 
-/** Encrypts a stream: yields the header, then each segment once the next byte shows it is not the last. */
+/**
+ * Encrypts a stream: yields the header, then each segment once the next byte shows it is not the last.
+ * `onEnd` sees the plaintext's sha256 (hex) before the last segment goes out: throwing there fails the
+ * stream, so a writer can refuse content by its checksum and leave nothing complete behind.
+ */
 export async function* encryptChunks(
   dataKey: Buffer,
   name: string,
   source: AsyncIterable<Uint8Array>,
+  onEnd?: (sha256: string) => void,
 ): AsyncGenerator<Buffer> {
   const header = Buffer.concat([MAGIC, randomBytes(SALT), randomBytes(PREFIX)]);
   const file = fileKey(dataKey, header, name);
@@ -103,8 +108,10 @@ export async function* encryptChunks(
       pending = pending.subarray(SEGMENT_SIZE);
     }
   }
+  const digest = hash.digest();
+  onEnd?.(digest.toString("hex"));
   yield sealSegment(file, index, true, pending);
-  yield sealSegment(file, TRAILER_INDEX, 2, hash.digest());
+  yield sealSegment(file, TRAILER_INDEX, 2, digest);
 }
 
 /**

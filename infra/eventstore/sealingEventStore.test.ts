@@ -1,35 +1,21 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
-import { type DataKeyDoc, DataKeyring } from "../crypto/dataKeyring.js";
-import { MasterKey } from "../crypto/masterKey.js";
+import { describe, it } from "node:test";
 import { type PersonalDataPolicy, PersonalDataSealer } from "../crypto/personalDataSealer.js";
-import { SqliteDocumentStore } from "../docstore/sqliteDocumentStore.js";
+import { keyringFixture } from "../crypto/test/keyringFixture.js";
 import { SealingEventStore } from "./sealingEventStore.js";
 import { SqliteEventStore } from "./sqliteEventStore.js";
 import { eventStoreContract } from "./test/eventStoreContract.js";
 
-const dir = await mkdtemp(join(tmpdir(), "sealing-store-"));
-const documents = await SqliteDocumentStore.open(join(dir, "keys.sqlite"));
-after(async () => {
-  await documents.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const { dir, keyring } = await keyringFixture("sealing-store-");
 
 /** Every stream has its own key, and the fields the contract writes are all personal: everything is sealed. */
 const everything: PersonalDataPolicy = {
   scopeOf: (streamId) => `stream:${streamId}`,
   erasedFieldsOf: () => ({ n: 0, title: "", body: "", tags: [], name: "" }),
 };
-const keyring = new DataKeyring(
-  documents.collection<DataKeyDoc>("data_keys"),
-  MasterKey.generate().key,
-  [],
-  0,
-);
 const sealer = new PersonalDataSealer(keyring, everything);
 
 async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {

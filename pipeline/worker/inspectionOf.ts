@@ -1,4 +1,4 @@
-import { cloneLimits, type SourceInspection } from "../../domain/index.js";
+import { cloneLimits, emptySourceInspection, type SourceInspection } from "../../domain/index.js";
 import type { SourceSummary } from "../dataset/index.js";
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -25,13 +25,6 @@ export function inspectionOf(summary: SourceSummary): SourceInspection {
 
 /** An export that could not be read at all still gets an inspection: the error is what the owner sees. */
 export const unreadableInspection = (reason: string): SourceInspection => ({
-  formats: [],
-  messages: 0,
-  chats: [],
-  participants: [],
-  firstMessageAt: null,
-  lastMessageAt: null,
-  ownerCandidate: null,
-  skipped: 0,
+  ...emptySourceInspection(),
   error: reason,
 });

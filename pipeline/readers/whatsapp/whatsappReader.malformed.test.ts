@@ -8,6 +8,19 @@ import { WhatsAppReader } from "./whatsappReader.js";
 
 const header = (n: number) => `14/03/2023, 10:${String(n).padStart(2, "0")} - Ann: `;
 
+/** Reads "start", then a line of `mebibytes` MiB (one reused buffer), then "after"; with the RSS growth. */
+async function readPastLongLine(mebibytes: number, name: string) {
+  const piece = Buffer.alloc(1 << 20, "x");
+  const chunks = function* () {
+    yield Buffer.from(`${header(1)}start\n${header(2)}`);
+    for (let i = 0; i < mebibytes; i++) yield piece;
+    yield Buffer.from(`\n${header(3)}after\n`);
+  };
+  const before = process.memoryUsage().rss;
+  const r = await readFile(fileFromChunks(chunks, mebibytes * 2 ** 20, name));
+  return { r, growth: (process.memoryUsage().rss - before) / 2 ** 20 };
+}
+
 describe("malformed input", () => {
   test("invalid UTF-8 skips only that message, naming file and line", async () => {
     const bytes = Buffer.concat([
@@ -50,15 +63,7 @@ describe("malformed input", () => {
   });
 
   test("a 50 MB single line is skipped with a reason in bounded memory", async () => {
-    const piece = Buffer.alloc(1 << 20, "x");
-    const chunks = function* () {
-      yield Buffer.from(`${header(1)}start\n${header(2)}`);
-      for (let i = 0; i < 50; i++) yield piece;
-      yield Buffer.from(`\n${header(3)}after\n`);
-    };
-    const before = process.memoryUsage().rss;
-    const r = await readFile(fileFromChunks(chunks, 50 << 20, "long.txt"));
-    const growth = (process.memoryUsage().rss - before) / 2 ** 20;
+    const { r, growth } = await readPastLongLine(50, "long.txt");
     assert.deepEqual(
       r.messages.map((m) => m.text),
       ["start", "after"],
@@ -72,15 +77,7 @@ describe("malformed input", () => {
   test("a 2 GiB single line is skipped with a reason in bounded memory and time", {
     timeout: 120_000,
   }, async () => {
-    const piece = Buffer.alloc(1 << 20, "y");
-    const chunks = function* () {
-      yield Buffer.from(`${header(1)}start\n${header(2)}`);
-      for (let i = 0; i < 2048; i++) yield piece;
-      yield Buffer.from(`\n${header(3)}after\n`);
-    };
-    const before = process.memoryUsage().rss;
-    const r = await readFile(fileFromChunks(chunks, 2 ** 31, "two-gib.txt"));
-    const growth = (process.memoryUsage().rss - before) / 2 ** 20;
+    const { r, growth } = await readPastLongLine(2048, "two-gib.txt");
     assert.deepEqual(
       r.messages.map((m) => m.text),
       ["start", "after"],
