@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { create as createTar } from "tar";
 import type { ArtifactInfo, ArtifactStore } from "../infra/blobstore/artifactStore.js";
 import { CLONE_MANIFEST_FILE, type CloneBundleInput, cloneBundleSchema } from "../runtime/bundle/index.js";
+import { readPromptContract } from "../runtime/engine/promptContract.js";
 
 export const ADAPTER_FILE = "adapter.gguf";
 
@@ -19,22 +20,35 @@ export async function storeBundleArchive(
   manifest: CloneBundleInput,
   adapterKey: string,
 ): Promise<ArtifactInfo> {
+  const dir = await mkdtemp(join(tmpdir(), "aiclone-bundle-"));
+  try {
+    await pipeline(await artifacts.get(adapterKey), createWriteStream(join(dir, ADAPTER_FILE)));
+    const contract = await readPromptContract(join(dir, ADAPTER_FILE));
+    // With no persona prompt of the owner's, the clone is prompted with the words it was trained under.
+    if (contract?.systemPrompt && !manifest.persona.systemPrompt?.trim())
+      manifest = { ...manifest, persona: { ...manifest.persona, systemPrompt: contract.systemPrompt } };
+    return await packBundle(artifacts, key, dir, manifest);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function packBundle(
+  artifacts: ArtifactStore,
+  key: string,
+  dir: string,
+  manifest: CloneBundleInput,
+): Promise<ArtifactInfo> {
   const checked = cloneBundleSchema.safeParse(manifest);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     throw new Error(`bundle manifest: ${issue?.path.join(".")}: ${issue?.message}`);
   }
-  const dir = await mkdtemp(join(tmpdir(), "aiclone-bundle-"));
-  try {
-    await writeFile(join(dir, CLONE_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, "utf8");
-    await pipeline(await artifacts.get(adapterKey), createWriteStream(join(dir, ADAPTER_FILE)));
-    // Fixed owner and mode and no timestamps from this machine: the archive says nothing about the platform's users.
-    const archive = createTar({ gzip: true, cwd: dir, portable: true, noMtime: true }, [
-      CLONE_MANIFEST_FILE,
-      ADAPTER_FILE,
-    ]);
-    return await artifacts.put(key, archive, { contentType: "application/gzip" });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  await writeFile(join(dir, CLONE_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, "utf8");
+  // Fixed owner and mode and no timestamps from this machine: the archive says nothing about the platform's users.
+  const archive = createTar({ gzip: true, cwd: dir, portable: true, noMtime: true }, [
+    CLONE_MANIFEST_FILE,
+    ADAPTER_FILE,
+  ]);
+  return await artifacts.put(key, archive, { contentType: "application/gzip" });
 }

@@ -8,7 +8,8 @@ import type { Llama } from "node-llama-cpp";
 import { type LoadedBundle, loadBundle } from "./bundle/loadBundle.js";
 import { ChatService } from "./chat/chatService.js";
 import type { RetrievalOptions } from "./chat/passageRetrieval.js";
-import { LlamaEngine } from "./engine/llamaEngine.js";
+import { EngineStartError, LlamaEngine } from "./engine/llamaEngine.js";
+import { readPromptContract } from "./engine/promptContract.js";
 import { createRuntimeLogger, type RuntimeLogger } from "./logger.js";
 import { ConversationMemory } from "./memory/conversationMemory.js";
 import { openRuntimeDatabase } from "./memory/runtimeDatabase.js";
@@ -112,7 +113,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   );
   logger.info({ path: model.path, source: model.source }, "base model ready");
 
+  const promptContract = bundle.adapterPath ? await readPromptContract(bundle.adapterPath) : null;
+  if (promptContract?.baseSha256 && promptContract.baseSha256 !== manifest.baseModel.sha256)
+    throw new EngineStartError(
+      `the adapter was trained on the base model with sha256 ${promptContract.baseSha256}, but the bundle's ` +
+        `base model ${manifest.baseModel.name} has sha256 ${manifest.baseModel.sha256}: it would not sound like its owner`,
+    );
   const engine = await LlamaEngine.load({
+    promptContract,
     modelPath: model.path,
     adapterPath: bundle.adapterPath,
     gpu: options.cpu ? false : "auto",

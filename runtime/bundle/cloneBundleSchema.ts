@@ -56,12 +56,26 @@ export const personaSchema = z.strictObject({
     .default("en"),
 });
 
+/**
+ * Sampling a clone starts with, chosen by measurement (docs/sampling.md: a sweep on a SmolLM2 clone, style
+ * against variety of replies).
+ */
+export const DEFAULT_GENERATION = {
+  temperature: 0.7,
+  topP: 0.9,
+  repeatPenalty: 1,
+  maxTokens: 512,
+  contextSize: 4096,
+} as const;
+
 export const generationDefaultsSchema = z.strictObject({
-  temperature: z.number().min(0).max(2).default(0.7),
-  topP: z.number().gt(0).max(1).default(0.9),
-  maxTokens: z.number().int().positive().max(32_768).default(512),
+  temperature: z.number().min(0).max(2).default(DEFAULT_GENERATION.temperature),
+  topP: z.number().gt(0).max(1).default(DEFAULT_GENERATION.topP),
+  /** Penalty on tokens already used in the reply; 1 turns it off. */
+  repeatPenalty: z.number().min(1).max(2).default(DEFAULT_GENERATION.repeatPenalty),
+  maxTokens: z.number().int().positive().max(32_768).default(DEFAULT_GENERATION.maxTokens),
   /** Tokens each conversation's context holds (prompt + reply). */
-  contextSize: z.number().int().min(128).max(1_048_576).default(4096),
+  contextSize: z.number().int().min(128).max(1_048_576).default(DEFAULT_GENERATION.contextSize),
 });
 
 export const bundlePluginSchema = z
@@ -95,12 +109,7 @@ export const cloneBundleSchema = z
     /** The LoRA adapter GGUF, a file in the bundle folder; absent for a bare base model. */
     adapter: bundleFileName.optional(),
     persona: personaSchema,
-    generation: generationDefaultsSchema.default({
-      temperature: 0.7,
-      topP: 0.9,
-      maxTokens: 512,
-      contextSize: 4096,
-    }),
+    generation: generationDefaultsSchema.default(DEFAULT_GENERATION),
     plugins: z.array(bundlePluginSchema).default([]),
     /** The embedding model for RAG (a local ONNX folder or GGUF); null: full-text search alone. */
     embeddings: embeddingsConfigSchema.default(null),

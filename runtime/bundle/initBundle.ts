@@ -5,11 +5,13 @@
 import { randomUUID } from "node:crypto";
 import { copyFile, mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
+import { readPromptContract } from "../engine/promptContract.js";
 import { fileSha256 } from "../models/fileSha256.js";
 import {
   CLONE_BUNDLE_SCHEMA_VERSION,
   CLONE_MANIFEST_FILE,
   type CloneBundleInput,
+  DEFAULT_GENERATION,
 } from "./cloneBundleSchema.js";
 import { BundleError, parseBundleManifest } from "./loadBundle.js";
 
@@ -71,7 +73,17 @@ export async function initBundle(options: InitBundleOptions): Promise<string> {
       throw new BundleError(`--sha256: ${path} has sha256 ${sha256}, not ${options.sha256}`);
     baseModel = { name: modelName(path), url: null, path, sha256 };
   }
-  if (options.adapter !== undefined) await assertFile(resolve(options.adapter), "--adapter");
+  let trainedPrompt: string | null = null;
+  if (options.adapter !== undefined) {
+    await assertFile(resolve(options.adapter), "--adapter");
+    const contract = await readPromptContract(resolve(options.adapter));
+    if (contract?.baseSha256 && contract.baseSha256 !== baseModel.sha256)
+      throw new BundleError(
+        `--adapter ${options.adapter}: trained on the base model with sha256 ${contract.baseSha256}, not on ` +
+          `${baseModel.name} (${baseModel.sha256})`,
+      );
+    trainedPrompt = contract?.systemPrompt ?? null;
+  }
 
   const displayName = options.name?.trim() || "Clone";
   const manifest: CloneBundleInput = {
@@ -81,10 +93,12 @@ export async function initBundle(options: InitBundleOptions): Promise<string> {
     ...(options.adapter !== undefined ? { adapter: ADAPTER_FILE_NAME } : {}),
     persona: {
       displayName,
-      systemPrompt: options.persona ?? `You are ${displayName}. Answer in your own voice, briefly.`,
+      // The adapter was trained under its dataset's system prompt: the same words make it sound like its owner.
+      systemPrompt:
+        options.persona ?? trainedPrompt ?? `You are ${displayName}. Answer in your own voice, briefly.`,
       language: options.language ?? "en",
     },
-    generation: { temperature: 0.7, topP: 0.9, maxTokens: 512, contextSize: 4096 },
+    generation: { ...DEFAULT_GENERATION },
     plugins: options.plugins ?? [{ name: "web", enabled: true, config: {} }],
   };
   // Validate before writing anything: a bad --name or --language leaves no half-made bundle.

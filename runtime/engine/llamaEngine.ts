@@ -15,9 +15,12 @@ import {
   type LlamaModel,
   resolvableChatWrapperTypeNames,
   resolveChatWrapper,
+  type Token,
 } from "node-llama-cpp";
 import type { ChatMessage, GenerationOptions, StreamOptions } from "../plugin/pluginApi.js";
+import { ContractChatWrapper } from "./contractChatWrapper.js";
 import { trimToBudget } from "./historyTrimmer.js";
+import type { PromptContract } from "./promptContract.js";
 import { SlotPool } from "./slotPool.js";
 
 /** The engine cannot start: a missing file, an unusable adapter, an unknown chat template. */
@@ -41,9 +44,11 @@ export interface EngineOptions {
   threads?: number;
   /** Requests waiting for a sequence beyond which new ones are refused. Default 64. */
   maxQueue?: number;
-  /** "auto" (from the GGUF's template) or a node-llama-cpp chat wrapper name. */
+  /** "auto" (from the GGUF's template) or a node-llama-cpp chat wrapper name; unused with a prompt contract. */
   chatTemplate?: string;
-  defaults: { temperature: number; topP: number; maxTokens: number };
+  /** How the adapter was trained to be prompted (from its GGUF): then the engine prompts exactly so. */
+  promptContract?: PromptContract | null;
+  defaults: { temperature: number; topP: number; maxTokens: number; repeatPenalty?: number };
   /** No reply is ever longer, whatever a request asks. Default 4096. */
   maxTokensCap?: number;
 }
@@ -141,10 +146,9 @@ export class LlamaEngine {
             : `cannot create a context of ${options.contextSize} tokens: ${(error as Error).message}`,
         );
       }
-      const chatWrapper = resolveChatWrapper(model, {
-        type: template as "auto",
-        warningLogs: false,
-      });
+      const chatWrapper = options.promptContract
+        ? new ContractChatWrapper(options.promptContract)
+        : resolveChatWrapper(model, { type: template as "auto", warningLogs: false });
       return new LlamaEngine(llama, !options.llama, model, context, chatWrapper, options);
     } catch (error) {
       await model?.dispose();
@@ -166,10 +170,15 @@ export class LlamaEngine {
     return this.pool.waiting;
   }
 
+  /** The token ids the engine sends for this conversation, chat template and BOS included. */
+  promptTokens(system: string, turns: readonly ChatMessage[]): Token[] {
+    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: toHistory(system, turns) });
+    return contextText.tokenize(this.model.tokenizer);
+  }
+
   /** Exact size of the formatted prompt, chat template included. */
   countPromptTokens(system: string, turns: readonly ChatMessage[]): number {
-    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: toHistory(system, turns) });
-    return contextText.tokenize(this.model.tokenizer).length;
+    return this.promptTokens(system, turns).length;
   }
 
   /** The reply length a request gets: its ask or the default, never past the cap or half the context. */
@@ -215,6 +224,7 @@ export class LlamaEngine {
     const slot = lease.slot;
     slot.lastKey = request.affinityKey;
     const chat = new LlamaChat({ contextSequence: slot.sequence, chatWrapper: this.chatWrapper });
+    const repeatPenalty = request.repeatPenalty ?? this.options.defaults.repeatPenalty ?? 1;
     let text = "";
     let completionTokens = 0;
     try {
@@ -222,6 +232,8 @@ export class LlamaEngine {
         maxTokens,
         temperature: request.temperature ?? this.options.defaults.temperature,
         topP: request.topP ?? this.options.defaults.topP,
+        ...(repeatPenalty !== 1 ? { repeatPenalty: { penalty: repeatPenalty } } : {}),
+        ...(request.seed !== undefined ? { seed: request.seed } : {}),
         signal,
         stopOnAbortSignal: true,
         customStopTriggers: request.stop?.filter((s) => s.length > 0),

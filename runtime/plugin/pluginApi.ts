@@ -73,6 +73,10 @@ export interface GenerationOptions {
   maxTokens?: number;
   temperature?: number;
   topP?: number;
+  /** Penalty on tokens already in the reply (1: none). */
+  repeatPenalty?: number;
+  /** Sampling seed, for reproducible replies. */
+  seed?: number;
   stop?: string[];
 }
 

@@ -32,8 +32,9 @@ def parse_args(argv: list[str] | None = None):
     p.add_argument("--gradient-checkpointing", choices=["auto", "on", "off"], default="auto",
                    help="recompute activations in the backward pass: far less GPU memory, ~30%% more time (auto: on for CUDA)")
     p.add_argument("--cache-dir", default=None, help="where converted GGUF tokenizers are cached (default: $AICLONE_TRAINER_CACHE, else none)")
-    p.add_argument("--eval-prompts", type=int, default=8, help="held-out prompts to generate replies for")
-    p.add_argument("--eval-new-tokens", type=int, default=40)
+    p.add_argument("--eval-prompts", type=int, default=40,
+                   help="held-out messages the runtime's fidelity report answers (recorded in metrics.json)")
+    p.add_argument("--eval-new-tokens", type=int, default=48, help="reply length cap for that report")
     p.add_argument("--eval-max-samples", type=int, default=64, help="val samples used for perplexity")
     return p.parse_args(argv)
 
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         dataset=a.dataset, base=a.base, out=a.out, epochs=a.epochs, max_steps=a.max_steps, rank=a.rank,
         alpha=a.alpha, lr=a.lr, batch_size=a.batch_size, grad_accum=a.grad_accum, dropout=a.dropout,
         cutoff=a.cutoff, checkpoint_every=a.checkpoint_every, resume=a.resume, seed=a.seed, force_cpu=a.cpu,
-        eval_prompts=a.eval_prompts, eval_new_tokens=a.eval_new_tokens, eval_max_samples=a.eval_max_samples, cache_dir=a.cache_dir,
+        eval_max_samples=a.eval_max_samples, eval_prompts=a.eval_prompts, eval_new_tokens=a.eval_new_tokens, cache_dir=a.cache_dir,
         gradient_checkpointing=a.gradient_checkpointing,
     )
     return run(cfg)

@@ -8,14 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .prompt_contract import PromptContract
+
 IGNORE_INDEX = -100
 ROLES = ("system", "user", "assistant")
-
-# Used when the tokenizer carries no chat template (e.g. a raw base model). The runtime must render
-# prompts the same way; the template's name is recorded in metrics.json.
-FALLBACK_TEMPLATE_NAME = "aiclone-fallback-v1"
-_FALLBACK_HEADERS = {"system": "### System:\n", "user": "### User:\n", "assistant": "### Assistant:\n"}
-
 
 class DatasetError(ValueError):
     pass
@@ -51,52 +47,32 @@ def load_jsonl(path: Path) -> list[list[dict[str, str]]]:
 
 
 class ChatFormatter:
-    """Renders conversations to text and knows the character spans of assistant replies."""
+    """Renders conversations through the prompt contract and tokenizes them the way the runtime will."""
 
-    def __init__(self, tokenizer: Any):
+    def __init__(self, tokenizer: Any, contract: PromptContract):
         self.tokenizer = tokenizer
-        self.uses_chat_template = bool(getattr(tokenizer, "chat_template", None))
-        self.template_name = "tokenizer.chat_template" if self.uses_chat_template else FALLBACK_TEMPLATE_NAME
-        self.eos = tokenizer.eos_token or ""
+        self.contract = contract
+        self.template_name = contract.template
+        self.bos_id = tokenizer.convert_tokens_to_ids(contract.bos_token) if contract.add_bos else None
+        # Generation stops where a turn ends: the contract's end-of-turn token (and EOS, which llama.cpp stops on).
+        stops = {tokenizer.convert_tokens_to_ids(contract.end_of_turn), tokenizer.eos_token_id}
+        self.stop_ids = sorted(i for i in stops if isinstance(i, int) and i >= 0)
 
-    def _render(self, messages: list[dict[str, str]], generation_prompt: bool) -> str:
-        if self.uses_chat_template:
-            return self.tokenizer.apply_chat_template(
-                messages, tokenize=False, add_generation_prompt=generation_prompt
-            )
-        parts = []
-        for m in messages:
-            tail = self.eos if m["role"] == "assistant" else ""
-            parts.append(f"{_FALLBACK_HEADERS[m['role']]}{m['content']}{tail}\n\n")
-        if generation_prompt:
-            parts.append(_FALLBACK_HEADERS["assistant"])
-        return "".join(parts)
+    def _ids(self, text: str, offsets: bool = False):
+        enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=offsets)
+        head = [self.bos_id] if self.bos_id is not None else []
+        ids = head + list(enc["input_ids"])
+        if not offsets:
+            return ids, None
+        return ids, [(0, 0)] * len(head) + [tuple(o) for o in enc["offset_mapping"]]
 
-    def render_prompt(self, messages: list[dict[str, str]]) -> str:
-        """Text that asks the model for the next assistant reply."""
-        return self._render(messages, generation_prompt=True)
+    def prompt_ids(self, messages: list[dict[str, str]]) -> list[int]:
+        """Token ids that ask the model for the next assistant reply."""
+        text, _ = self.contract.render(messages, generation_prompt=True)
+        return self._ids(text)[0]
 
     def render_with_spans(self, messages: list[dict[str, str]]) -> tuple[str, list[tuple[int, int]]]:
-        full = self._render(messages, generation_prompt=False)
-        spans = []
-        for i, m in enumerate(messages):
-            if m["role"] != "assistant":
-                continue
-            before = self._render(messages[:i], generation_prompt=True) if i else ""
-            through = self._render(messages[: i + 1], generation_prompt=False)
-            if full.startswith(through) and through.startswith(before):
-                start, end = len(before), len(through)
-                # Trailing whitespace after the end-of-turn marker is formatting, not the owner's words.
-                while end > start and full[end - 1].isspace():
-                    end -= 1
-            else:
-                # Templates that rewrite earlier turns (rare): fall back to finding the content itself.
-                start = full.find(m["content"], spans[-1][1] if spans else 0)
-                if start < 0:
-                    continue
-                end = start + len(m["content"])
-            spans.append((start, end))
-        return full, spans
+        return self.contract.render(messages, generation_prompt=False)
 
 
 @dataclass
@@ -111,16 +87,13 @@ class Example:
 
 def tokenize_conversation(formatter: ChatFormatter, messages: list[dict[str, str]]) -> Example:
     text, spans = formatter.render_with_spans(messages)
-    tok = formatter.tokenizer
-    add_special = not formatter.uses_chat_template  # chat templates already write BOS
-    enc = tok(text, add_special_tokens=add_special, return_offsets_mapping=True)
-    ids = list(enc["input_ids"])
+    ids, offsets = formatter._ids(text, offsets=True)
     labels = [IGNORE_INDEX] * len(ids)
-    for k, (a, b) in enumerate(enc["offset_mapping"]):
+    for k, (a, b) in enumerate(offsets):
         if b <= a:
-            continue  # special tokens added by the tokenizer have an empty span
+            continue  # BOS and tokens without a span
         for s, e in spans:
-            if a < e and b > s:  # token overlaps an assistant span
+            if a < e and b > s:  # token overlaps an assistant reply or its end of turn
                 labels[k] = ids[k]
                 break
     return Example(ids, labels)

@@ -84,6 +84,7 @@ def write_adapter_gguf(
     n_head: int,
     n_head_kv: int,
     name: str = "aiclone-lora",
+    metadata: dict[str, str] | None = None,
 ) -> dict[str, tuple[int, ...]]:
     from gguf import GGUFWriter
 
@@ -96,6 +97,8 @@ def write_adapter_gguf(
     writer.add_string("general.name", name)
     writer.add_string("adapter.type", "lora")
     writer.add_float32("adapter.lora.alpha", float(alpha))
+    for key, value in (metadata or {}).items():  # llama.cpp ignores keys it does not know
+        writer.add_string(key, value)
     for tensor_name in sorted(tensors, key=_tensor_order):
         writer.add_tensor(tensor_name, tensors[tensor_name])
     writer.write_header_to_file()

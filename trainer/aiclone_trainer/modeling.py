@@ -9,6 +9,8 @@ from typing import Any
 
 import torch
 
+from .gguf_tokens import GgufSpecials, apply_gguf_specials, read_gguf_specials
+
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
@@ -85,9 +87,21 @@ def load_tokenizer(base: BaseRef, cache_dir: str | None = None):
             tmp.rename(cached)
     else:
         tok = AutoTokenizer.from_pretrained(str(base.folder), **base.kwargs())
+    apply_gguf_specials(tok, base_specials(base, tok))
     if tok.pad_token_id is None:
         tok.pad_token = tok.unk_token if tok.unk_token is not None else tok.eos_token
     return tok
+
+
+def base_specials(base: BaseRef, tokenizer) -> GgufSpecials:
+    """BOS/EOS/EOT and add-BOS as llama.cpp will use them: from the GGUF's keys, else from the HF tokenizer."""
+    if base.gguf_file:
+        return read_gguf_specials(base.path)
+    vocab = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+    return GgufSpecials(
+        bos_id=tokenizer.bos_token_id, eos_id=tokenizer.eos_token_id, eot_id=None,
+        add_bos=bool(getattr(tokenizer, "add_bos_token", False)), tokens=tuple(vocab),
+    )
 
 
 def load_base_model(base: BaseRef, plan: DevicePlan, gradient_checkpointing: bool = False):

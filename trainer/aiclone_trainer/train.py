@@ -40,9 +40,9 @@ class TrainConfig:
     dropout: float = 0.05
     warmup_ratio: float = 0.03
     eval_max_samples: int = 64
-    eval_prompts: int = 8
-    eval_new_tokens: int = 40
-    eval_side_by_side: int = 4
+    # Read from metrics.json by the runtime's fidelity report (generation happens there, through llama.cpp).
+    eval_prompts: int = 40
+    eval_new_tokens: int = 48
     force_cpu: bool = False
     cache_dir: str | None = None
     # "auto": on for CUDA (activations, not weights, dominate a 7B LoRA's memory), off on the CPU.
@@ -162,6 +162,27 @@ def _batch_for(global_batch: int, examples: list[Example], batch_size: int, seed
     return [examples[i] for i in order[index * batch_size : (index + 1) * batch_size]]
 
 
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def dataset_system_prompt(dataset: Path, conversations: list[list[dict[str, str]]]) -> str | None:
+    """The system prompt the dataset was built with: stats.json says it; else the one all samples share."""
+    stats_path = dataset / "stats.json"
+    if stats_path.is_file():
+        stats = json.loads(stats_path.read_text(encoding="utf-8"))
+        if "systemPrompt" in stats:
+            return stats["systemPrompt"]
+    prompts = {c[0]["content"] if c and c[0]["role"] == "system" else None for c in conversations}
+    return prompts.pop() if len(prompts) == 1 else None
+
+
 def run(cfg: TrainConfig) -> int:
     stop = _StopFlag()
     stop.install()
@@ -190,12 +211,16 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     from transformers import get_linear_schedule_with_warmup
 
     from .gguf_export import gguf_architecture, write_adapter_gguf
-    from .metrics import fidelity_report
-    from .modeling import BaseRef, load_base_model, load_tokenizer, plan_device, wrap_lora
+    from .metrics import heldout_perplexity
+    from .modeling import BaseRef, base_specials, load_base_model, load_tokenizer, plan_device, wrap_lora
+    from .prompt_contract import GGUF_KEY, derive_contract
 
     base = BaseRef.parse(cfg.base)
     tokenizer = load_tokenizer(base, cfg.cache_dir)
-    formatter = ChatFormatter(tokenizer)
+    contract = derive_contract(tokenizer, base_specials(base, tokenizer), train_convs[:200])
+    contract.system_prompt = dataset_system_prompt(dataset, train_convs)
+    contract.base_sha256 = file_sha256(base.path) if base.gguf_file else None
+    formatter = ChatFormatter(tokenizer, contract)
     raw_train = [tokenize_conversation(formatter, c) for c in train_convs]
     lengths = [len(e.input_ids) for e in raw_train]
     cutoff = cfg.cutoff or default_cutoff(lengths)
@@ -303,16 +328,18 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     peft_dir = out / "peft"
     model.save_pretrained(str(peft_dir))
     state = {k: v.detach().float().cpu().numpy() for k, v in get_peft_model_state_dict(model).items()}
-    shapes = write_adapter_gguf(out / "adapter.gguf", state, arch, cfg.alpha, n_head, n_head_kv)
+    shapes = write_adapter_gguf(
+        out / "adapter.gguf", state, arch, cfg.alpha, n_head, n_head_kv, metadata={GGUF_KEY: contract.to_json()}
+    )
 
-    report = fidelity_report(
-        model, tokenizer, formatter, val_convs, val, plan.device, cutoff,
-        max_prompts=cfg.eval_prompts, max_new_tokens=cfg.eval_new_tokens, samples=cfg.eval_side_by_side,
-    ) if val else {"skipped": "no held-out samples (val.jsonl missing or empty)"}
+    report = {"perplexity": heldout_perplexity(model, val, plan.device)} if val else {
+        "skipped": "no-held-out", "detail": "val.jsonl is missing or empty: nothing was held out to measure on"
+    }
     metrics: dict[str, Any] = {
         "base": str(base.path),
         "architecture": arch,
         "template": formatter.template_name,
+        "prompt_contract": json.loads(contract.to_json()),
         "config": {**asdict(cfg), "cutoff": cutoff},
         "device": plan.describe(),
         "dataset": {"train_samples": len(train), "val_samples": len(val), "token_lengths": length_stats(lengths)},

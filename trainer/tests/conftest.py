@@ -60,7 +60,7 @@ def dataset(tmp_path) -> Path:
 def train_cmd(dataset: Path, base: Path, out: Path, *extra: str) -> list[str]:
     return [
         sys.executable, str(TRAINER / "train_qlora.py"), "--dataset", str(dataset), "--base", str(base),
-        "--out", str(out), "--cpu", "--eval-prompts", "3", "--eval-new-tokens", "8", *extra,
+        "--out", str(out), "--cpu", *extra,
     ]
 
 

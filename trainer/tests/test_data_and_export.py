@@ -6,8 +6,8 @@ import torch
 
 from aiclone_trainer.data import IGNORE_INDEX, ChatFormatter, default_cutoff, tokenize_conversation, truncate
 from aiclone_trainer.gguf_export import adapter_tensors, permute_rows
-from aiclone_trainer.metrics import style_profile
-from aiclone_trainer.modeling import BaseRef, load_tokenizer
+from aiclone_trainer.modeling import BaseRef, base_specials, load_tokenizer
+from aiclone_trainer.prompt_contract import derive_contract
 
 
 @pytest.fixture(scope="module")
@@ -15,8 +15,8 @@ def tokenizer(tiny_gguf):
     return load_tokenizer(BaseRef.parse(str(tiny_gguf)))
 
 
-def test_loss_mask_covers_only_assistant_replies(tokenizer):
-    formatter = ChatFormatter(tokenizer)
+def test_loss_mask_covers_only_assistant_replies(tokenizer, tiny_gguf):
+    formatter = ChatFormatter(tokenizer, derive_contract(tokenizer, base_specials(BaseRef.parse(str(tiny_gguf)), tokenizer), []))
     conv = [
         {"role": "system", "content": "You are Alex."},
         {"role": "user", "content": "are you coming?"},
@@ -40,13 +40,6 @@ def test_default_cutoff_is_95th_percentile_rounded_and_capped():
     assert default_cutoff(list(range(1, 101))) == 96
     assert default_cutoff([5, 6]) == 32
     assert default_cutoff([10_000]) == 2048
-
-
-def test_style_profile():
-    p = style_profile(["ok 👍", "Sure.", "what?", "lol"])
-    assert p["count"] == 4 and p["share_with_emoji"] == 0.25
-    assert p["lowercase_start_share"] == 0.75
-    assert p["endings"]["emoji"] == 0.25 and p["endings"]["period"] == 0.25 and p["endings"]["question"] == 0.25
 
 
 def test_permute_rows_inverts_transformers_reverse_permute_with_gqa():
