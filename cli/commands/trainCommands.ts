@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { measureFidelity } from "../../runtime/fidelity/fidelityRun.js";
 import { BaseModelError, localBaseGguf, resolveBaseModel } from "../../trainer-gateway/baseModels.js";
 import {
   runTrainer,
@@ -9,7 +10,7 @@ import {
   trainerFailure,
   trainerPython,
 } from "../../trainer-gateway/trainerProcess.js";
-import { formatFidelity, type TrainerMetrics } from "./trainFidelity.js";
+import { formatFidelity, type TrainerMetrics, trainerPerplexity } from "./trainFidelity.js";
 import { TrainProgress } from "./trainProgress.js";
 
 interface TrainCommandOptions {
@@ -25,6 +26,8 @@ interface TrainCommandOptions {
   resume?: boolean;
   cpu?: boolean;
   verbose?: boolean;
+  /** --no-fidelity: skip the report through the runtime. */
+  fidelity?: boolean;
 }
 
 class TrainOptionsError extends Error {}
@@ -55,6 +58,7 @@ export function registerTrainCommands(program: Command): void {
     .option("--resume", "continue from the newest checkpoint in --out")
     .option("--cpu", "train on the CPU even when a GPU is present")
     .option("--verbose", "show the trainer's own log instead of a progress bar")
+    .option("--no-fidelity", "skip the fidelity report through the runtime (replies to held-out messages)")
     .argument("[trainerArgs...]", "further trainer flags after `--` (see trainer/README.md)")
     .action(async (trainerArgs: string[], options: TrainCommandOptions) => {
       try {
@@ -139,12 +143,44 @@ async function train(options: TrainCommandOptions, extra: string[]): Promise<num
   );
   console.log(`adapter: ${last.adapter_gguf}`);
   const metricsPath = String(last.metrics ?? join(out, "metrics.json"));
+  let metrics: TrainerMetrics & Record<string, unknown>;
   try {
-    const metrics = JSON.parse(await readFile(metricsPath, "utf8")) as TrainerMetrics;
-    console.log(`\n${formatFidelity(metrics)}`);
+    metrics = JSON.parse(await readFile(metricsPath, "utf8"));
   } catch (error) {
     console.error(`aiclone train: could not read ${metricsPath}: ${(error as Error).message}`);
     return 1;
   }
+  if (options.fidelity !== false) {
+    metrics.fidelity = await runtimeFidelity(base, String(last.adapter_gguf), dataset, metrics);
+    await writeFile(metricsPath, `${JSON.stringify(metrics, null, 2)}\n`, "utf8");
+  }
+  console.log(`\n${formatFidelity(metrics)}`);
   return 0;
+}
+
+/** The fidelity report through the runtime (node-llama-cpp, the exported adapter, the bundle's defaults). */
+async function runtimeFidelity(
+  modelPath: string,
+  adapterPath: string,
+  datasetDir: string,
+  metrics: TrainerMetrics & Record<string, unknown>,
+) {
+  const config = (metrics.config ?? {}) as { eval_prompts?: number; eval_new_tokens?: number };
+  let shown = -1;
+  const report = await measureFidelity({
+    modelPath,
+    adapterPath,
+    datasetDir,
+    perplexity: trainerPerplexity(metrics),
+    ...(config.eval_prompts ? { prompts: config.eval_prompts } : {}),
+    ...(config.eval_new_tokens ? { maxTokens: config.eval_new_tokens } : {}),
+    onProgress: (done, total) => {
+      const percent = Math.floor((100 * done) / total);
+      if (percent >= shown + 10 || done === total) {
+        shown = percent;
+        process.stderr.write(`measuring the clone through the runtime: ${done}/${total} replies\n`);
+      }
+    },
+  });
+  return report;
 }

@@ -243,3 +243,10 @@ export function formatFidelity(metrics: TrainerMetrics): string {
     lines.push(`prompt template: ${metrics.template} (the runtime must prompt the same way)`);
   return lines.join("\n\n");
 }
+
+/** The trainer's held-out perplexity (metrics.json `eval.perplexity`) as two numbers, when it has both. */
+export function trainerPerplexity(metrics: TrainerMetrics): { base: number; adapted: number } | null {
+  const base = perplexityOf(metrics.eval?.perplexity?.base);
+  const adapted = perplexityOf(metrics.eval?.perplexity?.adapted);
+  return base !== undefined && adapted !== undefined ? { base, adapted } : null;
+}

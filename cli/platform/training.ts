@@ -1,9 +1,11 @@
 import { resolve } from "node:path";
 import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
+import { measureFidelity } from "../../runtime/fidelity/fidelityRun.js";
 import { trainerPython } from "../../trainer-gateway/trainerProcess.js";
-import { TrainerWorker } from "../../trainer-gateway/trainerWorker.js";
+import { type FidelityInput, TrainerWorker } from "../../trainer-gateway/trainerWorker.js";
 import { TrainingGateway } from "../../trainer-gateway/trainingGateway.js";
 import type { TrainingJob } from "../../trainer-gateway/trainingJob.js";
+import { trainerPerplexity } from "../commands/trainFidelity.js";
 import type { PlatformConfig } from "../config/platformConfig.js";
 import type { Adapters } from "./adapters.js";
 import type { Logger } from "./logger.js";
@@ -33,7 +35,32 @@ export function createTrainerWorker(
     checkpointEvery: config.training.checkpointEvery,
     trainer: { python: python ? async () => python : trainerPython, ...(script ? { script } : {}) },
     ...(device ? { device } : {}),
+    // A stand-in trainer script (tests) writes no real adapter: nothing to generate with.
+    ...(script ? {} : { measureFidelity: runtimeFidelity(logger) }),
   });
+}
+
+/** The fidelity report through the runtime; a failure to measure is reported, not a failed training. */
+function runtimeFidelity(logger: Logger) {
+  return async (input: FidelityInput): Promise<Record<string, unknown>> => {
+    const config = (input.metrics.config ?? {}) as { eval_prompts?: number; eval_new_tokens?: number };
+    try {
+      const report = await measureFidelity({
+        modelPath: input.modelPath,
+        adapterPath: input.adapterPath,
+        datasetDir: input.datasetDir,
+        perplexity: trainerPerplexity(input.metrics),
+        signal: input.signal,
+        ...(config.eval_prompts ? { prompts: config.eval_prompts } : {}),
+        ...(config.eval_new_tokens ? { maxTokens: config.eval_new_tokens } : {}),
+      });
+      return report as unknown as Record<string, unknown>;
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      logger.warn({ reason: detail }, "the fidelity report could not be measured");
+      return { version: 1, skipped: "measurement-failed", detail };
+    }
+  };
 }
 
 /** The `training` role: the gateway, and on the local backend a worker in this process. */

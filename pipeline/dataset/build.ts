@@ -42,6 +42,7 @@ export async function build(source: RecordSource, options: BuildOptions): Promis
     for (const p of options.summary.participants) if (!ownerKeys.has(p.id)) pseudonyms.labelFor(p.id, p.name);
 
   const stats = emptyStats(owner, used);
+  stats.systemPrompt = systemPrompt;
   const redacted = emptyRedactionCounts();
   const chatStats = new Map<string, ChatStats>();
   const skipped = new SkippedInputsTally(used.maxSkippedExamples);
@@ -182,10 +183,23 @@ export async function build(source: RecordSource, options: BuildOptions): Promis
     options.signal?.throwIfAborted();
 
     const pending = fallback as ValFallback | null;
-    if (stats.valSamples === 0 && stats.samples >= minSamplesForVal && used.valFraction > 0 && pending) {
+    if (stats.valSamples > 0) stats.heldOut = { source: "sessions", reason: null };
+    else if (used.valFraction <= 0) stats.heldOut = { source: null, reason: "valFractionZero" };
+    else if (stats.samples < minSamplesForVal || !pending)
+      stats.heldOut = { source: null, reason: "tooFewSamples" };
+    else if (pending.samples * 2 <= stats.trainSamples) {
       await jsonl?.moveLines(trainFile, valFile, pending.firstLine, pending.samples);
       stats.trainSamples -= pending.samples;
       stats.valSamples += pending.samples;
+      stats.heldOut = { source: "sessions", reason: null };
+    } else {
+      // One session is (nearly) everything: hold out its last turns instead. Samples of a session are written
+      // in time order and each ends with a reply, so no training sample sees a held-out reply.
+      const count = Math.min(pending.samples - 1, Math.max(2, Math.ceil(used.valFraction * pending.samples)));
+      await jsonl?.moveLines(trainFile, valFile, pending.firstLine + pending.samples - count, count);
+      stats.trainSamples -= count;
+      stats.valSamples += count;
+      stats.heldOut = { source: "turns", reason: null };
     }
     stats.ownerMessages = [...chatStats.values()].reduce((sum, c) => sum + c.ownerMessages, 0);
     stats.chats = [...chatStats.values()];
@@ -211,6 +225,8 @@ function emptyStats(owner: BuildOptions["owner"], used: EffectiveOptions): Datas
     samples: 0,
     trainSamples: 0,
     valSamples: 0,
+    heldOut: { source: null, reason: "tooFewSamples" },
+    systemPrompt: null,
     dropped: {},
     droppedSamples: {},
     truncatedMessages: 0,

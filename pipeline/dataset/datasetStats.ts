@@ -26,6 +26,13 @@ export interface DatasetStats {
   samples: number;
   trainSamples: number;
   valSamples: number;
+  /**
+   * How val.jsonl was made: whole sessions, or (when one session is nearly all there is) the last turns of
+   * one; with nothing held out, why ("tooFewSamples", "valFractionZero"), for every fidelity report to say.
+   */
+  heldOut: { source: "sessions" | "turns" | null; reason: "tooFewSamples" | "valFractionZero" | null };
+  /** The system prompt every sample starts with (null: none); the trainer's prompt contract records it. */
+  systemPrompt: string | null;
   /** Messages that reached no sample, by reason (message or chat reasons). */
   dropped: Record<string, number>;
   /** Whole samples discarded: noOwnerWords, duplicate, nearDuplicate. */

@@ -25,6 +25,7 @@ const chatCompletionSchema = z.object({
   top_p: nullish(z.number().gt(0).max(1)),
   stop: nullish(z.union([z.string(), z.array(z.string()).max(4)])),
   n: nullish(z.literal(1, "only n=1 is supported")),
+  seed: nullish(z.number().int()),
 });
 
 export interface ParsedChatCompletion {
@@ -62,6 +63,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
   if (maxTokens != null) completion.maxTokens = maxTokens;
   if (r.temperature != null) completion.temperature = r.temperature;
   if (r.top_p != null) completion.topP = r.top_p;
+  if (r.seed != null) completion.seed = r.seed;
   if (r.stop != null) completion.stop = typeof r.stop === "string" ? [r.stop] : r.stop;
   return {
     model: r.model,

@@ -108,6 +108,8 @@ export class ChatService implements ConversationServices {
         maxTokens: request.maxTokens,
         temperature: request.temperature,
         topP: request.topP,
+        repeatPenalty: request.repeatPenalty,
+        seed: request.seed,
         stop: request.stop,
       },
       stream,

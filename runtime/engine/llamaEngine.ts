@@ -64,6 +64,8 @@ export interface GenerateRequest extends GenerationOptions {
 export interface GenerateResult {
   text: string;
   finishReason: "stop" | "length" | "abort";
+  /** node-llama-cpp's reason: "eogToken" when the model ended its turn with its end-of-turn token. */
+  stopReason?: string;
   promptTokens: number;
   completionTokens: number;
   /** Oldest turns left out of the prompt to fit the context. */
@@ -249,6 +251,7 @@ export class LlamaEngine {
       return {
         text: response.response,
         finishReason: reason === "maxTokens" ? "length" : reason === "abort" ? "abort" : "stop",
+        stopReason: reason,
         promptTokens: trimmed.tokens,
         completionTokens,
         droppedTurns: trimmed.droppedTurns,

@@ -75,7 +75,9 @@ export function parsePromptContract(json: string, where: string): PromptContract
   try {
     value = JSON.parse(json);
   } catch (error) {
-    throw new PromptContractError(`${where}: ${PROMPT_CONTRACT_GGUF_KEY} is not JSON (${(error as Error).message})`);
+    throw new PromptContractError(
+      `${where}: ${PROMPT_CONTRACT_GGUF_KEY} is not JSON (${(error as Error).message})`,
+    );
   }
   const parsed = promptContractSchema.safeParse(value);
   if (!parsed.success) {

@@ -85,8 +85,10 @@ class Example:
         return sum(1 for x in self.labels if x != IGNORE_INDEX)
 
 
-def tokenize_conversation(formatter: ChatFormatter, messages: list[dict[str, str]]) -> Example:
+def tokenize_conversation(formatter: ChatFormatter, messages: list[dict[str, str]], last_reply_only: bool = False) -> Example:
     text, spans = formatter.render_with_spans(messages)
+    if last_reply_only:  # earlier replies of a held-out sample may be training targets elsewhere
+        spans = spans[-1:]
     ids, offsets = formatter._ids(text, offsets=True)
     labels = [IGNORE_INDEX] * len(ids)
     for k, (a, b) in enumerate(offsets):

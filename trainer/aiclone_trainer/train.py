@@ -172,13 +172,20 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _dataset_stats(dataset: Path) -> dict[str, Any]:
+    path = dataset / "stats.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def held_out_source(dataset: Path) -> str | None:
+    return (_dataset_stats(dataset).get("heldOut") or {}).get("source")
+
+
 def dataset_system_prompt(dataset: Path, conversations: list[list[dict[str, str]]]) -> str | None:
     """The system prompt the dataset was built with: stats.json says it; else the one all samples share."""
-    stats_path = dataset / "stats.json"
-    if stats_path.is_file():
-        stats = json.loads(stats_path.read_text(encoding="utf-8"))
-        if "systemPrompt" in stats:
-            return stats["systemPrompt"]
+    stats = _dataset_stats(dataset)
+    if "systemPrompt" in stats:
+        return stats["systemPrompt"]
     prompts = {c[0]["content"] if c and c[0]["role"] == "system" else None for c in conversations}
     return prompts.pop() if len(prompts) == 1 else None
 
@@ -232,7 +239,12 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     train = [x for x in (fit(e) for e in raw_train) if x.trainable_tokens > 0]
     if not train:
         raise DatasetError(f"{dataset / 'train.jsonl'}: no sample keeps assistant tokens within cutoff {cutoff}")
-    val = [x for x in (fit(tokenize_conversation(formatter, c)) for c in val_convs[: cfg.eval_max_samples]) if x.trainable_tokens > 0]
+    # Turns held out inside a session (a small upload): only each sample's last reply is unseen in training.
+    last_only = held_out_source(dataset) == "turns"
+    val = [
+        x for x in (fit(tokenize_conversation(formatter, c, last_only)) for c in val_convs[: cfg.eval_max_samples])
+        if x.trainable_tokens > 0
+    ]
 
     plan = plan_device(cfg.force_cpu)
     torch.manual_seed(cfg.seed)
