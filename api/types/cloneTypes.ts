@@ -295,4 +295,34 @@ export class BaseModel {
   testOnly!: boolean;
   @Field(() => Boolean, { description: "What requestTraining uses when no base model is given." })
   isDefault!: boolean;
+  @Field(() => [String], {
+    description:
+      'ISO 639-1 codes of the languages the model serves (its model card), e.g. ["en"]; empty for a test model.',
+  })
+  languages!: string[];
+  @Field(() => Boolean, {
+    description:
+      "The registry pins a sha256 computed from the file itself. Unverified models are published to runtimes only with a checksum from the configuration.",
+  })
+  checksumVerified!: boolean;
+}
+
+@ObjectType({ description: "Which of the owner's languages one base model does not serve." })
+export class BaseModelLanguageFit {
+  @Field(() => String) name!: string;
+  @Field(() => [String], {
+    description:
+      "Of the owner's languages, those the model does not serve; empty when it serves them all or nothing can be told (a test model).",
+  })
+  unservedLanguages!: string[];
+}
+
+@ObjectType({ description: "The owner's languages in a dataset and how each base model fits them." })
+export class DatasetLanguageFit {
+  @Field(() => [String], {
+    description:
+      "From the style profile, most used first: the top language and every other with at least 20% of the owner's messages. ru, uk, en or other (one the profile cannot name). Empty when the report is gone.",
+  })
+  ownerLanguages!: string[];
+  @Field(() => [BaseModelLanguageFit]) baseModels!: BaseModelLanguageFit[];
 }

@@ -11,6 +11,7 @@ import {
   trainerPython,
 } from "../../trainer-gateway/trainerProcess.js";
 import { formatFidelity, type TrainerMetrics, trainerPerplexity } from "./trainFidelity.js";
+import { baseModelLanguageWarning } from "./trainLanguageCheck.js";
 import { TrainProgress } from "./trainProgress.js";
 
 interface TrainCommandOptions {
@@ -84,7 +85,10 @@ async function train(options: TrainCommandOptions, extra: string[]): Promise<num
     throw new TrainOptionsError(
       `--dataset ${options.dataset}: no train.jsonl there (build one with \`aiclone dataset build\`)`,
     );
-  const base = localBaseGguf(resolveBaseModel(options.base));
+  const model = resolveBaseModel(options.base);
+  const languageWarning = await baseModelLanguageWarning(dataset, model);
+  if (languageWarning) console.error(`aiclone train: warning: ${languageWarning}`);
+  const base = localBaseGguf(model);
   const out = resolve(options.out);
   const args = ["--dataset", dataset, "--base", base, "--out", out];
   const flags: [string, string | undefined][] = [

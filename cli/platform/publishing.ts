@@ -7,7 +7,7 @@ import { installRoutes, type RuntimePackage } from "../../api/http/installRoutes
 import { type BaseModelLookup, BundlePublisher } from "../../bundle/bundlePublisher.js";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
-import { baseModels } from "../../trainer-gateway/baseModels.js";
+import { listBaseModels } from "../../trainer-gateway/baseModels.js";
 import type { PlatformConfig } from "../config/platformConfig.js";
 
 // dist/cli/platform/ → the repository root.
@@ -16,7 +16,7 @@ const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 /** Registry models whose GGUF is on this machine: the platform serves them at /models/<name>.gguf. */
 export function localBaseModelFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const model of baseModels)
+  for (const model of listBaseModels())
     if (model.gguf.localPath && existsSync(model.gguf.localPath)) files.set(model.name, model.gguf.localPath);
   return files;
 }
@@ -28,7 +28,7 @@ export function localBaseModelFiles(): Map<string, string> {
 export function baseModelLookup(config: PlatformConfig, publicUrl: () => string): BaseModelLookup {
   const local = localBaseModelFiles();
   return (name) => {
-    const entry = baseModels.find((m) => m.name === name);
+    const entry = listBaseModels().find((m) => m.name === name);
     if (!entry) throw new Error(`base model ${name} is not in the registry`);
     const override = config.baseModels[name] ?? {};
     const served = local.has(name) ? `${publicUrl()}/models/${encodeURIComponent(name)}.gguf` : null;
@@ -48,12 +48,14 @@ export function baseModelLookup(config: PlatformConfig, publicUrl: () => string)
 
 /** The registry as the API lists it. */
 export function baseModelCatalog(defaultName: string) {
-  return baseModels.map((m) => ({
+  return listBaseModels().map((m) => ({
     name: m.name,
     description: m.description,
     availableLocally: m.gguf.localPath !== undefined && existsSync(m.gguf.localPath),
     testOnly: m.testOnly === true,
     isDefault: m.name === defaultName,
+    languages: [...m.languages],
+    checksumVerified: m.gguf.verified,
   }));
 }
 

@@ -191,12 +191,38 @@ describe("dashboard journey in Chromium", { skip }, () => {
     await screenshot("dataset-report-phone");
     await page.setViewportSize({ width: 1100, height: 900 });
 
+    // The base-model language warning. Loris writes English, which SmolLM2 serves, so the platform finds
+    // nothing unserved; its answer is then rewritten as if Loris wrote Russian, to see the warning rendered.
+    const realUnserved: string[][] = [];
+    await page.route("**/graphql", async (route) => {
+      if (!(route.request().postData() ?? "").includes("query DatasetLanguageFit")) return route.fallback();
+      const response = await route.fetch();
+      const json = await response.json();
+      for (const m of json.data.clone.dataset.languageFit.baseModels)
+        if (m.name === "smollm2-135m-instruct") {
+          realUnserved.push(m.unservedLanguages);
+          m.unservedLanguages = ["ru"];
+        }
+      await route.fulfill({ response, json });
+    });
+
     // Training: preset + advanced (ten steps on the tiny model); progress arrives over the subscription.
     await page.getByRole("link", { name: "Перейти к обучению" }).click();
+    await page.getByLabel("Базовая модель").fill("smollm2-135m-instruct");
+    const languageWarning = page.getByTestId("base-model-language-warning");
+    await languageWarning.waitFor();
+    assert.deepEqual(realUnserved, [[]], "the platform: SmolLM2 serves the English Loris writes");
+    assert.match(
+      (await languageWarning.textContent()) ?? "",
+      /^Модель smollm2-135m-instruct поддерживает: английский\. .*написаны на языке: русский\. На нём клон будет писать плохо/,
+    );
+    await screenshot("training-language-warning");
+    await page.unroute("**/graphql");
     await page.getByText("Быстро", { exact: true }).click();
     await page.getByText("Расширенные параметры").click();
     await page.getByRole("spinbutton", { name: "Шагов", exact: true }).fill("10");
     await page.getByLabel("Базовая модель").fill("llama-2-tiny-random");
+    assert.equal(await languageWarning.count(), 0, "no language warning for the test model");
     await screenshot("training-form");
     await page.getByRole("button", { name: "Начать обучение" }).click();
     const seen = new Set<number>();

@@ -99,6 +99,26 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     assert.ok(reported.dataset.report.styleProfile, "the owner's style profile is in the report");
     assert.equal(reported.dataset.preview.length, 2);
     assert.deepEqual(reported.dataset.preview[0], sample);
+
+    // Аня writes Russian: the English-only SmolLM2 does not serve it, Qwen2.5 does (the training screen's warning).
+    const { clone: fit, baseModels } = await api.data(
+      "query ($id: ID!) { clone(id: $id) { dataset { languageFit { ownerLanguages baseModels { name unservedLanguages } } } } baseModels { name languages checksumVerified } }",
+      { id },
+    );
+    assert.equal(fit.dataset.languageFit.ownerLanguages[0], "ru");
+    const unserved = Object.fromEntries(
+      fit.dataset.languageFit.baseModels.map((m: { name: string; unservedLanguages: string[] }) => [
+        m.name,
+        m.unservedLanguages,
+      ]),
+    );
+    assert.deepEqual(unserved["smollm2-135m-instruct"], ["ru"]);
+    assert.deepEqual(unserved["qwen2.5-7b-instruct"], []);
+    assert.deepEqual(unserved["llama-2-tiny-random"], []);
+    const smol = baseModels.find((m: { name: string }) => m.name === "smollm2-135m-instruct");
+    assert.deepEqual(smol, { name: "smollm2-135m-instruct", languages: ["en"], checksumVerified: true });
+    const qwen = baseModels.find((m: { name: string }) => m.name === "qwen2.5-7b-instruct");
+    assert.equal(qwen.checksumVerified, false);
     const tooMany = await api.request(
       "query ($id: ID!) { clone(id: $id) { dataset { preview(limit: 50) } } }",
       {

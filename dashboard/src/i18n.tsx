@@ -241,6 +241,9 @@ const ru = {
     "Весов этой модели нет на машине платформы: здесь обучение не начнётся, нужен GPU-воркер, у которого они есть.",
   "training.baseModelTestOnly":
     "Тестовая модель со случайными весами: обучится и запустится, но отвечает бессмыслицей.",
+  "training.baseModelLanguage":
+    "Модель {model} поддерживает: {served}. А ваши сообщения (по профилю стиля датасета) написаны на языке: {owner}. На нём клон будет писать плохо — лучше выбрать модель, которая его поддерживает.",
+  "training.baseModelLanguageOther": "язык, который профиль стиля не распознал",
   "training.advanced": "Расширенные параметры",
   "training.length": "Длительность",
   "training.byEpochs": "по эпохам",
@@ -677,6 +680,9 @@ const en: Dictionary = {
   "training.baseModelRemote":
     "This model's weights are not on the platform's machine: training fails here unless a GPU worker that has them takes the job.",
   "training.baseModelTestOnly": "A test model with random weights: it trains and runs, but talks gibberish.",
+  "training.baseModelLanguage":
+    "{model} serves {served}, but your messages (the dataset's style profile) are in {owner}. The clone would write poorly in it: better choose a model that serves it.",
+  "training.baseModelLanguageOther": "a language the style profile cannot name",
   "training.advanced": "Advanced hyperparameters",
   "training.length": "Length",
   "training.byEpochs": "by epochs",

@@ -13,7 +13,8 @@ import { ModelUnavailableError } from "./modelErrors.js";
 export interface BaseModelSource {
   name: string;
   url: string | null;
-  sha256: string;
+  /** Hex sha256 the file must have. Without one (null, or not 64 hex digits) nothing is downloaded or used. */
+  sha256: string | null;
   /** An absolute local path that is used when it exists. */
   localPath?: string;
 }
@@ -72,12 +73,19 @@ export async function ensureBaseModel(
   model: BaseModelSource,
   options: EnsureModelOptions = {},
 ): Promise<EnsuredModel> {
+  const sha256 = model.sha256;
+  // An unchecked file could be anything (a truncated download, another quantisation, a tampered mirror); a
+  // multi-GB download that could only be refused at its end is not even started.
+  if (sha256 === null || !/^[0-9a-fA-F]{64}$/.test(sha256))
+    throw new ModelUnavailableError(
+      `base model ${model.name}: no verified sha256 is pinned for it (${sha256 === null ? "none" : `'${sha256}' is not 64 hex digits`}), so the runtime will not download or use it; publish the clone with the file's sha256 (baseModels.${model.name}.sha256 in the platform configuration)`,
+    );
   const cacheDir = modelCacheDir(options.cacheDir);
   if (model.localPath !== undefined && (await exists(model.localPath))) {
-    await verifyLocalFile(model.localPath, model.sha256, cacheDir, options);
+    await verifyLocalFile(model.localPath, sha256, cacheDir, options);
     return { path: model.localPath, source: "local" };
   }
-  const target = join(cacheDir, cachedModelFileName(model.name, model.sha256));
+  const target = join(cacheDir, cachedModelFileName(model.name, sha256));
   // Only a verified download is ever renamed to this name, so finding it is enough.
   if (await exists(target)) return { path: target, source: "cache" };
   if (model.url === null)
@@ -96,7 +104,7 @@ export async function ensureBaseModel(
     await downloadModelFile({
       url: model.url,
       target,
-      sha256: model.sha256,
+      sha256,
       signal: options.signal,
       onProgress: options.onProgress,
       retries: options.retries,

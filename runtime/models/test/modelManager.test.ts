@@ -199,4 +199,22 @@ describe("model manager (downloads over a local HTTP server)", () => {
       /missing and the bundle has no URL/,
     );
   });
+
+  it("refuses a model without a verified sha256 before touching the network or a local file", async () => {
+    const local = join(root, "unverified.gguf");
+    await copyFile(tinyModelPath(), local);
+    for (const sha256 of [null, "", "not-a-hash"]) {
+      await assert.rejects(ensureBaseModel({ ...model(url), sha256 }, { cacheDir, ...fast }), (e: Error) => {
+        assert.equal(e.name, "ModelUnavailableError");
+        assert.match(e.message, /no verified sha256 is pinned .* will not download or use it/);
+        assert.match(e.message, /baseModels\.llama-2-tiny-random\.sha256/);
+        return true;
+      });
+      await assert.rejects(ensureBaseModel({ ...model(url), sha256, localPath: local }, { cacheDir }), {
+        name: "ModelUnavailableError",
+      });
+    }
+    assert.equal(server.requests.length, 0, "nothing was downloaded");
+    await assert.rejects(stat(`${target()}.part`), { code: "ENOENT" });
+  });
 });
