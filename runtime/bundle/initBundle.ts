@@ -76,7 +76,9 @@ export async function initBundle(options: InitBundleOptions): Promise<string> {
   let trainedPrompt: string | null = null;
   if (options.adapter !== undefined) {
     await assertFile(resolve(options.adapter), "--adapter");
-    const contract = await readPromptContract(resolve(options.adapter));
+    const contract = await readPromptContract(resolve(options.adapter)).catch((error: Error) => {
+      throw new BundleError(`--adapter ${options.adapter}: not a GGUF adapter (${error.message})`);
+    });
     if (contract?.baseSha256 && contract.baseSha256 !== baseModel.sha256)
       throw new BundleError(
         `--adapter ${options.adapter}: trained on the base model with sha256 ${contract.baseSha256}, not on ` +

@@ -67,7 +67,10 @@ function weights(count: number, seed: number, scale: number): Float32Array {
   return out;
 }
 
-export async function writeTinyLoraAdapter(path: string, options: { rank?: number; scale?: number } = {}) {
+export async function writeTinyLoraAdapter(
+  path: string,
+  options: { rank?: number; scale?: number; promptContract?: Record<string, unknown> } = {},
+) {
   const rank = options.rank ?? 2;
   const hidden = 8;
   const tensors: Tensor[] = [];
@@ -88,6 +91,9 @@ export async function writeTinyLoraAdapter(path: string, options: { rank?: numbe
     ["general.type", "adapter"],
     ["adapter.type", "lora"],
     ["adapter.lora.alpha", rank],
+    ...(options.promptContract
+      ? [["aiclone.prompt_contract", JSON.stringify(options.promptContract)] as [string, string]]
+      : []),
   ];
 
   const w = new Writer();
@@ -120,4 +126,24 @@ export async function writeTinyLoraAdapter(path: string, options: { rank?: numbe
     w.pad();
   }
   await writeFile(path, w.toBuffer());
+}
+
+/** The prompt contract the trainer writes for the tiny model (fallback layout), with a given system prompt. */
+export function tinyPromptContract(systemPrompt: string | null, baseSha256: string | null = null) {
+  return {
+    version: 1,
+    template: "aiclone-fallback-v1",
+    turns: {
+      system: { prefix: "### System:\n", suffix: "\n\n" },
+      user: { prefix: "### User:\n", suffix: "\n\n" },
+      assistant: { prefix: "### Assistant:\n", suffix: "</s>\n\n" },
+    },
+    generationPrompt: "### Assistant:\n",
+    endOfTurn: "</s>",
+    addBos: true,
+    bosToken: "<s>",
+    escape: ["<unk>", "</s>", "<s>"],
+    systemPrompt,
+    baseSha256,
+  };
 }
