@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { assertSupportedArchitecture } from "../../trainer-gateway/baseArchitecture.js";
 import { BaseModelError, localBaseGguf, resolveBaseModel } from "../../trainer-gateway/baseModels.js";
 import {
   runTrainer,
@@ -81,6 +82,7 @@ async function train(options: TrainCommandOptions, extra: string[]): Promise<num
       `--dataset ${options.dataset}: no train.jsonl there (build one with \`aiclone dataset build\`)`,
     );
   const base = localBaseGguf(resolveBaseModel(options.base));
+  await assertSupportedArchitecture(base);
   const out = resolve(options.out);
   const args = ["--dataset", dataset, "--base", base, "--out", out];
   const flags: [string, string | undefined][] = [

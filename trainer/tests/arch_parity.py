@@ -6,7 +6,8 @@
 
 prepare writes OUT/<arch>/<arch>.gguf, OUT/dataset/{train,val}.jsonl and OUT/unsupported/gpt2.gguf (a
 llama-layout file that claims general.architecture=gpt2, for refusal tests), checks that transformers
-loads each GGUF back to exactly the weights written, and prints {"models": {arch: path}, ...} as JSON.
+loads each GGUF back to exactly the weights written, and prints {"models": {arch: path}, "unsupported",
+"dataset", "vocab_size"} as JSON.
 
 SPEC.json: {"ids": [[int, ...], ...], "models": [{"arch": A, "base": X.gguf, "peft": DIR}, ...]}.
 OUT.json: {arch: {"base": P, "adapted": P}}, P[sequence][position] = {"ids": top-k ids, "logprobs": ...}
@@ -43,7 +44,8 @@ def prepare(out: Path, archs: list[str]) -> dict:
         models[arch] = str(path)
     unsupported, _ = af.build("llama", out / "unsupported", architecture="gpt2")
     dataset = af.write_dataset(out / "dataset")
-    return {"models": models, "unsupported": str(unsupported), "dataset": str(dataset)}
+    vocab_size = len(af.build_bpe_vocab().tokens)
+    return {"models": models, "unsupported": str(unsupported), "dataset": str(dataset), "vocab_size": vocab_size}
 
 
 def _top(logprobs, k: int) -> list[list[dict]]:
