@@ -12,7 +12,7 @@ reads byte-level BPE vocabularies; real Qwen (and SmolLM2, a llama) ship byte-le
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +46,6 @@ class ArchSpec:
     qk_norm: bool = False  # Qwen3: RMSNorm over each head of q and k
     permute_qk: bool = False  # llama: convert_hf_to_gguf permutes q/k rows (rotary layout)
     tokenizer_pre: str = "default"
-    extra: dict = field(default_factory=dict)
 
 
 ARCH_SPECS: dict[str, ArchSpec] = {
