@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { measureFidelity } from "../../runtime/fidelity/fidelityRun.js";
+import { assertSupportedArchitecture } from "../../trainer-gateway/baseArchitecture.js";
 import { BaseModelError, localBaseGguf, resolveBaseModel } from "../../trainer-gateway/baseModels.js";
 import {
   runTrainer,
@@ -89,6 +90,7 @@ async function train(options: TrainCommandOptions, extra: string[]): Promise<num
   const languageWarning = await baseModelLanguageWarning(dataset, model);
   if (languageWarning) console.error(`aiclone train: warning: ${languageWarning}`);
   const base = localBaseGguf(model);
+  await assertSupportedArchitecture(base);
   const out = resolve(options.out);
   const args = ["--dataset", dataset, "--base", base, "--out", out];
   const flags: [string, string | undefined][] = [

@@ -31,7 +31,7 @@ HF_TO_GGUF = {
 PERMUTED_ARCHS = {"llama"}
 # qwen2 (the registry's default base, Qwen2.5): same tensor names, no q/k permutation in llama.cpp's
 # Qwen2Model converter. Only llama is verified end to end here (no Qwen2 GGUF exists on this machine).
-SUPPORTED_ARCHS = {"llama", "qwen2"}
+SUPPORTED_ARCHS = {"llama", "qwen2", "qwen3"}
 
 _KEY = re.compile(r"(?:^|\.)layers\.(\d+)\.(self_attn\.[qkvo]_proj|mlp\.(?:gate|up|down)_proj)\.lora_([AB])\.weight$")
 
@@ -51,6 +51,26 @@ def gguf_architecture(gguf_path: Path) -> str:
     if field is None:
         raise ValueError(f"{gguf_path}: no general.architecture")
     return bytes(field.parts[field.data[0]]).decode("utf-8")
+
+
+def check_base_architecture(base: str | Path) -> str | None:
+    """The base's architecture (a GGUF's general.architecture, a folder's config.json model_type);
+    ValueError naming it when adapters for it cannot be exported, so a run fails before loading anything.
+    None when there is no such file or folder (BaseRef.parse says what is wrong with the path)."""
+    import json
+
+    p = Path(base).expanduser()
+    if p.is_file() and p.suffix.lower() == ".gguf":
+        arch = gguf_architecture(p)
+    elif p.is_dir() and (p / "config.json").is_file():
+        arch = json.loads((p / "config.json").read_text(encoding="utf-8")).get("model_type")
+    else:
+        return None
+    if arch not in SUPPORTED_ARCHS:
+        raise ValueError(
+            f"--base {base}: architecture {arch!r} is not supported; supported: {', '.join(sorted(SUPPORTED_ARCHS))}"
+        )
+    return arch
 
 
 def adapter_tensors(

@@ -206,6 +206,9 @@ def run(cfg: TrainConfig) -> int:
 
 def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     _validate(cfg)
+    from .gguf_export import check_base_architecture
+
+    check_base_architecture(cfg.base)  # before the dataset and the model load: an unsupported base fails at once
     dataset = Path(cfg.dataset)
     out = Path(cfg.out)
     train_convs = load_jsonl(dataset / "train.jsonl")
