@@ -294,6 +294,26 @@ describe("build: output", () => {
     const none = await buildFixture(many(9), { valFraction: 0.001 });
     assert.equal(none.stats.valSamples, 0);
   });
+  it("with too few sessions, holds out the last replies inside a session, never training on them", async () => {
+    const f = new RecordFixture().chat("100", "Маша");
+    for (let i = 0; i < 6; i++)
+      f.after(1, "m").msg(masha.id, masha.name, `вопрос ${i}`).msg(me.id, me.name, `ответ ${i}`);
+    const { stats, train, val } = await buildFixture(f, { valFraction: 0.25 });
+    assert.deepEqual(stats.heldOut, { source: "turns", reason: null });
+    assert.equal(stats.samples, 1);
+    const replies = (sample: { messages: { role: string; content: string }[] }) =>
+      sample.messages.filter((m) => m.role === "assistant").map((m) => m.content);
+    assert.deepEqual(train.map(replies), [["ответ 0", "ответ 1", "ответ 2", "ответ 3"]]);
+    assert.deepEqual(
+      val.map((v) => replies(v).at(-1)),
+      ["ответ 4", "ответ 5"],
+    );
+    assert.equal(stats.valSamples, 2);
+    const single = await buildFixture(dialogue(), { valFraction: 0.25 });
+    assert.deepEqual(single.stats.heldOut, { source: null, reason: "tooFewReplies" });
+    const off = await buildFixture(f, { valFraction: 0 });
+    assert.deepEqual(off.stats.heldOut, { source: null, reason: "valFractionZero" });
+  });
   it("writes stats.json with the counts, chats, skipped inputs and style profile", async () => {
     const { dir, files, stats } = await buildFixture(dialogue().skipped("bad json", "result.json:10"));
     assert.deepEqual(files, ["stats.json", "train.jsonl", "val.jsonl"]);

@@ -13,7 +13,7 @@ import { renderSample, sampleRecord } from "./sampleRecord.js";
 import { SkippedInputsTally } from "./skippedInputs.js";
 import { StagedOutput } from "./stagedOutput.js";
 import { systemPromptFor } from "./systemPrompt.js";
-import { sessionSplitPoint } from "./valSplit.js";
+import { holdOutLastReplies, sessionSplitPoint } from "./valSplit.js";
 
 const trainFile = "train.jsonl";
 const valFile = "val.jsonl";
@@ -185,22 +185,23 @@ export async function build(source: RecordSource, options: BuildOptions): Promis
     const pending = fallback as ValFallback | null;
     if (stats.valSamples > 0) stats.heldOut = { source: "sessions", reason: null };
     else if (used.valFraction <= 0) stats.heldOut = { source: null, reason: "valFractionZero" };
-    else if (stats.samples < minSamplesForVal || !pending)
-      stats.heldOut = { source: null, reason: "tooFewSamples" };
-    else if (pending.samples * 2 <= stats.trainSamples) {
+    else if (stats.samples >= minSamplesForVal && pending && pending.samples * 2 <= stats.trainSamples) {
       await jsonl?.moveLines(trainFile, valFile, pending.firstLine, pending.samples);
       stats.trainSamples -= pending.samples;
       stats.valSamples += pending.samples;
       stats.heldOut = { source: "sessions", reason: null };
-    } else {
-      // One session is (nearly) everything: hold out its last turns instead. Samples of a session are written
-      // in time order and each ends with a reply, so no training sample sees a held-out reply.
-      const count = Math.min(pending.samples - 1, Math.max(2, Math.ceil(used.valFraction * pending.samples)));
-      await jsonl?.moveLines(trainFile, valFile, pending.firstLine + pending.samples - count, count);
-      stats.trainSamples -= count;
-      stats.valSamples += count;
-      stats.heldOut = { source: "turns", reason: null };
-    }
+    } else if (jsonl) {
+      // Too few sessions to hold whole ones out: hold out the last replies inside each session instead.
+      let moved = 0;
+      await jsonl.splitLines(trainFile, valFile, (line) => {
+        const split = holdOutLastReplies(line, used.valFraction);
+        moved += split.move.length;
+        return split;
+      });
+      stats.valSamples += moved;
+      stats.heldOut =
+        moved > 0 ? { source: "turns", reason: null } : { source: null, reason: "tooFewReplies" };
+    } else stats.heldOut = { source: null, reason: "tooFewSamples" };
     stats.ownerMessages = [...chatStats.values()].reduce((sum, c) => sum + c.ownerMessages, 0);
     stats.chats = [...chatStats.values()];
     stats.redacted = redacted;

@@ -27,10 +27,13 @@ export interface DatasetStats {
   trainSamples: number;
   valSamples: number;
   /**
-   * How val.jsonl was made: whole sessions, or (when one session is nearly all there is) the last turns of
-   * one; with nothing held out, why ("tooFewSamples", "valFractionZero"), for every fidelity report to say.
+   * How val.jsonl was made: whole sessions, or (too few sessions) the last replies inside sessions; with
+   * nothing held out, why ("tooFewSamples", "tooFewReplies", "valFractionZero"), for every report to say.
    */
-  heldOut: { source: "sessions" | "turns" | null; reason: "tooFewSamples" | "valFractionZero" | null };
+  heldOut: {
+    source: "sessions" | "turns" | null;
+    reason: "tooFewSamples" | "tooFewReplies" | "valFractionZero" | null;
+  };
   /** The system prompt every sample starts with (null: none); the trainer's prompt contract records it. */
   systemPrompt: string | null;
   /** Messages that reached no sample, by reason (message or chat reasons). */

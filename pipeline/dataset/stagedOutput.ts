@@ -56,18 +56,34 @@ export class StagedOutput {
    * loaded; the source cannot be written to afterwards.
    */
   async moveLines(fromName: string, toName: string, from: number, count: number): Promise<void> {
+    let index = 0;
+    await this.splitLines(fromName, toName, (line) => {
+      const move = index >= from && index < from + count;
+      index++;
+      return move ? { keep: null, move: [line] } : { keep: line, move: [] };
+    });
+  }
+
+  /**
+   * Rewrites one staged file line by line: each line is kept (possibly changed) or dropped, and may send
+   * lines to the end of another file. Streamed; the source cannot be written to afterwards.
+   */
+  async splitLines(
+    fromName: string,
+    toName: string,
+    split: (line: string) => { keep: string | null; move: string[] },
+  ): Promise<void> {
     const source = this.file(fromName);
     const target = this.file(toName);
     await source.close();
     const rewritten = new StagedFile(`${source.tempPath}.rewrite`);
-    let index = 0;
     for await (const line of createInterface({
       input: createReadStream(source.tempPath),
       crlfDelay: Number.POSITIVE_INFINITY,
     })) {
-      if (index >= from && index < from + count) await target.writeLine(line);
-      else await rewritten.writeLine(line);
-      index++;
+      const { keep, move } = split(line);
+      if (keep !== null) await rewritten.writeLine(keep);
+      for (const moved of move) await target.writeLine(moved);
     }
     await rewritten.close();
     await rename(rewritten.tempPath, source.tempPath);

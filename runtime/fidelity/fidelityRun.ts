@@ -94,6 +94,7 @@ interface HeldOutStats {
 
 const HELD_OUT_REASONS: Record<string, string> = {
   tooFewSamples: "the dataset has fewer than 10 samples, too few to hold some out for testing",
+  tooFewReplies: "no conversation in the dataset has two replies of the owner's, so none could be held out",
   valFractionZero: "the dataset was built with no validation share (valFraction 0)",
 };
 
