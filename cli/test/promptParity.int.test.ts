@@ -54,7 +54,12 @@ interface Dump {
 function dump(python: string, base: string, convsPath: string): Dump {
   const result = spawnSync(python, [dumpScript, base, convsPath], {
     encoding: "utf8",
-    env: { ...process.env, TOKENIZERS_PARALLELISM: "false" },
+    env: {
+      ...process.env,
+      TOKENIZERS_PARALLELISM: "false",
+      // Converting a GGUF tokenizer takes a minute; the trainer's own cache keeps the result.
+      AICLONE_TRAINER_CACHE: process.env.AICLONE_TRAINER_CACHE ?? join(repoRoot, ".cache", "trainer-cache"),
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
   assert.equal(result.status, 0, result.stderr.slice(-3000));
