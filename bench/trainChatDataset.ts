@@ -8,8 +8,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
 const SYSTEM_PROMPTS = [
   "You are Sam Carter, a product designer from Leeds who texts friends and coworkers. Reply the way Sam " +
@@ -132,7 +132,8 @@ export async function writeChatDataset(
 ): Promise<{ train: number; val: number }> {
   const all = chatSamples(samples, seed);
   const val = Math.max(1, Math.round(samples * 0.05));
-  const lines = (items: ChatMessage[][]) => items.map((messages) => `${JSON.stringify({ messages })}\n`).join("");
+  const lines = (items: ChatMessage[][]) =>
+    items.map((messages) => `${JSON.stringify({ messages })}\n`).join("");
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "train.jsonl"), lines(all.slice(val)));
   await writeFile(join(dir, "val.jsonl"), lines(all.slice(0, val)));
