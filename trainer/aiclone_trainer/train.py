@@ -46,7 +46,8 @@ class TrainConfig:
     eval_side_by_side: int = 4
     force_cpu: bool = False
     cache_dir: str | None = None
-    # "auto": on for CUDA (activations, not weights, dominate a 7B LoRA's memory), off on the CPU.
+    # "auto": on. Activations, not weights, dominate a LoRA's memory: a 7B QLoRA on CUDA, and on the CPU
+    # SmolLM2-135M at batch 4 x 160 tokens (2.4 GB of saved activations per step without it, ~0.2 GB with).
     gradient_checkpointing: str = "auto"
 
 
@@ -215,7 +216,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     plan = plan_device(cfg.force_cpu)
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
-    checkpointing = cfg.gradient_checkpointing == "on" or (cfg.gradient_checkpointing == "auto" and plan.device == "cuda")
+    checkpointing = cfg.gradient_checkpointing in ("on", "auto")
     model = load_base_model(base, plan, gradient_checkpointing=checkpointing)
     model = wrap_lora(model, cfg.rank, cfg.alpha, cfg.dropout)
     arch = gguf_architecture(base.path) if base.gguf_file else model.config.model_type
