@@ -30,7 +30,7 @@ def parse_args(argv: list[str] | None = None):
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--cpu", action="store_true", help="train on CPU even when CUDA is present")
     p.add_argument("--gradient-checkpointing", choices=["auto", "on", "off"], default="auto",
-                   help="recompute activations in the backward pass: far less GPU memory, ~30%% more time (auto: on for CUDA)")
+                   help="recompute activations in the backward pass: far less memory, ~30%% more time (auto: on)")
     p.add_argument("--cache-dir", default=None, help="where converted GGUF tokenizers are cached (default: $AICLONE_TRAINER_CACHE, else none)")
     p.add_argument("--eval-prompts", type=int, default=40,
                    help="held-out messages the runtime's fidelity report answers (recorded in metrics.json)")

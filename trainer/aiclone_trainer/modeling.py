@@ -10,6 +10,7 @@ from typing import Any
 import torch
 
 from .gguf_tokens import GgufSpecials, apply_gguf_specials, read_gguf_specials
+from .memory import release_free_memory
 
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
@@ -122,6 +123,8 @@ def load_base_model(base: BaseRef, plan: DevicePlan, gradient_checkpointing: boo
         kwargs["device_map"] = {"": 0}
     kwargs["dtype"] = plan.dtype
     model = AutoModelForCausalLM.from_pretrained(str(base.folder), **kwargs)
+    # A GGUF base is dequantized through numpy copies of every tensor; hand that memory back before training.
+    release_free_memory()
     if plan.quantization == "bnb-4bit":
         from peft import prepare_model_for_kbit_training
 
