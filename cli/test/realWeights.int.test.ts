@@ -22,7 +22,7 @@ import { OWNER, writeSyntheticOwnerExports } from "./syntheticOwner.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = join(repoRoot, "bin", "aiclone");
-const STEPS = Number(process.env.AICLONE_REAL_WEIGHTS_STEPS ?? 120);
+const STEPS = Number(process.env.AICLONE_REAL_WEIGHTS_STEPS ?? 60);
 
 /** The owner's signature: a reply ending in "lol" or "!!". */
 const endsLikeOwner = (text: string) => /(lol|!!)\s*$/i.test(text.trim());
@@ -84,6 +84,10 @@ describe("real weights: a SmolLM2 clone sounds like its owner through the runtim
         "--cpu",
         "--max-steps",
         String(STEPS),
+        // Twice as fast on 2 cores for 3.8 GB instead of 1.7 GB (the default keeps memory low).
+        "--",
+        "--gradient-checkpointing",
+        "off",
       ],
       20 * 60_000,
     );
