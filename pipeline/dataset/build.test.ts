@@ -300,7 +300,8 @@ describe("build: output", () => {
       f.after(1, "m").msg(masha.id, masha.name, `вопрос ${i}`).msg(me.id, me.name, `ответ ${i}`);
     const { stats, train, val } = await buildFixture(f, { valFraction: 0.25 });
     assert.deepEqual(stats.heldOut, { source: "turns", reason: null });
-    assert.equal(stats.samples, 1);
+    assert.equal(stats.samples, 3);
+    assert.equal(stats.trainSamples, 1);
     const replies = (sample: { messages: { role: string; content: string }[] }) =>
       sample.messages.filter((m) => m.role === "assistant").map((m) => m.content);
     assert.deepEqual(train.map(replies), [["ответ 0", "ответ 1", "ответ 2", "ответ 3"]]);

@@ -199,6 +199,7 @@ export async function build(source: RecordSource, options: BuildOptions): Promis
         return split;
       });
       stats.valSamples += moved;
+      stats.samples += moved; // each held-out reply is a sample of its own: samples = train + val still
       stats.heldOut =
         moved > 0 ? { source: "turns", reason: null } : { source: null, reason: "tooFewReplies" };
     } else stats.heldOut = { source: null, reason: "tooFewSamples" };
