@@ -6,20 +6,10 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { seeded } from "../../runtime/fidelity/test/syntheticAuthors.js";
 
 export const OWNER = "Sam";
 export const CONTACTS = ["Alex", "Jordan", "Priya"] as const;
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
 
@@ -113,7 +103,7 @@ function stamp(date: Date): string {
  */
 export async function writeSyntheticOwnerExports(dir: string, exchanges = 1500, seed = 7): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const next = random(seed);
+  const next = seeded(seed);
   const paths: string[] = [];
   const perChat = Math.ceil(exchanges / CONTACTS.length);
   for (const [c, contact] of CONTACTS.entries()) {

@@ -5,6 +5,11 @@ import { writeFile } from "node:fs/promises";
  * the header (general.architecture), without Python or a real model.
  */
 export async function writeGgufHeader(path: string, metadata: Record<string, string>): Promise<void> {
+  await writeFile(path, ggufHeader(metadata));
+}
+
+/** The bytes of such a header (a stand-in adapter appends filler after it; nothing reads past it). */
+export function ggufHeader(metadata: Record<string, string>): Buffer {
   const parts: Buffer[] = [];
   const u32 = (n: number) => {
     const b = Buffer.alloc(4);
@@ -30,5 +35,5 @@ export async function writeGgufHeader(path: string, metadata: Record<string, str
     u32(8); // GGUF_TYPE_STRING
     str(value);
   }
-  await writeFile(path, Buffer.concat(parts));
+  return Buffer.concat(parts);
 }

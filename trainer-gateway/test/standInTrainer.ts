@@ -10,6 +10,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tinyPromptContract } from "../../runtime/test/loraAdapterGguf.js";
+import { ggufHeader } from "./ggufHeader.js";
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -91,33 +93,10 @@ while (step < total) {
 }
 mkdirSync(join(out, "peft"), { recursive: true });
 writeFileSync(join(out, "peft", "adapter_config.json"), JSON.stringify({ r: 16 }));
-/** A GGUF header with string metadata only (version 3, no tensors); what follows it is never read. */
-function ggufHeader(metadata: Record<string, string>): Buffer {
-  const u32 = (n: number) => Buffer.from(new Uint32Array([n]).buffer);
-  const u64 = (n: number) => Buffer.from(new BigUint64Array([BigInt(n)]).buffer);
-  const str = (s: string) => Buffer.concat([u64(Buffer.byteLength(s)), Buffer.from(s, "utf8")]);
-  const kvs = Object.entries(metadata).map(([k, v]) => Buffer.concat([str(k), u32(8), str(v)]));
-  return Buffer.concat([Buffer.from("GGUF"), u32(3), u64(0), u64(kvs.length), ...kvs]);
-}
-const standInContract = {
-  version: 1,
-  template: "aiclone-fallback-v1",
-  turns: {
-    system: { prefix: "### System:\n", suffix: "\n\n" },
-    user: { prefix: "### User:\n", suffix: "\n\n" },
-    assistant: { prefix: "### Assistant:\n", suffix: "</s>\n\n" },
-  },
-  generationPrompt: "### Assistant:\n",
-  endOfTurn: "</s>",
-  addBos: true,
-  bosToken: "<s>",
-  escape: ["</s>", "<s>"],
-  systemPrompt: readFileSync(join(dataset, "train.jsonl"), "utf8").includes('"role":"system"')
-    ? (JSON.parse(readFileSync(join(dataset, "train.jsonl"), "utf8").split("\n")[0] ?? "{}").messages?.[0]
-        ?.content ?? null)
-    : null,
-  baseSha256: null,
-};
+const firstSample = readFileSync(join(dataset, "train.jsonl"), "utf8").split("\n")[0] ?? "{}";
+const firstMessage = (JSON.parse(firstSample) as { messages?: { role: string; content: string }[] })
+  .messages?.[0];
+const standInContract = tinyPromptContract(firstMessage?.role === "system" ? firstMessage.content : null);
 const header = ggufHeader({
   "general.architecture": "llama",
   "general.type": "adapter",
