@@ -179,13 +179,8 @@ def _dataset_stats(dataset: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def held_out_source(dataset: Path) -> str | None:
-    return (_dataset_stats(dataset).get("heldOut") or {}).get("source")
-
-
-def dataset_system_prompt(dataset: Path, conversations: list[list[dict[str, str]]]) -> str | None:
+def dataset_system_prompt(stats: dict[str, Any], conversations: list[list[dict[str, str]]]) -> str | None:
     """The system prompt the dataset was built with: stats.json says it; else the one all samples share."""
-    stats = _dataset_stats(dataset)
     if "systemPrompt" in stats:
         return stats["systemPrompt"]
     prompts = {c[0]["content"] if c and c[0]["role"] == "system" else None for c in conversations}
@@ -232,7 +227,8 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     base = BaseRef.parse(cfg.base)
     tokenizer = load_tokenizer(base, cfg.cache_dir)
     contract = derive_contract(tokenizer, base_specials(base, tokenizer), train_convs[:200])
-    contract.system_prompt = dataset_system_prompt(dataset, train_convs)
+    stats = _dataset_stats(dataset)  # stats.json, read once: the system prompt and how val was made
+    contract.system_prompt = dataset_system_prompt(stats, train_convs)
     contract.base_sha256 = file_sha256(base.path) if base.gguf_file else None
     formatter = ChatFormatter(tokenizer, contract)
     raw_train = [tokenize_conversation(formatter, c) for c in train_convs]
@@ -247,7 +243,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     if not train:
         raise DatasetError(f"{dataset / 'train.jsonl'}: no sample keeps assistant tokens within cutoff {cutoff}")
     # Turns held out inside a session (a small upload): only each sample's last reply is unseen in training.
-    last_only = held_out_source(dataset) == "turns"
+    last_only = (stats.get("heldOut") or {}).get("source") == "turns"
     val = [
         x for x in (fit(tokenize_conversation(formatter, c, last_only)) for c in val_convs[: cfg.eval_max_samples])
         if x.trainable_tokens > 0
