@@ -162,7 +162,8 @@ describe("aiclone train, end to end (dataset build → Python LoRA → adapter a
     );
     assert.equal(trained.status, 0, `${trained.stdout}\n${trained.stderr}`);
     assert.match(trained.stdout, /perplexity/);
-    assert.match(trained.stdout, /style of replies/);
+    assert.match(trained.stdout, /sounds like you: \d+ %/);
+    assert.match(trained.stdout, /measured through the runtime/);
 
     const metrics = JSON.parse(await readFile(join(out, "metrics.json"), "utf8"));
     assert.equal(

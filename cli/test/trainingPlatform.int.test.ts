@@ -50,8 +50,11 @@ describe("training through the platform with the real trainer (tiny model, CPU)"
       perplexity.base.perplexity > 1 && perplexity.adapted.perplexity > 1,
       JSON.stringify(perplexity),
     );
-    assert.ok(done.metrics.eval.style.owner, "the owner's style profile is in the report");
-    assert.ok(Array.isArray(done.metrics.eval.samples), "side-by-side samples in the report");
+    const fidelity = done.metrics.fidelity;
+    assert.equal(fidelity?.measuredWith, "runtime", JSON.stringify(fidelity));
+    assert.ok(fidelity.modes.context.owner.style, "the owner's style profile is in the report");
+    assert.ok(fidelity.samples.length >= 1, "side-by-side samples in the report");
+    assert.ok(fidelity.soundsLikeYou.score >= 0 && fidelity.soundsLikeYou.score <= 1);
 
     const running = await until("progress on the subscription", async () => {
       const steps = updates.recorder.results
