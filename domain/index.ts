@@ -1,6 +1,7 @@
 export * from "./clone/commands.js";
 export * from "./clone/decide.js";
 export * from "./clone/events.js";
+export * from "./clone/evolve.js";
 export * from "./clone/languageFit.js";
 export * from "./clone/limits.js";
 export * from "./clone/state.js";
