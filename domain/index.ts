@@ -5,6 +5,7 @@ export * from "./clone/evolve.js";
 export * from "./clone/languageFit.js";
 export * from "./clone/limits.js";
 export * from "./clone/state.js";
+export * from "./clone/trainingRunStatus.js";
 export * from "./decider.js";
 export * from "./errors.js";
 export * from "./ids.js";

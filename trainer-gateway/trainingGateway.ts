@@ -24,6 +24,7 @@ import {
 import {
   assignTo,
   finish,
+  fromStored,
   isCurrent,
   isFinished,
   renewLease,
@@ -115,6 +116,12 @@ export class TrainingGateway {
     for (const subscription of this.subscriptions.splice(0)) await subscription.close();
   }
 
+  /** The stored job, its state read in the one vocabulary (older records may say `succeeded`). */
+  private async job(id: string): Promise<TrainingJob | null> {
+    const stored = await this.deps.jobs.get(id);
+    return stored ? fromStored(stored) : null;
+  }
+
   /** Workers heard from within the lease, for status pages and tests. */
   knownWorkers(): { workerId: string; backend: string; device: string | null }[] {
     const now = this.now();
@@ -130,7 +137,7 @@ export class TrainingGateway {
     if (event.type === "TrainingRequested") {
       const { runId, cloneId } = event.data;
       await this.mutex.run(runId, async () => {
-        if (await this.deps.jobs.get(runId)) return; // redelivered
+        if (await this.job(runId)) return; // redelivered
         const now = this.now();
         await this.deps.jobs.insert({
           _id: runId,
@@ -169,7 +176,7 @@ export class TrainingGateway {
 
   private async cancelJob(jobId: string, reason: string): Promise<void> {
     await this.mutex.run(jobId, async () => {
-      const job = await this.deps.jobs.get(jobId);
+      const job = await this.job(jobId);
       if (!job || isFinished(job)) return;
       await this.deps.jobs.put(finish(job, "cancelled", this.now(), reason));
       if (job.state === "running" && job.workerId)
@@ -193,7 +200,7 @@ export class TrainingGateway {
     const known = this.workers.get(report.workerId);
     if (known) known.lastSeen = now;
     await this.mutex.run(report.jobId, async () => {
-      const job = await this.deps.jobs.get(report.jobId);
+      const job = await this.job(report.jobId);
       if (!job) return;
       if (!isCurrent(job, report.workerId, report.attempt)) {
         // A worker that lost its lease (or a cancelled job's worker that missed the cancel) must stop.
@@ -255,10 +262,10 @@ export class TrainingGateway {
           artifactKey: report.adapterKey,
           metrics: { ...report.metrics, metricsKey: report.metricsKey },
         });
-        next = finish(next, "succeeded", now);
+        next = finish(next, "completed", now);
         this.deps.logger.info(
           { cloneId: job.cloneId, runId: job._id, worker: report.workerId },
-          "training succeeded",
+          "training completed",
         );
         break;
       case "failed":
@@ -309,7 +316,7 @@ export class TrainingGateway {
       if (now - worker.lastSeen > 3 * this.leaseMs) this.workers.delete(id);
     for (const stale of await this.deps.jobs.find({ state: "running", leaseExpiresAt: { $lt: now } })) {
       await this.mutex.run(stale._id, async () => {
-        const job = await this.deps.jobs.get(stale._id);
+        const job = await this.job(stale._id);
         if (job?.state !== "running" || (job.leaseExpiresAt ?? 0) >= now) return;
         const lost = job.workerId;
         if (lost) await this.send({ kind: "revoke", workerId: lost, jobId: job._id, attempt: job.attempt });
@@ -354,7 +361,7 @@ export class TrainingGateway {
         const workerId = idle.shift();
         if (!workerId) return;
         const assigned = await this.mutex.run(job._id, async () => {
-          const fresh = await this.deps.jobs.get(job._id);
+          const fresh = await this.job(job._id);
           if (fresh?.state !== "queued") return null;
           const next = assignTo(fresh, workerId, now, this.leaseMs);
           await this.deps.jobs.put(next);

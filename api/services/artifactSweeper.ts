@@ -1,3 +1,4 @@
+import { isTrainingRunActive, trainingRunStatusOf } from "../../domain/index.js";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
 import type { CloneView } from "../../projections/views.js";
@@ -81,8 +82,9 @@ function isReferenced(view: CloneView | null, key: string): boolean {
       const run = view.trainingRuns.find((r) => r.id === id);
       if (!run) return false;
       // A queued or running job keeps its checkpoints; a finished one keeps only its outputs.
-      if (run.status === "QUEUED" || run.status === "RUNNING") return true;
-      return run.status === "COMPLETED" && !key.includes("/checkpoints/");
+      const status = trainingRunStatusOf(run.status);
+      if (isTrainingRunActive(status)) return true;
+      return status === "completed" && !key.includes("/checkpoints/");
     }
     case "bundles":
       return view.published.some((p) => p.artifactKey === key);

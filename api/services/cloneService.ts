@@ -11,6 +11,7 @@ import {
   newId,
   parseCloneEvent,
   principalOf,
+  trainingRunStatusOf,
 } from "../../domain/index.js";
 import { type ArtifactStore, ArtifactTooLargeError } from "../../infra/blobstore/artifactStore.js";
 import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
@@ -381,7 +382,7 @@ export class CloneService {
       const publisher = this.deps.publisher;
       if (!publisher) throw apiError("CONFLICT", "this platform has no bundle publisher configured");
       const adapter = view.trainingRuns
-        .filter((r) => r.status === "COMPLETED" && r.artifactKey)
+        .filter((r) => trainingRunStatusOf(r.status) === "completed" && r.artifactKey)
         .sort((a, b) => (b.adapterVersion ?? 0) - (a.adapterVersion ?? 0))[0];
       if (!adapter?.artifactKey)
         throw apiError("CONFLICT", "publishing needs a completed training; none has completed yet");

@@ -1,3 +1,5 @@
+import { isTrainingRunActive, type TrainingRunStatus } from "./trainingRunStatus.js";
+
 export type CloneStatus =
   | "CREATED"
   | "CONFIGURED"
@@ -27,7 +29,7 @@ export interface DatasetRequestState {
 
 export interface TrainingState {
   runId: string;
-  status: "requested" | "running" | "completed" | "failed" | "cancelled";
+  status: TrainingRunStatus;
   lastStep: number;
   /** The worker attempt that currently holds the run (0 before the first start). */
   attempt: number;
@@ -74,4 +76,4 @@ export const datasetBuildInFlight = (state: CloneState): boolean =>
   state.datasetRequest?.status === "requested";
 
 export const trainingInFlight = (state: CloneState): boolean =>
-  state.training !== null && (state.training.status === "requested" || state.training.status === "running");
+  state.training !== null && isTrainingRunActive(state.training.status);

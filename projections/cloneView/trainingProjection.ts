@@ -32,7 +32,7 @@ export const trainingProjections: ViewProjections<TrainingEvent> = {
     const d = event.data;
     const run: TrainingRunView = {
       id: d.runId,
-      status: "QUEUED",
+      status: "queued",
       datasetVersion: d.datasetVersion,
       baseModel: d.baseModel,
       hyperparameters: d.hyperparameters,
@@ -54,7 +54,7 @@ export const trainingProjections: ViewProjections<TrainingEvent> = {
   TrainingStarted: (view, event, at) =>
     updateRun(view, event.data.runId, (run) => ({
       ...run,
-      status: "RUNNING",
+      status: "running",
       backend: event.data.backend,
       worker: event.data.worker ?? null,
       attempt: event.data.attempt ?? 1,
@@ -81,7 +81,7 @@ export const trainingProjections: ViewProjections<TrainingEvent> = {
     const d = event.data;
     return updateRun(view, d.runId, (run) => ({
       ...run,
-      status: "COMPLETED",
+      status: "completed",
       finishedAt: at,
       adapterVersion: d.adapterVersion,
       artifactKey: d.artifactKey,
@@ -91,14 +91,14 @@ export const trainingProjections: ViewProjections<TrainingEvent> = {
   TrainingFailed: (view, event, at) =>
     updateRun(view, event.data.runId, (run) => ({
       ...run,
-      status: "FAILED",
+      status: "failed",
       finishedAt: at,
       error: event.data.reason,
     })),
   TrainingCancelled: (view, event, at) =>
     updateRun(view, event.data.runId, (run) => ({
       ...run,
-      status: "CANCELLED",
+      status: "cancelled",
       finishedAt: at,
       error: event.data.reason ?? null,
     })),

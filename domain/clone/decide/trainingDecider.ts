@@ -44,7 +44,7 @@ export const trainingDeciders: CommandDeciders<TrainingCommand> = {
     // A job that lost its worker resumes on another one: a later attempt may start a running run again.
     if (state.training?.runId === command.runId && state.training.status === "running") {
       if (attempt <= state.training.attempt) return [];
-    } else requireRun(state, command.runId, ["requested"]);
+    } else requireRun(state, command.runId, ["queued"]);
     return [
       {
         type: "TrainingStarted",
@@ -86,14 +86,14 @@ export const trainingDeciders: CommandDeciders<TrainingCommand> = {
   },
   FailTraining(command, state) {
     requireSystem(command);
-    requireRun(state, command.runId, ["requested", "running"]);
+    requireRun(state, command.runId, ["queued", "running"]);
     const reason = reasonText(command.reason);
     return [{ type: "TrainingFailed", data: { cloneId: command.cloneId, runId: command.runId, reason } }];
   },
   CancelTraining(command, state) {
     const training = state.training;
     if (training?.runId === command.runId && training.status === "cancelled") return [];
-    requireRun(state, command.runId, ["requested", "running"]);
+    requireRun(state, command.runId, ["queued", "running"]);
     const reason = command.reason === undefined ? undefined : reasonText(command.reason);
     return [
       {

@@ -18,7 +18,7 @@ export const trainingEvolution: EventEvolutions<TrainingEvent> = {
     evolve: (state, event, status) => ({
       ...state,
       status,
-      training: { runId: event.data.runId, status: "requested", lastStep: 0, attempt: 0 },
+      training: { runId: event.data.runId, status: "queued", lastStep: 0, attempt: 0 },
     }),
   },
   TrainingStarted: {
