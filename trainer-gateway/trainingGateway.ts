@@ -6,6 +6,7 @@ import {
   isCloneEventType,
   parseCloneEvent,
   principalOf,
+  trainingPrefix,
 } from "../domain/index.js";
 import type { DeliveredMessage, EventBus, Subscription } from "../infra/bus/eventBus.js";
 import { parseEnvelope } from "../infra/bus/eventEnvelope.js";
@@ -139,7 +140,7 @@ export class TrainingGateway {
           baseModel: event.data.baseModel,
           hyperparameters: event.data.hyperparameters,
           datasetPrefix: await this.datasetPrefix(cloneId, event.data.datasetVersion),
-          outputPrefix: `clones/${cloneId}/training/${runId}/`,
+          outputPrefix: trainingPrefix(cloneId, runId),
           attempt: 0,
           workerId: null,
           backend: null,

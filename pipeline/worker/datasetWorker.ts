@@ -8,6 +8,8 @@ import {
   cloneDecider,
   cloneStreamId,
   type DatasetRequestSpec,
+  datasetFileKey,
+  datasetPrefix,
   isCloneEventType,
   parseCloneEvent,
   principalOf,
@@ -118,9 +120,9 @@ export class DatasetWorker {
           throw new Error(
             `no samples: the owner ${owner.name} has no replies that could be used (${describeDrops(stats.dropped)})`,
           );
-        const prefix = `clones/${cloneId}/datasets/${requestId}/`;
+        const prefix = datasetPrefix(cloneId, requestId);
         for (const name of await readdir(outDir))
-          await this.deps.artifacts.put(`${prefix}${name}`, createReadStream(join(outDir, name)), {
+          await this.deps.artifacts.put(datasetFileKey(prefix, name), createReadStream(join(outDir, name)), {
             contentType: name.endsWith(".json") ? "application/json" : "application/jsonl",
           });
         await this.answer(
