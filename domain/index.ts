@@ -1,3 +1,4 @@
+export * from "./artifacts/artifactKeys.js";
 export * from "./clone/commands.js";
 export * from "./clone/decide.js";
 export * from "./clone/events.js";
