@@ -3,7 +3,15 @@ export { type AssemblyOptions, BoundedAssembler } from "./boundedAssembler.js";
 export type { TextFilter } from "./exportText.js";
 export { type JsonReadOptions, readJsonTokens, type TokenBatch } from "./jsonTokenBatches.js";
 export type { Token } from "./jsonTokenizer.js";
-export { isJsonObject, type JsonObject, type JsonValue } from "./jsonValue.js";
+export {
+  asArray,
+  asRecord,
+  isJsonObject,
+  type JsonObject,
+  type JsonRecord,
+  type JsonValue,
+  stringOf,
+} from "./jsonValue.js";
 export {
   ACCOUNT_LIMITS,
   type AssemblyLimits,
