@@ -250,7 +250,13 @@ export class CloneService {
         throw apiError("BAD_USER_INPUT", `hyperparameters.${key}: must be a string, number or boolean`, {
           field: `hyperparameters.${key}`,
         });
-      hyperparameters[key] = value;
+      // defineProperty: a `__proto__` key stays an own (and then refused) name instead of a prototype.
+      Object.defineProperty(hyperparameters, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     const baseModel = input.baseModel ?? this.deps.defaultBaseModel;
     const problem = this.deps.checkTrainingRequest?.(baseModel, hyperparameters);
