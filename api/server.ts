@@ -13,6 +13,7 @@ import { OpenSockets, socketCloseCodes } from "./auth/openSockets.js";
 import type { ApiContext, ApiServices } from "./context.js";
 import { createErrorFormatter, type ErrorLogger, formatGraphQLErrors } from "./errorFormatting.js";
 import { unauthenticated } from "./errors.js";
+import { jsonErrorHandler } from "./http/errorHandler.js";
 import { type QueryLimits, queryLimitProtection } from "./limits/queryLimits.js";
 import {
   type RateLimiterFactory,
@@ -186,6 +187,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     }),
   );
   for (const mount of options.routes ?? []) mount(app, limiter);
+  app.use(jsonErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
