@@ -180,8 +180,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     graphqlUploadExpress({ maxFileSize: options.uploadMaxBytes + 1, maxFiles: 1 }),
     express.json({ limit: options.requestMaxBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        principal: await authenticator.authenticate(req.headers.authorization),
+      context: async ({ req, res }) => ({
+        principal:
+          res.locals.principal !== undefined
+            ? (res.locals.principal as AuthPrincipal | null)
+            : await authenticator.authenticate(req.headers.authorization),
         services,
       }),
     }),
