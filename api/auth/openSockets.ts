@@ -20,6 +20,7 @@ export const socketCloseCodes = {
 export class OpenSockets {
   private readonly byKey = new Map<string, Set<ClosableSocket>>();
   private readonly anonymous = new Set<ClosableSocket>();
+  private readonly keyOf = new WeakMap<ClosableSocket, string>();
 
   constructor(private readonly anonymousMax: number) {}
 
@@ -36,15 +37,18 @@ export class OpenSockets {
       this.byKey.set(keyId, sockets);
     }
     sockets.add(socket);
+    this.keyOf.set(socket, keyId);
     return true;
   }
 
   /** Forgets a closed socket. */
   forget(socket: ClosableSocket): void {
     this.anonymous.delete(socket);
-    for (const [keyId, sockets] of this.byKey) {
-      if (sockets.delete(socket) && sockets.size === 0) this.byKey.delete(keyId);
-    }
+    const keyId = this.keyOf.get(socket);
+    if (keyId === undefined) return;
+    this.keyOf.delete(socket);
+    const sockets = this.byKey.get(keyId);
+    if (sockets?.delete(socket) && sockets.size === 0) this.byKey.delete(keyId);
   }
 
   /** Closes (and forgets) every socket of a key. */
