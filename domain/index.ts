@@ -12,3 +12,4 @@ export * from "./errors.js";
 export * from "./ids.js";
 export * from "./owner/decide.js";
 export * from "./owner/events.js";
+export { assertDisplaySafe, nameText } from "./text.js";

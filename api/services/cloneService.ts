@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import {
   type Actor,
+  assertDisplaySafe,
   type CloneCommand,
   cloneDecider,
   clonePrefix,
@@ -160,6 +161,7 @@ export class CloneService {
   }
 
   createClone(principal: AuthPrincipal, name: string, idempotencyKey?: string | null): Promise<CloneView> {
+    assertDisplaySafe("name", name);
     return this.idempotent(principal, idempotencyKey, "createClone", { name }, () =>
       this.execute({ type: "CreateClone", cloneId: newId(), actor: actorOf(principal), name }),
     );
@@ -170,6 +172,7 @@ export class CloneService {
     input: { cloneId: string; displayName: string; systemPrompt: string; language: string },
     idempotencyKey?: string | null,
   ): Promise<CloneView> {
+    assertDisplaySafe("displayName", input.displayName);
     return this.idempotent(principal, idempotencyKey, "configurePersona", input, async () => {
       await this.owned(principal, input.cloneId);
       return this.execute({ type: "ConfigurePersona", actor: actorOf(principal), ...input });
@@ -183,6 +186,7 @@ export class CloneService {
     idempotencyKey?: string | null,
   ): Promise<CloneView> {
     try {
+      assertDisplaySafe("fileName", file.filename);
       await this.owned(principal, cloneId);
     } catch (error) {
       file.stream.destroy();
@@ -256,7 +260,13 @@ export class CloneService {
         throw apiError("BAD_USER_INPUT", `hyperparameters.${key}: must be a string, number or boolean`, {
           field: `hyperparameters.${key}`,
         });
-      hyperparameters[key] = value;
+      // defineProperty: a `__proto__` key stays an own (and then refused) name instead of a prototype.
+      Object.defineProperty(hyperparameters, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     const baseModel = input.baseModel ?? this.deps.defaultBaseModel;
     const problem = this.deps.checkTrainingRequest?.(baseModel, hyperparameters);
@@ -429,6 +439,7 @@ export class CloneService {
   ): Promise<NewInstallToken> {
     if (!Number.isInteger(input.expiresInSeconds) || input.expiresInSeconds < 60)
       throw apiError("BAD_USER_INPUT", "expiresIn: must be at least 60 seconds", { field: "expiresIn" });
+    assertDisplaySafe("name", input.name);
     await this.owned(principal, input.cloneId);
     const token = generateInstallToken();
     const now = new Date();
