@@ -161,7 +161,6 @@ export class CloneService {
   }
 
   createClone(principal: AuthPrincipal, name: string, idempotencyKey?: string | null): Promise<CloneView> {
-    assertDisplaySafe("name", name);
     return this.idempotent(principal, idempotencyKey, "createClone", { name }, () =>
       this.execute({ type: "CreateClone", cloneId: newId(), actor: actorOf(principal), name }),
     );
@@ -172,7 +171,6 @@ export class CloneService {
     input: { cloneId: string; displayName: string; systemPrompt: string; language: string },
     idempotencyKey?: string | null,
   ): Promise<CloneView> {
-    assertDisplaySafe("displayName", input.displayName);
     return this.idempotent(principal, idempotencyKey, "configurePersona", input, async () => {
       await this.owned(principal, input.cloneId);
       return this.execute({ type: "ConfigurePersona", actor: actorOf(principal), ...input });
@@ -439,7 +437,6 @@ export class CloneService {
   ): Promise<NewInstallToken> {
     if (!Number.isInteger(input.expiresInSeconds) || input.expiresInSeconds < 60)
       throw apiError("BAD_USER_INPUT", "expiresIn: must be at least 60 seconds", { field: "expiresIn" });
-    assertDisplaySafe("name", input.name);
     await this.owned(principal, input.cloneId);
     const token = generateInstallToken();
     const now = new Date();
