@@ -14,13 +14,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import OpenAI from "openai";
 import { pino } from "pino";
 import { initBundle } from "../runtime/bundle/initBundle.js";
 import { startRuntime } from "../runtime/runtime.js";
+import { tinyModelPath } from "../testing/sharedData.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({
@@ -35,8 +35,7 @@ const { values } = parseArgs({
     gpu: { type: "boolean", default: false },
   },
 });
-const shared = process.env.SHARED_DATA_DIR ?? fileURLToPath(new URL("../../../shared/", import.meta.url));
-const modelPath = values.model ?? join(shared, "models", "llama-2-tiny-random.gguf");
+const modelPath = values.model ?? tinyModelPath();
 const concurrency = Number(values.concurrency);
 const rounds = Number(values.rounds);
 const maxTokens = Number(values.tokens);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { GraphQLTestClient, SubscriptionRecorder } from "./graphqlClient.js";
-import { PlatformHarness } from "./platformHarness.js";
+import { GraphQLTestClient, SubscriptionRecorder } from "../../testing/platform/graphqlClient.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 
 const CLONE_FIELDS =
   "id name status revision persona { displayName systemPrompt language } sources { id fileName size sha256 }";

@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import type { FidelityReport } from "../../runtime/fidelity/fidelityReport.js";
 import { type HeldOutItem, heldOutItems } from "../../runtime/fidelity/fidelityRun.js";
 import { distinctReplyRatio } from "../../runtime/fidelity/replyVariety.js";
-import { smollm2Path } from "./realModels.js";
+import { smollm2Path } from "../../testing/realModels.js";
 import { OWNER, writeSyntheticOwnerExports } from "./syntheticOwner.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));

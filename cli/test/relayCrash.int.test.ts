@@ -14,8 +14,8 @@ import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
 import { SqliteEventStore } from "../../infra/eventstore/sqliteEventStore.js";
 import type { CheckpointDoc } from "../../infra/relay/eventRelay.js";
 import { ReadModels } from "../../projections/readModels.js";
-import { GraphQLTestClient } from "./graphqlClient.js";
-import { PlatformProcess } from "./platformProcess.js";
+import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
+import { PlatformProcess } from "../../testing/platform/platformProcess.js";
 
 const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
 const { KAFKA_BROKERS, MONGODB_URL } = process.env;

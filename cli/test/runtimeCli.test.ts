@@ -14,11 +14,11 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import OpenAI from "openai";
+import { tinyModelPath } from "../../testing/sharedData.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const aiclone = join(repoRoot, "bin", "aiclone");
-const shared = process.env.SHARED_DATA_DIR ?? fileURLToPath(new URL("../../../../shared/", import.meta.url));
-const tinyModel = join(shared, "models", "llama-2-tiny-random.gguf");
+const tinyModel = tinyModelPath();
 const START_TIMEOUT_MS = 30_000;
 
 async function freePort(): Promise<number> {

@@ -17,11 +17,11 @@ import OpenAI from "openai";
 import { pino } from "pino";
 import { BOT_TOKEN as DISCORD_TOKEN, FakeDiscord } from "../../plugins/discord/test/fakeDiscord.js";
 import { FakeBotApi, BOT_TOKEN as TELEGRAM_TOKEN } from "../../plugins/telegram/test/fakeBotApi.js";
+import { doneEvent, freePort, pageTurn, realPlugins, waitUntil } from "../../testing/runtime/realPlugins.js";
+import { tinyModelPath } from "../../testing/sharedData.js";
 import { initBundle } from "../bundle/initBundle.js";
 import type { PluginStatus } from "../plugin/pluginHost.js";
 import { type Runtime, startRuntime } from "../runtime.js";
-import { doneEvent, freePort, pageTurn, realPlugins, waitUntil } from "./realPluginsKit.js";
-import { tinyModelPath } from "./sharedModels.js";
 
 const TG_OWNER = { id: 111, first_name: "Пётр", last_name: "Петров" };
 const TG_STRANGER = { id: 333, first_name: "Незнакомец" };

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { BuiltinPluginRegistry } from "../plugin/pluginLoader.js";
+import type { BuiltinPluginRegistry } from "../../runtime/plugin/pluginLoader.js";
 
 /** The built-ins by name, as cli/commands/runtimeCommands.ts maps them (imported only when enabled). */
 export const realPlugins: BuiltinPluginRegistry = {
