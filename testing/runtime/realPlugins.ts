@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { BuiltinPluginRegistry } from "../../runtime/plugin/pluginLoader.js";
 
 /** The built-ins by name, as cli/commands/runtimeCommands.ts maps them (imported only when enabled). */
@@ -21,14 +20,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }
 
 export interface PageSource {

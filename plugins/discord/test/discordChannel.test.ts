@@ -5,8 +5,8 @@ import {
   createFakeContext,
   type FakeContext,
   parseConfig,
-  waitFor,
 } from "../../../testing/plugins/fakePluginContext.js";
+import { waitFor } from "../../../testing/until.js";
 import { DiscordChannel } from "../discordChannel.js";
 import { type DiscordConfig, discordConfigSchema } from "../discordConfig.js";
 import { ALLOWED_CHANNEL, BOT_TOKEN, BOT_USER, FakeDiscord, OTHER_CHANNEL } from "./fakeDiscord.js";

@@ -7,8 +7,8 @@ import {
   createFakeContext,
   type FakeContext,
   parseConfig,
-  waitFor,
 } from "../../../testing/plugins/fakePluginContext.js";
+import { waitFor } from "../../../testing/until.js";
 import { WebChannel } from "../webChannel.js";
 import { type WebConfig, webConfigSchema } from "../webConfig.js";
 
