@@ -14,8 +14,9 @@ import { pino } from "pino";
 import WebSocket from "ws";
 import { initBundle } from "../runtime/bundle/initBundle.js";
 import { startRuntime } from "../runtime/runtime.js";
+import { freePort } from "../testing/freePort.js";
 import { PlatformHarness } from "../testing/platform/platformHarness.js";
-import { freePort, realPlugins } from "../testing/runtime/realPlugins.js";
+import { realPlugins } from "../testing/runtime/realPlugins.js";
 import { percentile } from "./percentile.js";
 
 export interface LoadOptions {

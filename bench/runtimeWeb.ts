@@ -11,7 +11,6 @@
  *        [--sequences N] [--threads N] [--repeat 5] [--gpu]
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,6 +19,7 @@ import OpenAI from "openai";
 import { pino } from "pino";
 import { initBundle } from "../runtime/bundle/initBundle.js";
 import { startRuntime } from "../runtime/runtime.js";
+import { freePort } from "../testing/freePort.js";
 import { tinyModelPath } from "../testing/sharedData.js";
 import { percentile } from "./percentile.js";
 
@@ -47,14 +47,6 @@ const persona = "Ты — Пётр. Отвечай коротко, как в м�
 
 const median = (xs: number[]) => percentile(xs, 50);
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const llama = await getLlama({ gpu: values.gpu ? "auto" : false, logLevel: LlamaLogLevel.error });
 console.log(

@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -17,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import type { FidelityReport } from "../../runtime/fidelity/fidelityReport.js";
 import { type HeldOutItem, heldOutItems } from "../../runtime/fidelity/fidelityRun.js";
 import { distinctReplyRatio } from "../../runtime/fidelity/replyVariety.js";
+import { freePort } from "../../testing/freePort.js";
 import { smollm2Path } from "../../testing/realModels.js";
 import { OWNER, writeSyntheticOwnerExports } from "./syntheticOwner.js";
 
@@ -39,15 +39,6 @@ function aiclone(args: string[], timeoutMs: number) {
   assert.equal(result.status, 0, `aiclone ${args[0]} failed:\n${result.stderr.slice(-4000)}`);
   return result;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
 
 const smollm2 = smollm2Path();
 
