@@ -18,6 +18,7 @@ import { type HeldOutItem, heldOutItems } from "../../runtime/fidelity/fidelityR
 import { distinctReplyRatio } from "../../runtime/fidelity/replyVariety.js";
 import { freePort } from "../../testing/freePort.js";
 import { smollm2Path } from "../../testing/realModels.js";
+import { waitFor } from "../../testing/until.js";
 import { OWNER, writeSyntheticOwnerExports } from "./syntheticOwner.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -151,16 +152,15 @@ describe("real weights: a SmolLM2 clone sounds like its owner through the runtim
       const body = (await response.json()) as { choices: { message: { content: string } }[] };
       return body.choices[0]?.message.content.trim() ?? "";
     };
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      try {
-        await fetch(`${url}/v1/models`);
-        break;
-      } catch {
-        assert.ok(Date.now() < deadline, `the runtime did not start:\n${stderr.slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await waitFor(
+      () =>
+        fetch(`${url}/v1/models`).then(
+          () => true,
+          () => false,
+        ),
+      () => `the runtime to start:\n${stderr.slice(-3000)}`,
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
     items = await heldOutItems(join(dir, "data"), 40);
     const replies: string[] = [];
     for (const [index, item] of items.entries())
