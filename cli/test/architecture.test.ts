@@ -18,7 +18,9 @@ import {
 } from "./importRules.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const IMPORT = /(?:^|\s)(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+// `import … from "x"`, `export … from "x"`, `import("x")` and a bare `import "x"` (run for its effects).
+const IMPORT =
+  /(?:^|\s)(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)import\s*["']([^"']+)["']/g;
 
 async function* sourceFiles(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
@@ -40,7 +42,7 @@ async function edges(): Promise<ImportEdge[]> {
     for await (const file of sourceFiles(join(root, layer))) {
       const text = await readFile(file, "utf8");
       for (const match of text.matchAll(IMPORT)) {
-        const specifier = match[1] ?? match[2] ?? "";
+        const specifier = match[1] ?? match[2] ?? match[3] ?? "";
         if (!specifier.startsWith(".")) continue;
         const target = normalize(join(dirname(file), specifier)).replace(/\.js$/, ".ts");
         found.push({ from: relative(root, file), to: relative(root, target) });
