@@ -1,11 +1,15 @@
+export * from "./artifacts/artifactKeys.js";
 export * from "./clone/commands.js";
 export * from "./clone/decide.js";
 export * from "./clone/events.js";
+export * from "./clone/evolve.js";
 export * from "./clone/languageFit.js";
 export * from "./clone/limits.js";
 export * from "./clone/state.js";
+export * from "./clone/trainingRunStatus.js";
 export * from "./decider.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./owner/decide.js";
 export * from "./owner/events.js";
+export { assertDisplaySafe, nameText } from "./text.js";

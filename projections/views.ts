@@ -1,4 +1,10 @@
-import type { CloneStatus, DatasetRequestSpec, DatasetStats, SourceInspection } from "../domain/index.js";
+import type {
+  CloneStatus,
+  DatasetRequestSpec,
+  DatasetStats,
+  SourceInspection,
+  StoredTrainingRunStatus,
+} from "../domain/index.js";
 
 /** Read-model documents. `_rev` is the last applied revision of the source stream: the idempotency guard. */
 export interface SourceView {
@@ -47,7 +53,11 @@ export interface LossPoint {
 
 export interface TrainingRunView {
   id: string;
-  status: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED";
+  /**
+   * Written in the one vocabulary (domain/clone/trainingRunStatus.ts); documents projected before it hold
+   * the old upper-case words, so read it through trainingRunStatusOf (or rebuild the read models).
+   */
+  status: StoredTrainingRunStatus;
   datasetVersion: number;
   baseModel: string;
   hyperparameters: Record<string, string | number | boolean>;

@@ -6,12 +6,15 @@ import {
   isCloneEventType,
   parseCloneEvent,
   principalOf,
+  refusedWith,
+  trainingPrefix,
 } from "../domain/index.js";
 import type { DeliveredMessage, EventBus, Subscription } from "../infra/bus/eventBus.js";
 import { parseEnvelope } from "../infra/bus/eventEnvelope.js";
 import { KeyedMutex } from "../infra/concurrency/keyedMutex.js";
 import type { Collection } from "../infra/docstore/documentStore.js";
 import type { CommandHandler } from "../infra/eventsourcing/commandHandler.js";
+import { CommandSender } from "../infra/eventsourcing/commandSender.js";
 import type { EventStore } from "../infra/eventstore/eventStore.js";
 import {
   type AssignmentBody,
@@ -24,6 +27,7 @@ import {
 import {
   assignTo,
   finish,
+  fromStored,
   isCurrent,
   isFinished,
   renewLease,
@@ -79,6 +83,15 @@ export class TrainingGateway {
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
+  /** Answers go to the clone's stream; a clone deleted (NOT_FOUND) or a run cancelled (CONFLICT) meanwhile refuses them. */
+  private readonly sender = new CommandSender({
+    commands: this.deps.commands,
+    decider: cloneDecider,
+    parse: parseCloneEvent,
+    streamOf: (command: CloneCommand) => cloneStreamId(command.cloneId),
+    principal: principalOf(actor),
+    expected: refusedWith("NOT_FOUND", "CONFLICT"),
+  });
 
   constructor(private readonly deps: TrainingGatewayDeps) {
     this.leaseMs = deps.leaseMs ?? 30_000;
@@ -115,6 +128,12 @@ export class TrainingGateway {
     for (const subscription of this.subscriptions.splice(0)) await subscription.close();
   }
 
+  /** The stored job, its state read in the one vocabulary (older records may say `succeeded`). */
+  private async job(id: string): Promise<TrainingJob | null> {
+    const stored = await this.deps.jobs.get(id);
+    return stored ? fromStored(stored) : null;
+  }
+
   /** Workers heard from within the lease, for status pages and tests. */
   knownWorkers(): { workerId: string; backend: string; device: string | null }[] {
     const now = this.now();
@@ -130,7 +149,7 @@ export class TrainingGateway {
     if (event.type === "TrainingRequested") {
       const { runId, cloneId } = event.data;
       await this.mutex.run(runId, async () => {
-        if (await this.deps.jobs.get(runId)) return; // redelivered
+        if (await this.job(runId)) return; // redelivered
         const now = this.now();
         await this.deps.jobs.insert({
           _id: runId,
@@ -139,7 +158,7 @@ export class TrainingGateway {
           baseModel: event.data.baseModel,
           hyperparameters: event.data.hyperparameters,
           datasetPrefix: await this.datasetPrefix(cloneId, event.data.datasetVersion),
-          outputPrefix: `clones/${cloneId}/training/${runId}/`,
+          outputPrefix: trainingPrefix(cloneId, runId),
           attempt: 0,
           workerId: null,
           backend: null,
@@ -169,7 +188,7 @@ export class TrainingGateway {
 
   private async cancelJob(jobId: string, reason: string): Promise<void> {
     await this.mutex.run(jobId, async () => {
-      const job = await this.deps.jobs.get(jobId);
+      const job = await this.job(jobId);
       if (!job || isFinished(job)) return;
       await this.deps.jobs.put(finish(job, "cancelled", this.now(), reason));
       if (job.state === "running" && job.workerId)
@@ -193,7 +212,7 @@ export class TrainingGateway {
     const known = this.workers.get(report.workerId);
     if (known) known.lastSeen = now;
     await this.mutex.run(report.jobId, async () => {
-      const job = await this.deps.jobs.get(report.jobId);
+      const job = await this.job(report.jobId);
       if (!job) return;
       if (!isCurrent(job, report.workerId, report.attempt)) {
         // A worker that lost its lease (or a cancelled job's worker that missed the cancel) must stop.
@@ -255,10 +274,10 @@ export class TrainingGateway {
           artifactKey: report.adapterKey,
           metrics: { ...report.metrics, metricsKey: report.metricsKey },
         });
-        next = finish(next, "succeeded", now);
+        next = finish(next, "completed", now);
         this.deps.logger.info(
           { cloneId: job.cloneId, runId: job._id, worker: report.workerId },
-          "training succeeded",
+          "training completed",
         );
         break;
       case "failed":
@@ -309,7 +328,7 @@ export class TrainingGateway {
       if (now - worker.lastSeen > 3 * this.leaseMs) this.workers.delete(id);
     for (const stale of await this.deps.jobs.find({ state: "running", leaseExpiresAt: { $lt: now } })) {
       await this.mutex.run(stale._id, async () => {
-        const job = await this.deps.jobs.get(stale._id);
+        const job = await this.job(stale._id);
         if (job?.state !== "running" || (job.leaseExpiresAt ?? 0) >= now) return;
         const lost = job.workerId;
         if (lost) await this.send({ kind: "revoke", workerId: lost, jobId: job._id, attempt: job.attempt });
@@ -354,7 +373,7 @@ export class TrainingGateway {
         const workerId = idle.shift();
         if (!workerId) return;
         const assigned = await this.mutex.run(job._id, async () => {
-          const fresh = await this.deps.jobs.get(job._id);
+          const fresh = await this.job(job._id);
           if (fresh?.state !== "queued") return null;
           const next = assignTo(fresh, workerId, now, this.leaseMs);
           await this.deps.jobs.put(next);
@@ -392,23 +411,15 @@ export class TrainingGateway {
   }
 
   private async answer(job: TrainingJob, command: CloneCommand): Promise<void> {
-    try {
-      await this.deps.commands.handle(cloneStreamId(job.cloneId), cloneDecider, parseCloneEvent, command, {
-        principal: principalOf(actor),
-        causationId: job.causationId,
-        ...(job.correlationId ? { correlationId: job.correlationId } : {}),
-      });
-    } catch (error) {
-      // The clone was deleted, or the run was cancelled meanwhile: the answer has nowhere to go.
-      const code = (error as { code?: string }).code;
-      if (code === "NOT_FOUND" || code === "CONFLICT") {
-        this.deps.logger.info(
-          { runId: job._id, command: command.type, reason: (error as Error).message },
-          "answer dropped",
-        );
-        return;
-      }
-      throw error;
-    }
+    const sent = await this.sender.send(command, {
+      causationId: job.causationId,
+      correlationId: job.correlationId,
+    });
+    // The clone was deleted, or the run was cancelled meanwhile: the answer has nowhere to go.
+    if (!sent.recorded)
+      this.deps.logger.info(
+        { runId: job._id, command: command.type, reason: sent.refusal.message },
+        "answer dropped",
+      );
   }
 }

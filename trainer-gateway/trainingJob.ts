@@ -1,7 +1,14 @@
+import {
+  isTrainingRunFinished,
+  type StoredTrainingRunStatus,
+  type TrainingRunStatus,
+  trainingRunStatusOf,
+} from "../domain/index.js";
 import type { Document } from "../infra/docstore/documentStore.js";
 import type { TrainingJobSpec } from "./jobProtocol.js";
 
-export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+/** A job's state is its run's status, in the one vocabulary (domain/clone/trainingRunStatus.ts). */
+export type JobState = TrainingRunStatus;
 
 /** The gateway's record of one training job (its id is the run id); kept in the document store. */
 export interface TrainingJob extends Document {
@@ -30,8 +37,16 @@ export interface TrainingJob extends Document {
   updatedAt: number;
 }
 
-export const isFinished = (job: TrainingJob): boolean =>
-  job.state === "succeeded" || job.state === "failed" || job.state === "cancelled";
+/**
+ * A job as read from the store: records written before the one vocabulary say `succeeded` where it now
+ * says `completed`. Every read of a job goes through here.
+ */
+export const fromStored = (job: TrainingJob): TrainingJob => ({
+  ...job,
+  state: trainingRunStatusOf(job.state as StoredTrainingRunStatus),
+});
+
+export const isFinished = (job: TrainingJob): boolean => isTrainingRunFinished(job.state);
 
 /** Whether a worker's report belongs to the job's current attempt (anything else is a zombie's). */
 export const isCurrent = (job: TrainingJob, workerId: string, attempt: number): boolean =>
@@ -67,7 +82,7 @@ export const requeue = (job: TrainingJob, now: number): TrainingJob => ({
 
 export const finish = (
   job: TrainingJob,
-  state: "succeeded" | "failed" | "cancelled",
+  state: Exclude<JobState, "queued" | "running">,
   now: number,
   reason: string | null = null,
 ): TrainingJob => ({ ...job, state, leaseExpiresAt: null, reason, updatedAt: now });

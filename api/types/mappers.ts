@@ -1,3 +1,4 @@
+import { type TrainingRunStatus as RunStatus, trainingRunStatusOf } from "../../domain/index.js";
 import type { RecordedEvent } from "../../infra/eventstore/eventStore.js";
 import type { ApiKeyView, CloneView, DatasetRequestView, TrainingRunView } from "../../projections/views.js";
 import {
@@ -71,6 +72,15 @@ export const bundlePath = (cloneId: string, version: number): string =>
 export const installCommand = (publicUrl: string, cloneId: string, token: string): string =>
   `bash <(curl -fsSL ${publicUrl}/install_clone.sh) --clone-id ${cloneId} --token ${token}`;
 
+/** The one vocabulary (domain/clone/trainingRunStatus.ts) as the schema's enum spells it. */
+const graphqlRunStatus: Record<RunStatus, TrainingRunStatus> = {
+  queued: TrainingRunStatus.QUEUED,
+  running: TrainingRunStatus.RUNNING,
+  completed: TrainingRunStatus.COMPLETED,
+  failed: TrainingRunStatus.FAILED,
+  cancelled: TrainingRunStatus.CANCELLED,
+};
+
 export function toTrainingRun(cloneId: string, r: TrainingRunView): TrainingRun {
   return {
     ...r,
@@ -78,7 +88,7 @@ export function toTrainingRun(cloneId: string, r: TrainingRunView): TrainingRun 
     attempt: r.attempt ?? 0,
     worker: r.worker ?? null,
     lossHistory: r.lossHistory ?? [],
-    status: TrainingRunStatus[r.status],
+    status: graphqlRunStatus[trainingRunStatusOf(r.status)],
     requestedAt: date(r.requestedAt),
     startedAt: maybeDate(r.startedAt),
     finishedAt: maybeDate(r.finishedAt),

@@ -183,6 +183,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
         requestMaxBytes: config.api.requestMaxBytes,
         queryLimits: config.api.limits,
         rateLimits: config.api.limits,
+        anonymousWebSockets: config.api.limits.anonymousWebSockets,
         rateLimiters: rateLimitersFor(documents, logger.child({ component: "api" })),
         isReady: () => ready,
       });

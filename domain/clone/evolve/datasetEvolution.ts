@@ -1,0 +1,29 @@
+import { type EventEvolutions, trainingHeadline } from "./evolution.js";
+
+export const datasetEvolution: EventEvolutions<"DatasetRequested" | "DatasetBuilt" | "DatasetFailed"> = {
+  DatasetRequested: {
+    status: (current) => (trainingHeadline(current) ? current : "DATASET_BUILDING"),
+    evolve: (state, event, status) => ({
+      ...state,
+      status,
+      datasetRequest: { requestId: event.data.requestId, status: "requested" },
+    }),
+  },
+  DatasetBuilt: {
+    status: (current) => (trainingHeadline(current) ? current : "DATASET_READY"),
+    evolve: (state, event, status) => ({
+      ...state,
+      status,
+      datasetVersion: event.data.version,
+      datasetRequest: state.datasetRequest ? { ...state.datasetRequest, status: "built" } : null,
+    }),
+  },
+  DatasetFailed: {
+    status: (current) => (trainingHeadline(current) ? current : "DATASET_FAILED"),
+    evolve: (state, _event, status) => ({
+      ...state,
+      status,
+      datasetRequest: state.datasetRequest ? { ...state.datasetRequest, status: "failed" } : null,
+    }),
+  },
+};

@@ -1,0 +1,18 @@
+import { type CloneState, initialCloneState } from "../state.js";
+import type { EventEvolutions } from "./evolution.js";
+
+export const existenceEvolution: EventEvolutions<"CloneCreated" | "CloneDeleted"> = {
+  CloneCreated: {
+    status: () => "CREATED",
+    evolve: (_state, event, status): CloneState => ({
+      ...initialCloneState,
+      exists: true,
+      ownerId: event.data.ownerId,
+      status,
+    }),
+  },
+  CloneDeleted: {
+    status: () => "DELETED",
+    evolve: (state, _event, status) => ({ ...state, status, deleted: true }),
+  },
+};

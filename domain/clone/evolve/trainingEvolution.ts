@@ -1,0 +1,59 @@
+import type { CloneState, TrainingState } from "../state.js";
+import type { EventEvolutions } from "./evolution.js";
+
+type TrainingEvent =
+  | "TrainingRequested"
+  | "TrainingStarted"
+  | "TrainingProgressed"
+  | "TrainingCompleted"
+  | "TrainingFailed"
+  | "TrainingCancelled";
+
+const finished = (state: CloneState, status: TrainingState["status"]): TrainingState | null =>
+  state.training ? { ...state.training, status } : null;
+
+export const trainingEvolution: EventEvolutions<TrainingEvent> = {
+  TrainingRequested: {
+    status: () => "TRAINING_QUEUED",
+    evolve: (state, event, status) => ({
+      ...state,
+      status,
+      training: { runId: event.data.runId, status: "queued", lastStep: 0, attempt: 0 },
+    }),
+  },
+  TrainingStarted: {
+    status: () => "TRAINING",
+    evolve: (state, event, status) =>
+      state.training
+        ? {
+            ...state,
+            status,
+            training: { ...state.training, status: "running", attempt: event.data.attempt ?? 1 },
+          }
+        : state,
+  },
+  TrainingProgressed: {
+    status: () => "TRAINING",
+    evolve: (state, event, status) =>
+      state.training
+        ? { ...state, status, training: { ...state.training, lastStep: event.data.step } }
+        : state,
+  },
+  TrainingCompleted: {
+    status: () => "TRAINED",
+    evolve: (state, event, status) => ({
+      ...state,
+      status,
+      adapterVersion: event.data.adapterVersion,
+      training: finished(state, "completed"),
+    }),
+  },
+  TrainingFailed: {
+    status: () => "TRAINING_FAILED",
+    evolve: (state, _event, status) => ({ ...state, status, training: finished(state, "failed") }),
+  },
+  TrainingCancelled: {
+    status: () => "TRAINING_CANCELLED",
+    evolve: (state, _event, status) => ({ ...state, status, training: finished(state, "cancelled") }),
+  },
+};

@@ -1,0 +1,8 @@
+import type { ViewProjections } from "./viewProjection.js";
+
+export const personaProjections: ViewProjections<"PersonaConfigured"> = {
+  PersonaConfigured: (view, event, at) => {
+    const { displayName, systemPrompt, language } = event.data;
+    return { ...view, persona: { displayName, systemPrompt, language, updatedAt: at } };
+  },
+};
