@@ -1,12 +1,5 @@
-/**
- * Load on one machine: 200 concurrent GraphQL clients and 50 open subscriptions against the platform on
- * embedded defaults, writers making events, and 8 concurrent chats on a runtime. Prints throughput,
- * latency percentiles, errors and lost events.
- * Usage: node dist/bench/load.js [--seconds 20] [--clients 200] [--subscriptions 50] [--writers 8] [--chats 8] [--model PATH]
- */
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { tinyModelPath } from "../testing/sharedData.js";
 import { runLoad } from "./loadProfile.js";
 
 const { values } = parseArgs({
@@ -19,14 +12,13 @@ const { values } = parseArgs({
     model: { type: "string" },
   },
 });
-const shared = process.env.SHARED_DATA_DIR ?? fileURLToPath(new URL("../../../shared/", import.meta.url));
 const report = await runLoad({
   seconds: Number(values.seconds),
   clients: Number(values.clients),
   subscriptions: Number(values.subscriptions),
   writers: Number(values.writers),
   chats: Number(values.chats),
-  modelPath: values.model ?? join(shared, "models", "llama-2-tiny-random.gguf"),
+  modelPath: values.model ?? tinyModelPath(),
 });
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const { graphql: g, mutations: m, subscriptions: s, chats: c } = report;

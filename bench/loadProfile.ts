@@ -12,10 +12,11 @@ import { createClient } from "graphql-ws";
 import OpenAI from "openai";
 import { pino } from "pino";
 import WebSocket from "ws";
-import { PlatformHarness } from "../cli/test/platformHarness.js";
 import { initBundle } from "../runtime/bundle/initBundle.js";
 import { startRuntime } from "../runtime/runtime.js";
-import { freePort, realPlugins } from "../runtime/test/realPluginsKit.js";
+import { freePort } from "../testing/freePort.js";
+import { PlatformHarness } from "../testing/platform/platformHarness.js";
+import { realPlugins } from "../testing/runtime/realPlugins.js";
 import { percentile } from "./percentile.js";
 
 export interface LoadOptions {

@@ -15,10 +15,11 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { lancedbConfigSchema } from "../plugins/lancedb/lancedbConfig.js";
 import { LancedbRag } from "../plugins/lancedb/lancedbRag.js";
-import { InMemoryStorage, ragTestContext } from "../plugins/test/ragTestContext.js";
 import type { Embeddings } from "../runtime/plugin/pluginApi.js";
 import { createEmbeddings } from "../runtime/rag/createEmbeddings.js";
 import { FileDocumentReader } from "../runtime/rag/fileDocumentReader.js";
+import { InMemoryStorage, ragTestContext } from "../testing/plugins/ragTestContext.js";
+import { tinyModelPath } from "../testing/sharedData.js";
 import { percentile } from "./percentile.js";
 
 const PARAGRAPHS_PER_FILE = 20;
@@ -78,11 +79,10 @@ function hashingEmbeddings(dimensions: number): Embeddings {
 }
 
 async function ggufRate(): Promise<string> {
-  const shared = process.env.SHARED_DATA_DIR ?? join(process.cwd(), "..", "shared");
   try {
     const gguf = await createEmbeddings({
       kind: "gguf",
-      modelPath: join(shared, "models", "llama-2-tiny-random.gguf"),
+      modelPath: tinyModelPath(),
       gpu: false,
     });
     if (!gguf) return "n/a";

@@ -1,15 +1,7 @@
-/**
- * The runtime engine under concurrent load: tokens/s and time-to-first-token (p50/p95) with N concurrent
- * conversations through LlamaEngine (pool + queue + chat template), against one bare node-llama-cpp
- * LlamaChat stream on the same model for the engine's overhead. Prints figures; asserts nothing.
- * Usage: node dist/bench/runtimeEngine.js [--model PATH] [--concurrency 8] [--sequences 4] [--tokens 64]
- *        [--rounds 3] [--threads N] [--gpu]
- */
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import { LlamaEngine } from "../runtime/engine/llamaEngine.js";
+import { tinyModelPath } from "../testing/sharedData.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({
@@ -23,8 +15,7 @@ const { values } = parseArgs({
     gpu: { type: "boolean", default: false },
   },
 });
-const shared = process.env.SHARED_DATA_DIR ?? fileURLToPath(new URL("../../../shared/", import.meta.url));
-const modelPath = values.model ?? join(shared, "models", "llama-2-tiny-random.gguf");
+const modelPath = values.model ?? tinyModelPath();
 const concurrency = Number(values.concurrency);
 const maxTokens = Number(values.tokens);
 const rounds = Number(values.rounds);

@@ -11,16 +11,16 @@
  *        [--sequences N] [--threads N] [--repeat 5] [--gpu]
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import OpenAI from "openai";
 import { pino } from "pino";
 import { initBundle } from "../runtime/bundle/initBundle.js";
 import { startRuntime } from "../runtime/runtime.js";
+import { freePort } from "../testing/freePort.js";
+import { tinyModelPath } from "../testing/sharedData.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({
@@ -35,8 +35,7 @@ const { values } = parseArgs({
     gpu: { type: "boolean", default: false },
   },
 });
-const shared = process.env.SHARED_DATA_DIR ?? fileURLToPath(new URL("../../../shared/", import.meta.url));
-const modelPath = values.model ?? join(shared, "models", "llama-2-tiny-random.gguf");
+const modelPath = values.model ?? tinyModelPath();
 const concurrency = Number(values.concurrency);
 const rounds = Number(values.rounds);
 const maxTokens = Number(values.tokens);
@@ -48,14 +47,6 @@ const persona = "Ты — Пётр. Отвечай коротко, как в м�
 
 const median = (xs: number[]) => percentile(xs, 50);
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const llama = await getLlama({ gpu: values.gpu ? "auto" : false, logLevel: LlamaLogLevel.error });
 console.log(

@@ -4,8 +4,8 @@
  * Usage: node dist/bench/subscriptionLatency.js [--clones 100] [--rounds 5]
  */
 import { parseArgs } from "node:util";
-import { GraphQLTestClient, SubscriptionRecorder } from "../cli/test/graphqlClient.js";
-import { PlatformHarness } from "../cli/test/platformHarness.js";
+import { GraphQLTestClient, SubscriptionRecorder } from "../testing/platform/graphqlClient.js";
+import { PlatformHarness } from "../testing/platform/platformHarness.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({

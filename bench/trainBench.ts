@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { tinyModelPath } from "../testing/sharedData.js";
 import { trainerPython, trainerScript } from "../trainer-gateway/trainerProcess.js";
 import { writeChatDataset } from "./trainChatDataset.js";
 
@@ -170,8 +171,7 @@ async function main(): Promise<void> {
       keep: { type: "string" },
     },
   });
-  const shared = process.env.SHARED_DATA_DIR ?? join(repoRoot, "..", "shared");
-  const tiny = join(shared, "models", "llama-2-tiny-random.gguf");
+  const tiny = tinyModelPath();
   const python = await trainerPython();
   const root = values.keep ?? (await mkdtemp(join(tmpdir(), "bench-train-")));
   try {

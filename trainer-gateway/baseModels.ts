@@ -1,6 +1,7 @@
-import { existsSync, statSync } from "node:fs";
-import { basename, isAbsolute, join, resolve } from "node:path";
-import { repositoryRoot, sharedDataDir } from "../infra/fixtures/sharedDataDir.js";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
 
 /** How a base model's prompts are laid out; the trainer and the runtime must agree on it. */
 export type ChatTemplateName = "chatml" | "llama2" | "llama3" | "aiclone-fallback-v1";
@@ -40,7 +41,10 @@ export interface BaseModel {
    * test model that serves none. See domain/languageFit.ts for how an owner's language is checked.
    */
   languages: readonly string[];
-  /** Only for tests: random weights, gibberish output. */
+  /**
+   * Only for tests: random weights, gibberish output. The catalogue has none; tests register theirs through
+   * $AICLONE_EXTRA_BASE_MODELS (see `extraBaseModels`).
+   */
   testOnly?: boolean;
 }
 
@@ -49,6 +53,17 @@ export class BaseModelError extends Error {
 }
 
 export const BASE_MODEL_CACHE_ENV = "AICLONE_BASE_MODEL_CACHE";
+
+/** The repository root: the nearest folder above this file (source or compiled) that holds package.json. */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("repository root not found above this file");
+    dir = parent;
+  }
+  return dir;
+}
 
 /**
  * Where scripts/ensureModels.mjs puts the GGUFs it fetches: $AICLONE_BASE_MODEL_CACHE, else the ignored
@@ -64,8 +79,6 @@ export interface RegistryOptions {
   cacheDir?: string;
 }
 
-const tinyRandomPath = resolve(sharedDataDir(), "models", "llama-2-tiny-random.gguf");
-
 // Unchecked: no model hub is reachable where this registry is maintained, so neither the file names nor the
 // checksums of these files could be confirmed.
 const QWEN_GGUF_BASE = "https://huggingface.co/Qwen/Qwen2.5-7B-Instruct-GGUF/resolve/main";
@@ -78,7 +91,10 @@ const SMOLLM2_GGUF_URL =
 // Italian, Russian, Japanese, Korean, Vietnamese, Thai, Arabic, and more" (only the named ones are listed).
 const QWEN25_LANGUAGES = ["zh", "en", "fr", "es", "pt", "de", "it", "ru", "ja", "ko", "vi", "th", "ar"];
 
-/** The registry as written; `listBaseModels`/`resolveBaseModel` add the local paths of cached files. */
+/**
+ * The production catalogue as written; `listBaseModels`/`resolveBaseModel` add the entries of
+ * $AICLONE_EXTRA_BASE_MODELS and the local paths of cached files.
+ */
 export const baseModels: readonly BaseModel[] = [
   {
     name: "qwen2.5-7b-instruct",
@@ -118,26 +134,79 @@ export const baseModels: readonly BaseModel[] = [
     // English only (its model card); other languages come out broken.
     languages: ["en"],
   },
-  {
-    name: "llama-2-tiny-random",
-    description: "Llama-2 architecture with random weights (1.7 MB); for tests only, produces gibberish",
-    trainingWeights: tinyRandomPath,
-    gguf: {
-      url: null,
-      sha256: "81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb",
-      // Checked against the shared file by the registry's test.
-      verified: true,
-      fileName: "llama-2-tiny-random.gguf",
-      localPath: tinyRandomPath,
-    },
-    // No chat template in the file: the trainer falls back to its own layout.
-    chatTemplate: "aiclone-fallback-v1",
-    contextLength: 4096,
-    // Random weights: no language at all.
-    languages: [],
-    testOnly: true,
-  },
 ];
+
+/**
+ * Names a JSON file with further registry entries (an array of BaseModel objects) for this machine: a local
+ * model an operator trains on by name, or the tests' random-weight model, which the catalogue leaves out.
+ * Relative paths in it (a .gguf trainingWeights, gguf.localPath) are taken from the file's folder.
+ */
+export const EXTRA_BASE_MODELS_ENV = "AICLONE_EXTRA_BASE_MODELS";
+
+const extraEntry = z.object({
+  name: z.string().min(1),
+  description: z.string(),
+  trainingWeights: z.string().min(1),
+  gguf: z.object({
+    url: z.string().nullable(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable(),
+    verified: z.boolean(),
+    fileName: z.string().min(1),
+    localPath: z.string().optional(),
+    fetchCommand: z.string().optional(),
+    extraPartUrls: z.array(z.string()).optional(),
+  }),
+  chatTemplate: z.enum(["chatml", "llama2", "llama3", "aiclone-fallback-v1"]),
+  contextLength: z.number().int().positive(),
+  languages: z.array(z.string()),
+  testOnly: z.boolean().optional(),
+});
+
+const extrasByFile = new Map<string, readonly BaseModel[]>();
+
+/** The entries of the file $AICLONE_EXTRA_BASE_MODELS names (read once per path); none when it is unset. */
+export function extraBaseModels(env: NodeJS.ProcessEnv = process.env): readonly BaseModel[] {
+  const file = env[EXTRA_BASE_MODELS_ENV];
+  if (!file) return [];
+  const path = resolve(file);
+  const known = extrasByFile.get(path);
+  if (known) return known;
+  let parsed: z.infer<typeof extraEntry>[];
+  try {
+    parsed = z.array(extraEntry).parse(JSON.parse(readFileSync(path, "utf8")));
+  } catch (error) {
+    throw new BaseModelError(
+      `${EXTRA_BASE_MODELS_ENV}=${file}: not a JSON array of base models (${error instanceof Error ? error.message : error})`,
+    );
+  }
+  const here = dirname(path);
+  const entries = parsed.map(
+    (entry): BaseModel => ({
+      ...entry,
+      // A Hugging Face repo id stays as it is; a GGUF path is taken from the file's folder.
+      trainingWeights: entry.trainingWeights.endsWith(".gguf")
+        ? resolve(here, entry.trainingWeights)
+        : entry.trainingWeights,
+      gguf: {
+        ...entry.gguf,
+        ...(entry.gguf.localPath === undefined ? {} : { localPath: resolve(here, entry.gguf.localPath) }),
+      },
+    }),
+  );
+  for (const entry of entries)
+    if (baseModels.some((m) => m.name === entry.name))
+      throw new BaseModelError(`${EXTRA_BASE_MODELS_ENV}: '${entry.name}' is already in the catalogue`);
+  extrasByFile.set(path, entries);
+  return entries;
+}
+
+/** The catalogue and this machine's extra entries, as written. */
+export function registeredBaseModels(env: NodeJS.ProcessEnv = process.env): readonly BaseModel[] {
+  return [...baseModels, ...extraBaseModels(env)];
+}
 
 /** The entry with `localPath` set when its file is in the model cache (only script-fetched models). */
 function withCachedFile(model: BaseModel, options: RegistryOptions): BaseModel {
@@ -150,7 +219,7 @@ function withCachedFile(model: BaseModel, options: RegistryOptions): BaseModel {
 
 /** The registry with the local paths of the files present on this machine now. */
 export function listBaseModels(options: RegistryOptions = {}): BaseModel[] {
-  return baseModels.map((m) => withCachedFile(m, options));
+  return registeredBaseModels().map((m) => withCachedFile(m, options));
 }
 
 /** A base model by registry name, or an ad-hoc entry for the path of an existing .gguf file. */
@@ -159,7 +228,8 @@ export function resolveBaseModel(
   cwd = process.cwd(),
   options: RegistryOptions = {},
 ): BaseModel {
-  const named = baseModels.find((m) => m.name === nameOrPath);
+  const registered = registeredBaseModels();
+  const named = registered.find((m) => m.name === nameOrPath);
   if (named) return withCachedFile(named, options);
   if (nameOrPath.toLowerCase().endsWith(".gguf")) {
     const path = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
@@ -179,7 +249,7 @@ export function resolveBaseModel(
     };
   }
   throw new BaseModelError(
-    `unknown base model '${nameOrPath}': use one of ${baseModels.map((m) => m.name).join(", ")} or the path of a .gguf file`,
+    `unknown base model '${nameOrPath}': use one of ${registered.map((m) => m.name).join(", ")} or the path of a .gguf file`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { baseModels } from "./baseModels.js";
+import { registeredBaseModels } from "./baseModels.js";
 import { checkHyperparameters, type HyperparameterValues } from "./hyperparameters.js";
 
 /**
@@ -9,6 +9,7 @@ export function checkTrainingRequest(
   baseModel: string,
   hyperparameters: HyperparameterValues,
 ): { field: string; message: string } | null {
+  const baseModels = registeredBaseModels();
   if (!baseModels.some((m) => m.name === baseModel))
     return {
       field: "baseModel",

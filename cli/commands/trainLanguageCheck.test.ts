@@ -3,8 +3,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
 import { resolveBaseModel } from "../../trainer-gateway/baseModels.js";
 import { baseModelLanguageWarning } from "./trainLanguageCheck.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 describe("aiclone train's base-model language warning", () => {
   let dir: string;

@@ -1,8 +1,12 @@
 import { readFile } from "node:fs/promises";
 import type { z } from "zod";
+import { EXTRA_BASE_MODELS_ENV } from "../../trainer-gateway/baseModels.js";
 import { type PlatformConfig, platformConfigSchema } from "./platformConfig.js";
 
 export const ENV_PREFIX = "AICLONE_";
+
+/** `AICLONE_*` variables that name a file and are not configuration keys. */
+const NOT_KEYS = new Set([`${ENV_PREFIX}CONFIG`, EXTRA_BASE_MODELS_ENV]);
 
 /** A configuration problem, naming the key and where its value came from. */
 export class ConfigError extends Error {
@@ -16,13 +20,14 @@ const camel = (segment: string) =>
 
 /**
  * `AICLONE_API__PORT=4001` → `api.port`; `AICLONE_EVENT_STORE__KIND` → `eventStore.kind`: `__` nests,
- * `_` inside a segment is camel-cased. `AICLONE_CONFIG` names the file and is not a key.
+ * `_` inside a segment is camel-cased. `AICLONE_CONFIG` names the file and `AICLONE_EXTRA_BASE_MODELS` the
+ * base-model registry's extra entries (trainer-gateway/baseModels.ts): neither is a key.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): { tree: Tree; sources: Map<string, string> } {
   const tree: Tree = {};
   const sources = new Map<string, string>();
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || value === undefined || name === `${ENV_PREFIX}CONFIG`) continue;
+    if (!name.startsWith(ENV_PREFIX) || value === undefined || NOT_KEYS.has(name)) continue;
     const path = name.slice(ENV_PREFIX.length).split("__").map(camel);
     let node = tree;
     for (const segment of path.slice(0, -1)) {

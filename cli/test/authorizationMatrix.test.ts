@@ -2,11 +2,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { GraphQLObjectType } from "graphql";
 import { buildApiSchema } from "../../api/schema.js";
-import { type GraphQLResponse, GraphQLTestClient } from "./graphqlClient.js";
-import { PlatformHarness } from "./platformHarness.js";
+import { type GraphQLResponse, GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { until } from "../../testing/until.js";
 import { telegramExport } from "./telegramExportFixture.js";
 import { standInTrainerEnv } from "./trainingScenario.js";
-import { until } from "./until.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 /**
  * Every query, mutation, subscription and HTTP endpoint, called as nobody, with a revoked key, another

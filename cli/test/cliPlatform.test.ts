@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { PlatformProcess } from "./platformProcess.js";
+import { PlatformProcess } from "../../testing/platform/platformProcess.js";
 
 async function startCli(dataDir: string): Promise<PlatformProcess> {
   const started = PlatformProcess.spawn([], { AICLONE_DATA_DIR: dataDir, AICLONE_API__PORT: "0" });

@@ -6,13 +6,17 @@ import Database from "better-sqlite3";
 import { SqliteEventStore } from "../../infra/eventstore/sqliteEventStore.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { rebuildReadModels } from "../../projections/rebuild.js";
+import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { until } from "../../testing/until.js";
 import { closeAdapters, openAdapters } from "../platform/adapters.js";
 import { createLogger } from "../platform/logger.js";
-import { GraphQLTestClient } from "./graphqlClient.js";
-import { PlatformHarness } from "./platformHarness.js";
 import { telegramExport } from "./telegramExportFixture.js";
 import { apiOf, finishedJob, requestTraining, standInTrainerEnv } from "./trainingScenario.js";
-import { until } from "./until.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 /** Words that appear only in this clone's data: its name, persona, export file name, people and messages. */
 const MARKERS = ["Шредер", "шредер", "Крипто", "Кощей"];

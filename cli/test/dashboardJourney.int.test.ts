@@ -6,8 +6,12 @@ import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { PlatformHarness } from "./platformHarness.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
 import { standInTrainerEnv } from "./trainingScenario.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 /**
  * The dashboard end to end in Debian's Chromium (driven by playwright-core), against a real platform on

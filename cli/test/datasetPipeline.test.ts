@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { GraphQLTestClient } from "./graphqlClient.js";
-import { PlatformHarness } from "./platformHarness.js";
+import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { until } from "../../testing/until.js";
 import { telegramExport } from "./telegramExportFixture.js";
-import { until } from "./until.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 const CLONE = `query ($id: ID!) { clone(id: $id) {
   status

@@ -5,10 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { GraphQLTestClient } from "./graphqlClient.js";
-import { PlatformProcess } from "./platformProcess.js";
+import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
+import { PlatformProcess } from "../../testing/platform/platformProcess.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { until } from "../../testing/until.js";
 import { cloneWithDataset, finishedJob, requestTraining, standInTrainerEnv } from "./trainingScenario.js";
-import { until } from "./until.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
 

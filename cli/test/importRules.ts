@@ -12,6 +12,7 @@ export const LAYERS = [
   "runtime",
   "plugins",
   "bench",
+  "testing",
 ] as const;
 export type Layer = (typeof LAYERS)[number];
 
@@ -31,13 +32,34 @@ export const ALLOWED: Record<Layer, Layer[]> = {
   api: [...application],
   // The bundle format is the runtime's (it ships alone); the platform's publisher reads that one schema.
   bundle: ["domain", "infra", "runtime"],
-  cli: LAYERS.filter((layer) => layer !== "bench"),
+  cli: LAYERS.filter((layer) => layer !== "bench" && layer !== "testing"),
   runtime: [],
   plugins: ["runtime"],
   bench: [...LAYERS],
+  // The test kit drives the whole platform (testing/platform/); its other parts are runtime-safe, see below.
+  testing: LAYERS.filter((layer) => layer !== "bench"),
 };
 
 /** Layers that must never reach a concrete adapter (they get ports injected from cli/). */
 export const PORTS_ONLY: Layer[] = ["projections", "pipeline", "trainer-gateway", "api", "bundle"];
 
-export const isTestFile = (path: string) => /\.test\.ts$/.test(path) || /(^|\/)test\//.test(path);
+/** A test or a test's helper: `*.test.ts`, anything under a `test/` or `fixtures/` folder. */
+export const isTestFile = (path: string) => /\.test\.ts$/.test(path) || /(^|\/)(test|fixtures)\//.test(path);
+
+/** The shared test kit (testing/): tests and benches import it, production code never does. */
+export const isTestKit = (path: string) => path.startsWith("testing/");
+
+/** The kit's parts that start a platform; everything else in testing/ is runtime-safe. */
+export const isPlatformTestKit = (path: string) => path.startsWith("testing/platform/");
+
+/** Code that ships: neither a test, nor the test kit, nor a benchmark. */
+export const isProductionFile = (path: string) =>
+  !isTestFile(path) && !isTestKit(path) && !path.startsWith("bench/");
+
+/**
+ * What the runtime, the plugins (their tests included) and the runtime-safe part of the kit may import: the
+ * runtime ships alone, so none of it may reach platform code, not even through a test helper.
+ */
+export const RUNTIME_SIDE: Layer[] = ["runtime", "plugins"];
+export const runtimeSafeTarget = (path: string) =>
+  RUNTIME_SIDE.includes(path.split("/")[0] as Layer) || (isTestKit(path) && !isPlatformTestKit(path));

@@ -9,10 +9,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
-import { sharedDataDir } from "../../infra/fixtures/sharedDataDir.js";
-import { PlatformHarness } from "./platformHarness.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { sharedDataDir } from "../../testing/sharedData.js";
 import { terseTelegramExport } from "./telegramExportFixture.js";
 import { apiOf, cloneWithDataset, finishedJob, requestTraining } from "./trainingScenario.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 const tinyModel = join(sharedDataDir(), "models", "llama-2-tiny-random.gguf");
 const auditModule = fileURLToPath(new URL("./connectionAudit.js", import.meta.url));

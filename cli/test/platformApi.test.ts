@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { GraphQLTestClient, SubscriptionRecorder } from "./graphqlClient.js";
-import { PlatformHarness } from "./platformHarness.js";
+import { GraphQLTestClient, SubscriptionRecorder } from "../../testing/platform/graphqlClient.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { waitFor } from "../../testing/until.js";
 
 const CLONE_FIELDS =
   "id name status revision persona { displayName systemPrompt language } sources { id fileName size sha256 }";
@@ -274,10 +275,10 @@ describe("platform API on embedded defaults", () => {
   });
 });
 
-async function waitForListeners(harness: PlatformHarness, count: number): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (harness.platform.services.feed.listenerCount < count) {
-    if (Date.now() > deadline) throw new Error("subscriptions did not start listening");
-    await new Promise((r) => setTimeout(r, 10));
-  }
+function waitForListeners(harness: PlatformHarness, count: number): Promise<void> {
+  return waitFor(
+    () => harness.platform.services.feed.listenerCount >= count,
+    `${count} subscriptions listening`,
+    5_000,
+  );
 }

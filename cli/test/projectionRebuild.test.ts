@@ -14,7 +14,7 @@ import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { ReadModelWaiter } from "../../projections/readModelWaiter.js";
 import { rebuildReadModels } from "../../projections/rebuild.js";
-import { PlatformHarness } from "./platformHarness.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 
 const worker: Actor = { kind: "system", name: "test-worker" };
 

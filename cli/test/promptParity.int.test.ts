@@ -13,11 +13,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { getLlama, type Llama } from "node-llama-cpp";
-import { sharedDataDir } from "../../infra/fixtures/sharedDataDir.js";
 import { LlamaEngine } from "../../runtime/engine/llamaEngine.js";
 import { type PromptContract, promptContractSchema } from "../../runtime/engine/promptContract.js";
+import { smollm2Path } from "../../testing/realModels.js";
+import { sharedDataDir } from "../../testing/sharedData.js";
 import { trainerPython } from "../../trainer-gateway/trainerProcess.js";
-import { smollm2Path } from "./realModels.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const dumpScript = join(repoRoot, "trainer", "tests", "dump_prompt_ids.py");

@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -17,7 +16,9 @@ import { fileURLToPath } from "node:url";
 import type { FidelityReport } from "../../runtime/fidelity/fidelityReport.js";
 import { type HeldOutItem, heldOutItems } from "../../runtime/fidelity/fidelityRun.js";
 import { distinctReplyRatio } from "../../runtime/fidelity/replyVariety.js";
-import { smollm2Path } from "./realModels.js";
+import { freePort } from "../../testing/freePort.js";
+import { smollm2Path } from "../../testing/realModels.js";
+import { waitFor } from "../../testing/until.js";
 import { OWNER, writeSyntheticOwnerExports } from "./syntheticOwner.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -39,15 +40,6 @@ function aiclone(args: string[], timeoutMs: number) {
   assert.equal(result.status, 0, `aiclone ${args[0]} failed:\n${result.stderr.slice(-4000)}`);
   return result;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
 
 const smollm2 = smollm2Path();
 
@@ -154,16 +146,15 @@ describe("real weights: a SmolLM2 clone sounds like its owner through the runtim
       const body = (await response.json()) as { choices: { message: { content: string } }[] };
       return body.choices[0]?.message.content.trim() ?? "";
     };
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      try {
-        await fetch(`${url}/v1/models`);
-        break;
-      } catch {
-        assert.ok(Date.now() < deadline, `the runtime did not start:\n${stderr.slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await waitFor(
+      () =>
+        fetch(`${url}/v1/models`).then(
+          () => true,
+          () => false,
+        ),
+      () => `the runtime to start:\n${stderr.slice(-3000)}`,
+      { timeoutMs: 120_000, intervalMs: 500 },
+    );
     items = await heldOutItems(join(dir, "data"), 40);
     const replies: string[] = [];
     for (const [index, item] of items.entries())

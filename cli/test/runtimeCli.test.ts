@@ -7,27 +7,19 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import OpenAI from "openai";
+import { freePort } from "../../testing/freePort.js";
+import { tinyModelPath } from "../../testing/sharedData.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const aiclone = join(repoRoot, "bin", "aiclone");
-const shared = process.env.SHARED_DATA_DIR ?? fileURLToPath(new URL("../../../../shared/", import.meta.url));
-const tinyModel = join(shared, "models", "llama-2-tiny-random.gguf");
+const tinyModel = tinyModelPath();
 const START_TIMEOUT_MS = 30_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface RunningRuntime {
   child: ChildProcess;

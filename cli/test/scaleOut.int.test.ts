@@ -4,8 +4,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { GraphQLTestClient, SubscriptionRecorder } from "./graphqlClient.js";
-import { PlatformProcess } from "./platformProcess.js";
+import { GraphQLTestClient, SubscriptionRecorder } from "../../testing/platform/graphqlClient.js";
+import { PlatformProcess } from "../../testing/platform/platformProcess.js";
+import { waitFor } from "../../testing/until.js";
 
 const { KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION } =
   process.env;
@@ -119,16 +120,18 @@ describe("scale-out on Kafka, MongoDB (FerretDB) and S3: two API processes and a
     await ws.dispose();
 
     // The worker process's pipeline inspects the upload: SourceInspected follows SourceUploaded.
-    const deadline = Date.now() + 30_000;
     let types: string[] = [];
-    while (!types.includes("SourceInspected")) {
-      assert.ok(Date.now() < deadline, `no SourceInspected from the worker process: ${types.join(", ")}`);
-      await new Promise((r) => setTimeout(r, 200));
-      const events = (
-        await a.data("query ($id: ID!) { cloneEvents(id: $id) { type } }", { id: createClone.id })
-      ).cloneEvents as { type: string }[];
-      types = events.map((e) => e.type);
-    }
+    await waitFor(
+      async () => {
+        const events = (
+          await a.data("query ($id: ID!) { cloneEvents(id: $id) { type } }", { id: createClone.id })
+        ).cloneEvents as { type: string }[];
+        types = events.map((e) => e.type);
+        return types.includes("SourceInspected");
+      },
+      () => `SourceInspected from the worker process (events: ${types.join(", ")})`,
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     assert.ok(types.indexOf("SourceUploaded") < types.indexOf("SourceInspected"));
     for (const process of [apiA, apiB, worker])
       assert.equal(await process.stop("SIGTERM"), 0, process.stderr);

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { MasterKey } from "../../infra/crypto/masterKey.js";
-import { GraphQLTestClient } from "./graphqlClient.js";
-import { PlatformProcess } from "./platformProcess.js";
+import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
+import { PlatformProcess } from "../../testing/platform/platformProcess.js";
 import { telegramExport } from "./telegramExportFixture.js";
 
 /**

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { getLlama, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
-import { sharedDataDir } from "../../infra/fixtures/sharedDataDir.js";
+import { sharedDataDir } from "../../testing/sharedData.js";
 import { terseTelegramExport } from "./telegramExportFixture.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));

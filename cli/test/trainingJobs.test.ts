@@ -6,10 +6,12 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { after, before, describe, it } from "node:test";
 import { x as extractTar } from "tar";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { until } from "../../testing/until.js";
 import type { TrainingJob } from "../../trainer-gateway/trainingJob.js";
 import { createLogger } from "../platform/logger.js";
 import { createTrainerWorker } from "../platform/training.js";
-import { PlatformHarness } from "./platformHarness.js";
 import {
   apiOf,
   cloneUpdates,
@@ -19,7 +21,9 @@ import {
   requestTraining,
   standInTrainerEnv,
 } from "./trainingScenario.js";
-import { until } from "./until.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 /**
  * The platform's training jobs end to end on embedded defaults: API → TrainingRequested → gateway →

@@ -6,11 +6,15 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { after, before, describe, it } from "node:test";
 import { getLlama } from "node-llama-cpp";
-import { sharedDataDir } from "../../infra/fixtures/sharedDataDir.js";
-import { PlatformHarness } from "./platformHarness.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { sharedDataDir } from "../../testing/sharedData.js";
+import { until } from "../../testing/until.js";
 import { terseTelegramExport } from "./telegramExportFixture.js";
 import { apiOf, cloneUpdates, cloneWithDataset, finishedJob, requestTraining } from "./trainingScenario.js";
-import { until } from "./until.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 /**
  * Issue 5's "done means" through the platform on embedded defaults with the real Python trainer: a clone

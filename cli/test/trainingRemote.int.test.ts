@@ -5,8 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { MasterKey } from "../../infra/crypto/masterKey.js";
-import { GraphQLTestClient } from "./graphqlClient.js";
-import { PlatformProcess } from "./platformProcess.js";
+import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
+import { PlatformProcess } from "../../testing/platform/platformProcess.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { until } from "../../testing/until.js";
 import {
   cloneWithDataset,
   finishedJob,
@@ -14,7 +16,9 @@ import {
   requestTraining,
   standInTrainerEnv,
 } from "./trainingScenario.js";
-import { until } from "./until.js";
+
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
 
 const { KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION } =
   process.env;

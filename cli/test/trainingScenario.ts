@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { GraphQLTestClient, SubscriptionRecorder } from "./graphqlClient.js";
-import type { PlatformHarness } from "./platformHarness.js";
+import { GraphQLTestClient, SubscriptionRecorder } from "../../testing/platform/graphqlClient.js";
+import type { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { until } from "../../testing/until.js";
 import { telegramExport } from "./telegramExportFixture.js";
-import { until } from "./until.js";
+
+// The scenario trains on the random-weight test model, which the production catalogue leaves out.
+useTestBaseModels();
 
 /** Settings that make the platform's trainer workers run the stand-in trainer (trainer-gateway/test). */
 export const standInTrainerEnv = {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { GraphQLTestClient } from "./graphqlClient.js";
-import { PlatformHarness } from "./platformHarness.js";
+import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
+import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 
 const UPLOAD =
   "mutation ($id: ID!, $file: Upload!) { uploadSource(cloneId: $id, file: $file) { status sources { size } } }";

@@ -5,6 +5,7 @@ import { connect } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
+import { waitFor } from "../../testing/until.js";
 import { type DeliveredMessage, deadLetterTopic } from "./eventBus.js";
 import { KafkaEventBus, type KafkaEventBusOptions } from "./kafkaEventBus.js";
 import { eventBusContract } from "./test/eventBusContract.js";
@@ -31,14 +32,6 @@ async function dropRunTopics(): Promise<void> {
     await admin.disconnect();
   }
 }
-
-const until = async (check: () => boolean, timeoutMs: number, what: () => string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 function restartKafka(): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -134,10 +127,10 @@ if (skip) {
             stopped = true;
           })();
           // Publishing alone outruns the stop: wait until the broker is really gone, then publish into the outage.
-          await until(
+          await waitFor(
             () => stopped,
-            30_000,
             () => "broker still answers after restart began",
+            30_000,
           );
         }
         const messages = Array.from({ length: batch }, (_, i) => {
@@ -157,10 +150,10 @@ if (skip) {
         if (from >= total / 2) await sleep(100);
       }
       await restart;
-      await until(
+      await waitFor(
         () => consumer.seen.size === total,
-        90_000,
         () => `${consumer.seen.size}/${total} distinct events seen`,
+        90_000,
       );
       console.log(
         `restart: ${total} events in ${Date.now() - started} ms, ${consumer.deliveries} deliveries, ` +
@@ -190,10 +183,10 @@ if (skip) {
           Array.from({ length: total }, (_, n) => ({ key: `clone-${n % 50}`, value: { id: `s-${n}`, n } })),
         );
         const union = () => new Set([...one.seen, ...two.seen]);
-        await until(
+        await waitFor(
           () => union().size === total,
-          30_000,
           () => `${union().size}/${total}`,
+          30_000,
         );
         console.log(
           `shared group: one=${one.seen.size} two=${two.seen.size} deliveries=${one.deliveries + two.deliveries}`,
@@ -230,10 +223,10 @@ if (skip) {
         headers: { "event-type": "Test" },
       }));
       await bus.publish(topic, messages);
-      await until(
+      await waitFor(
         () => handled.length === 99 && dead.length === 1,
-        30_000,
         () => `handled=${handled.length} dead=${dead.length}`,
+        30_000,
       );
       // Same key, same partition: the messages after the poison one still arrive, in order.
       assert.deepEqual(
@@ -277,10 +270,10 @@ if (skip) {
         ],
       });
       await producer.disconnect();
-      await until(
+      await waitFor(
         () => handled.length === 1 && dead.length === 1,
-        20_000,
         () => `handled=${handled.length} dead=${dead.length}`,
+        20_000,
       );
       assert.deepEqual(handled, [{ ok: true }]);
       assert.match(dead[0]?.headers?.["x-error"] ?? "", /not JSON/);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Kafka, logLevel } from "kafkajs";
+import { waitFor } from "../../testing/until.js";
 import { parseEnvelope } from "../bus/eventEnvelope.js";
 import { KafkaEventBus } from "../bus/kafkaEventBus.js";
 import { SqliteDocumentStore } from "../docstore/sqliteDocumentStore.js";
@@ -57,14 +58,6 @@ async function openProcess(dir: string) {
   };
 }
 
-const until = async (check: () => boolean, timeoutMs: number, what: () => string) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
-
 describe("event relay on Kafka", { skip: brokers.length === 0 ? skipReason : false }, () => {
   let dir: string;
   let consumerBus: KafkaEventBus;
@@ -94,10 +87,10 @@ describe("event relay on Kafka", { skip: brokers.length === 0 ? skipReason : fal
       for (const stream of streams) await one.store.append(stream, newEvents(3, `a${round}`), "any");
     await one.relay.start();
     await one.relay.waitFor(await one.store.headPosition(), 30_000);
-    await until(
+    await waitFor(
       () => recorder.distinct === 150,
-      30_000,
       () => `${recorder.distinct}/150 delivered`,
+      30_000,
     );
     // Same key per clone → same partition → a clone's events arrive in revision order.
     for (const stream of streams)
@@ -120,10 +113,10 @@ describe("event relay on Kafka", { skip: brokers.length === 0 ? skipReason : fal
     const deliveriesBefore = recorder.deliveries;
     await two.relay.start();
     await two.relay.waitFor(await two.store.headPosition(), 30_000);
-    await until(
+    await waitFor(
       () => recorder.distinct === 154,
-      30_000,
       () => `${recorder.distinct}/154 delivered`,
+      30_000,
     );
     assert.equal(
       recorder.deliveries - deliveriesBefore,
@@ -142,10 +135,10 @@ describe("event relay on Kafka", { skip: brokers.length === 0 ? skipReason : fal
     const three = await openProcess(dir);
     await three.relay.start();
     await three.relay.waitFor(await three.store.headPosition(), 30_000);
-    await until(
+    await waitFor(
       () => recorder.distinct === 274,
-      30_000,
       () => `${recorder.distinct}/274 delivered`,
+      30_000,
     );
     await three.relay.stop();
     await three.close();

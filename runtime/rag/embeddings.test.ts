@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { tinyModelPath } from "../../testing/sharedData.js";
 import { createEmbeddings } from "./createEmbeddings.js";
 import type { RuntimeEmbeddings } from "./runtimeEmbeddings.js";
-import { tinyGgufPath } from "./test/sharedModel.js";
 
 const dot = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
 
@@ -73,7 +73,7 @@ describe("createEmbeddings", () => {
     before(async () => {
       const opened = await createEmbeddings({
         kind: "gguf",
-        modelPath: tinyGgufPath(),
+        modelPath: tinyModelPath(),
         gpu: false,
         threads: 1,
       });

@@ -17,11 +17,13 @@ import OpenAI from "openai";
 import { pino } from "pino";
 import { BOT_TOKEN as DISCORD_TOKEN, FakeDiscord } from "../../plugins/discord/test/fakeDiscord.js";
 import { FakeBotApi, BOT_TOKEN as TELEGRAM_TOKEN } from "../../plugins/telegram/test/fakeBotApi.js";
+import { freePort } from "../../testing/freePort.js";
+import { doneEvent, pageTurn, realPlugins } from "../../testing/runtime/realPlugins.js";
+import { tinyModelPath } from "../../testing/sharedData.js";
+import { waitFor } from "../../testing/until.js";
 import { initBundle } from "../bundle/initBundle.js";
 import type { PluginStatus } from "../plugin/pluginHost.js";
 import { type Runtime, startRuntime } from "../runtime.js";
-import { doneEvent, freePort, pageTurn, realPlugins, waitUntil } from "./realPluginsKit.js";
-import { tinyModelPath } from "./sharedModels.js";
 
 const TG_OWNER = { id: 111, first_name: "Пётр", last_name: "Петров" };
 const TG_STRANGER = { id: 333, first_name: "Незнакомец" };
@@ -50,7 +52,11 @@ describe("runtime with web + telegram + discord: one failing channel leaves the 
   async function discordDm(text: string): Promise<string> {
     const before = discord.posted(DC_OWNER_DM).length;
     discord.message(DC_OWNER, text, { dmChannel: DC_OWNER_DM });
-    await waitUntil(() => discord.posted(DC_OWNER_DM).length > before, `the discord reply to '${text}'`);
+    await waitFor(
+      () => discord.posted(DC_OWNER_DM).length > before,
+      `the discord reply to '${text}'`,
+      15_000,
+    );
     return discord.posted(DC_OWNER_DM)[before]?.body.content as string;
   }
 
@@ -116,7 +122,7 @@ describe("runtime with web + telegram + discord: one failing channel leaves the 
   it("answers the Telegram owner through the real engine, silently ignoring a stranger", async () => {
     telegram.privateText(TG_STRANGER, "Привет, ты кто?");
     telegram.privateText(TG_OWNER, "Привет, Анна! Как дела?");
-    await waitUntil(() => telegram.sent(TG_OWNER.id).length >= 1, "the telegram reply");
+    await waitFor(() => telegram.sent(TG_OWNER.id).length >= 1, "the telegram reply", 15_000);
     const [reply] = telegramTexts(TG_OWNER.id);
     assert.ok(reply && reply.trim().length > 0, "a non-empty reply");
     assert.deepEqual(telegram.sent(TG_STRANGER.id), []);
@@ -155,7 +161,7 @@ describe("runtime with web + telegram + discord: one failing channel leaves the 
       telegram.failGetUpdatesWith = 401;
       // The long poll in flight ends with this (ignored) update; the next getUpdates gets the 401.
       telegram.privateText(TG_STRANGER, "Ау?");
-      await waitUntil(() => status("telegram").restarts >= 1, "the first telegram restart");
+      await waitFor(() => status("telegram").restarts >= 1, "the first telegram restart", 15_000);
       assert.match(status("telegram").lastError ?? "", /401|Unauthorized/);
 
       // While telegram crash-loops, the other channels answer.
@@ -170,7 +176,7 @@ describe("runtime with web + telegram + discord: one failing channel leaves the 
       assert.ok(page.text.length > 0);
       assert.ok((await discordDm("А сейчас ответишь?")).trim().length > 0);
 
-      await waitUntil(() => incarnations.length >= 3, "three telegram restarts", 20_000);
+      await waitFor(() => incarnations.length >= 3, "three telegram restarts", 20_000);
       const tg = status("telegram");
       assert.match(tg.state, /restarting|starting|running/);
       assert.match(tg.lastError ?? "", /401|Unauthorized/);
@@ -191,10 +197,10 @@ describe("runtime with web + telegram + discord: one failing channel leaves the 
 
   it("answers on Telegram again once the Bot API accepts the token", async () => {
     telegram.failGetUpdatesWith = undefined;
-    await waitUntil(() => status("telegram").state === "running", "telegram running again", 10_000);
+    await waitFor(() => status("telegram").state === "running", "telegram running again", 10_000);
     const before = telegram.sent(TG_OWNER.id).length;
     telegram.privateText(TG_OWNER, "Ты снова со мной?");
-    await waitUntil(() => telegram.sent(TG_OWNER.id).length > before, "the reply after the restart", 10_000);
+    await waitFor(() => telegram.sent(TG_OWNER.id).length > before, "the reply after the restart", 10_000);
     assert.ok((telegramTexts(TG_OWNER.id)[before] ?? "").trim().length > 0);
     // The same conversation, remembered across the plugin's restarts: 2 exchanges.
     assert.deepEqual(

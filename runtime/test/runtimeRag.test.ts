@@ -12,11 +12,12 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
 import { pino } from "pino";
+import { freePort } from "../../testing/freePort.js";
+import { doneEvent, pageTurn, realPlugins } from "../../testing/runtime/realPlugins.js";
+import { tinyModelPath } from "../../testing/sharedData.js";
 import { initBundle } from "../bundle/initBundle.js";
 import type { RagPlugin } from "../plugin/pluginApi.js";
 import { type Runtime, startRuntime } from "../runtime.js";
-import { doneEvent, freePort, pageTurn, realPlugins } from "./realPluginsKit.js";
-import { tinyModelPath } from "./sharedModels.js";
 
 const DOCUMENTS: Record<string, string> = {
   "дача/огород.md":

@@ -5,23 +5,32 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { tinyBaseModel, useTestBaseModels } from "../../testing/platform/testBaseModels.js";
 import {
   BASE_MODEL_CACHE_ENV,
   BaseModelError,
   baseModelCacheDir,
   baseModels,
+  EXTRA_BASE_MODELS_ENV,
+  extraBaseModels,
   listBaseModels,
   localBaseGguf,
+  registeredBaseModels,
   resolveBaseModel,
 } from "../baseModels.js";
 
+// The random-weight test model is not in the production catalogue: this test registers it.
+useTestBaseModels();
+
 describe("base model registry", () => {
   it("names the required entries with a template, a context length and a GGUF", () => {
-    const names = baseModels.map((m) => m.name);
+    // The catalogue and the test model registered above, checked by the same rules.
+    const registered = listBaseModels();
+    const names = registered.map((m) => m.name);
     for (const name of ["qwen2.5-7b-instruct", "smollm2-135m-instruct", "llama-2-tiny-random"])
       assert.ok(names.includes(name), name);
     assert.equal(new Set(names).size, names.length);
-    for (const m of baseModels) {
+    for (const m of registered) {
       assert.ok(m.contextLength > 0 && m.gguf.fileName.endsWith(".gguf"), m.name);
       assert.ok(m.gguf.sha256 === null || /^[0-9a-f]{64}$/.test(m.gguf.sha256), m.name);
       assert.ok(m.gguf.url === null || m.gguf.url.startsWith("https://"), m.name);
@@ -40,6 +49,45 @@ describe("base model registry", () => {
       /^https:\/\/huggingface\.co\/Qwen\/Qwen2\.5-7B-Instruct-GGUF\/.*q4_k_m/,
     );
     assert.equal(resolveBaseModel("smollm2-135m-instruct").gguf.fileName, "SmolLM2-135M-Instruct.Q4_1.gguf");
+  });
+
+  it("keeps test models out of the production catalogue", () => {
+    assert.deepEqual(
+      baseModels.filter((m) => m.testOnly === true || m.languages.length === 0).map((m) => m.name),
+      [],
+    );
+    assert.deepEqual(
+      registeredBaseModels({}).map((m) => m.name),
+      baseModels.map((m) => m.name),
+      "without $AICLONE_EXTRA_BASE_MODELS the registry is the catalogue",
+    );
+    assert.ok(!baseModels.some((m) => m.name === "llama-2-tiny-random"));
+  });
+
+  it("reads extra entries from the file $AICLONE_EXTRA_BASE_MODELS names, paths from its folder", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "aiclone-extra-"));
+    try {
+      const entry = { ...tinyBaseModel(), name: "my-local", trainingWeights: "models/my.gguf" };
+      entry.gguf = { ...entry.gguf, localPath: "models/my.gguf" };
+      await writeFile(join(dir, "extra.json"), JSON.stringify([entry]));
+      const [extra, ...rest] = extraBaseModels({ [EXTRA_BASE_MODELS_ENV]: join(dir, "extra.json") });
+      assert.equal(rest.length, 0);
+      assert.equal(extra?.name, "my-local");
+      assert.equal(extra?.trainingWeights, join(dir, "models", "my.gguf"));
+      assert.equal(extra?.gguf.localPath, join(dir, "models", "my.gguf"));
+      await writeFile(join(dir, "clash.json"), JSON.stringify([{ ...entry, name: "qwen2.5-7b-instruct" }]));
+      assert.throws(
+        () => extraBaseModels({ [EXTRA_BASE_MODELS_ENV]: join(dir, "clash.json") }),
+        /'qwen2\.5-7b-instruct' is already in the catalogue/,
+      );
+      await writeFile(join(dir, "broken.json"), JSON.stringify({ name: "x" }));
+      assert.throws(
+        () => extraBaseModels({ [EXTRA_BASE_MODELS_ENV]: join(dir, "broken.json") }),
+        (e: Error) => e instanceof BaseModelError && /not a JSON array of base models/.test(e.message),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("points the test model at the shared file whose sha256 it records", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { waitFor } from "../../../testing/until.js";
 import { type DeliveredMessage, deadLetterTopic, type EventBus } from "../eventBus.js";
 
 export interface BusFixture {
@@ -8,13 +9,8 @@ export interface BusFixture {
   cleanup(): Promise<void>;
 }
 
-const until = async (check: () => boolean, timeoutMs = 20_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+/** The contract's waits: 20 s, for a real broker's rebalances. */
+const until = (check: () => boolean, what: string) => waitFor(check, what, 20_000);
 
 /** The behaviour every bus adapter must show; run against each adapter. */
 export function eventBusContract(name: string, makeBus: () => Promise<BusFixture>): void {
@@ -35,7 +31,7 @@ export function eventBusContract(name: string, makeBus: () => Promise<BusFixture
         });
       const messages = Array.from({ length: 200 }, (_, i) => ({ key: `k${i % 7}`, value: i }));
       await fixture.bus.publish(t, messages);
-      await until(() => seen.a!.length === 200 && seen.b!.length === 200);
+      await until(() => seen.a!.length === 200 && seen.b!.length === 200, "200 messages in each group");
       for (const g of ["a", "b"]) {
         for (let k = 0; k < 7; k++) {
           const values = seen[g]!.filter((s) => s.startsWith(`k${k}:`)).map((s) => Number(s.split(":")[1]));
@@ -62,7 +58,7 @@ export function eventBusContract(name: string, makeBus: () => Promise<BusFixture
         t,
         Array.from({ length: 100 }, (_, i) => ({ key: `key-${i}`, value: i })),
       );
-      await until(() => one.length + two.length === 100);
+      await until(() => one.length + two.length === 100, "100 messages shared by the group's members");
       assert.equal(new Set([...one, ...two]).size, 100);
       assert.ok(one.length > 0 && two.length > 0, `one=${one.length} two=${two.length}`);
     });
@@ -87,7 +83,7 @@ export function eventBusContract(name: string, makeBus: () => Promise<BusFixture
         { key: "x", value: "poison" },
         { key: "x", value: 2 },
       ]);
-      await until(() => handled.length === 2 && dead.length === 1);
+      await until(() => handled.length === 2 && dead.length === 1, "two handled and one dead letter");
       assert.deepEqual(handled, [1, 2]);
       assert.deepEqual(attempts, [1, 2, 3]);
       assert.equal(dead[0]?.value, "poison");
@@ -103,7 +99,7 @@ export function eventBusContract(name: string, makeBus: () => Promise<BusFixture
       });
       const value = { text: "Привет, как дела? 😀", nested: { n: 1.5, ok: true, none: null } };
       await fixture.bus.publish(t, [{ key: "ключ", value }]);
-      await until(() => got.length === 1);
+      await until(() => got.length === 1, "one message");
       assert.deepEqual(got[0], value);
     });
   });

@@ -1,7 +1,12 @@
 /** The Discord channel end to end: one real discord.js client wired to local REST and gateway stand-ins. */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createFakeContext, type FakeContext, parseConfig, waitFor } from "../../test/fakePluginContext.js";
+import {
+  createFakeContext,
+  type FakeContext,
+  parseConfig,
+} from "../../../testing/plugins/fakePluginContext.js";
+import { waitFor } from "../../../testing/until.js";
 import { DiscordChannel } from "../discordChannel.js";
 import { type DiscordConfig, discordConfigSchema } from "../discordConfig.js";
 import { ALLOWED_CHANNEL, BOT_TOKEN, BOT_USER, FakeDiscord, OTHER_CHANNEL } from "./fakeDiscord.js";

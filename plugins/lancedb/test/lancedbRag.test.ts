@@ -7,9 +7,13 @@ import type { Embeddings, RagPlugin } from "../../../runtime/plugin/pluginApi.js
 import { createEmbeddings } from "../../../runtime/rag/createEmbeddings.js";
 import { FileDocumentReader } from "../../../runtime/rag/fileDocumentReader.js";
 import type { RuntimeEmbeddings } from "../../../runtime/rag/runtimeEmbeddings.js";
-import { tinyGgufPath } from "../../../runtime/rag/test/sharedModel.js";
+import {
+  InMemoryStorage,
+  parsePluginConfig,
+  ragTestContext,
+} from "../../../testing/plugins/ragTestContext.js";
+import { tinyModelPath } from "../../../testing/sharedData.js";
 import { SAMPLE_FILES, writeSampleDocuments } from "../../test/ragDocuments.js";
-import { InMemoryStorage, parsePluginConfig, ragTestContext } from "../../test/ragTestContext.js";
 import lancedbPlugin from "../index.js";
 import type { LancedbConfig } from "../lancedbConfig.js";
 
@@ -229,7 +233,7 @@ describe("lancedb plugin", () => {
     before(async () => {
       const opened = await createEmbeddings({
         kind: "gguf",
-        modelPath: tinyGgufPath(),
+        modelPath: tinyModelPath(),
         gpu: false,
         threads: 1,
       });

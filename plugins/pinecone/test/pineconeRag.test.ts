@@ -7,9 +7,13 @@ import { Pinecone } from "@pinecone-database/pinecone";
 import type { RagPlugin } from "../../../runtime/plugin/pluginApi.js";
 import { createEmbeddings } from "../../../runtime/rag/createEmbeddings.js";
 import type { RuntimeEmbeddings } from "../../../runtime/rag/runtimeEmbeddings.js";
-import { tinyGgufPath } from "../../../runtime/rag/test/sharedModel.js";
+import {
+  InMemoryStorage,
+  parsePluginConfig,
+  ragTestContext,
+} from "../../../testing/plugins/ragTestContext.js";
+import { tinyModelPath } from "../../../testing/sharedData.js";
 import { writeSampleDocuments } from "../../test/ragDocuments.js";
-import { InMemoryStorage, parsePluginConfig, ragTestContext } from "../../test/ragTestContext.js";
 import pineconePlugin from "../index.js";
 import { fullTextQuery } from "../localFullText.js";
 import type { PineconeConfig } from "../pineconeConfig.js";
@@ -55,7 +59,7 @@ describe("pinecone plugin against a local stand-in of the Pinecone API", () => {
     await writeSampleDocuments(docs);
     const opened = await createEmbeddings({
       kind: "gguf",
-      modelPath: tinyGgufPath(),
+      modelPath: tinyModelPath(),
       gpu: false,
       threads: 1,
     });

@@ -7,8 +7,8 @@ import {
   type FakeContext,
   MemoryPluginStorage,
   parseConfig,
-  waitFor,
-} from "../../test/fakePluginContext.js";
+} from "../../../testing/plugins/fakePluginContext.js";
+import { waitFor } from "../../../testing/until.js";
 import { TelegramChannel } from "../telegramChannel.js";
 import { type TelegramConfig, telegramConfigSchema } from "../telegramConfig.js";
 import { BOT, BOT_TOKEN, FakeBotApi } from "./fakeBotApi.js";

@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
-import { createFakeContext, type FakeContext, parseConfig, waitFor } from "../../test/fakePluginContext.js";
+import {
+  createFakeContext,
+  type FakeContext,
+  parseConfig,
+} from "../../../testing/plugins/fakePluginContext.js";
+import { waitFor } from "../../../testing/until.js";
 import { WebChannel } from "../webChannel.js";
 import { type WebConfig, webConfigSchema } from "../webConfig.js";
 

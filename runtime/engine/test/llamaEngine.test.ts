@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
+import { tinyModelPath } from "../../../testing/sharedData.js";
 import { writeTinyLoraAdapter } from "../../test/loraAdapterGguf.js";
-import { tinyModelPath } from "../../test/sharedModels.js";
 import { type EngineOptions, EngineStartError, LlamaEngine } from "../llamaEngine.js";
 import { EngineBusyError } from "../slotPool.js";
 

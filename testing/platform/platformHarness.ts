@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadPlatformConfig } from "../config/loadConfig.js";
-import type { PlatformConfig } from "../config/platformConfig.js";
-import { createLogger } from "../platform/logger.js";
-import { type RunningPlatform, startPlatform } from "../platform/startPlatform.js";
+import { loadPlatformConfig } from "../../cli/config/loadConfig.js";
+import type { PlatformConfig } from "../../cli/config/platformConfig.js";
+import { createLogger } from "../../cli/platform/logger.js";
+import { type RunningPlatform, startPlatform } from "../../cli/platform/startPlatform.js";
 
 /** A real platform on embedded defaults in a temp data folder, on a free loopback port. */
 export class PlatformHarness {
