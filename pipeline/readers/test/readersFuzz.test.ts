@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { sharedDataDir } from "../../../infra/fixtures/sharedDataDir.js";
+import { sharedDataDir } from "../../../testing/sharedData.js";
 import { exportFilesSource } from "../../dataset/exportFilesSource.js";
 import { ExportReadError } from "../../model/conversation.js";
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { sharedDataDir } from "../../../../infra/fixtures/sharedDataDir.js";
+import { sharedDataDir } from "../../../../testing/sharedData.js";
 
 /** `shared/corpus`: the real chat exports the readers are tested on. */
 export const corpusRoot = (): string => join(sharedDataDir(), "corpus");
