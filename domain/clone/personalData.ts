@@ -14,6 +14,8 @@ export const erasedPersonalFields: { [T in CloneEventType]?: Partial<CloneEventD
   SourceInspected: { inspection: emptySourceInspection() },
   DatasetRequested: {
     spec: { owner: null, includeChats: [], excludeChats: [], includeContacts: [], excludeContacts: [] },
+    // The file names are personal; the keys beside them are ids only, but they travel together.
+    sources: [],
   },
   DatasetFailed: { reason: "" },
   TrainingFailed: { reason: "" },

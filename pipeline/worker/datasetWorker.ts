@@ -25,7 +25,7 @@ import { exportFilesSource } from "../dataset/exportFilesSource.js";
 import { build, inspect, resolveOwner } from "../dataset/index.js";
 import { ocrForBuild } from "../ocr/ocrForBuild.js";
 import { inspectionOf, unreadableInspection } from "./inspectionOf.js";
-import { downloadSource, storedSources } from "./sourceFiles.js";
+import { downloadSource, requestedSources, type StoredSource } from "./sourceFiles.js";
 
 export interface WorkerLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -48,7 +48,7 @@ export const pipelineGroup = "pipeline";
 
 /**
  * The dataset pipeline as a worker: on SourceUploaded it inspects the archive (SourceInspected), on
- * DatasetRequested it builds from all of the clone's sources (DatasetBuilt or DatasetFailed). It answers
+ * DatasetRequested it builds from the sources the event names (DatasetBuilt or DatasetFailed). It answers
  * with commands; the decider ignores repeated answers, so a redelivered event costs work but no effect.
  */
 export class DatasetWorker {
@@ -112,14 +112,12 @@ export class DatasetWorker {
     const { cloneId, requestId, sourceIds, spec } = event.data;
     const started = Date.now();
     await this.inScratch(async (dir) => {
+      let sources: StoredSource[] = [];
       try {
-        const stored = await storedSources(this.deps.store, cloneId);
+        sources = await requestedSources(this.deps.store, event.data);
         const paths: string[] = [];
-        for (const sourceId of sourceIds) {
-          const source = stored.get(sourceId);
-          if (!source) throw new Error(`source ${sourceId} is not recorded for this clone`);
+        for (const source of sources)
           paths.push(await downloadSource(this.deps.artifacts, source, join(dir, "sources")));
-        }
         const summary = await inspect(exportFilesSource(paths).records);
         const owner = resolveOwner(summary, spec.owner ? [spec.owner] : []);
         const ocr = spec.ocr ? await ocrForBuild(owner.ids) : null;
@@ -160,7 +158,7 @@ export class DatasetWorker {
           "dataset built",
         );
       } catch (error) {
-        if (isGone(error) && !(await this.sourcesExist(sourceIds, cloneId))) {
+        if (isGone(error) && !(await this.sourcesExist(sources))) {
           await this.answer(
             { type: "RecordDatasetFailed", cloneId, actor, requestId, reason: "the raw exports were purged" },
             recorded,
@@ -174,12 +172,8 @@ export class DatasetWorker {
     });
   }
 
-  private async sourcesExist(sourceIds: readonly string[], cloneId: string): Promise<boolean> {
-    const stored = await storedSources(this.deps.store, cloneId);
-    for (const id of sourceIds) {
-      const source = stored.get(id);
-      if (!source || !(await this.deps.artifacts.stat(source.artifactKey))) return false;
-    }
+  private async sourcesExist(sources: readonly StoredSource[]): Promise<boolean> {
+    for (const source of sources) if (!(await this.deps.artifacts.stat(source.artifactKey))) return false;
     return true;
   }
 
