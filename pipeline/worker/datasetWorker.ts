@@ -14,6 +14,7 @@ import {
   parseCloneEvent,
   principalOf,
   refusedWith,
+  type SourceInspection,
 } from "../../domain/index.js";
 import { ArtifactNotFoundError, type ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { DeliveredMessage, EventBus, Subscription } from "../../infra/bus/eventBus.js";
@@ -22,10 +23,11 @@ import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js
 import { CommandSender, causeOf } from "../../infra/eventsourcing/commandSender.js";
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
 import { exportFilesSource } from "../dataset/exportFilesSource.js";
-import { build, inspect, resolveOwner } from "../dataset/index.js";
+import { build, inspect, resolveOwner, type SourceSummary } from "../dataset/index.js";
 import { ocrForBuild } from "../ocr/ocrForBuild.js";
 import { inspectionOf, unreadableInspection } from "./inspectionOf.js";
 import { downloadSource, requestedSources, type StoredSource } from "./sourceFiles.js";
+import { storedSummaryOf, storeSummary } from "./storedSummaries.js";
 
 export interface WorkerLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -92,15 +94,20 @@ export class DatasetWorker {
   ) {
     const { cloneId, sourceId, fileName, artifactKey } = event.data;
     await this.inScratch(async (dir) => {
-      let inspection: ReturnType<typeof unreadableInspection>;
+      let inspection: SourceInspection;
+      let summary: SourceSummary | null = null;
       try {
         const path = await downloadSource(this.deps.artifacts, { sourceId, fileName, artifactKey }, dir);
-        inspection = inspectionOf(await inspect(exportFilesSource([path]).records));
+        summary = await inspect(exportFilesSource([path]).records);
+        inspection = inspectionOf(summary);
       } catch (error) {
         if (isGone(error)) return; // purged or deleted meanwhile: nothing to inspect
         inspection = unreadableInspection(reasonOf(error));
         this.deps.logger.warn({ cloneId, sourceId, reason: inspection.error }, "export could not be read");
       }
+      // Kept beside the upload (before the answer, which may lead to a build) so that dataset builds
+      // need not read the archive again just to summarise it.
+      if (summary) await storeSummary(this.deps.artifacts, cloneId, sourceId, summary);
       await this.answer({ type: "RecordSourceInspection", cloneId, actor, sourceId, inspection }, recorded);
     });
   }
@@ -118,7 +125,9 @@ export class DatasetWorker {
         const paths: string[] = [];
         for (const source of sources)
           paths.push(await downloadSource(this.deps.artifacts, source, join(dir, "sources")));
-        const summary = await inspect(exportFilesSource(paths).records);
+        const summary =
+          (await storedSummaryOf(this.deps.artifacts, cloneId, sourceIds)) ??
+          (await inspect(exportFilesSource(paths).records));
         const owner = resolveOwner(summary, spec.owner ? [spec.owner] : []);
         const ocr = spec.ocr ? await ocrForBuild(owner.ids) : null;
         const records = exportFilesSource(paths, ocr ? { transform: ocr.transform } : {}).records;
