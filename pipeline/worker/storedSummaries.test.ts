@@ -38,7 +38,7 @@ describe("inspection summaries stored beside the uploads", () => {
     assert.deepEqual(await storedSummaryOf(artifacts, "c1", ["s2", "s1"]), combineSummaries([second, first]));
   });
 
-  it("are null (inspect again) when one is missing or stored in another format", async () => {
+  it("are null (inspect again) when one is missing, stored in another format or unreadable", async () => {
     assert.equal(await storedSummaryOf(artifacts, "c1", ["s1", "s9"]), null);
     assert.equal(await storedSummaryOf(artifacts, "c1", []), null);
     await artifacts.put(
@@ -46,5 +46,7 @@ describe("inspection summaries stored beside the uploads", () => {
       Readable.from([Buffer.from(JSON.stringify({ format: 0, summary: first }))]),
     );
     assert.equal(await storedSummaryOf(artifacts, "c1", ["s3"]), null);
+    await artifacts.put(inspectionKey("c1", "s4"), Readable.from([Buffer.from('{"format": 1, "summ')]));
+    assert.equal(await storedSummaryOf(artifacts, "c1", ["s4"]), null);
   });
 });

@@ -53,7 +53,8 @@ async function load(artifacts: ArtifactStore, key: string): Promise<SourceSummar
     const stored = JSON.parse(await text(await artifacts.get(key))) as Partial<StoredSummary>;
     return stored.format === SUMMARY_FORMAT && stored.summary ? stored.summary : null;
   } catch (error) {
-    if (error instanceof ArtifactNotFoundError) return null;
+    // Missing, or cut short (a summary is only a shortcut): the caller reads the archives instead.
+    if (error instanceof ArtifactNotFoundError || error instanceof SyntaxError) return null;
     throw error;
   }
 }
