@@ -16,6 +16,7 @@ import type { Collection } from "../infra/docstore/documentStore.js";
 import type { CommandHandler } from "../infra/eventsourcing/commandHandler.js";
 import { CommandSender } from "../infra/eventsourcing/commandSender.js";
 import type { EventStore } from "../infra/eventstore/eventStore.js";
+import { datasetPrefixOf } from "./datasetOfRun.js";
 import {
   type AssignmentBody,
   assignment,
@@ -157,7 +158,7 @@ export class TrainingGateway {
           state: "queued",
           baseModel: event.data.baseModel,
           hyperparameters: event.data.hyperparameters,
-          datasetPrefix: await this.datasetPrefix(cloneId, event.data.datasetVersion),
+          datasetPrefix: await datasetPrefixOf(this.deps.store, event.data),
           outputPrefix: trainingPrefix(cloneId, runId),
           attempt: 0,
           workerId: null,
@@ -399,15 +400,6 @@ export class TrainingGateway {
 
   private send(body: AssignmentBody): Promise<void> {
     return this.deps.bus.publish(assignmentsTopic, [{ key: body.workerId, value: assignment(body) }]);
-  }
-
-  private async datasetPrefix(cloneId: string, version: number): Promise<string> {
-    for await (const recorded of this.deps.store.readStream(cloneStreamId(cloneId))) {
-      if (recorded.type !== "DatasetBuilt") continue;
-      const event = parseCloneEvent(recorded.type, recorded.data);
-      if (event.type === "DatasetBuilt" && event.data.version === version) return event.data.artifactKey;
-    }
-    throw new Error(`clone ${cloneId} has no dataset version ${version}`);
   }
 
   private async answer(job: TrainingJob, command: CloneCommand): Promise<void> {

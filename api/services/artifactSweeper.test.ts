@@ -9,6 +9,7 @@ import {
   DATASET_FILES,
   datasetFileKey,
   datasetPrefix,
+  inspectionKey,
   sourceKey,
   trainingOutputKeys,
   trainingPrefix,
@@ -64,12 +65,14 @@ describe("ArtifactSweeper", () => {
     const run = trainingOutputKeys(trainingPrefix("live", "run1"));
     const kept = [
       sourceKey("live", "s1"),
+      inspectionKey("live", "s1"),
       datasetFileKey(datasetPrefix("live", "r1"), DATASET_FILES.train),
       run.adapter,
       bundleKey("live", 1),
     ];
     const removed = [
       sourceKey("live", "unrecorded"),
+      inspectionKey("live", "unrecorded"),
       `${run.checkpoint(10)}state.pt`,
       bundleKey("live", 2),
       sourceKey("deleted", "s1"),

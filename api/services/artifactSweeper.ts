@@ -81,6 +81,8 @@ function isReferenced(view: CloneView | null, ref: ArtifactRef, key: string): bo
   if (!view || view.deleted) return false;
   switch (ref.kind) {
     case "source":
+    case "inspection":
+      // An export's inspection summary lives as long as the export.
       return view.sources.some((s) => s.id === ref.sourceId && !s.purged);
     case "dataset":
       // A build still running owns its folder too.

@@ -369,8 +369,8 @@ export class CloneService {
   }
 
   /**
-   * Records the purge, then deletes the archives: a crash in between leaves files that the next purge
-   * deletes, never a source that claims to exist but is gone.
+   * Records the purge, then deletes the archives and their inspection summaries: a crash in between
+   * leaves files that the next purge deletes, never a source that claims to exist but is gone.
    */
   async purgeRawData(
     principal: AuthPrincipal,
@@ -381,6 +381,7 @@ export class CloneService {
       await this.owned(principal, cloneId);
       const view = await this.execute({ type: "PurgeRawData", cloneId, actor: actorOf(principal) });
       await this.deps.artifacts.deletePrefix(kindPrefix(cloneId, "source"));
+      await this.deps.artifacts.deletePrefix(kindPrefix(cloneId, "inspection"));
       return view;
     });
   }

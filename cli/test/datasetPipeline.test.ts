@@ -82,6 +82,10 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     const keys: string[] = [];
     for await (const a of artifacts.list(`clones/${id}/datasets/`)) keys.push(a.key.split("/").at(-1)!);
     assert.deepEqual(keys.sort(), ["stats.json", "train.jsonl", "val.jsonl"]);
+    // The upload's inspection summary is stored beside it, for builds to reuse.
+    const summaries: string[] = [];
+    for await (const a of artifacts.list(`clones/${id}/inspections/`)) summaries.push(a.key);
+    assert.equal(summaries.length, 1);
     const train: string = await new Response(
       (await artifacts.get(
         `clones/${id}/datasets/${built.datasetRequest.id}/train.jsonl`,
@@ -146,6 +150,9 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     const left: string[] = [];
     for await (const a of artifacts.list(`clones/${id}/sources/`)) left.push(a.key);
     assert.deepEqual(left, []);
+    const summariesLeft: string[] = [];
+    for await (const a of artifacts.list(`clones/${id}/inspections/`)) summariesLeft.push(a.key);
+    assert.deepEqual(summariesLeft, []);
     const again = await api.request(BUILD, { input: { cloneId: id, owner: "Аня" } });
     assert.equal(again.errors?.[0]?.extensions?.code, "CONFLICT");
     assert.match(again.errors?.[0]?.message ?? "", /purged/);

@@ -7,6 +7,7 @@ import {
   DATASET_FILES,
   datasetFileKey,
   datasetPrefix,
+  inspectionKey,
   kindPrefix,
   parseArtifactKey,
   sourceKey,
@@ -20,6 +21,7 @@ describe("artifact keys", () => {
     assert.ok(clonePrefix("c1").startsWith(ALL_CLONES_PREFIX));
     assert.equal(kindPrefix("c1", "source"), "clones/c1/sources/");
     assert.equal(sourceKey("c1", "s1"), "clones/c1/sources/s1");
+    assert.equal(inspectionKey("c1", "s1"), "clones/c1/inspections/s1/summary.json");
     assert.equal(datasetPrefix("c1", "r1"), "clones/c1/datasets/r1/");
     assert.equal(
       datasetFileKey(datasetPrefix("c1", "r1"), DATASET_FILES.stats),
@@ -36,6 +38,12 @@ describe("artifact keys", () => {
   });
 
   it("parses every kind it builds back", () => {
+    assert.deepEqual(parseArtifactKey(inspectionKey("c1", "s1")), {
+      kind: "inspection",
+      cloneId: "c1",
+      sourceId: "s1",
+      file: "summary.json",
+    });
     assert.deepEqual(parseArtifactKey(sourceKey("c1", "s1")), {
       kind: "source",
       cloneId: "c1",

@@ -4,6 +4,7 @@
  * belongs to:
  *
  *   clones/<cloneId>/sources/<sourceId>                       an uploaded export, as uploaded
+ *   clones/<cloneId>/inspections/<sourceId>/summary.json      what inspecting that export found (reused by builds)
  *   clones/<cloneId>/datasets/<requestId>/<file>              a built dataset folder (see DATASET_FILES)
  *   clones/<cloneId>/training/<runId>/<file>                  a training run's outputs (see TRAINING_OUTPUT)
  *   clones/<cloneId>/training/<runId>/checkpoints/step-<n>/…  its latest checkpoint while it runs
@@ -19,6 +20,7 @@ export const ALL_CLONES_PREFIX = "clones/";
 /** The kinds of artifact a clone has, by their folder under the clone's. */
 export const ARTIFACT_KIND_FOLDERS = {
   source: "sources",
+  inspection: "inspections",
   dataset: "datasets",
   training: "training",
   bundle: "bundles",
@@ -54,6 +56,12 @@ export const kindPrefix = (cloneId: string, kind: ArtifactKind): string =>
 export const sourceKey = (cloneId: string, sourceId: string): string =>
   `${kindPrefix(cloneId, "source")}${sourceId}`;
 
+/** The pipeline's summary of an uploaded export, written when it is inspected and read by dataset builds. */
+export const INSPECTION_FILE = "summary.json";
+
+export const inspectionKey = (cloneId: string, sourceId: string): string =>
+  `${kindPrefix(cloneId, "inspection")}${sourceId}/${INSPECTION_FILE}`;
+
 /** The folder one dataset build writes; recorded as the dataset's `artifactKey`. */
 export const datasetPrefix = (cloneId: string, requestId: string): string =>
   `${kindPrefix(cloneId, "dataset")}${requestId}/`;
@@ -88,6 +96,7 @@ export const bundleKey = (cloneId: string, version: number): string =>
 /** What a key names, as far as the layout tells. */
 export type ArtifactRef =
   | { kind: "source"; cloneId: string; sourceId: string }
+  | { kind: "inspection"; cloneId: string; sourceId: string; file: string }
   | { kind: "dataset"; cloneId: string; requestId: string; file: string }
   | {
       kind: "training";
@@ -123,6 +132,8 @@ export function parseArtifactKey(key: string): ArtifactRef | null {
   switch (kind) {
     case "source":
       return { kind, cloneId, sourceId: id };
+    case "inspection":
+      return { kind, cloneId, sourceId: id, file };
     case "dataset":
       return { kind, cloneId, requestId: id, file };
     case "training": {

@@ -25,7 +25,14 @@ const built: CloneEvent = {
 };
 const requested: CloneEvent = {
   type: "TrainingRequested",
-  data: { cloneId, runId: "r1", datasetVersion: 1, baseModel: "smollm2-135m", hyperparameters: {} },
+  data: {
+    cloneId,
+    runId: "r1",
+    datasetVersion: 1,
+    datasetArtifactKey: "d1",
+    baseModel: "smollm2-135m",
+    hyperparameters: {},
+  },
 };
 const started: CloneEvent = {
   type: "TrainingStarted",
@@ -182,7 +189,13 @@ describe("clone decider", () => {
     };
     const datasetRequested: CloneEvent = {
       type: "DatasetRequested",
-      data: { cloneId, requestId: "q1", sourceIds: ["s1"], spec },
+      data: {
+        cloneId,
+        requestId: "q1",
+        sourceIds: ["s1"],
+        spec,
+        sources: [{ sourceId: "s1", fileName: "result.json", artifactKey: "k" }],
+      },
     };
     it("records what a worker found in a source, once", () => {
       const command = cmd("RecordSourceInspection", { sourceId: "s1", inspection }, worker);

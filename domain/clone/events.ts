@@ -65,6 +65,15 @@ export const datasetRequestSchema = z.object({
 });
 export type DatasetRequestSpec = z.infer<typeof datasetRequestSchema>;
 
+/** A source a dataset is built from, as DatasetRequested carries it: its stored archive and file name. */
+export const requestedSourceSchema = z.object({
+  sourceId: z.string().min(1),
+  /** The name it was uploaded under (readers recognise loose `.json`/`.txt` files by name): personal. */
+  fileName: z.string(),
+  artifactKey: z.string().min(1),
+});
+export type RequestedSource = z.infer<typeof requestedSourceSchema>;
+
 export const cloneEventSchemas = {
   CloneCreated: z.object({ cloneId, ownerId: z.string().min(1), name: z.string() }),
   PersonaConfigured: z.object({
@@ -88,6 +97,12 @@ export const cloneEventSchemas = {
     requestId: z.string().min(1),
     sourceIds: z.array(z.string()),
     spec: datasetRequestSchema,
+    /**
+     * Where each source's archive is stored and under which name it was uploaded, so the pipeline needs
+     * nothing else to build. Absent in events recorded before it was added (readers then look the sources
+     * up in the stream's SourceUploaded events).
+     */
+    sources: z.array(requestedSourceSchema).optional(),
   }),
   DatasetBuilt: z.object({
     cloneId,
@@ -102,6 +117,11 @@ export const cloneEventSchemas = {
     cloneId,
     runId: z.string().min(1),
     datasetVersion: version,
+    /**
+     * The artifact prefix of that dataset version (its DatasetBuilt's artifactKey), so the trainer gateway
+     * needs nothing else. Absent in events recorded before it was added (readers then look it up).
+     */
+    datasetArtifactKey: z.string().min(1).optional(),
     baseModel: z.string(),
     hyperparameters,
   }),

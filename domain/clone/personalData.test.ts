@@ -47,6 +47,7 @@ describe("personal data of a clone", () => {
     assert.equal(personalDataScopeOfClone("abc"), "clone:abc");
     for (const key of [
       "clones/abc/sources/s1",
+      "clones/abc/inspections/s1/summary.json",
       "clones/abc/datasets/r/train.jsonl",
       "clones/abc/training/r/adapter.gguf",
     ])

@@ -14,6 +14,8 @@ export const erasedPersonalFields: { [T in CloneEventType]?: Partial<CloneEventD
   SourceInspected: { inspection: emptySourceInspection() },
   DatasetRequested: {
     spec: { owner: null, includeChats: [], excludeChats: [], includeContacts: [], excludeContacts: [] },
+    // The file names are personal; the keys beside them are ids only, but they travel together.
+    sources: [],
   },
   DatasetFailed: { reason: "" },
   TrainingFailed: { reason: "" },
@@ -27,12 +29,14 @@ export const personalDataScopeOfStream = (streamId: string): string | null =>
   streamId.startsWith("clone-") ? `clone:${streamId.slice("clone-".length)}` : null;
 
 /**
- * The clone whose key protects an artifact, or null: raw exports, datasets and training outputs are
+ * The clone whose key protects an artifact, or null: raw exports (and their inspection summaries, which
+ * name chats and people), datasets and training outputs are
  * encrypted; published bundles are not (they are what the owner downloads, guarded by install tokens).
  */
 export function personalDataScopeOfArtifact(key: string): string | null {
   const ref = parseArtifactKey(key);
-  return ref && (ref.kind === "source" || ref.kind === "dataset" || ref.kind === "training")
+  return ref &&
+    (ref.kind === "source" || ref.kind === "inspection" || ref.kind === "dataset" || ref.kind === "training")
     ? personalDataScopeOfClone(ref.cloneId)
     : null;
 }

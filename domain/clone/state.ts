@@ -18,6 +18,9 @@ export type CloneStatus =
 export interface SourceState {
   sourceId: string;
   sha256: string;
+  /** Where the archive is stored and the name it was uploaded under: DatasetRequested carries them. */
+  artifactKey: string;
+  fileName: string;
   purged: boolean;
   inspected: boolean;
 }
@@ -49,6 +52,8 @@ export interface CloneState {
   sources: SourceState[];
   /** Highest dataset version built so far (0: none). */
   datasetVersion: number;
+  /** The artifact prefix of that version (null: none built); TrainingRequested carries it. */
+  datasetArtifactKey: string | null;
   /** Highest adapter version produced by a completed training (0: none). */
   adapterVersion: number;
   /** Highest bundle version published (0: none). */
@@ -65,6 +70,7 @@ export const initialCloneState: CloneState = {
   status: "CREATED",
   sources: [],
   datasetVersion: 0,
+  datasetArtifactKey: null,
   adapterVersion: 0,
   publishedVersion: 0,
   training: null,

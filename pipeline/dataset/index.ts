@@ -5,6 +5,7 @@ export {
   type EffectiveOptions,
   effectiveOptions,
 } from "./buildOptions.js";
+export { combineSummaries } from "./combineSummaries.js";
 export type { ChatStats, DatasetStats } from "./datasetStats.js";
 export { inspect } from "./inspect.js";
 export { type DatasetOwner, OwnerResolutionError, type ResolvedOwner, resolveOwner } from "./owner.js";

@@ -5,7 +5,8 @@ import { ReadOptions, RecordSource, readRecords } from "./recordSource.js";
 import { SkippedInputsTally } from "./skippedInputs.js";
 import { AuthorCount, ChatSummary, ParticipantSummary, SourceSummary } from "./sourceSummary.js";
 
-const maxNamesPerAuthor = 5;
+/** The display names kept per author (renames); more are not recorded. */
+export const maxNamesPerAuthor = 5;
 
 interface ChatTally {
   chat: TrackedChat;

@@ -7,11 +7,14 @@ export interface SkippedInputsSummary {
   examples: SkippedInput[];
 }
 
+/** How many skipped inputs a summary keeps as examples unless told otherwise. */
+export const defaultMaxSkippedExamples = 20;
+
 /** Tallies the readers' skip records in bounded memory. */
 export class SkippedInputsTally {
   private readonly summary: SkippedInputsSummary = { total: 0, byReason: {}, examples: [] };
 
-  constructor(private readonly maxExamples = 20) {}
+  constructor(private readonly maxExamples = defaultMaxSkippedExamples) {}
 
   add(skipped: SkippedInput): void {
     this.summary.total++;

@@ -14,6 +14,7 @@ import {
   parseCloneEvent,
   principalOf,
   refusedWith,
+  type SourceInspection,
 } from "../../domain/index.js";
 import { ArtifactNotFoundError, type ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { DeliveredMessage, EventBus, Subscription } from "../../infra/bus/eventBus.js";
@@ -22,10 +23,11 @@ import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js
 import { CommandSender, causeOf } from "../../infra/eventsourcing/commandSender.js";
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
 import { exportFilesSource } from "../dataset/exportFilesSource.js";
-import { build, inspect, resolveOwner } from "../dataset/index.js";
+import { build, inspect, resolveOwner, type SourceSummary } from "../dataset/index.js";
 import { ocrForBuild } from "../ocr/ocrForBuild.js";
 import { inspectionOf, unreadableInspection } from "./inspectionOf.js";
-import { downloadSource, storedSources } from "./sourceFiles.js";
+import { downloadSource, requestedSources, type StoredSource } from "./sourceFiles.js";
+import { storedSummaryOf, storeSummary } from "./storedSummaries.js";
 
 export interface WorkerLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -48,7 +50,7 @@ export const pipelineGroup = "pipeline";
 
 /**
  * The dataset pipeline as a worker: on SourceUploaded it inspects the archive (SourceInspected), on
- * DatasetRequested it builds from all of the clone's sources (DatasetBuilt or DatasetFailed). It answers
+ * DatasetRequested it builds from the sources the event names (DatasetBuilt or DatasetFailed). It answers
  * with commands; the decider ignores repeated answers, so a redelivered event costs work but no effect.
  */
 export class DatasetWorker {
@@ -92,15 +94,20 @@ export class DatasetWorker {
   ) {
     const { cloneId, sourceId, fileName, artifactKey } = event.data;
     await this.inScratch(async (dir) => {
-      let inspection: ReturnType<typeof unreadableInspection>;
+      let inspection: SourceInspection;
+      let summary: SourceSummary | null = null;
       try {
         const path = await downloadSource(this.deps.artifacts, { sourceId, fileName, artifactKey }, dir);
-        inspection = inspectionOf(await inspect(exportFilesSource([path]).records));
+        summary = await inspect(exportFilesSource([path]).records);
+        inspection = inspectionOf(summary);
       } catch (error) {
         if (isGone(error)) return; // purged or deleted meanwhile: nothing to inspect
         inspection = unreadableInspection(reasonOf(error));
         this.deps.logger.warn({ cloneId, sourceId, reason: inspection.error }, "export could not be read");
       }
+      // Kept beside the upload (before the answer, which may lead to a build) so that dataset builds
+      // need not read the archive again just to summarise it.
+      if (summary) await storeSummary(this.deps.artifacts, cloneId, sourceId, summary);
       await this.answer({ type: "RecordSourceInspection", cloneId, actor, sourceId, inspection }, recorded);
     });
   }
@@ -112,15 +119,15 @@ export class DatasetWorker {
     const { cloneId, requestId, sourceIds, spec } = event.data;
     const started = Date.now();
     await this.inScratch(async (dir) => {
+      let sources: StoredSource[] = [];
       try {
-        const stored = await storedSources(this.deps.store, cloneId);
+        sources = await requestedSources(this.deps.store, event.data);
         const paths: string[] = [];
-        for (const sourceId of sourceIds) {
-          const source = stored.get(sourceId);
-          if (!source) throw new Error(`source ${sourceId} is not recorded for this clone`);
+        for (const source of sources)
           paths.push(await downloadSource(this.deps.artifacts, source, join(dir, "sources")));
-        }
-        const summary = await inspect(exportFilesSource(paths).records);
+        const summary =
+          (await storedSummaryOf(this.deps.artifacts, cloneId, sourceIds)) ??
+          (await inspect(exportFilesSource(paths).records));
         const owner = resolveOwner(summary, spec.owner ? [spec.owner] : []);
         const ocr = spec.ocr ? await ocrForBuild(owner.ids) : null;
         const records = exportFilesSource(paths, ocr ? { transform: ocr.transform } : {}).records;
@@ -160,7 +167,7 @@ export class DatasetWorker {
           "dataset built",
         );
       } catch (error) {
-        if (isGone(error) && !(await this.sourcesExist(sourceIds, cloneId))) {
+        if (isGone(error) && !(await this.sourcesExist(sources))) {
           await this.answer(
             { type: "RecordDatasetFailed", cloneId, actor, requestId, reason: "the raw exports were purged" },
             recorded,
@@ -174,12 +181,8 @@ export class DatasetWorker {
     });
   }
 
-  private async sourcesExist(sourceIds: readonly string[], cloneId: string): Promise<boolean> {
-    const stored = await storedSources(this.deps.store, cloneId);
-    for (const id of sourceIds) {
-      const source = stored.get(id);
-      if (!source || !(await this.deps.artifacts.stat(source.artifactKey))) return false;
-    }
+  private async sourcesExist(sources: readonly StoredSource[]): Promise<boolean> {
+    for (const source of sources) if (!(await this.deps.artifacts.stat(source.artifactKey))) return false;
     return true;
   }
 

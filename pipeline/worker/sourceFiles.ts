@@ -2,7 +2,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { cloneStreamId, parseCloneEvent } from "../../domain/index.js";
+import { type CloneEventData, cloneStreamId, parseCloneEvent } from "../../domain/index.js";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { EventStore } from "../../infra/eventstore/eventStore.js";
 
@@ -12,8 +12,29 @@ export interface StoredSource {
   artifactKey: string;
 }
 
+/**
+ * The sources a dataset request names, in its order: the event carries them (file name and stored
+ * archive); a DatasetRequested recorded before it did is answered from the clone's stream instead.
+ */
+export async function requestedSources(
+  store: Pick<EventStore, "readStream">,
+  request: CloneEventData<"DatasetRequested">,
+): Promise<StoredSource[]> {
+  const known = request.sources
+    ? new Map(request.sources.map((s) => [s.sourceId, s]))
+    : await storedSources(store, request.cloneId);
+  return request.sourceIds.map((sourceId) => {
+    const source = known.get(sourceId);
+    if (!source) throw new Error(`source ${sourceId} is not recorded for this clone`);
+    return { sourceId, fileName: source.fileName, artifactKey: source.artifactKey };
+  });
+}
+
 /** The uploads of a clone as its event stream records them (file name and where the archive is stored). */
-export async function storedSources(store: EventStore, cloneId: string): Promise<Map<string, StoredSource>> {
+export async function storedSources(
+  store: Pick<EventStore, "readStream">,
+  cloneId: string,
+): Promise<Map<string, StoredSource>> {
   const sources = new Map<string, StoredSource>();
   for await (const recorded of store.readStream(cloneStreamId(cloneId))) {
     if (recorded.type !== "SourceUploaded") continue;

@@ -12,7 +12,8 @@ export const datasetDeciders: CommandDeciders<
   "RequestDataset" | "RecordDatasetBuilt" | "RecordDatasetFailed"
 > = {
   RequestDataset(command, state) {
-    const sourceIds = state.sources.filter((s) => !s.purged).map((s) => s.sourceId);
+    const sources = state.sources.filter((s) => !s.purged);
+    const sourceIds = sources.map((s) => s.sourceId);
     if (sourceIds.length === 0)
       throw conflict(
         state.sources.length === 0
@@ -54,6 +55,11 @@ export const datasetDeciders: CommandDeciders<
               lists.map((list) => [list, spec[list].map((v) => boundedText(list, v, { min: 1, max: 200 }))]),
             ),
           },
+          sources: sources.map(({ sourceId, fileName, artifactKey }) => ({
+            sourceId,
+            fileName,
+            artifactKey,
+          })),
         },
       },
     ];

@@ -31,6 +31,7 @@ export const trainingDeciders: CommandDeciders<TrainingCommand> = {
           cloneId: command.cloneId,
           runId: command.runId,
           datasetVersion: state.datasetVersion,
+          ...(state.datasetArtifactKey !== null ? { datasetArtifactKey: state.datasetArtifactKey } : {}),
           baseModel,
           hyperparameters: command.hyperparameters,
         },

@@ -15,6 +15,7 @@ export const datasetEvolution: EventEvolutions<"DatasetRequested" | "DatasetBuil
       ...state,
       status,
       datasetVersion: event.data.version,
+      datasetArtifactKey: event.data.artifactKey,
       datasetRequest: state.datasetRequest ? { ...state.datasetRequest, status: "built" } : null,
     }),
   },

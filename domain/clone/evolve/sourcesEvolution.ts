@@ -11,7 +11,14 @@ export const sourcesEvolution: EventEvolutions<"SourceUploaded" | "SourceInspect
       status,
       sources: [
         ...state.sources,
-        { sourceId: event.data.sourceId, sha256: event.data.sha256, purged: false, inspected: false },
+        {
+          sourceId: event.data.sourceId,
+          sha256: event.data.sha256,
+          artifactKey: event.data.artifactKey,
+          fileName: event.data.fileName,
+          purged: false,
+          inspected: false,
+        },
       ],
     }),
   },
