@@ -39,7 +39,22 @@ export function toClientError(error: unknown): GraphQLError | null {
     return apiError("BAD_USER_INPUT", `file is larger than the upload limit: ${error.message}`, {
       field: "file",
     });
+  if (isMalformedUpload(error))
+    return apiError(
+      "BAD_USER_INPUT",
+      `file: the upload is malformed (${error.message}); send one file part with a non-empty file name`,
+      { field: "file" },
+    );
   return null;
+}
+
+/**
+ * graphql-upload rejects a file it could not read from the request (a part without a file name arrives as
+ * a plain field: "File missing in the request.") with an HTTP 400 whose message is meant for the client.
+ */
+function isMalformedUpload(error: unknown): error is Error & { status: number } {
+  const { status, expose } = (error ?? {}) as { status?: unknown; expose?: unknown };
+  return error instanceof Error && status === 400 && expose === true;
 }
 
 /** graphql-upload ends a file stream that passes its `maxFileSize` with an HTTP 413 error. */

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -9,10 +9,19 @@ import graphqlUploadExpress from "graphql-upload/graphqlUploadExpress.mjs";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Authenticator, AuthPrincipal } from "./auth/authenticator.js";
+import { OpenSockets, socketCloseCodes } from "./auth/openSockets.js";
 import type { ApiContext, ApiServices } from "./context.js";
 import { createErrorFormatter, type ErrorLogger, formatGraphQLErrors } from "./errorFormatting.js";
+import { unauthenticated } from "./errors.js";
+import { jsonErrorHandler } from "./http/errorHandler.js";
 import { type QueryLimits, queryLimitProtection } from "./limits/queryLimits.js";
-import { type RateLimiterFactory, type RateLimits, rateLimitMiddleware } from "./limits/requestRateLimits.js";
+import {
+  type RateLimiterFactory,
+  type RateLimits,
+  RequestRateLimiter,
+  rateLimitedError,
+  rateLimitMiddleware,
+} from "./limits/requestRateLimits.js";
 
 export interface ApiLogger extends ErrorLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -33,12 +42,17 @@ export interface ApiServerOptions {
   isReady: () => boolean;
   /** Depth, cost, alias, directive and token limits of every operation (HTTP and WebSocket). */
   queryLimits: QueryLimits;
-  /** Per-key request and upload rates on /graphql. */
+  /** Per-key request and upload rates on /graphql (HTTP and WebSocket operations alike). */
   rateLimits: RateLimits;
+  /** graphql-ws sockets open at once without a valid API key; more are closed with 4429. */
+  anonymousWebSockets: number;
   /** Where the rate counters live; default: this process. */
   rateLimiters?: RateLimiterFactory;
-  /** Further HTTP routes on the same port (the dashboard, install endpoints), mounted after /graphql. */
-  routes?: ((app: express.Express) => void)[];
+  /**
+   * Further HTTP routes on the same port (the dashboard, install endpoints), mounted after /graphql; they
+   * get the API's rate limiter (failed authentications spend the address's budget).
+   */
+  routes?: ((app: express.Express, limiter: RequestRateLimiter) => void)[];
 }
 
 export interface RunningApiServer {
@@ -58,6 +72,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const httpServer = createServer(app);
   const formatError = createErrorFormatter(logger);
   const protection = queryLimitProtection(options.queryLimits);
+  const limiter = new RequestRateLimiter(options.rateLimits, options.rateLimiters);
+  const sockets = new OpenSockets(options.anonymousWebSockets);
+  // Closed a moment later, so a key revoking itself over its own socket still gets the answer; in between,
+  // every operation on the socket re-checks the key and is refused.
+  const stopClosingOnRevoke = services.owners.onKeyRevoked((keyId) => {
+    setTimeout(() => sockets.closeKey(keyId), 100).unref();
+  });
 
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -66,7 +87,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   const wsCleanup = useServer<
     Record<string, unknown>,
-    { request: IncomingMessage; principal?: AuthPrincipal | null }
+    {
+      principal?: AuthPrincipal | null;
+      /** The Authorization value the socket authenticated with, re-checked before every operation. */
+      authorization?: string;
+    }
   >(
     {
       schema,
@@ -75,11 +100,40 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const fallback = ctx.extra.request.headers.authorization;
-        ctx.extra.principal = await authenticator.authenticate(
-          typeof header === "string" ? header : fallback,
-        );
+        const authorization = typeof header === "string" ? header : fallback;
+        const principal = await authenticator.authenticate(authorization);
+        ctx.extra.principal = principal;
+        if (principal && authorization) ctx.extra.authorization = authorization;
+        if (!sockets.admit(ctx.extra.socket, principal?.keyId ?? null)) {
+          ctx.extra.socket.close(
+            socketCloseCodes.tooManyAnonymous,
+            "too many connections without an API key",
+          );
+          return false;
+        }
         return true;
       },
+      // Every query, mutation and subscription: the key again (revoked, expired, owner gone), then the rate.
+      onSubscribe: async (ctx) => {
+        const { extra } = ctx;
+        if (extra.principal) {
+          const now = await authenticator.authenticate(extra.authorization);
+          if (!now || now.keyId !== extra.principal.keyId) {
+            extra.principal = null;
+            sockets.forget(extra.socket);
+            extra.socket.close(socketCloseCodes.keyRevoked, "the API key is no longer valid");
+            return [unauthenticated()];
+          }
+          extra.principal = now;
+        }
+        const refusal = await limiter.consume(
+          extra.principal
+            ? { keyId: extra.principal.keyId }
+            : { address: extra.request.socket.remoteAddress ?? "?" },
+        );
+        return refusal ? [rateLimitedError(refusal)] : undefined;
+      },
+      onClose: (ctx) => sockets.forget(ctx.extra.socket),
       context: (ctx): ApiContext => ({ principal: ctx.extra.principal ?? null, services }),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: formatGraphQLErrors(formatError, result.errors) } : undefined,
@@ -106,6 +160,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         async serverWillStart() {
           return {
             async drainServer() {
+              stopClosingOnRevoke();
               await wsCleanup.dispose();
             },
           };
@@ -121,17 +176,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   });
   app.use(
     GRAPHQL_PATH,
-    rateLimitMiddleware(options.rateLimits, options.rateLimiters),
+    rateLimitMiddleware(limiter, authenticator),
     graphqlUploadExpress({ maxFileSize: options.uploadMaxBytes + 1, maxFiles: 1 }),
     express.json({ limit: options.requestMaxBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({
-        principal: await authenticator.authenticate(req.headers.authorization),
+      context: async ({ req, res }) => ({
+        principal:
+          res.locals.principal !== undefined
+            ? (res.locals.principal as AuthPrincipal | null)
+            : await authenticator.authenticate(req.headers.authorization),
         services,
       }),
     }),
   );
-  for (const mount of options.routes ?? []) mount(app);
+  for (const mount of options.routes ?? []) mount(app, limiter);
+  app.use(jsonErrorHandler(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -89,24 +89,36 @@ console.log(
     `share ${ownerShare.toFixed(2)}, authorship ${classifier.shareAttributedToOwner(items.map((i) => i.owner)).toFixed(2)}, ` +
     `distinct ${distinctReplyRatio(items.map((i) => i.owner)).toFixed(2)}`,
 );
-console.log("temperature  top_p  repeat  | ending share  |Δ owner|  authorship  distinct  cut");
-for (const s of settings) {
-  const replies: string[] = [];
-  let cut = 0;
-  for (const [index, item] of items.entries()) {
-    const result = await engine.generate({ system, messages: item.before, seed: 1 + index, ...s });
-    replies.push(result.text.trim());
-    if (result.finishReason === "length") cut++;
-  }
-  const endingShare = replies.filter(endsLikeOwner).length / replies.length;
+// Both ways a person meets the clone: the contact's message alone (a new chat) and with the preceding turns.
+const modes = [
+  {
+    name: "single",
+    messages: (item: (typeof items)[number]) => [{ role: "user" as const, content: item.prompt }],
+  },
+  { name: "context", messages: (item: (typeof items)[number]) => item.before },
+];
+for (const mode of modes) {
   console.log(
-    `${s.temperature.toFixed(1).padStart(11)}  ${s.topP.toFixed(2).padStart(5)}  ${s.repeatPenalty.toFixed(2).padStart(6)}  | ` +
-      `${endingShare.toFixed(2).padStart(12)}  ${Math.abs(endingShare - ownerShare)
-        .toFixed(2)
-        .padStart(8)}  ` +
-      `${classifier.shareAttributedToOwner(replies).toFixed(2).padStart(10)}  ${distinctReplyRatio(replies).toFixed(2).padStart(8)}  ` +
-      `${(cut / replies.length).toFixed(2).padStart(4)}`,
+    `\n${mode.name}: temperature  top_p  repeat  | ending share  |Δ owner|  authorship  distinct  cut`,
   );
+  for (const s of settings) {
+    const replies: string[] = [];
+    let cut = 0;
+    for (const [index, item] of items.entries()) {
+      const result = await engine.generate({ system, messages: mode.messages(item), seed: 1 + index, ...s });
+      replies.push(result.text.trim());
+      if (result.finishReason === "length") cut++;
+    }
+    const endingShare = replies.filter(endsLikeOwner).length / replies.length;
+    console.log(
+      `${" ".repeat(mode.name.length + 1)}${s.temperature.toFixed(1).padStart(12)}  ${s.topP.toFixed(2).padStart(5)}  ` +
+        `${s.repeatPenalty.toFixed(2).padStart(6)}  | ${endingShare.toFixed(2).padStart(12)}  ` +
+        `${Math.abs(endingShare - ownerShare)
+          .toFixed(2)
+          .padStart(8)}  ${classifier.shareAttributedToOwner(replies).toFixed(2).padStart(10)}  ` +
+        `${distinctReplyRatio(replies).toFixed(2).padStart(8)}  ${(cut / replies.length).toFixed(2).padStart(4)}`,
+    );
+  }
 }
 await engine.close();
 await llama.dispose();

@@ -1,3 +1,4 @@
+import { bundleKey } from "../domain/index.js";
 import type { ArtifactStore } from "../infra/blobstore/artifactStore.js";
 import type { BaseModelEntry, CloneBundleInput } from "../runtime/bundle/index.js";
 import { ADAPTER_FILE, storeBundleArchive } from "./bundleArchive.js";
@@ -22,9 +23,6 @@ export interface PublishedBundle {
   sha256: string;
   size: number;
 }
-
-export const bundleKey = (cloneId: string, version: number): string =>
-  `clones/${cloneId}/bundles/${version}/bundle.tar.gz`;
 
 /** Packs a clone's bundle (the runtime's clone.json plus the adapter) for one published version. */
 export class BundlePublisher {

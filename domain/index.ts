@@ -1,3 +1,4 @@
+export * from "./artifacts/artifactKeys.js";
 export * from "./clone/commands.js";
 export * from "./clone/decide.js";
 export * from "./clone/events.js";
@@ -11,3 +12,4 @@ export * from "./errors.js";
 export * from "./ids.js";
 export * from "./owner/decide.js";
 export * from "./owner/events.js";
+export { assertDisplaySafe, nameText } from "./text.js";

@@ -30,13 +30,17 @@ export const hyperparameters: Readonly<Record<string, Hyperparameter>> = {
 
 export type HyperparameterValues = Record<string, string | number | boolean>;
 
+/** The spec of a name the trainer knows; own properties only, so `constructor` or `__proto__` is unknown. */
+const specOf = (name: string): Hyperparameter | undefined =>
+  Object.hasOwn(hyperparameters, name) ? hyperparameters[name] : undefined;
+
 /** The first problem with a set of hyperparameters, naming the field, or null when all are valid. */
 export function checkHyperparameters(
   values: HyperparameterValues,
 ): { field: string; message: string } | null {
   for (const [name, raw] of Object.entries(values)) {
     const field = `hyperparameters.${name}`;
-    const spec = hyperparameters[name];
+    const spec = specOf(name);
     if (!spec) return { field, message: `unknown; known are ${Object.keys(hyperparameters).join(", ")}` };
     if (spec.kind === "boolean") {
       if (typeof raw !== "boolean") return { field, message: "must be true or false" };
@@ -55,7 +59,7 @@ export function checkHyperparameters(
 export function trainerFlags(values: HyperparameterValues): string[] {
   const flags: string[] = [];
   for (const [name, value] of Object.entries(values)) {
-    const spec = hyperparameters[name];
+    const spec = specOf(name);
     if (!spec) throw new Error(`unknown hyperparameter ${name}`);
     if (spec.kind === "boolean") {
       if (value === true) flags.push(spec.flag);

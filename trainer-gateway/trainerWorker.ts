@@ -3,6 +3,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { checkpointFolder, DATASET_FILES, TRAINING_OUTPUT, trainingOutputKeys } from "../domain/index.js";
 import type { ArtifactStore } from "../infra/blobstore/artifactStore.js";
 import type { DeliveredMessage, EventBus, Subscription } from "../infra/bus/eventBus.js";
 import { downloadPrefix, uploadFolder } from "./artifactFolders.js";
@@ -204,6 +205,7 @@ export class TrainerWorker {
     const out = join(dir, "out");
     const log = { worker: this.workerId, runId: spec.jobId, attempt: spec.attempt };
     let step = spec.checkpoint?.step ?? 0;
+    const keys = trainingOutputKeys(spec.outputPrefix);
     try {
       this.send({ kind: "started", ...this.ref(job), backend: this.deps.backend });
       const problem = checkHyperparameters(spec.hyperparameters);
@@ -211,14 +213,14 @@ export class TrainerWorker {
       const base = localBaseGguf(resolveBaseModel(spec.baseModel));
       const dataset = join(dir, "dataset");
       await downloadPrefix(this.deps.artifacts, spec.datasetPrefix, dataset);
-      if (!existsSync(join(dataset, "train.jsonl")))
-        throw new Error(`the dataset at ${spec.datasetPrefix} has no train.jsonl`);
+      if (!existsSync(join(dataset, DATASET_FILES.train)))
+        throw new Error(`the dataset at ${spec.datasetPrefix} has no ${DATASET_FILES.train}`);
       const args = ["--dataset", dataset, "--base", base, "--out", out];
       if (spec.checkpoint) {
         await downloadPrefix(
           this.deps.artifacts,
           spec.checkpoint.prefix,
-          join(out, "checkpoints", `step-${spec.checkpoint.step}`),
+          join(out, checkpointFolder(spec.checkpoint.step)),
         );
         args.push("--resume");
       }
@@ -246,7 +248,7 @@ export class TrainerWorker {
             this.send({ kind: "progress", ...this.ref(job), ...progressOf(event) });
           } else if (event.event === "checkpoint" && typeof event.path === "string") {
             const at = Number(event.step);
-            const prefix = `${spec.outputPrefix}checkpoints/step-${at}/`;
+            const prefix = keys.checkpoint(at);
             const previous = uploaded;
             uploaded = prefix;
             this.send({ kind: "checkpoint", ...this.ref(job), step: at, prefix }, async () => {
@@ -261,25 +263,25 @@ export class TrainerWorker {
       if (exit.last?.event === "stopped") return this.finishStopped(job, Number(exit.last.step ?? step));
       if (exit.code !== 0 || exit.last?.event !== "completed") throw new Error(trainerFailure(exit));
 
-      const adapterKey = `${spec.outputPrefix}adapter.gguf`;
-      const metricsKey = `${spec.outputPrefix}metrics.json`;
-      const metrics = JSON.parse(await readFile(join(out, "metrics.json"), "utf8")) as Record<
+      const adapterKey = keys.adapter;
+      const metricsKey = keys.metrics;
+      const metrics = JSON.parse(await readFile(join(out, TRAINING_OUTPUT.metrics), "utf8")) as Record<
         string,
         unknown
       >;
       if (this.deps.measureFidelity) {
-        const adapterPath = join(out, "adapter.gguf");
+        const adapterPath = join(out, TRAINING_OUTPUT.adapter);
         const input = { modelPath: base, adapterPath, datasetDir: dataset, metrics, signal: job.stop.signal };
         metrics.fidelity = await this.deps.measureFidelity(input);
-        await writeFile(join(out, "metrics.json"), JSON.stringify(metrics, null, 2), "utf8");
+        await writeFile(join(out, TRAINING_OUTPUT.metrics), JSON.stringify(metrics, null, 2), "utf8");
       }
-      await uploadFolder(this.deps.artifacts, join(out, "peft"), `${spec.outputPrefix}peft/`);
-      await this.deps.artifacts.put(metricsKey, createReadStream(join(out, "metrics.json")), {
+      await uploadFolder(this.deps.artifacts, join(out, TRAINING_OUTPUT.peft), keys.peft);
+      await this.deps.artifacts.put(metricsKey, createReadStream(join(out, TRAINING_OUTPUT.metrics)), {
         contentType: "application/json",
       });
       // The adapter last: its presence marks a complete output.
-      await this.deps.artifacts.put(adapterKey, createReadStream(join(out, "adapter.gguf")));
-      await this.deps.artifacts.deletePrefix(`${spec.outputPrefix}checkpoints/`);
+      await this.deps.artifacts.put(adapterKey, createReadStream(join(out, TRAINING_OUTPUT.adapter)));
+      await this.deps.artifacts.deletePrefix(keys.checkpoints);
       this.send({ kind: "succeeded", ...this.ref(job), adapterKey, metricsKey, metrics: summaryOf(metrics) });
       this.deps.logger.info(log, "training job succeeded");
     } catch (error) {

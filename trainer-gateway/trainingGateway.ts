@@ -6,12 +6,15 @@ import {
   isCloneEventType,
   parseCloneEvent,
   principalOf,
+  refusedWith,
+  trainingPrefix,
 } from "../domain/index.js";
 import type { DeliveredMessage, EventBus, Subscription } from "../infra/bus/eventBus.js";
 import { parseEnvelope } from "../infra/bus/eventEnvelope.js";
 import { KeyedMutex } from "../infra/concurrency/keyedMutex.js";
 import type { Collection } from "../infra/docstore/documentStore.js";
 import type { CommandHandler } from "../infra/eventsourcing/commandHandler.js";
+import { CommandSender } from "../infra/eventsourcing/commandSender.js";
 import type { EventStore } from "../infra/eventstore/eventStore.js";
 import {
   type AssignmentBody,
@@ -80,6 +83,15 @@ export class TrainingGateway {
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
+  /** Answers go to the clone's stream; a clone deleted (NOT_FOUND) or a run cancelled (CONFLICT) meanwhile refuses them. */
+  private readonly sender = new CommandSender({
+    commands: this.deps.commands,
+    decider: cloneDecider,
+    parse: parseCloneEvent,
+    streamOf: (command: CloneCommand) => cloneStreamId(command.cloneId),
+    principal: principalOf(actor),
+    expected: refusedWith("NOT_FOUND", "CONFLICT"),
+  });
 
   constructor(private readonly deps: TrainingGatewayDeps) {
     this.leaseMs = deps.leaseMs ?? 30_000;
@@ -146,7 +158,7 @@ export class TrainingGateway {
           baseModel: event.data.baseModel,
           hyperparameters: event.data.hyperparameters,
           datasetPrefix: await this.datasetPrefix(cloneId, event.data.datasetVersion),
-          outputPrefix: `clones/${cloneId}/training/${runId}/`,
+          outputPrefix: trainingPrefix(cloneId, runId),
           attempt: 0,
           workerId: null,
           backend: null,
@@ -399,23 +411,15 @@ export class TrainingGateway {
   }
 
   private async answer(job: TrainingJob, command: CloneCommand): Promise<void> {
-    try {
-      await this.deps.commands.handle(cloneStreamId(job.cloneId), cloneDecider, parseCloneEvent, command, {
-        principal: principalOf(actor),
-        causationId: job.causationId,
-        ...(job.correlationId ? { correlationId: job.correlationId } : {}),
-      });
-    } catch (error) {
-      // The clone was deleted, or the run was cancelled meanwhile: the answer has nowhere to go.
-      const code = (error as { code?: string }).code;
-      if (code === "NOT_FOUND" || code === "CONFLICT") {
-        this.deps.logger.info(
-          { runId: job._id, command: command.type, reason: (error as Error).message },
-          "answer dropped",
-        );
-        return;
-      }
-      throw error;
-    }
+    const sent = await this.sender.send(command, {
+      causationId: job.causationId,
+      correlationId: job.correlationId,
+    });
+    // The clone was deleted, or the run was cancelled meanwhile: the answer has nowhere to go.
+    if (!sent.recorded)
+      this.deps.logger.info(
+        { runId: job._id, command: command.type, reason: sent.refusal.message },
+        "answer dropped",
+      );
   }
 }

@@ -6,6 +6,7 @@ import type { ReadModels } from "../../projections/readModels.js";
 import type { CloneView } from "../../projections/views.js";
 import { hashMatches, installTokenIdOf } from "../auth/apiKeyToken.js";
 import type { Authenticator } from "../auth/authenticator.js";
+import { addressOf, type RequestRateLimiter } from "../limits/requestRateLimits.js";
 import { bundlePath } from "../types/mappers.js";
 import { parseByteRange } from "./byteRange.js";
 
@@ -33,6 +34,7 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -45,10 +47,36 @@ const RUNTIME_PATH = "/runtime/aiclone-runtime.tgz";
  * archive (an install token of that clone, or its owner's API key, as Bearer; Range honoured), and the
  * runtime's npm package.
  */
-export function installRoutes(options: InstallRoutesOptions): (app: express.Express) => void {
+export function installRoutes(
+  options: InstallRoutesOptions,
+): (app: express.Express, limiter?: RequestRateLimiter) => void {
   const { models, artifacts } = options;
+  let limiter: RequestRateLimiter | undefined;
 
+  const tooMany = (message: string, retryAfterSeconds: number) =>
+    new HttpError(429, message, { "Retry-After": String(retryAfterSeconds) });
+
+  /**
+   * A caller whose address spent its budget without a valid key is refused before its token is looked at;
+   * each failed authentication spends one request of that budget (the one GraphQL callers without a valid
+   * key share).
+   */
   async function authorizedClone(request: express.Request, cloneId: string): Promise<CloneView> {
+    const address = addressOf(request);
+    const blocked = await limiter?.blocked(address);
+    if (blocked) throw tooMany(blocked.message, blocked.retryAfterSeconds);
+    try {
+      return await verifiedClone(request, cloneId);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401 && limiter) {
+        const refusal = await limiter.consume({ address });
+        if (refusal) throw tooMany(refusal.message, refusal.retryAfterSeconds);
+      }
+      throw error;
+    }
+  }
+
+  async function verifiedClone(request: express.Request, cloneId: string): Promise<CloneView> {
     const header = request.headers.authorization;
     if (!header) throw new HttpError(401, "an install token is required (Authorization: Bearer <token>)");
     const token = header.replace(/^Bearer\s+/i, "").trim();
@@ -93,11 +121,16 @@ export function installRoutes(options: InstallRoutesOptions): (app: express.Expr
         const status = error instanceof HttpError ? error.status : 500;
         const message = error instanceof HttpError ? error.message : "internal error";
         if (response.headersSent) response.destroy();
-        else response.status(status).json({ error: message });
+        else
+          response
+            .status(status)
+            .set(error instanceof HttpError ? error.headers : {})
+            .json({ error: message });
       });
     };
 
-  return (app) => {
+  return (app, rateLimiter) => {
+    limiter = rateLimiter;
     app.get(
       "/install_clone.sh",
       handle(async (_request, response) => {

@@ -1,4 +1,10 @@
-import { isTrainingRunActive, trainingRunStatusOf } from "../../domain/index.js";
+import {
+  ALL_CLONES_PREFIX,
+  type ArtifactRef,
+  isTrainingRunActive,
+  parseArtifactKey,
+  trainingRunStatusOf,
+} from "../../domain/index.js";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
 import type { CloneView } from "../../projections/views.js";
@@ -28,7 +34,8 @@ export interface SweepOptions {
  * Finds and removes artifacts the clones' recorded history does not account for: files of deleted or
  * unknown clones, uploads that were never recorded, datasets, training outputs and bundles whose events
  * never made it (a crash between the write and the command), and unfinished writes of the store itself;
- * and destroys the data keys of clones that no longer exist.
+ * and destroys the data keys of clones that no longer exist. Files of a live clone in a folder the
+ * layout (domain/artifacts/artifactKeys.ts) does not know are kept: what it cannot read it does not judge.
  */
 export class ArtifactSweeper {
   constructor(
@@ -41,12 +48,16 @@ export class ArtifactSweeper {
     const cutoff = Date.now() - options.minAgeMs;
     const orphans: string[] = [];
     const views = new Map<string, CloneView | null>();
-    for await (const info of this.artifacts.list("clones/")) {
+    for await (const info of this.artifacts.list(ALL_CLONES_PREFIX)) {
       if (Date.parse(info.createdAt) > cutoff) continue;
-      const cloneId = info.key.split("/")[1] ?? "";
-      if (!views.has(cloneId)) views.set(cloneId, await this.models.clones.get(cloneId));
-      const view = views.get(cloneId) ?? null;
-      if (!isReferenced(view, info.key)) orphans.push(info.key);
+      const ref = parseArtifactKey(info.key);
+      if (!ref) {
+        orphans.push(info.key); // not in any clone's folder: nobody's
+        continue;
+      }
+      if (!views.has(ref.cloneId)) views.set(ref.cloneId, await this.models.clones.get(ref.cloneId));
+      const view = views.get(ref.cloneId) ?? null;
+      if (!isReferenced(view, ref, info.key)) orphans.push(info.key);
     }
     const shreddedKeys: string[] = [];
     for (const { cloneId, createdAt } of (await this.keys?.live()) ?? []) {
@@ -65,30 +76,30 @@ export class ArtifactSweeper {
   }
 }
 
-/** Whether the clone's read model accounts for the artifact (layout: clones/<id>/<kind>/<id>/…). */
-function isReferenced(view: CloneView | null, key: string): boolean {
+/** Whether the clone's read model accounts for the artifact. */
+function isReferenced(view: CloneView | null, ref: ArtifactRef, key: string): boolean {
   if (!view || view.deleted) return false;
-  const [, , kind, id] = key.split("/");
-  switch (kind) {
-    case "sources":
-      return view.sources.some((s) => s.id === id && !s.purged);
-    case "datasets":
+  switch (ref.kind) {
+    case "source":
+      return view.sources.some((s) => s.id === ref.sourceId && !s.purged);
+    case "dataset":
       // A build still running owns its folder too.
       return (
         view.datasets.some((d) => key.startsWith(d.artifactKey)) ||
-        (view.datasetRequest?.requestId === id && view.datasetRequest?.status === "BUILDING")
+        (view.datasetRequest?.requestId === ref.requestId && view.datasetRequest?.status === "BUILDING")
       );
     case "training": {
-      const run = view.trainingRuns.find((r) => r.id === id);
+      const run = view.trainingRuns.find((r) => r.id === ref.runId);
       if (!run) return false;
       // A queued or running job keeps its checkpoints; a finished one keeps only its outputs.
       const status = trainingRunStatusOf(run.status);
       if (isTrainingRunActive(status)) return true;
-      return status === "completed" && !key.includes("/checkpoints/");
+      return status === "completed" && !ref.checkpoint;
     }
-    case "bundles":
+    case "bundle":
       return view.published.some((p) => p.artifactKey === key);
-    default:
-      return false;
+    case "unknown":
+      // A kind this platform does not know (a newer one's, or put there by hand): not ours to delete.
+      return true;
   }
 }

@@ -3,14 +3,20 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import {
   type Actor,
+  assertDisplaySafe,
   type CloneCommand,
   cloneDecider,
+  clonePrefix,
   cloneStreamId,
+  DATASET_FILES,
   type DatasetRequestSpec,
+  datasetFileKey,
   isId,
+  kindPrefix,
   newId,
   parseCloneEvent,
   principalOf,
+  sourceKey,
   trainingRunStatusOf,
 } from "../../domain/index.js";
 import { type ArtifactStore, ArtifactTooLargeError } from "../../infra/blobstore/artifactStore.js";
@@ -178,6 +184,7 @@ export class CloneService {
     idempotencyKey?: string | null,
   ): Promise<CloneView> {
     try {
+      assertDisplaySafe("fileName", file.filename);
       await this.owned(principal, cloneId);
     } catch (error) {
       file.stream.destroy();
@@ -190,7 +197,7 @@ export class CloneService {
       { cloneId, fileName: file.filename },
       async () => {
         const sourceId = newId();
-        const artifactKey = `clones/${cloneId}/sources/${sourceId}`;
+        const artifactKey = sourceKey(cloneId, sourceId);
         const quota = this.deps.ownerUploadBytes ?? Number.POSITIVE_INFINITY;
         const used = await this.storedUploadBytes(principal.ownerId);
         if (used >= quota) {
@@ -251,7 +258,13 @@ export class CloneService {
         throw apiError("BAD_USER_INPUT", `hyperparameters.${key}: must be a string, number or boolean`, {
           field: `hyperparameters.${key}`,
         });
-      hyperparameters[key] = value;
+      // defineProperty: a `__proto__` key stays an own (and then refused) name instead of a prototype.
+      Object.defineProperty(hyperparameters, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     const baseModel = input.baseModel ?? this.deps.defaultBaseModel;
     const problem = this.deps.checkTrainingRequest?.(baseModel, hyperparameters);
@@ -275,7 +288,7 @@ export class CloneService {
    * null when the files are gone. Only reached through a clone the caller owns.
    */
   async datasetReport(datasetKey: string): Promise<Record<string, unknown> | null> {
-    const text = await this.readArtifactText(`${datasetKey}stats.json`, 8 * 1024 ** 2);
+    const text = await this.readArtifactText(datasetFileKey(datasetKey, DATASET_FILES.stats), 8 * 1024 ** 2);
     return text === null ? null : (JSON.parse(text) as Record<string, unknown>);
   }
 
@@ -283,9 +296,9 @@ export class CloneService {
   async datasetPreview(datasetKey: string, limit: number): Promise<Record<string, unknown>[]> {
     if (!Number.isInteger(limit) || limit < 1 || limit > 20)
       throw apiError("BAD_USER_INPUT", "limit: must be between 1 and 20", { field: "limit" });
-    if (!(await this.deps.artifacts.stat(`${datasetKey}train.jsonl`))) return [];
+    if (!(await this.deps.artifacts.stat(datasetFileKey(datasetKey, DATASET_FILES.train)))) return [];
     const samples: Record<string, unknown>[] = [];
-    const stream = await this.deps.artifacts.get(`${datasetKey}train.jsonl`);
+    const stream = await this.deps.artifacts.get(datasetFileKey(datasetKey, DATASET_FILES.train));
     const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
       if (line.trim()) samples.push(JSON.parse(line) as Record<string, unknown>);
@@ -367,7 +380,7 @@ export class CloneService {
     return this.idempotent(principal, idempotencyKey, "purgeRawData", { cloneId }, async () => {
       await this.owned(principal, cloneId);
       const view = await this.execute({ type: "PurgeRawData", cloneId, actor: actorOf(principal) });
-      await this.deps.artifacts.deletePrefix(`clones/${cloneId}/sources/`);
+      await this.deps.artifacts.deletePrefix(kindPrefix(cloneId, "source"));
       return view;
     });
   }
@@ -457,7 +470,7 @@ export class CloneService {
       // After the event: a crash in between leaves a key and files the sweeper finds, never a live clone
       // without them. The key goes first: from then on nothing of the clone can be read, wherever it is.
       await this.deps.cloneKeys.destroy(cloneId);
-      await this.deps.artifacts.deletePrefix(`clones/${cloneId}/`);
+      await this.deps.artifacts.deletePrefix(clonePrefix(cloneId));
       return view;
     });
   }

@@ -22,6 +22,8 @@ const bootstrapActor: Actor = { kind: "system", name: "bootstrap" };
 
 /** Owners and their API keys. */
 export class OwnerService {
+  private readonly revocationListeners = new Set<(keyId: string) => void>();
+
   constructor(
     private readonly store: EventStore,
     private readonly commands: CommandHandler,
@@ -100,6 +102,12 @@ export class OwnerService {
     return false;
   }
 
+  /** Calls `listener` with the key id after each revocation through this service (the API closes its sockets). */
+  onKeyRevoked(listener: (keyId: string) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
   async isKeyActive(keyId: string): Promise<boolean> {
     const key = await this.models.apiKeys.get(keyId);
     return key !== null && key.revokedAt === null;
@@ -169,6 +177,7 @@ export class OwnerService {
     });
     const view = await this.models.apiKeys.get(keyId);
     if (!view) throw apiError("NOT_FOUND", `API key ${keyId} not found`);
+    for (const listener of this.revocationListeners) listener(keyId);
     return view;
   }
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { DATASET_FILES, TRAINING_OUTPUT } from "../../domain/artifacts/artifactKeys.js";
 import { measureFidelity } from "../../runtime/fidelity/fidelityRun.js";
 import { assertSupportedArchitecture } from "../../trainer-gateway/baseArchitecture.js";
 import { BaseModelError, localBaseGguf, resolveBaseModel } from "../../trainer-gateway/baseModels.js";
@@ -82,7 +83,7 @@ export function registerTrainCommands(program: Command): void {
 
 async function train(options: TrainCommandOptions, extra: string[]): Promise<number> {
   const dataset = resolve(options.dataset);
-  if (!existsSync(join(dataset, "train.jsonl")))
+  if (!existsSync(join(dataset, DATASET_FILES.train)))
     throw new TrainOptionsError(
       `--dataset ${options.dataset}: no train.jsonl there (build one with \`aiclone dataset build\`)`,
     );
@@ -148,7 +149,7 @@ async function train(options: TrainCommandOptions, extra: string[]): Promise<num
     `trained ${last.steps} steps in ${Number(last.seconds).toFixed(1)} s; final loss ${Number(last.final_loss).toFixed(4)}`,
   );
   console.log(`adapter: ${last.adapter_gguf}`);
-  const metricsPath = String(last.metrics ?? join(out, "metrics.json"));
+  const metricsPath = String(last.metrics ?? join(out, TRAINING_OUTPUT.metrics));
   let metrics: TrainerMetrics & Record<string, unknown>;
   try {
     metrics = JSON.parse(await readFile(metricsPath, "utf8"));

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { DATASET_FILES } from "../../domain/artifacts/artifactKeys.js";
 import {
   languageMismatch,
   languageWarning,
@@ -14,7 +15,7 @@ import type { BaseModel } from "../../trainer-gateway/baseModels.js";
 export async function baseModelLanguageWarning(dataset: string, model: BaseModel): Promise<string | null> {
   let stats: unknown = null;
   try {
-    stats = JSON.parse(await readFile(join(dataset, "stats.json"), "utf8"));
+    stats = JSON.parse(await readFile(join(dataset, DATASET_FILES.stats), "utf8"));
   } catch {
     // A dataset made by hand (only train.jsonl) has no stats.json, or an unreadable one: no profile to go by.
   }

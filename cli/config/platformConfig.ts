@@ -40,6 +40,8 @@ export const platformConfigSchema = z
             maxTokens: z.coerce.number().int().min(100).default(5_000),
             requestsPerMinute: z.coerce.number().int().min(1).default(600),
             uploadsPerHour: z.coerce.number().int().min(1).default(60),
+            /** WebSockets open at once without a valid API key (all addresses together); more are closed with 4429. */
+            anonymousWebSockets: z.coerce.number().int().min(0).default(100),
             /** Raw exports an owner may keep stored, all clones together. */
             ownerUploadBytes: bytes.default(50 * 1024 ** 3),
           })

@@ -95,6 +95,7 @@ export async function serveApi(parts: PlatformParts, services: ApiServices): Pro
     requestMaxBytes: config.api.requestMaxBytes,
     queryLimits: config.api.limits,
     rateLimits: config.api.limits,
+    anonymousWebSockets: config.api.limits.anonymousWebSockets,
     rateLimiters: rateLimitersFor(documents, logger.child({ component: "api" })),
     isReady: () => ready,
   });

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type express from "express";
 import type { Authenticator } from "../../api/auth/authenticator.js";
 import { installRoutes, type RuntimePackage } from "../../api/http/installRoutes.js";
 import { type BaseModelLookup, BundlePublisher } from "../../bundle/bundlePublisher.js";
@@ -80,7 +79,7 @@ export function installRoutesFor(
   artifacts: ArtifactStore,
   authenticator: Authenticator,
   publicUrl: () => string,
-): (app: express.Express) => void {
+): ReturnType<typeof installRoutes> {
   return installRoutes({
     models,
     artifacts,

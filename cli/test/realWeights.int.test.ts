@@ -115,13 +115,7 @@ describe("real weights: a SmolLM2 clone sounds like its owner through the runtim
     assert.ok(report.soundsLikeYou.score > report.soundsLikeYou.base.score + 0.2);
   });
 
-  // Not yet seen passing on this machine (the one run that reached it asked for the wrong model name):
-  // opt in with AICLONE_REAL_WEIGHTS_RUNTIME=1 until it has.
-  it("installed with defaults (no persona), the clone ends its replies like the owner and matches the report", {
-    skip: process.env.AICLONE_REAL_WEIGHTS_RUNTIME
-      ? false
-      : "opt-in (AICLONE_REAL_WEIGHTS_RUNTIME=1): not yet verified here",
-  }, async () => {
+  it("installed with defaults (no persona), the clone ends its replies like the owner and matches the report", async () => {
     const bundle = join(dir, "bundle");
     aiclone(
       ["bundle", "init", "--model", smollm2, "--adapter", join(dir, "out", "adapter.gguf"), "--out", bundle],

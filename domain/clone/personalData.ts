@@ -1,3 +1,4 @@
+import { parseArtifactKey } from "../artifacts/artifactKeys.js";
 import { type CloneEventData, type CloneEventType, emptySourceInspection } from "./events.js";
 
 /**
@@ -30,8 +31,10 @@ export const personalDataScopeOfStream = (streamId: string): string | null =>
  * encrypted; published bundles are not (they are what the owner downloads, guarded by install tokens).
  */
 export function personalDataScopeOfArtifact(key: string): string | null {
-  const match = /^clones\/([^/]+)\/(sources|datasets|training)\//.exec(key);
-  return match ? `clone:${match[1]}` : null;
+  const ref = parseArtifactKey(key);
+  return ref && (ref.kind === "source" || ref.kind === "dataset" || ref.kind === "training")
+    ? personalDataScopeOfClone(ref.cloneId)
+    : null;
 }
 
 /** The key scope of a clone, for destroying it when the clone is deleted. */

@@ -1,6 +1,6 @@
 import type { Actor, Decider } from "../decider.js";
 import { conflict, DomainError, invalid, notFound } from "../errors.js";
-import { boundedText } from "../text.js";
+import { nameText } from "../text.js";
 import type { OwnerEvent } from "./events.js";
 
 export type OwnerCommand =
@@ -45,14 +45,14 @@ function requireSelf(command: OwnerCommand): void {
 export function decideOwner(command: OwnerCommand, state: OwnerState): OwnerEvent[] {
   if (command.type === "CreateOwner") {
     if (state.exists) throw conflict(`owner ${command.ownerId} already exists`);
-    const name = boundedText("name", command.name, { min: 1, max: 80 });
+    const name = nameText("name", command.name, { min: 1, max: 80 });
     return [{ type: "OwnerCreated", data: { ownerId: command.ownerId, name } }];
   }
   if (!state.exists) throw notFound(`owner ${command.ownerId} does not exist`);
   requireSelf(command);
   switch (command.type) {
     case "CreateApiKey": {
-      const name = boundedText("name", command.name, { min: 1, max: 80 });
+      const name = nameText("name", command.name, { min: 1, max: 80 });
       if (!/^[0-9a-f]{64}$/.test(command.hash)) throw invalid("hash", "must be a sha256 hex digest");
       const active = [...state.keys.values()].filter((k) => !k.revoked).length;
       if (active >= maxActiveApiKeys)

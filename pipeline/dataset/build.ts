@@ -1,3 +1,4 @@
+import { DATASET_FILES } from "../../domain/artifacts/artifactKeys.js";
 import { emptyRedactionCounts, PiiKind, RedactionCounts } from "../privacy/piiKind.js";
 import { Pseudonyms } from "../privacy/pseudonyms.js";
 import { redactText } from "../privacy/redactText.js";
@@ -15,9 +16,8 @@ import { StagedOutput } from "./stagedOutput.js";
 import { systemPromptFor } from "./systemPrompt.js";
 import { holdOutLastReplies, sessionSplitPoint } from "./valSplit.js";
 
-const trainFile = "train.jsonl";
-const valFile = "val.jsonl";
-const statsFile = "stats.json";
+// The folder's format: domain/artifacts/datasetFormat.schema.json.
+const { train: trainFile, val: valFile, stats: statsFile } = DATASET_FILES;
 /** With this many samples a validation split is always made, even if no session hashed into it. */
 const minSamplesForVal = 10;
 

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { DATASET_FILES } from "../../domain/artifacts/artifactKeys.js";
 import type { ExportRecord } from "../model/conversation.js";
 import type { ExportSource } from "../model/exportSource.js";
 import { emptyOcrCounts, type OcrCounts, withOcr } from "./ocrRecords.js";
@@ -23,7 +24,7 @@ export async function ocrForBuild(ownerIds: readonly string[], signal?: AbortSig
     counts,
     transform: (records, source) => withOcr(records, source, engine, owners, counts, signal),
     async recordIn(outDir) {
-      const path = join(outDir, "stats.json");
+      const path = join(outDir, DATASET_FILES.stats);
       const stats = JSON.parse(await readFile(path, "utf8")) as Record<string, unknown>;
       await writeFile(path, `${JSON.stringify({ ...stats, ocr: counts }, null, 2)}\n`);
     },

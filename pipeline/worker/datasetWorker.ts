@@ -8,14 +8,18 @@ import {
   cloneDecider,
   cloneStreamId,
   type DatasetRequestSpec,
+  datasetFileKey,
+  datasetPrefix,
   isCloneEventType,
   parseCloneEvent,
   principalOf,
+  refusedWith,
 } from "../../domain/index.js";
-import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
+import { ArtifactNotFoundError, type ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { DeliveredMessage, EventBus, Subscription } from "../../infra/bus/eventBus.js";
 import { parseEnvelope } from "../../infra/bus/eventEnvelope.js";
 import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
+import { CommandSender, causeOf } from "../../infra/eventsourcing/commandSender.js";
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
 import { exportFilesSource } from "../dataset/exportFilesSource.js";
 import { build, inspect, resolveOwner } from "../dataset/index.js";
@@ -49,6 +53,15 @@ export const pipelineGroup = "pipeline";
  */
 export class DatasetWorker {
   private subscription: Subscription | undefined;
+  /** Answers go to the clone's stream; a clone deleted while the job ran refuses them (NOT_FOUND). */
+  private readonly sender = new CommandSender({
+    commands: this.deps.commands,
+    decider: cloneDecider,
+    parse: parseCloneEvent,
+    streamOf: (command: CloneCommand) => cloneStreamId(command.cloneId),
+    principal: principalOf(actor),
+    expected: refusedWith("NOT_FOUND"),
+  });
 
   constructor(private readonly deps: DatasetWorkerDeps) {}
 
@@ -118,9 +131,9 @@ export class DatasetWorker {
           throw new Error(
             `no samples: the owner ${owner.name} has no replies that could be used (${describeDrops(stats.dropped)})`,
           );
-        const prefix = `clones/${cloneId}/datasets/${requestId}/`;
+        const prefix = datasetPrefix(cloneId, requestId);
         for (const name of await readdir(outDir))
-          await this.deps.artifacts.put(`${prefix}${name}`, createReadStream(join(outDir, name)), {
+          await this.deps.artifacts.put(datasetFileKey(prefix, name), createReadStream(join(outDir, name)), {
             contentType: name.endsWith(".json") ? "application/json" : "application/jsonl",
           });
         await this.answer(
@@ -170,26 +183,9 @@ export class DatasetWorker {
     return true;
   }
 
+  /** A refused answer (the clone was deleted while the job ran) has nowhere to go: it is dropped. */
   private async answer(command: CloneCommand, cause: RecordedEvent): Promise<void> {
-    try {
-      await this.deps.commands.handle(
-        cloneStreamId(command.cloneId),
-        cloneDecider,
-        parseCloneEvent,
-        command,
-        {
-          principal: principalOf(actor),
-          causationId: cause.id,
-          ...(typeof cause.metadata.correlationId === "string"
-            ? { correlationId: cause.metadata.correlationId }
-            : {}),
-        },
-      );
-    } catch (error) {
-      // The clone was deleted while the job ran: the answer has nowhere to go.
-      if ((error as { code?: string }).code === "NOT_FOUND") return;
-      throw error;
-    }
+    await this.sender.send(command, causeOf(cause));
   }
 
   private async inScratch(job: (dir: string) => Promise<void>): Promise<void> {
@@ -214,7 +210,7 @@ function buildOptionsOf(spec: DatasetRequestSpec) {
   };
 }
 
-const isGone = (error: unknown) => (error as { name?: string }).name === "ArtifactNotFoundError";
+const isGone = (error: unknown) => error instanceof ArtifactNotFoundError;
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 3_900);
 const describeDrops = (dropped: Record<string, number>) =>
   Object.entries(dropped)

@@ -61,9 +61,9 @@ export const personaSchema = z.strictObject({
  * against variety of replies).
  */
 export const DEFAULT_GENERATION = {
-  temperature: 0.7,
+  temperature: 0.5,
   topP: 0.9,
-  repeatPenalty: 1,
+  repeatPenalty: 1.15,
   maxTokens: 512,
   contextSize: 4096,
 } as const;

@@ -1,5 +1,5 @@
 import { conflict, DomainError } from "../../errors.js";
-import { boundedText } from "../../text.js";
+import { nameText } from "../../text.js";
 import { cloneLimits } from "../limits.js";
 import type { CommandDeciders } from "./guards.js";
 
@@ -9,7 +9,7 @@ export const existenceDeciders: CommandDeciders<"CreateClone" | "DeleteClone"> =
     if (state.exists) throw conflict(`clone ${command.cloneId} already exists`);
     if (command.actor.kind !== "owner")
       throw new DomainError("FORBIDDEN", "only an owner can create a clone");
-    const name = boundedText("name", command.name, { min: 1, max: cloneLimits.nameMax });
+    const name = nameText("name", command.name, { min: 1, max: cloneLimits.nameMax });
     return [
       { type: "CloneCreated", data: { cloneId: command.cloneId, ownerId: command.actor.ownerId, name } },
     ];

@@ -1,12 +1,12 @@
 import { invalid } from "../../errors.js";
-import { boundedText } from "../../text.js";
+import { boundedText, nameText } from "../../text.js";
 import { cloneLimits, LANGUAGE_TAG } from "../limits.js";
 import type { CommandDeciders } from "./guards.js";
 
 /** How the clone presents itself: display name, system prompt, language. */
 export const personaDeciders: CommandDeciders<"ConfigurePersona"> = {
   ConfigurePersona(command) {
-    const displayName = boundedText("displayName", command.displayName, {
+    const displayName = nameText("displayName", command.displayName, {
       min: 1,
       max: cloneLimits.displayNameMax,
     });

@@ -1,5 +1,5 @@
 import { conflict, invalid } from "../../errors.js";
-import { boundedText } from "../../text.js";
+import { nameText } from "../../text.js";
 import { cloneLimits } from "../limits.js";
 import { type CommandDeciders, requireSystem, SHA256 } from "./guards.js";
 
@@ -8,7 +8,7 @@ export const sourcesDeciders: CommandDeciders<
   "RecordSourceUpload" | "RecordSourceInspection" | "PurgeRawData"
 > = {
   RecordSourceUpload(command, state) {
-    const fileName = boundedText("fileName", command.fileName, { min: 1, max: cloneLimits.fileNameMax });
+    const fileName = nameText("fileName", command.fileName, { min: 1, max: cloneLimits.fileNameMax });
     if (/[\\/]/.test(fileName)) throw invalid("fileName", "must not contain path separators");
     if (!SHA256.test(command.sha256)) throw invalid("sha256", "must be 64 lowercase hex digits");
     if (!Number.isInteger(command.size) || command.size <= 0)

@@ -1,5 +1,5 @@
 import { conflict, DomainError, invalid, notFound } from "../../errors.js";
-import { boundedText } from "../../text.js";
+import { nameText } from "../../text.js";
 import { cloneLimits } from "../limits.js";
 import { type CommandDeciders, SHA256 } from "./guards.js";
 
@@ -8,7 +8,7 @@ export const tokensDeciders: CommandDeciders<"CreateInstallToken" | "RevokeInsta
   CreateInstallToken(command, state) {
     if (command.actor.kind !== "owner")
       throw new DomainError("FORBIDDEN", "only the owner creates install tokens");
-    const name = boundedText("name", command.name, { min: 1, max: cloneLimits.installTokenNameMax });
+    const name = nameText("name", command.name, { min: 1, max: cloneLimits.installTokenNameMax });
     if (!SHA256.test(command.hash)) throw invalid("hash", "must be 64 lowercase hex characters");
     const created = Date.parse(command.createdAt);
     const expires = Date.parse(command.expiresAt);

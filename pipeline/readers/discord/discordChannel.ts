@@ -1,5 +1,6 @@
 import type { ChatInfo, ChatType } from "../../model/conversation.js";
-import { asRecord, idOf, stringOf } from "./jsonValues.js";
+import { asRecord, stringOf } from "../json/index.js";
+import { idOf } from "./snowflake.js";
 
 /**
  * DiscordChatExporter's ChannelKind names. A server channel (text, thread, forum, voice chat) is a group

@@ -1,17 +1,22 @@
-import Assembler from "stream-json/assembler.js";
-import type { Token } from "stream-json/parser.js";
 import { ExportReadError, type ExportRecord } from "../../model/conversation.js";
+import { BoundedAssembler, JSON_LIMITS, RECORD_LIMITS, type Token } from "../json/index.js";
 import { discordChatInfo } from "./discordChannel.js";
 import { discordMessageRecord } from "./discordMessage.js";
 
 export interface WalkerLimits {
-  /** Deeper nesting than any DCE file has means a hostile or broken file; bounded to keep memory bounded. */
+  /**
+   * Deeper nesting anywhere in the file than any DCE file has means a hostile or broken file: the whole file
+   * is refused (DCE has no deep side tables, so the record bound serves for the document).
+   */
   maxDepth: number;
-  /** Largest single guild/channel/message object assembled in memory. */
+  /** Bytes of the file one guild/channel/message object may span. */
   maxValueBytes: number;
 }
 
-export const DEFAULT_WALKER_LIMITS: WalkerLimits = { maxDepth: 64, maxValueBytes: 64 * 1024 * 1024 };
+export const DEFAULT_WALKER_LIMITS: WalkerLimits = {
+  maxDepth: JSON_LIMITS.maxRecordDepth,
+  maxValueBytes: JSON_LIMITS.maxRecordBytes,
+};
 
 type Target = "guild" | "channel" | "message" | "skip";
 
@@ -20,13 +25,15 @@ interface Capture {
   /** Depth before the captured value opened; the capture ends when the depth is back here. */
   baseDepth: number;
   startOffset: number;
-  assembler: Assembler | null;
+  assembler: BoundedAssembler | null;
 }
 
 /**
  * Walks the token stream of a DiscordChatExporter file and turns it into records as values complete: the
  * chat when `channel` closes (DCE writes it before `messages`), then one record per element of `messages`.
- * Only one message is ever assembled at a time, so memory does not grow with the export.
+ * Only one message is ever assembled at a time, within RECORD_LIMITS, so memory does not grow with the export;
+ * a record past a limit fails the whole file at once (a DCE file is machine-written: an oversized record
+ * means a broken or hostile file).
  */
 export class DiscordExportWalker {
   private depth = 0;
@@ -68,7 +75,11 @@ export class DiscordExportWalker {
     if (closes) this.depth--;
 
     if (this.capture) {
-      this.capture.assembler?.consume(token);
+      const { assembler, target } = this.capture;
+      if (assembler) {
+        assembler.push(token);
+        if (assembler.failure !== null) this.fail(`a ${target} object is ${assembler.failure}`);
+      }
       if (this.depth === this.capture.baseDepth) this.completeCapture(out);
       return;
     }
@@ -120,15 +131,16 @@ export class DiscordExportWalker {
 
   private startCapture(target: Target, token: Token): void {
     // Skipped values (reactions-sized side tables, unknown keys) are walked but never assembled.
-    const assembler = target === "skip" ? null : new Assembler({ numberAsString: true });
-    assembler?.consume(token);
+    // Numbers are kept as their literal text: snowflakes would lose precision as doubles.
+    const assembler = target === "skip" ? null : new BoundedAssembler(RECORD_LIMITS, { numbers: "text" });
+    assembler?.push(token);
     this.capture = { target, baseDepth: this.depth - 1, startOffset: this.offset, assembler };
   }
 
   private completeCapture(out: ExportRecord[]): void {
     const { target, assembler } = this.capture!;
     this.capture = null;
-    const value: unknown = assembler?.current;
+    const value: unknown = assembler?.result();
     if (target === "channel") this.onChannel(value, out);
     else if (target === "message") this.onMessage(value, out);
     // The guild adds nothing a ChatInfo holds: DMs are told apart by the channel type.

@@ -1,5 +1,5 @@
 import type { MediaRef, MediaType } from "../../model/conversation.js";
-import { asRecord, stringOf } from "./jsonValues.js";
+import { asRecord, stringOf } from "../json/index.js";
 
 const byExtension: Readonly<Record<string, MediaType>> = {
   jpg: "photo",

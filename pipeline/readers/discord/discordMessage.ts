@@ -1,6 +1,7 @@
 import type { ChatMessage, ExportRecord, MediaRef, MessageKind } from "../../model/conversation.js";
+import { asArray, asRecord, type JsonRecord, stringOf } from "../json/index.js";
 import { attachmentMedia, stickerMedia } from "./discordMedia.js";
-import { asArray, asRecord, idOf, type JsonRecord, stringOf } from "./jsonValues.js";
+import { idOf } from "./snowflake.js";
 
 /**
  * MessageKind names whose `content` is what the author wrote. Every other kind (RecipientAdd, Call,

@@ -1,10 +1,11 @@
 import type { ExportRecord } from "../../model/conversation.js";
 import type { ExportFile, ExportReader } from "../../model/exportSource.js";
+import { JSON_LIMITS, readJsonTokens } from "../json/index.js";
 import { DEFAULT_WALKER_LIMITS, DiscordExportWalker, type WalkerLimits } from "./discordExportWalker.js";
 import { looksLikeDiscordExport } from "./discordSniffer.js";
-import { jsonTokenBatches } from "./jsonTokenBatches.js";
 
 export interface DiscordReaderLimits extends WalkerLimits {
+  /** Bytes of the file one key, string or number may span; JSON_LIMITS.maxValueBytes by default. */
   maxLexemeBytes: number;
 }
 
@@ -25,12 +26,15 @@ async function* readDiscordExport(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<ExportRecord> {
   signal?.throwIfAborted();
-  const input = await file.open();
   const walker = new DiscordExportWalker(file.label, limits);
   const out: ExportRecord[] = [];
-  const options = maxLexemeBytes === undefined ? { signal } : { signal, maxLexemeBytes };
-  for await (const batch of jsonTokenBatches(input, file.label, options)) {
-    walker.push(batch.tokens, batch.offset, out);
+  const options = {
+    signal,
+    syntaxErrorAt: "byte",
+    maxValueBytes: maxLexemeBytes ?? JSON_LIMITS.maxValueBytes,
+  } as const;
+  for await (const batch of readJsonTokens(file, options)) {
+    walker.push(batch.tokens, batch.byteEnd, out);
     for (const record of out) yield record;
     out.length = 0;
   }

@@ -1,5 +1,5 @@
 import type { AccountOwner } from "../../model/conversation.js";
-import { isJsonObject, type JsonValue } from "./jsonValue.js";
+import { isJsonObject, type JsonValue } from "../json/index.js";
 
 /** `personal_information` → the account owner, with the same `user<N>` id messages use; null if unusable. */
 export function accountOwnerOf(value: JsonValue): AccountOwner | null {

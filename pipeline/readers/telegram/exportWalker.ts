@@ -1,6 +1,12 @@
-import { type AssemblyLimits, BoundedAssembler } from "./boundedAssembler.js";
-import type { Token } from "./jsonTokenizer.js";
-import type { JsonValue } from "./jsonValue.js";
+import {
+  ACCOUNT_LIMITS,
+  type AssemblyLimits,
+  BoundedAssembler,
+  JSON_LIMITS,
+  type JsonValue,
+  RECORD_LIMITS,
+  type Token,
+} from "../json/index.js";
 
 /** Where a chat object sits in the export: the file itself (single-chat export) or one of the two lists. */
 export type ChatSection = "root" | "chats" | "left_chats";
@@ -33,11 +39,7 @@ export interface ExportStructureHandler {
 /** The file is not a Telegram export's shape at all; the reader turns this into an ExportReadError. */
 export class ExportShapeError extends Error {}
 
-// Deep enough for anything JSON-shaped that is real, small enough that the tokenizer's stack stays tiny.
-const MAX_NESTING = 1_000_000;
-
-const MESSAGE_LIMITS: AssemblyLimits = { maxDepth: 64, maxChars: 1_000_000 };
-const ACCOUNT_LIMITS: AssemblyLimits = { maxDepth: 16, maxChars: 100_000 };
+const MAX_NESTING = JSON_LIMITS.maxDocumentDepth;
 
 interface ChatDraft {
   header: ChatHeader;
@@ -120,7 +122,7 @@ export class TelegramExportWalker {
           const index = top.index++;
           const header = top.draft.header;
           if (token.name === "startObject") {
-            this.assemble(token, MESSAGE_LIMITS, (result) => this.handler.message(header, index, result));
+            this.assemble(token, RECORD_LIMITS, (result) => this.handler.message(header, index, result));
           } else {
             this.handler.message(header, index, { failure: "the message is not a JSON object" });
             this.skipValue(token);

@@ -1,5 +1,5 @@
 import type { ChatMessage, MessageKind } from "../../model/conversation.js";
-import { isJsonObject, type JsonObject, type JsonValue } from "./jsonValue.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../json/index.js";
 import { MediaFieldError, mediaOf } from "./messageMedia.js";
 import { plainTextOf } from "./messageText.js";
 import { peerIdOf } from "./peerId.js";

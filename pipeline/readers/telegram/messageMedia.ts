@@ -1,5 +1,5 @@
 import type { MediaRef, MediaType } from "../../model/conversation.js";
-import type { JsonObject } from "./jsonValue.js";
+import type { JsonObject } from "../json/index.js";
 
 const MEDIA_TYPES: Readonly<Record<string, MediaType>> = {
   sticker: "sticker",

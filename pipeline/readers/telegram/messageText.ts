@@ -1,5 +1,5 @@
-import type { JsonValue } from "./jsonValue.js";
-import { isJsonObject } from "./jsonValue.js";
+import type { JsonValue } from "../json/index.js";
+import { isJsonObject } from "../json/index.js";
 
 // Direction marks and embeddings are invisible and only add noise to training text; ZWJ (U+200D) stays,
 // because emoji sequences need it.

@@ -1,10 +1,9 @@
 import { ExportReadError, type ExportRecord } from "../../model/conversation.js";
 import type { ExportFile, ExportReader } from "../../model/exportSource.js";
-import { decodeExportText, messageOf } from "./exportText.js";
+import { readJsonTokens, type Token } from "../json/index.js";
 import { ExportShapeError, TelegramExportWalker } from "./exportWalker.js";
-import { createJsonTokenizer } from "./jsonTokenizer.js";
 import { TelegramRecordBuilder } from "./recordBuilder.js";
-import { locateSyntaxError } from "./syntaxErrorPosition.js";
+import { TdesktopEscapeFixer } from "./tdesktopEscapes.js";
 import { looksLikeTelegramExport } from "./telegramHead.js";
 
 /**
@@ -26,50 +25,21 @@ export async function* readTelegramExport(
 ): AsyncGenerator<ExportRecord> {
   const builder = new TelegramRecordBuilder(file.label);
   const walker = new TelegramExportWalker(builder);
-  const tokenizer = createJsonTokenizer();
-  const stream = await file.open();
+  const options = { signal, filter: () => new TdesktopEscapeFixer(), syntaxErrorAt: "line" } as const;
   let size = 0;
-  try {
-    for await (const chunk of decodeExportText(stream, file.label, signal)) {
-      size = chunk.byteEnd;
-      let tokens: ReturnType<typeof tokenizer.write>;
-      try {
-        tokens = tokenizer.write(chunk.text);
-      } catch (error) {
-        const where =
-          (await locateSyntaxError(file, chunk.byteEnd, signal)) ??
-          `bytes ${chunk.byteStart}-${chunk.byteEnd}`;
-        throw new ExportReadError(file.label, where, `not valid JSON: ${parserMessage(error)}`, {
-          cause: error,
-        });
-      }
-      walk(walker, tokens, file.label, `bytes ${chunk.byteStart}-${chunk.byteEnd}`);
-      yield* drain(builder);
-    }
-    let tail: ReturnType<typeof tokenizer.end>;
-    try {
-      tail = tokenizer.end();
-    } catch (error) {
-      throw new ExportReadError(
-        file.label,
-        `byte ${size}`,
-        `the file ends before the JSON does (truncated?): ${parserMessage(error)}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    walk(walker, tail, file.label, `byte ${size}`);
-    walk(walker, null, file.label, `byte ${size}`);
+  for await (const batch of readJsonTokens(file, options)) {
+    size = batch.byteEnd;
+    const where = batch.byteStart === batch.byteEnd ? `byte ${size}` : `bytes ${batch.byteStart}-${size}`;
+    walk(walker, batch.tokens, file.label, where);
     yield* drain(builder);
-  } finally {
-    stream.destroy();
   }
+  walk(walker, null, file.label, `byte ${size}`);
+  yield* drain(builder);
 }
 
 function walk(
   walker: TelegramExportWalker,
-  tokens: ReturnType<ReturnType<typeof createJsonTokenizer>["write"]> | null,
+  tokens: readonly Token[] | null,
   label: string,
   where: string,
 ): void {
@@ -87,8 +57,4 @@ function* drain(builder: TelegramRecordBuilder): Generator<ExportRecord> {
   // Records are handed out chunk by chunk; the queue never holds more than one chunk's worth.
   const records = builder.pending.splice(0);
   yield* records;
-}
-
-function parserMessage(error: unknown): string {
-  return messageOf(error).replace(/^Parser (cannot parse input: |has )/, "");
 }

@@ -1,17 +1,23 @@
 import type { Token } from "./jsonTokenizer.js";
 import type { JsonObject, JsonValue } from "./jsonValue.js";
+import type { AssemblyLimits } from "./limits.js";
 
-export interface AssemblyLimits {
-  /** Deepest nesting kept; a real message is about 5 levels deep (text → part → …). */
-  maxDepth: number;
-  /** Sum of string and key lengths kept; Telegram caps a message at 4096 characters. */
-  maxChars: number;
+export type { AssemblyLimits };
+
+export interface AssemblyOptions {
+  /**
+   * "text" keeps a number's literal (Discord's snowflakes lose no precision); "number" converts it, as
+   * JSON.parse does. Default "number".
+   */
+  numbers?: "number" | "text";
 }
 
 /**
- * Builds one JSON value from packed tokens, like stream-json's Assembler, but within limits: past them it
- * stops building and only follows the nesting to find the value's end, so a hostile message costs no memory
- * and ends as a `failure` the reader reports as a skip.
+ * Builds one JSON value from packed tokens, like stream-json's Assembler, but within limits (maxDepth levels,
+ * maxChars characters of keys, strings and numbers): past them it stops building and only follows the
+ * nesting to find the value's end, so a hostile value costs no memory. `failure` is set the moment a limit
+ * trips; the reader decides what that means (Telegram skips the message once it ends, Discord refuses the
+ * file at once).
  */
 export class BoundedAssembler {
   private readonly containers: (JsonValue[] | JsonObject)[] = [];
@@ -21,7 +27,14 @@ export class BoundedAssembler {
   private value: JsonValue = null;
   failure: string | null = null;
 
-  constructor(private readonly limits: AssemblyLimits) {}
+  private readonly numbersAsText: boolean;
+
+  constructor(
+    private readonly limits: AssemblyLimits,
+    options: AssemblyOptions = {},
+  ) {
+    this.numbersAsText = options.numbers === "text";
+  }
 
   /** Feeds one token; true once the value is complete. */
   push(token: Token): boolean {
@@ -55,7 +68,8 @@ export class BoundedAssembler {
       case "stringValue":
         return this.count(token.value.length) ? this.add(token.value) : this.depth === 0;
       case "numberValue":
-        return this.add(Number(token.value));
+        if (!this.count(token.value.length)) return this.depth === 0;
+        return this.add(this.numbersAsText ? token.value : Number(token.value));
       case "nullValue":
         return this.add(null);
       case "trueValue":

@@ -1,6 +1,5 @@
 import type { Readable } from "node:stream";
 import { ExportReadError } from "../../model/conversation.js";
-import { TdesktopEscapeFixer } from "./tdesktopEscapes.js";
 import { firstInvalidUtf8 } from "./utf8Position.js";
 
 /** Decoded JSON text of one chunk, with the byte range of the file it came from (for error messages). */
@@ -10,18 +9,33 @@ export interface TextChunk {
   byteEnd: number;
 }
 
+/** Rewrites decoded text on its way to the tokenizer (Telegram's `\xNN` escapes); holds back what it must. */
+export interface TextFilter {
+  push(text: string): string;
+  /** The text held back at the end of the input. */
+  end(): string;
+}
+
+export interface DecodeOptions {
+  signal?: AbortSignal | undefined;
+  /** Makes a fresh filter for one pass over the file (the file may be read twice to locate an error). */
+  filter?: (() => TextFilter) | undefined;
+}
+
 /**
  * Streams a file as strict UTF-8 text, chunk by chunk. Invalid UTF-8 is an error with its byte offset rather
  * than U+FFFD, because silently replaced bytes would corrupt the messages that feed a clone. A leading BOM is
- * dropped; tdesktop's `\xNN` escapes are repaired.
+ * dropped. The last chunk is empty-ranged at the end of the file and carries what the decoder and the filter
+ * held back.
  */
 export async function* decodeExportText(
   stream: Readable,
   label: string,
-  signal?: AbortSignal,
+  options: DecodeOptions = {},
 ): AsyncGenerator<TextChunk> {
+  const { signal } = options;
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  const escapes = new TdesktopEscapeFixer();
+  const filter = options.filter?.();
   let offset = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
@@ -38,10 +52,10 @@ export async function* decodeExportText(
           cause: error,
         });
       }
-      yield { text: escapes.push(text), byteStart, byteEnd: offset };
+      yield { text: filter ? filter.push(text) : text, byteStart, byteEnd: offset };
     }
   } catch (error) {
-    if (error instanceof ExportReadError || signal?.aborted) throw error;
+    if (error instanceof ExportReadError || signal?.aborted || isAbort(error)) throw error;
     throw new ExportReadError(label, `byte ${offset}`, `cannot read the file: ${messageOf(error)}`, {
       cause: error,
     });
@@ -54,7 +68,11 @@ export async function* decodeExportText(
       cause: error,
     });
   }
-  yield { text: escapes.push(tail) + escapes.end(), byteStart: offset, byteEnd: offset };
+  yield { text: filter ? filter.push(tail) + filter.end() : tail, byteStart: offset, byteEnd: offset };
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
 }
 
 export function messageOf(error: unknown): string {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { firstInvalidUtf8 } from "./utf8Position.js";
+import { firstInvalidUtf8 } from "../utf8Position.js";
 
 describe("firstInvalidUtf8", () => {
   it("finds the first bad byte and tolerates a sequence cut at either end", () => {

@@ -1,4 +1,5 @@
 import { jsonParser, type Token } from "stream-json/parser.js";
+import { JSON_LIMITS } from "./limits.js";
 
 export type { Token };
 
@@ -10,14 +11,11 @@ export interface JsonTokenizer {
   write(text: string): readonly Token[];
   /** Signals the end of input; throws when the JSON is incomplete (a truncated file). */
   end(): readonly Token[];
+  /** True while a key, string or number has begun and not yet ended. */
+  readonly inValue: boolean;
+  /** How many keys, strings and numbers have begun so far; tells one open value from the next. */
+  readonly valuesBegun: number;
 }
-
-/**
- * Longest key, string or number kept whole. A longer one (a hostile file: one 2 GB string on one line) is
- * cut to this length as it streams, so memory stays bounded and V8's string limit is never reached; its
- * token still arrives, long enough for the message assembler to skip the message as too large.
- */
-export const MAX_VALUE_CHARS = 4 * 1024 * 1024;
 
 // stream-chain's `none` marker is a registered symbol; using the registry avoids importing stream-chain,
 // which is only a transitive dependency.
@@ -31,12 +29,18 @@ const PACKED: Record<string, Token["name"]> = {
   endNumber: "numberValue",
 };
 
-export function createJsonTokenizer(maxValueChars = MAX_VALUE_CHARS): JsonTokenizer {
+/**
+ * Values longer than `maxValueChars` are cut to it as they stream (JSON_LIMITS.maxValueChars), so one
+ * hostile string costs bounded memory; its token still arrives.
+ */
+export function createJsonTokenizer(maxValueChars = JSON_LIMITS.maxValueChars): JsonTokenizer {
   // Values arrive in chunks and are packed here, within the bound; stream-json's own packing would first
   // build the whole string, however long.
   const raw = jsonParser({ packValues: false, streamValues: true }) as unknown as RawTokenizer;
   let parts: string[] = [];
   let kept = 0;
+  let inValue = false;
+  let valuesBegun = 0;
   const pack = (tokens: Token[]): Token[] => {
     const out: Token[] = [];
     for (const token of tokens) {
@@ -46,6 +50,8 @@ export function createJsonTokenizer(maxValueChars = MAX_VALUE_CHARS): JsonTokeni
         case "startNumber":
           parts = [];
           kept = 0;
+          inValue = true;
+          valuesBegun++;
           break;
         case "stringChunk":
         case "numberChunk": {
@@ -65,6 +71,7 @@ export function createJsonTokenizer(maxValueChars = MAX_VALUE_CHARS): JsonTokeni
             value: parts.length === 1 ? parts[0] : parts.join(""),
           } as Token);
           parts = [];
+          inValue = false;
           break;
         default:
           out.push(token);
@@ -76,5 +83,14 @@ export function createJsonTokenizer(maxValueChars = MAX_VALUE_CHARS): JsonTokeni
     const result = raw(chunk);
     return result === NONE ? [] : pack(result.values);
   };
-  return { write: (text) => run(text), end: () => run(NONE) };
+  return {
+    write: (text) => run(text),
+    end: () => run(NONE),
+    get inValue() {
+      return inValue;
+    },
+    get valuesBegun() {
+      return valuesBegun;
+    },
+  };
 }
