@@ -12,12 +12,17 @@ import { EngineStartError, LlamaEngine } from "./engine/llamaEngine.js";
 import { readPromptContract } from "./engine/promptContract.js";
 import { createRuntimeLogger, type RuntimeLogger } from "./logger.js";
 import { ConversationMemory } from "./memory/conversationMemory.js";
-import { openRuntimeDatabase } from "./memory/runtimeDatabase.js";
+import { openRuntimeDatabase, type RuntimeDatabase } from "./memory/runtimeDatabase.js";
 import type { DownloadProgress } from "./models/modelDownload.js";
 import { ensureBaseModel } from "./models/modelManager.js";
 import type { DocumentReader, Embeddings, PluginKind } from "./plugin/pluginApi.js";
 import { PluginHost, type PluginStatus } from "./plugin/pluginHost.js";
-import { type BuiltinPluginRegistry, loadEnabledPlugins, type PluginEntry } from "./plugin/pluginLoader.js";
+import {
+  type BuiltinPluginRegistry,
+  type LoadedPlugin,
+  loadEnabledPlugins,
+  type PluginEntry,
+} from "./plugin/pluginLoader.js";
 import type { BackoffPolicy } from "./plugin/restartBackoff.js";
 import { createEmbeddings } from "./rag/createEmbeddings.js";
 import { FileDocumentReader } from "./rag/fileDocumentReader.js";
@@ -80,11 +85,65 @@ function pluginEntries(bundle: LoadedBundle, options: RuntimeOptions): PluginEnt
   });
 }
 
+/**
+ * Steps: load and check the bundle and its plugins, make sure the base model is on disk, load the engine,
+ * open the conversation database and the embeddings, then start the plugin host. Whatever a failed step
+ * leaves open is closed again.
+ */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createRuntimeLogger();
-  const bundle = await loadBundle(options.bundleDir);
-  const { manifest } = bundle;
+  const { bundle, plugins } = await loadCheckedBundle(options, logger);
+  const modelPath = await ensureModel(bundle, options, logger);
+  const engine = await loadEngine(bundle, modelPath, options, logger);
   const dataDir = options.dataDir ?? join(bundle.dir, "data");
+  const cleanups: Cleanup[] = [() => engine.close()];
+  try {
+    const db = openRuntimeDatabase(join(dataDir, "runtime.sqlite"));
+    cleanups.push(() => {
+      db.close();
+    });
+    const embeddings = await openEmbeddings(bundle, options, cleanups);
+    const { chat, host } = await startPlugins({
+      bundle,
+      plugins,
+      engine,
+      db,
+      embeddings,
+      dataDir,
+      options,
+      logger,
+    });
+    let stopping: Promise<void> | undefined;
+    return {
+      bundle,
+      dataDir,
+      engine,
+      chat,
+      plugins: host,
+      status: () => host.status(),
+      stop: () => {
+        stopping ??= (async () => {
+          await host.stop();
+          for (const cleanup of cleanups.reverse()) await cleanup();
+          logger.info("runtime stopped");
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+    throw error;
+  }
+}
+
+type Cleanup = () => Promise<void> | void;
+
+/** The bundle and its enabled plugins (of the asked kinds), all checked before anything is downloaded. */
+async function loadCheckedBundle(
+  options: RuntimeOptions,
+  logger: RuntimeLogger,
+): Promise<{ bundle: LoadedBundle; plugins: LoadedPlugin[] }> {
+  const bundle = await loadBundle(options.bundleDir);
   const plugins = (
     await loadEnabledPlugins(pluginEntries(bundle, options), {
       registry: options.registry ?? {},
@@ -92,17 +151,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     })
   ).filter((plugin) => !options.kinds || options.kinds.includes(plugin.definition.manifest.kind));
   logger.info(
-    { clone: manifest.clone, plugins: plugins.map((p) => `${p.name}@${p.definition.manifest.version}`) },
+    {
+      clone: bundle.manifest.clone,
+      plugins: plugins.map((p) => `${p.name}@${p.definition.manifest.version}`),
+    },
     "bundle loaded",
   );
+  return { bundle, plugins };
+}
 
+/** The base model's path: the bundle's own file, the cache, or a (resumable, verified) download. */
+async function ensureModel(
+  bundle: LoadedBundle,
+  options: RuntimeOptions,
+  logger: RuntimeLogger,
+): Promise<string> {
+  const { baseModel } = bundle.manifest;
   const model = await ensureBaseModel(
-    {
-      name: manifest.baseModel.name,
-      url: manifest.baseModel.url,
-      sha256: manifest.baseModel.sha256,
-      localPath: bundle.localModelPath,
-    },
+    { name: baseModel.name, url: baseModel.url, sha256: baseModel.sha256, localPath: bundle.localModelPath },
     {
       cacheDir: options.modelCacheDir,
       signal: options.signal,
@@ -112,7 +178,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   );
   logger.info({ path: model.path, source: model.source }, "base model ready");
+  return model.path;
+}
 
+/** The engine with the bundle's adapter, refused when the adapter was trained on another base model. */
+async function loadEngine(
+  bundle: LoadedBundle,
+  modelPath: string,
+  options: RuntimeOptions,
+  logger: RuntimeLogger,
+): Promise<LlamaEngine> {
+  const { manifest } = bundle;
   const promptContract = bundle.adapterPath ? await readPromptContract(bundle.adapterPath) : null;
   if (promptContract?.baseSha256 && promptContract.baseSha256 !== manifest.baseModel.sha256)
     throw new EngineStartError(
@@ -121,7 +197,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     );
   const engine = await LlamaEngine.load({
     promptContract,
-    modelPath: model.path,
+    modelPath,
     adapterPath: bundle.adapterPath,
     gpu: options.cpu ? false : "auto",
     llama: options.llama,
@@ -141,67 +217,62 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     "engine ready",
   );
+  return engine;
+}
 
-  const cleanups: (() => Promise<void> | void)[] = [() => engine.close()];
-  try {
-    const db = openRuntimeDatabase(join(dataDir, "runtime.sqlite"));
-    cleanups.push(() => {
-      db.close();
-    });
-    const embeddings =
-      options.embeddings !== undefined
-        ? options.embeddings
-        : await createEmbeddings(manifest.embeddings, { llama: options.llama });
-    if (embeddings && options.embeddings === undefined && "close" in embeddings)
-      cleanups.push(() => (embeddings as { close(): Promise<void> }).close());
-    let host: PluginHost | undefined;
-    const chat = new ChatService({
-      engine,
-      memory: new ConversationMemory(db),
-      persona: manifest.persona,
-      retrievers: () => host?.retrievers() ?? [],
-      retrieval: options.retrieval,
-    });
-    host = new PluginHost(plugins, {
-      services: chat,
-      db,
-      logger,
-      dataDir,
-      clone: {
-        id: manifest.clone.id,
-        version: manifest.clone.version,
-        displayName: manifest.persona.displayName,
-        language: manifest.persona.language,
-      },
-      embeddings,
-      documents: options.documents ?? new FileDocumentReader(),
-      backoff: options.backoff,
-    });
-    const pluginHost = host;
-    await pluginHost.start();
-    logger.info({ plugins: pluginHost.status().map((s) => `${s.name}: ${s.state}`) }, "runtime started");
+/** The caller's embeddings, or the bundle's (closed at stop, since the runtime opened them). */
+async function openEmbeddings(
+  bundle: LoadedBundle,
+  options: RuntimeOptions,
+  cleanups: Cleanup[],
+): Promise<Embeddings | null> {
+  if (options.embeddings !== undefined) return options.embeddings;
+  const embeddings = await createEmbeddings(bundle.manifest.embeddings, { llama: options.llama });
+  if (embeddings && "close" in embeddings)
+    cleanups.push(() => (embeddings as { close(): Promise<void> }).close());
+  return embeddings;
+}
 
-    let stopping: Promise<void> | undefined;
-    return {
-      bundle,
-      dataDir,
-      engine,
-      chat,
-      plugins: pluginHost,
-      status: () => pluginHost.status(),
-      stop: () => {
-        stopping ??= (async () => {
-          await pluginHost.stop();
-          for (const cleanup of cleanups.reverse()) await cleanup();
-          logger.info("runtime stopped");
-        })();
-        return stopping;
-      },
-    };
-  } catch (error) {
-    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
-    throw error;
-  }
+/** The chat service and the started plugin host; each needs the other (retrievers, services). */
+async function startPlugins(parts: {
+  bundle: LoadedBundle;
+  plugins: LoadedPlugin[];
+  engine: LlamaEngine;
+  db: RuntimeDatabase;
+  embeddings: Embeddings | null;
+  dataDir: string;
+  options: RuntimeOptions;
+  logger: RuntimeLogger;
+}): Promise<{ chat: ChatService; host: PluginHost }> {
+  const { manifest } = parts.bundle;
+  const { db, options, logger } = parts;
+  let host: PluginHost | undefined;
+  const chat = new ChatService({
+    engine: parts.engine,
+    memory: new ConversationMemory(db),
+    persona: manifest.persona,
+    // Read at each question: the host exists by the time a question arrives.
+    retrievers: () => host?.retrievers() ?? [],
+    retrieval: options.retrieval,
+  });
+  host = new PluginHost(parts.plugins, {
+    services: chat,
+    db,
+    logger,
+    dataDir: parts.dataDir,
+    clone: {
+      id: manifest.clone.id,
+      version: manifest.clone.version,
+      displayName: manifest.persona.displayName,
+      language: manifest.persona.language,
+    },
+    embeddings: parts.embeddings,
+    documents: options.documents ?? new FileDocumentReader(),
+    backoff: options.backoff,
+  });
+  await host.start();
+  logger.info({ plugins: host.status().map((s) => `${s.name}: ${s.state}`) }, "runtime started");
+  return { chat, host };
 }
 
 /** SIGINT/SIGTERM stop the runtime gracefully; a second signal exits at once. */

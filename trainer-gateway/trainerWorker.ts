@@ -263,26 +263,7 @@ export class TrainerWorker {
       if (exit.last?.event === "stopped") return this.finishStopped(job, Number(exit.last.step ?? step));
       if (exit.code !== 0 || exit.last?.event !== "completed") throw new Error(trainerFailure(exit));
 
-      const adapterKey = keys.adapter;
-      const metricsKey = keys.metrics;
-      const metrics = JSON.parse(await readFile(join(out, TRAINING_OUTPUT.metrics), "utf8")) as Record<
-        string,
-        unknown
-      >;
-      if (this.deps.measureFidelity) {
-        const adapterPath = join(out, TRAINING_OUTPUT.adapter);
-        const input = { modelPath: base, adapterPath, datasetDir: dataset, metrics, signal: job.stop.signal };
-        metrics.fidelity = await this.deps.measureFidelity(input);
-        await writeFile(join(out, TRAINING_OUTPUT.metrics), JSON.stringify(metrics, null, 2), "utf8");
-      }
-      await uploadFolder(this.deps.artifacts, join(out, TRAINING_OUTPUT.peft), keys.peft);
-      await this.deps.artifacts.put(metricsKey, createReadStream(join(out, TRAINING_OUTPUT.metrics)), {
-        contentType: "application/json",
-      });
-      // The adapter last: its presence marks a complete output.
-      await this.deps.artifacts.put(adapterKey, createReadStream(join(out, TRAINING_OUTPUT.adapter)));
-      await this.deps.artifacts.deletePrefix(keys.checkpoints);
-      this.send({ kind: "succeeded", ...this.ref(job), adapterKey, metricsKey, metrics: summaryOf(metrics) });
+      await this.publishOutput(job, { out, base, dataset });
       this.deps.logger.info(log, "training job succeeded");
     } catch (error) {
       if (job.kill.signal.aborted) return;
@@ -294,6 +275,35 @@ export class TrainerWorker {
       await this.outbox;
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * The finished run's output: metrics (with the fidelity report when measured), the PEFT folder, then the
+   * adapter last (its presence marks a complete output); the checkpoints are deleted, success is sent.
+   */
+  private async publishOutput(job: CurrentJob, paths: { out: string; base: string; dataset: string }) {
+    const { out, base, dataset } = paths;
+    const keys = trainingOutputKeys(job.spec.outputPrefix);
+    const adapterKey = keys.adapter;
+    const metricsKey = keys.metrics;
+    const metrics = JSON.parse(await readFile(join(out, TRAINING_OUTPUT.metrics), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    if (this.deps.measureFidelity) {
+      const adapterPath = join(out, TRAINING_OUTPUT.adapter);
+      const input = { modelPath: base, adapterPath, datasetDir: dataset, metrics, signal: job.stop.signal };
+      metrics.fidelity = await this.deps.measureFidelity(input);
+      await writeFile(join(out, TRAINING_OUTPUT.metrics), JSON.stringify(metrics, null, 2), "utf8");
+    }
+    await uploadFolder(this.deps.artifacts, join(out, TRAINING_OUTPUT.peft), keys.peft);
+    await this.deps.artifacts.put(metricsKey, createReadStream(join(out, TRAINING_OUTPUT.metrics)), {
+      contentType: "application/json",
+    });
+    // The adapter last: its presence marks a complete output.
+    await this.deps.artifacts.put(adapterKey, createReadStream(join(out, TRAINING_OUTPUT.adapter)));
+    await this.deps.artifacts.deletePrefix(keys.checkpoints);
+    this.send({ kind: "succeeded", ...this.ref(job), adapterKey, metricsKey, metrics: summaryOf(metrics) });
   }
 
   /** A revoked job is someone else's now: nothing to say. A cancel or a shutdown is acknowledged. */

@@ -31,130 +31,73 @@ interface ValFallback {
 /**
  * Pass 2: turns the source into train.jsonl, val.jsonl and stats.json for the given owner. Streams:
  * memory holds one chat's open session, compact dedupe fingerprints and fixed-size counters.
+ *
+ * Steps: read every record into samples (DatasetBuild.read), hold out the validation split, then write
+ * stats.json and commit the staged files; a failure or an abort discards them.
  */
 export async function build(source: RecordSource, options: BuildOptions): Promise<DatasetStats> {
   const used = effectiveOptions(options);
-  const owner = options.owner;
-  const ownerKeys = new Set(owner.ids);
-  const systemPrompt = used.systemPrompt === false ? null : systemPromptFor(used.systemPrompt, owner.name);
-  const pseudonyms = used.pseudonymize ? new Pseudonyms([owner.name], used.pseudonymPrefix) : null;
-  if (pseudonyms && options.summary)
-    for (const p of options.summary.participants) if (!ownerKeys.has(p.id)) pseudonyms.labelFor(p.id, p.name);
-
-  const stats = emptyStats(owner, used);
-  stats.systemPrompt = systemPrompt;
-  const redacted = emptyRedactionCounts();
-  const chatStats = new Map<string, ChatStats>();
-  const skipped = new SkippedInputsTally(used.maxSkippedExamples);
-  const style = new StyleAccumulator();
-  const deduper = new SampleDeduper(used.nearDuplicateDistance);
-  const tracker = new ChatTracker();
   const output = options.outDir
     ? await StagedOutput.open(options.outDir, used.dryRun ? [statsFile] : [trainFile, valFile, statsFile])
     : null;
-  const jsonl = used.dryRun ? null : output;
-  let fallback: ValFallback | null = null;
-  let lastTrainSession: string | null = null;
-
-  const count = (map: Record<string, number>, key: string, n = 1) => {
-    map[key] = (map[key] ?? 0) + n;
-  };
-  const prepareText = (text: string) => {
-    const result = used.redact ? redactText(text) : { text, counts: {} };
-    return { text: pseudonyms ? pseudonyms.replaceNames(result.text) : result.text, counts: result.counts };
-  };
-  const labelFor = (key: string, name: string | null) =>
-    pseudonyms ? pseudonyms.labelFor(key, name) : (name ?? key.replace(/^name:/, ""));
-
-  const emit = async (sample: Sample) => {
-    const turns = renderSample(sample);
-    const assistantText = turns
-      .filter((t) => t.role === "assistant")
-      .map((t) => t.content)
-      .join("\n\u0001\n");
-    const duplicate = deduper.check(assistantText, turns.map((t) => t.content).join("\n"));
-    if (duplicate) {
-      count(stats.droppedSamples, duplicate);
-      return;
-    }
-    const point = sessionSplitPoint(sample.chatId, sample.sessionStart);
-    const isVal = point < used.valFraction;
-    const line = JSON.stringify(sampleRecord(turns, systemPrompt));
-    if (isVal) {
-      stats.valSamples++;
-      await jsonl?.writeLine(valFile, line);
-    } else {
-      const session = `${sample.chatKey}\u0000${sample.sessionStart}`;
-      const lineIndex = stats.trainSamples;
-      stats.trainSamples++;
-      if (session === lastTrainSession && fallback && fallback.firstLine + fallback.samples === lineIndex)
-        fallback.samples++;
-      else if (!fallback || point < fallback.point) fallback = { point, firstLine: lineIndex, samples: 1 };
-      lastTrainSession = session;
-      await jsonl?.writeLine(trainFile, line);
-    }
-    stats.samples++;
-    const chat = chatStats.get(sample.chatKey);
-    if (chat) chat.samples++;
-    for (const turn of sample.turns) {
-      for (const part of turn.parts)
-        for (const [kind, n] of Object.entries(part.redactions ?? {})) redacted[kind as PiiKind] += n;
-      if (turn.role === "assistant") style.addTurn(turn.parts.map((p) => p.text));
-    }
-  };
-
-  let sampler: ChatSampler | null = null;
-  let samplerChat: TrackedChat | null = null;
-  const closeSampler = async () => {
-    if (!sampler || !samplerChat) return;
-    for (const sample of sampler.finish()) await emit(sample);
-    const chat = chatStats.get(samplerChat.key)!;
-    chat.messages += sampler.messages;
-    chat.ownerMessages += sampler.ownerMessages;
-    chat.skipped ??= sampler.skipReason;
-    stats.cutSessions += sampler.cutSessions;
-    sampler = null;
-    samplerChat = null;
-  };
-  const openSampler = async (chat: TrackedChat) => {
-    if (samplerChat?.key === chat.key) return;
-    await closeSampler();
-    if (!chatStats.has(chat.key))
-      chatStats.set(chat.key, {
-        id: chat.id,
-        name: chat.name,
-        type: chat.type,
-        source: chat.source,
-        messages: 0,
-        ownerMessages: 0,
-        samples: 0,
-        skipped: null,
-      });
-    samplerChat = chat;
-    sampler = new ChatSampler({
-      chat,
-      chatKey: chat.key,
-      ownerKeys,
-      limits: {
-        sessionGapMs: used.sessionGapHours * 3_600_000,
-        maxSessionMessages: used.maxSessionMessages,
-        maxTurnChars: used.maxTurnChars,
-        maxSampleTurns: used.maxSampleTurns,
-        maxSampleChars: used.maxSampleChars,
-      },
-      selection: used,
-      includeBotChats: used.includeBotChats,
-      prepareText,
-      labelFor,
-      events: {
-        droppedMessages: (reason, n) => count(stats.dropped, reason, n),
-        droppedSample: (reason) => count(stats.droppedSamples, reason),
-        truncatedMessage: () => stats.truncatedMessages++,
-      },
-    });
-  };
-
+  const run = new DatasetBuild(options, used, output);
   try {
+    await run.read(source);
+    options.signal?.throwIfAborted();
+    await run.holdOutValidation();
+    const stats = run.finalStats();
+    if (output) {
+      await output.writeWhole(statsFile, JSON.stringify(stats, null, 2));
+      await output.commit(statsFile);
+    }
+    return stats;
+  } catch (error) {
+    await output?.discard();
+    throw error;
+  }
+}
+
+/** One build's state: the counters of stats.json, the open chat's sampler and the split bookkeeping. */
+class DatasetBuild {
+  private readonly stats: DatasetStats;
+  private readonly ownerKeys: Set<string>;
+  private readonly systemPrompt: string | null;
+  private readonly pseudonyms: Pseudonyms | null;
+  private readonly redacted = emptyRedactionCounts();
+  private readonly chatStats = new Map<string, ChatStats>();
+  private readonly skipped: SkippedInputsTally;
+  private readonly style = new StyleAccumulator();
+  private readonly deduper: SampleDeduper;
+  private readonly tracker = new ChatTracker();
+  /** Where samples go; null on a dry run, which writes stats.json only. */
+  private readonly jsonl: StagedOutput | null;
+  /** The chat whose messages are being sampled, with its sampler. */
+  private open: { chat: TrackedChat; sampler: ChatSampler } | null = null;
+  private fallback: ValFallback | null = null;
+  private lastTrainSession: string | null = null;
+
+  constructor(
+    private readonly options: BuildOptions,
+    private readonly used: EffectiveOptions,
+    output: StagedOutput | null,
+  ) {
+    const owner = options.owner;
+    this.ownerKeys = new Set(owner.ids);
+    this.systemPrompt = used.systemPrompt === false ? null : systemPromptFor(used.systemPrompt, owner.name);
+    this.pseudonyms = used.pseudonymize ? new Pseudonyms([owner.name], used.pseudonymPrefix) : null;
+    if (this.pseudonyms && options.summary)
+      for (const p of options.summary.participants)
+        if (!this.ownerKeys.has(p.id)) this.pseudonyms.labelFor(p.id, p.name);
+    this.stats = emptyStats(owner, used);
+    this.stats.systemPrompt = this.systemPrompt;
+    this.skipped = new SkippedInputsTally(used.maxSkippedExamples);
+    this.deduper = new SampleDeduper(used.nearDuplicateDistance);
+    this.jsonl = used.dryRun ? null : output;
+  }
+
+  /** Reads the source once, sampling each chat's messages and writing the samples as they come. */
+  async read(source: RecordSource): Promise<void> {
+    const { options, stats } = this;
     const reading = readRecords(source, {
       signal: options.signal,
       bytesRead: options.bytesRead,
@@ -166,23 +109,140 @@ export async function build(source: RecordSource, options: BuildOptions): Promis
         case "account":
           break;
         case "skipped":
-          skipped.add(record.skipped);
+          this.skipped.add(record.skipped);
           break;
         case "chat":
-          await openSampler(tracker.onChat(record.chat).chat);
+          await this.openChat(this.tracker.onChat(record.chat).chat);
           break;
         case "message": {
           stats.messagesRead++;
-          await openSampler(tracker.chatOf(record.message).chat);
-          for (const sample of sampler!.push(record.message)) await emit(sample);
+          const sampler = await this.openChat(this.tracker.chatOf(record.message).chat);
+          for (const sample of sampler.push(record.message)) await this.emit(sample);
           break;
         }
       }
     }
-    await closeSampler();
-    options.signal?.throwIfAborted();
+    await this.closeChat();
+  }
 
-    const pending = fallback as ValFallback | null;
+  /** The sampler of the given chat: the open one, or a new one after the open chat is closed. */
+  private async openChat(chat: TrackedChat): Promise<ChatSampler> {
+    if (this.open?.chat.key === chat.key) return this.open.sampler;
+    await this.closeChat();
+    if (!this.chatStats.has(chat.key))
+      this.chatStats.set(chat.key, {
+        id: chat.id,
+        name: chat.name,
+        type: chat.type,
+        source: chat.source,
+        messages: 0,
+        ownerMessages: 0,
+        samples: 0,
+        skipped: null,
+      });
+    const sampler = this.samplerFor(chat);
+    this.open = { chat, sampler };
+    return sampler;
+  }
+
+  /** Emits the open chat's last session and adds its sampler's counts to the chat's and the build's. */
+  private async closeChat(): Promise<void> {
+    if (!this.open) return;
+    const { chat, sampler } = this.open;
+    for (const sample of sampler.finish()) await this.emit(sample);
+    const stats = this.chatStats.get(chat.key)!;
+    stats.messages += sampler.messages;
+    stats.ownerMessages += sampler.ownerMessages;
+    stats.skipped ??= sampler.skipReason;
+    this.stats.cutSessions += sampler.cutSessions;
+    this.open = null;
+  }
+
+  private samplerFor(chat: TrackedChat): ChatSampler {
+    const { used, stats, pseudonyms } = this;
+    return new ChatSampler({
+      chat,
+      chatKey: chat.key,
+      ownerKeys: this.ownerKeys,
+      limits: {
+        sessionGapMs: used.sessionGapHours * 3_600_000,
+        maxSessionMessages: used.maxSessionMessages,
+        maxTurnChars: used.maxTurnChars,
+        maxSampleTurns: used.maxSampleTurns,
+        maxSampleChars: used.maxSampleChars,
+      },
+      selection: used,
+      includeBotChats: used.includeBotChats,
+      prepareText: (text) => {
+        const result = used.redact ? redactText(text) : { text, counts: {} };
+        return {
+          text: pseudonyms ? pseudonyms.replaceNames(result.text) : result.text,
+          counts: result.counts,
+        };
+      },
+      labelFor: (key, name) =>
+        pseudonyms ? pseudonyms.labelFor(key, name) : (name ?? key.replace(/^name:/, "")),
+      events: {
+        droppedMessages: (reason, n) => count(stats.dropped, reason, n),
+        droppedSample: (reason) => count(stats.droppedSamples, reason),
+        truncatedMessage: () => stats.truncatedMessages++,
+      },
+    });
+  }
+
+  /** A sample that is no duplicate goes to val or train by its session's hash, and is counted. */
+  private async emit(sample: Sample): Promise<void> {
+    const turns = renderSample(sample);
+    const assistantText = turns
+      .filter((t) => t.role === "assistant")
+      .map((t) => t.content)
+      .join("\n\u0001\n");
+    const duplicate = this.deduper.check(assistantText, turns.map((t) => t.content).join("\n"));
+    if (duplicate) {
+      count(this.stats.droppedSamples, duplicate);
+      return;
+    }
+    const point = sessionSplitPoint(sample.chatId, sample.sessionStart);
+    const line = JSON.stringify(sampleRecord(turns, this.systemPrompt));
+    if (point < this.used.valFraction) {
+      this.stats.valSamples++;
+      await this.jsonl?.writeLine(valFile, line);
+    } else {
+      this.noteTrainLine(`${sample.chatKey}\u0000${sample.sessionStart}`, point);
+      await this.jsonl?.writeLine(trainFile, line);
+    }
+    this.tally(sample);
+  }
+
+  /** Counts a train line and keeps the fallback: the train session closest to the validation cut. */
+  private noteTrainLine(session: string, point: number): void {
+    const lineIndex = this.stats.trainSamples;
+    this.stats.trainSamples++;
+    const fallback = this.fallback;
+    if (session === this.lastTrainSession && fallback && fallback.firstLine + fallback.samples === lineIndex)
+      fallback.samples++;
+    else if (!fallback || point < fallback.point) this.fallback = { point, firstLine: lineIndex, samples: 1 };
+    this.lastTrainSession = session;
+  }
+
+  private tally(sample: Sample): void {
+    this.stats.samples++;
+    const chat = this.chatStats.get(sample.chatKey);
+    if (chat) chat.samples++;
+    for (const turn of sample.turns) {
+      for (const part of turn.parts)
+        for (const [kind, n] of Object.entries(part.redactions ?? {})) this.redacted[kind as PiiKind] += n;
+      if (turn.role === "assistant") this.style.addTurn(turn.parts.map((p) => p.text));
+    }
+  }
+
+  /**
+   * Makes sure there is a validation split where one can be made: whole sessions hashed into it, else the
+   * fallback session moved from train, else the last replies inside each session; records which in heldOut.
+   */
+  async holdOutValidation(): Promise<void> {
+    const { stats, used, jsonl } = this;
+    const pending = this.fallback;
     if (stats.valSamples > 0) stats.heldOut = { source: "sessions", reason: null };
     else if (used.valFraction <= 0) stats.heldOut = { source: null, reason: "valFractionZero" };
     else if (stats.samples >= minSamplesForVal && pending && pending.samples * 2 <= stats.trainSamples) {
@@ -203,20 +263,22 @@ export async function build(source: RecordSource, options: BuildOptions): Promis
       stats.heldOut =
         moved > 0 ? { source: "turns", reason: null } : { source: null, reason: "tooFewReplies" };
     } else stats.heldOut = { source: null, reason: "tooFewSamples" };
-    stats.ownerMessages = [...chatStats.values()].reduce((sum, c) => sum + c.ownerMessages, 0);
-    stats.chats = [...chatStats.values()];
-    stats.redacted = redacted;
-    stats.skippedInputs = skipped.result();
-    stats.styleProfile = style.profile();
-    if (output) {
-      await output.writeWhole(statsFile, JSON.stringify(stats, null, 2));
-      await output.commit(statsFile);
-    }
-    return stats;
-  } catch (error) {
-    await output?.discard();
-    throw error;
   }
+
+  /** The stats with the per-chat, redaction, skipped-input and style totals filled in. */
+  finalStats(): DatasetStats {
+    const { stats } = this;
+    stats.ownerMessages = [...this.chatStats.values()].reduce((sum, c) => sum + c.ownerMessages, 0);
+    stats.chats = [...this.chatStats.values()];
+    stats.redacted = this.redacted;
+    stats.skippedInputs = this.skipped.result();
+    stats.styleProfile = this.style.profile();
+    return stats;
+  }
+}
+
+function count(map: Record<string, number>, key: string, n = 1): void {
+  map[key] = (map[key] ?? 0) + n;
 }
 
 function emptyStats(owner: BuildOptions["owner"], used: EffectiveOptions): DatasetStats {
