@@ -2,6 +2,7 @@ import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 import type { ExportFile } from "../../../model/exportSource.js";
+import { memoryFile } from "../../json/test/memoryFile.js";
 
 /** A loose file on disk as an ExportFile (the archive module provides the real one). */
 export function exportFileFromPath(path: string, label = path): ExportFile {
@@ -19,17 +20,7 @@ export function exportFileFromBytes(
   label = "inline.json",
   chunkSize = 64 * 1024,
 ): ExportFile {
-  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content);
-  return {
-    path: label,
-    label,
-    size: bytes.length,
-    open: async () => {
-      const chunks: Buffer[] = [];
-      for (let at = 0; at < bytes.length; at += chunkSize) chunks.push(bytes.subarray(at, at + chunkSize));
-      return Readable.from(chunks, { objectMode: false });
-    },
-  };
+  return memoryFile(content, chunkSize, label);
 }
 
 /** A file produced on demand by a generator, so a huge export never exists as one string or buffer. */
