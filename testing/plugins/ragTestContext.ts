@@ -9,27 +9,12 @@ import type {
   DocumentReader,
   Embeddings,
   PluginContext,
-  PluginStorage,
 } from "../../runtime/plugin/pluginApi.js";
 import { FileDocumentReader } from "../../runtime/rag/fileDocumentReader.js";
+import { MemoryPluginStorage } from "./fakePluginContext.js";
 
-export class InMemoryStorage implements PluginStorage {
-  readonly values = new Map<string, string>();
-  async get<T = unknown>(key: string): Promise<T | undefined> {
-    const raw = this.values.get(key);
-    return raw === undefined ? undefined : (JSON.parse(raw) as T);
-  }
-  async set(key: string, value: unknown): Promise<void> {
-    // Through JSON, as a persisted store would: nothing shared by reference.
-    this.values.set(key, JSON.stringify(value));
-  }
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-  async keys(prefix = ""): Promise<string[]> {
-    return [...this.values.keys()].filter((key) => key.startsWith(prefix)).sort();
-  }
-}
+/** The plugin storage of the fake plugin context, under the name the RAG tests use. */
+export { MemoryPluginStorage as InMemoryStorage };
 
 export interface RagLogEntry {
   level: string;
@@ -60,7 +45,7 @@ export async function parsePluginConfig<Config>(
 export function ragTestContext<Config>(options: {
   config: Config;
   dataDir: string;
-  storage?: InMemoryStorage;
+  storage?: MemoryPluginStorage;
   embeddings?: Embeddings | null;
   documents?: DocumentReader;
   language?: string;
@@ -76,7 +61,7 @@ export function ragTestContext<Config>(options: {
     logs,
     config: options.config,
     logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
-    storage: options.storage ?? new InMemoryStorage(),
+    storage: options.storage ?? new MemoryPluginStorage(),
     dataDir: options.dataDir,
     clone: { id: "anna", version: 1, displayName: "Анна", language: options.language ?? "ru" },
     signal: new AbortController().signal,
