@@ -188,6 +188,33 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     }
   });
 
+  it("refuses a bundle that holds a link, even when its sha256 matches", async () => {
+    const content = join(work, "linked-content");
+    await mkdir(content);
+    await writeFile(join(content, "clone.json"), "{}");
+    const made = spawnSync("bash", [
+      "-c",
+      'ln -s /etc "$1/escape" && tar -czf "$2" -C "$1" clone.json escape',
+      "_",
+      content,
+      join(work, "linked.tar.gz"),
+    ]);
+    assert.equal(made.status, 0, String(made.stderr));
+    const linked = await readFile(join(work, "linked.tar.gz"));
+    const evil = await fakePlatform(linked);
+    try {
+      evil.manifest = (base) => ({ ...good(base), sha256: sha256(linked), size: linked.length });
+      const { home, dir } = await installDir("linked");
+      const run = await runScript(["--platform", evil.url, "--dir", dir, "--no-start"], home);
+      assert.notEqual(run.code, 0);
+      assert.match(run.stderr, /the bundle holds links or special files/);
+      assert.equal(existsSync(join(dir, "current")), false);
+      assert.equal(existsSync(join(dir, "bundles")), false);
+    } finally {
+      await evil.close();
+    }
+  });
+
   it("refuses a port from settings.json that is not 1-65535 instead of writing it into start.sh", async () => {
     platform.manifest = good;
     for (const [index, port] of ['1"; touch pwned; "', "0", "70000", "3000 --bundle /tmp/x"].entries()) {
