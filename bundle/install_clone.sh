@@ -44,9 +44,32 @@ done
 [ -n "$TOKEN" ] || { usage; fail "--token is required (create one in the dashboard or with createInstallToken)"; }
 [[ "$CLONE_ID" =~ ^[A-Za-z0-9-]+$ ]] || fail "--clone-id: not a clone id: $CLONE_ID"
 [[ "$VERSION" =~ ^(latest|[0-9]+)$ ]] || fail "--version: expected a number, got $VERSION"
-[ -z "$PORT" ] || [[ "$PORT" =~ ^[0-9]+$ && "$PORT" -ge 1 && "$PORT" -le 65535 ]] || fail "--port: expected 1-65535, got $PORT"
+[ -z "$PORT" ] || [[ "$PORT" =~ ^[1-9][0-9]{0,4}$ && "$PORT" -le 65535 ]] || fail "--port: expected 1-65535, got $PORT"
 PLATFORM="${PLATFORM%/}"
+platform_pattern='^https?://[]A-Za-z0-9.:[-]+(/[A-Za-z0-9._~/-]*)?$'
+[[ "$PLATFORM" =~ $platform_pattern ]] ||
+  fail "--platform: expected http(s)://host[:port][/path], got ${PLATFORM//[^[:print:]]/?}"
 DIR="${DIR:-$HOME/.aiclone/clones/$CLONE_ID}"
+
+# --- the channel to the platform ---------------------------------------------------------------------------
+# An https platform is reached over https only: curl refuses plain http (and any other protocol) for the
+# first request and for every redirect, so nothing can downgrade the connection that carries the token.
+PLATFORM_HOST="${PLATFORM#*://}"
+PLATFORM_HOST="${PLATFORM_HOST%%/*}"
+if [[ "$PLATFORM_HOST" == \[* ]]; then PLATFORM_HOST="${PLATFORM_HOST%%]*}]"; else PLATFORM_HOST="${PLATFORM_HOST%%:*}"; fi
+if [[ "$PLATFORM" == https://* ]]; then
+  CURL_PROTO=(--proto '=https' --proto-redir '=https')
+else
+  CURL_PROTO=(--proto '=http,https' --proto-redir '=http,https')
+  if ! [[ "$PLATFORM_HOST" =~ ^(localhost|127\.[0-9]+\.[0-9]+\.[0-9]+|\[::1\])$ ]]; then
+    say "################################################################################################"
+    say "WARNING: the platform $PLATFORM is plain http on a host that is not this machine."
+    say "WARNING: the install token and everything downloaded (the clone and the code that runs it) travel"
+    say "WARNING: unencrypted: anyone on the way can read the token and replace what gets installed."
+    say "WARNING: ask the platform's operator for its https address (api.publicUrl must be https)."
+    say "################################################################################################"
+  fi
+fi
 
 # --- what this machine needs -------------------------------------------------------------------------------
 missing=()
@@ -76,13 +99,14 @@ trap 'say ""; say "aiclone install: interrupted; the previous install is unchang
 fetch() { # url output [extra curl args...]
   local url="$1" out="$2" code
   shift 2
-  if ! code="$(curl -sS -L --retry 3 --retry-connrefused --connect-timeout 15 -H "Authorization: Bearer $TOKEN" \
+  if ! code="$(curl "${CURL_PROTO[@]}" -sS -L --max-redirs 5 --retry 3 --retry-connrefused --connect-timeout 15 -H "Authorization: Bearer $TOKEN" \
       -o "$out" -w '%{http_code}' "$@" "$url")"; then
     fail "cannot reach the platform at $PLATFORM (network error); nothing was changed"
   fi
   if [ "$code" -ge 400 ]; then
     local message
-    message="$(node -e 'try { const b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(b.error ?? "") } catch { console.log("") }' "$out" 2>/dev/null || true)"
+    # The platform's reason, without control or bidi characters and cut short: it is printed to a terminal.
+    message="$(node -e 'try { const b = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(String(typeof b.error === "string" ? b.error : b.error?.message ?? "").replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "").slice(0, 300)) } catch { console.log("") }' "$out" 2>/dev/null || true)"
     fail "the platform refused (HTTP $code): ${message:-no reason given}; nothing was changed"
   fi
 }
@@ -95,19 +119,57 @@ verify() { # file expected-sha256 what
 
 say "AI clone $CLONE_ID from $PLATFORM"
 fetch "$PLATFORM/clones/$CLONE_ID/bundles/$VERSION/manifest" "$STAGE/manifest.json"
-NEW_VERSION="$(json "$STAGE/manifest.json" version)"
-BUNDLE_SHA="$(json "$STAGE/manifest.json" sha256)"
-RUNTIME_VERSION="$(json "$STAGE/manifest.json" runtime.version)"
-RUNTIME_SHA="$(json "$STAGE/manifest.json" runtime.sha256)"
+# Nothing the platform sends is trusted: every field used below is checked against a strict pattern before
+# it reaches a path, a command or the terminal (a version like "../../x" would otherwise name a folder
+# outside the install for rm and mv), and both download URLs must be on the platform itself (the token goes
+# with them).
+manifest_fields="$(node - "$STAGE/manifest.json" "$PLATFORM" "$CLONE_ID" "$VERSION" <<'NODE'
+const fs = require("fs");
+const [file, platform, cloneId, requested] = process.argv.slice(2);
+const refuse = (field, what) => {
+  console.error(`aiclone install: the manifest's ${field} is not ${what}; nothing was changed`);
+  process.exit(1);
+};
+let m;
+try { m = JSON.parse(fs.readFileSync(file, "utf8")); } catch { refuse("text", "JSON"); }
+if (m === null || typeof m !== "object" || Array.isArray(m)) refuse("text", "a JSON object");
+const runtime = m.runtime !== null && typeof m.runtime === "object" ? m.runtime : {};
+const text = (v, re) => (typeof v === "string" || typeof v === "number") && re.test(String(v));
+const SHA256 = /^[0-9a-f]{64}$/;
+const onPlatform = (v) => typeof v === "string" && v.startsWith(`${platform}/`) &&
+  /^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/.test(v.slice(platform.length)) &&
+  !v.slice(platform.length).split("/").some((s) => s === "." || s === "..");
+if (m.cloneId !== cloneId) refuse("cloneId", `this clone's id (${cloneId})`);
+if (!text(m.version, /^[1-9][0-9]{0,8}$/)) refuse("version", "a version number");
+if (requested !== "latest" && String(m.version) !== requested) refuse("version", `the requested ${requested}`);
+if (!text(m.sha256, SHA256)) refuse("sha256", "64 hexadecimal digits");
+if (!Number.isSafeInteger(m.size) || m.size < 0) refuse("size", "a byte count");
+if (!onPlatform(m.url)) refuse("url", `a download from ${platform}`);
+if (!text(runtime.version, /^[A-Za-z0-9][A-Za-z0-9.+_-]{0,63}$/)) refuse("runtime.version", "a version");
+if (!text(runtime.sha256, SHA256)) refuse("runtime.sha256", "64 hexadecimal digits");
+if (!onPlatform(runtime.url)) refuse("runtime.url", `a download from ${platform}`);
+console.log([m.version, m.sha256, m.size, m.url, runtime.version, runtime.sha256, runtime.url].join("\n"));
+NODE
+)" || exit 1
+{ read -r NEW_VERSION; read -r BUNDLE_SHA; read -r BUNDLE_SIZE; read -r BUNDLE_URL
+  read -r RUNTIME_VERSION; read -r RUNTIME_SHA; read -r RUNTIME_URL; } <<< "$manifest_fields"
+# The same checks once more where it matters most, in bash itself: the version becomes a folder name.
+[[ "$NEW_VERSION" =~ ^[1-9][0-9]{0,8}$ ]] || fail "the manifest's version is not a version number; nothing was changed"
+[[ "$BUNDLE_SHA" =~ ^[0-9a-f]{64}$ && "$RUNTIME_SHA" =~ ^[0-9a-f]{64}$ ]] || fail "the manifest's sha256 is not 64 hexadecimal digits; nothing was changed"
 CURRENT_VERSION="$(cat "$DIR/current" 2>/dev/null || true)"
 
 # --- the bundle ---------------------------------------------------------------------------------------------
 if [ "$CURRENT_VERSION" = "$NEW_VERSION" ] && [ -f "$DIR/bundles/$NEW_VERSION/clone.json" ]; then
   say "version $NEW_VERSION is already installed"
 else
-  say "downloading version $NEW_VERSION ($(json "$STAGE/manifest.json" size) bytes)"
-  fetch "$(json "$STAGE/manifest.json" url)" "$STAGE/bundle.tar.gz"
+  say "downloading version $NEW_VERSION ($BUNDLE_SIZE bytes)"
+  fetch "$BUNDLE_URL" "$STAGE/bundle.tar.gz"
   verify "$STAGE/bundle.tar.gz" "$BUNDLE_SHA" "the bundle"
+  # A bundle holds files and folders only: no links (they could point anywhere), no devices.
+  listing="$(tar -tvzf "$STAGE/bundle.tar.gz")" || fail "the bundle is not a tar.gz archive; nothing was changed"
+  if printf '%s\n' "$listing" | cut -c1 | grep -q '[^-d]'; then
+    fail "the bundle holds links or special files; nothing was changed"
+  fi
   mkdir -p "$STAGE/bundle"
   tar -xzf "$STAGE/bundle.tar.gz" -C "$STAGE/bundle" --no-same-owner
   [ -f "$STAGE/bundle/clone.json" ] || fail "the bundle has no clone.json; nothing was changed"
@@ -119,7 +181,7 @@ if [ "$(cat "$DIR/runtime/.package-sha256" 2>/dev/null || true)" = "$RUNTIME_SHA
 else
   say "installing the runtime $RUNTIME_VERSION (npm)"
   mkdir -p "$STAGE/runtime"
-  fetch "$(json "$STAGE/manifest.json" runtime.url)" "$STAGE/runtime/aiclone-runtime.tgz"
+  fetch "$RUNTIME_URL" "$STAGE/runtime/aiclone-runtime.tgz"
   verify "$STAGE/runtime/aiclone-runtime.tgz" "$RUNTIME_SHA" "the runtime package"
   gpu=0
   if [ -z "${AICLONE_NO_GPU:-}" ] && command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then gpu=1; fi
@@ -152,7 +214,12 @@ NODE
 fi
 
 # --- settings kept across upgrades ----------------------------------------------------------------------------
-if [ -z "$PORT" ]; then PORT="$(json "$DIR/settings.json" port 2>/dev/null || echo 3000)"; fi
+if [ -z "$PORT" ]; then
+  PORT="$(json "$DIR/settings.json" port 2>/dev/null || echo 3000)"
+  # It goes into start.sh and settings.json: a number 1-65535 and nothing else.
+  [[ "$PORT" =~ ^[1-9][0-9]{0,4}$ && "$PORT" -le 65535 ]] ||
+    fail "$DIR/settings.json: port ${PORT//[^[:alnum:] ._-]/?} is not a port (1-65535); fix it or pass --port; nothing was changed"
+fi
 printf '{ "port": %s }\n' "$PORT" > "$STAGE/settings.json"
 cat > "$STAGE/start.sh" <<START
 #!/usr/bin/env bash

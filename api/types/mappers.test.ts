@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { TrainingRunView } from "../../projections/views.js";
 import { TrainingRunStatus } from "./cloneTypes.js";
-import { toTrainingRun } from "./mappers.js";
+import { installCommand, toTrainingRun } from "./mappers.js";
 
 const run = (status: TrainingRunView["status"]): TrainingRunView => ({
   id: "r1",
@@ -37,5 +37,18 @@ describe("toTrainingRun", () => {
   it("reads read-model documents projected before it (upper-case words)", () => {
     assert.equal(toTrainingRun("c1", run("COMPLETED")).status, TrainingRunStatus.COMPLETED);
     assert.equal(toTrainingRun("c1", run("QUEUED")).status, TrainingRunStatus.QUEUED);
+  });
+});
+
+describe("installCommand", () => {
+  it("fetches the installer over https only when the platform is https (issue 16, item 3)", () => {
+    assert.equal(
+      installCommand("https://clones.example.org", "c1", "<INSTALL_TOKEN>"),
+      "bash <(curl --proto '=https' --tlsv1.2 -fsSL https://clones.example.org/install_clone.sh) --clone-id c1 --token <INSTALL_TOKEN>",
+    );
+    assert.equal(
+      installCommand("http://127.0.0.1:4000", "c1", "<INSTALL_TOKEN>"),
+      "bash <(curl -fsSL http://127.0.0.1:4000/install_clone.sh) --clone-id c1 --token <INSTALL_TOKEN>",
+    );
   });
 });

@@ -68,9 +68,13 @@ export function toClone(view: CloneView): Clone {
 export const bundlePath = (cloneId: string, version: number): string =>
   `/clones/${cloneId}/bundles/${version}`;
 
-/** What a person pastes into a terminal to install (or upgrade to) the newest version of a clone. */
+/**
+ * What a person pastes into a terminal to install (or upgrade to) the newest version of a clone. An https
+ * platform's installer is fetched over https only (no redirect to plain http, TLS 1.2 or newer); the
+ * installer then holds its own downloads to the same rule (bundle/install_clone.sh).
+ */
 export const installCommand = (publicUrl: string, cloneId: string, token: string): string =>
-  `bash <(curl -fsSL ${publicUrl}/install_clone.sh) --clone-id ${cloneId} --token ${token}`;
+  `bash <(curl ${publicUrl.startsWith("https://") ? "--proto '=https' --tlsv1.2 " : ""}-fsSL ${publicUrl}/install_clone.sh) --clone-id ${cloneId} --token ${token}`;
 
 /** The one vocabulary (domain/clone/trainingRunStatus.ts) as the schema's enum spells it. */
 const graphqlRunStatus: Record<RunStatus, TrainingRunStatus> = {

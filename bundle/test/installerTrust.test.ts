@@ -1,0 +1,329 @@
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { networkInterfaces, tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Issue 16, item 3: install_clone.sh does not trust what the platform (or whoever stands in for it) sends.
+ * The script runs through bash against a local HTTP server that serves crafted manifests, in a temporary
+ * HOME, with `--no-start` and the runtime already installed (its sha256 seeded), so nothing reaches npm.
+ */
+const script = fileURLToPath(new URL("../../../bundle/install_clone.sh", import.meta.url));
+const CLONE_ID = "0190a1b2-c3d4-7000-8000-000000000001";
+const RUNTIME_SHA = "a".repeat(64);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runScript(args: string[], home: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", [script, "--clone-id", CLONE_ID, "--token", "ait_test", ...args], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, AICLONE_MIN_FREE_MB: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A platform stand-in: the manifest is whatever the test sets; every request is recorded. */
+interface FakePlatform {
+  url: string;
+  requests: string[];
+  manifest: (base: string) => unknown;
+  close: () => Promise<void>;
+}
+
+async function fakePlatform(
+  bundle: Buffer,
+  listen: { host: string; tls?: { key: string; cert: string } } = { host: "127.0.0.1" },
+  urlHost = "127.0.0.1",
+): Promise<FakePlatform> {
+  const state: FakePlatform = {
+    url: "",
+    requests: [],
+    manifest: () => ({}),
+    close: async () => {},
+  };
+  const handler = (request: IncomingMessage, response: ServerResponse) => {
+    state.requests.push(String(request.url));
+    if (request.url?.endsWith("/manifest")) {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify(state.manifest(state.url)));
+    } else if (request.url === "/bundle.tar.gz") {
+      response.writeHead(200, { "content-type": "application/gzip" });
+      response.end(bundle);
+    } else {
+      response.writeHead(404, { "content-type": "application/json" });
+      response.end(JSON.stringify({ error: "not here" }));
+    }
+  };
+  const server = listen.tls ? createHttpsServer(listen.tls, handler) : createHttpServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, listen.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  state.url = `${listen.tls ? "https" : "http"}://${urlHost}:${port}`;
+  state.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return state;
+}
+
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+describe("install_clone.sh does not trust the platform's manifest", () => {
+  let work: string;
+  let bundle: Buffer;
+  let platform: FakePlatform;
+  const good = (base: string) => ({
+    cloneId: CLONE_ID,
+    name: "Alice",
+    version: 1,
+    sha256: sha256(bundle),
+    size: bundle.length,
+    url: `${base}/bundle.tar.gz`,
+    runtime: { url: `${base}/runtime/aiclone-runtime.tgz`, version: "0.1.0", sha256: RUNTIME_SHA },
+  });
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), "aiclone-installer-"));
+    const content = join(work, "bundle-content");
+    await mkdir(content);
+    await writeFile(join(content, "clone.json"), JSON.stringify({ schemaVersion: 1 }));
+    const made = spawnSync("tar", ["-czf", join(work, "bundle.tar.gz"), "-C", content, "clone.json"]);
+    assert.equal(made.status, 0, String(made.stderr));
+    bundle = await readFile(join(work, "bundle.tar.gz"));
+    platform = await fakePlatform(bundle);
+  });
+  after(async () => {
+    await platform.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** An install folder whose runtime is already there (so the run never reaches npm). */
+  async function installDir(name: string): Promise<{ home: string; dir: string }> {
+    const home = join(work, name);
+    const dir = join(home, "installs", "clone");
+    await mkdir(join(dir, "runtime"), { recursive: true });
+    await writeFile(join(dir, "runtime", ".package-sha256"), `${RUNTIME_SHA}\n`);
+    return { home, dir };
+  }
+
+  it("installs from a well-formed manifest (the stand-in is a fair platform)", async () => {
+    platform.manifest = good;
+    const { home, dir } = await installDir("fair");
+    const run = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal((await readFile(join(dir, "current"), "utf8")).trim(), "1");
+    assert.ok(existsSync(join(dir, "bundles", "1", "clone.json")));
+    assert.match(await readFile(join(dir, "start.sh"), "utf8"), /--port "3000"/);
+    assert.doesNotMatch(run.stderr, /WARNING/, "no warning for a loopback platform");
+  });
+
+  it('refuses `"version": "../../../victim"` before deleting or moving anything', async () => {
+    const { home, dir } = await installDir("traversal");
+    // $DIR/bundles/../../../victim is <home>/victim: a folder outside the install.
+    const victim = join(home, "victim");
+    await mkdir(victim);
+    await writeFile(join(victim, "precious.txt"), "keep me");
+    platform.manifest = (base) => ({ ...good(base), version: "../../../victim" });
+    const run = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
+    assert.notEqual(run.code, 0, "the installer must refuse");
+    assert.match(run.stderr, /version/);
+    assert.equal(await readFile(join(victim, "precious.txt"), "utf8"), "keep me");
+    assert.equal(existsSync(join(dir, "current")), false, "nothing was installed");
+    assert.equal(existsSync(join(dir, "bundles")), false, "nothing was moved");
+  });
+
+  it("refuses every malformed server-provided field, before downloading the bundle", async () => {
+    const cases: [string, (base: string) => unknown][] = [
+      ["version", (b) => ({ ...good(b), version: "1/../../x" })],
+      ["version", (b) => ({ ...good(b), version: ".." })],
+      ["version", (b) => ({ ...good(b), version: "1\n2" })],
+      ["version", (b) => ({ ...good(b), version: { a: 1 } })],
+      ["sha256", (b) => ({ ...good(b), sha256: "zz" })],
+      ["sha256", (b) => ({ ...good(b), sha256: `${sha256(bundle)}\n` })],
+      ["size", (b) => ({ ...good(b), size: "$(touch pwned)" })],
+      ["url", (b) => ({ ...good(b), url: "http://attacker.example/bundle.tar.gz" })],
+      ["url", (b) => ({ ...good(b), url: `${b}.attacker.example/bundle.tar.gz` })],
+      ["url", (b) => ({ ...good(b), url: `file:///etc/passwd#${b}/` })],
+      ["runtime.url", (b) => ({ ...good(b), runtime: { ...good(b).runtime, url: "file:///etc/passwd" } })],
+      ["runtime.sha256", (b) => ({ ...good(b), runtime: { ...good(b).runtime, sha256: "A".repeat(63) } })],
+      [
+        "runtime.version",
+        (b) => ({ ...good(b), runtime: { ...good(b).runtime, version: "0.1.0\u001b]0;pwned\u0007" } }),
+      ],
+      ["cloneId", (b) => ({ ...good(b), cloneId: "00000000-0000-7000-8000-000000000000" })],
+    ];
+    for (const [index, [field, manifest]] of cases.entries()) {
+      platform.manifest = manifest;
+      platform.requests.length = 0;
+      const { home, dir } = await installDir(`field-${index}`);
+      const run = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
+      const label = `${field} #${index}: ${JSON.stringify(manifest("B"))}`;
+      assert.notEqual(run.code, 0, `${label} must be refused`);
+      assert.match(
+        run.stderr,
+        new RegExp(`manifest's ${field.replace(".", "\\.")}\\b`),
+        `${label}\n${run.stderr}`,
+      );
+      assert.deepEqual(platform.requests, [`/clones/${CLONE_ID}/bundles/latest/manifest`], label);
+      assert.equal(existsSync(join(dir, "current")), false, label);
+      assert.equal(existsSync(join(work, "pwned")) || existsSync(join(dir, "pwned")), false, label);
+    }
+  });
+
+  it("refuses a bundle that holds a link, even when its sha256 matches", async () => {
+    const content = join(work, "linked-content");
+    await mkdir(content);
+    await writeFile(join(content, "clone.json"), "{}");
+    const made = spawnSync("bash", [
+      "-c",
+      'ln -s /etc "$1/escape" && tar -czf "$2" -C "$1" clone.json escape',
+      "_",
+      content,
+      join(work, "linked.tar.gz"),
+    ]);
+    assert.equal(made.status, 0, String(made.stderr));
+    const linked = await readFile(join(work, "linked.tar.gz"));
+    const evil = await fakePlatform(linked);
+    try {
+      evil.manifest = (base) => ({ ...good(base), sha256: sha256(linked), size: linked.length });
+      const { home, dir } = await installDir("linked");
+      const run = await runScript(["--platform", evil.url, "--dir", dir, "--no-start"], home);
+      assert.notEqual(run.code, 0);
+      assert.match(run.stderr, /the bundle holds links or special files/);
+      assert.equal(existsSync(join(dir, "current")), false);
+      assert.equal(existsSync(join(dir, "bundles")), false);
+    } finally {
+      await evil.close();
+    }
+  });
+
+  it("refuses a port from settings.json that is not 1-65535 instead of writing it into start.sh", async () => {
+    platform.manifest = good;
+    for (const [index, port] of ['1"; touch pwned; "', "0", "70000", "3000 --bundle /tmp/x"].entries()) {
+      const { home, dir } = await installDir(`port-${index}`);
+      await writeFile(join(dir, "settings.json"), JSON.stringify({ port }));
+      const run = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
+      assert.notEqual(run.code, 0, `port ${port} must be refused`);
+      assert.match(run.stderr, /settings\.json: port/);
+      assert.equal(existsSync(join(dir, "start.sh")), false, "start.sh was not written");
+      assert.equal(existsSync(join(dir, "current")), false);
+    }
+    // A number port (as the installer writes it) is kept, and --port overrides a broken one.
+    const { home, dir } = await installDir("port-kept");
+    await writeFile(join(dir, "settings.json"), JSON.stringify({ port: 4123 }));
+    const kept = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.match(await readFile(join(dir, "start.sh"), "utf8"), /--port "4123"/);
+    await writeFile(join(dir, "settings.json"), JSON.stringify({ port: "x; y" }));
+    const overridden = await runScript(
+      ["--platform", platform.url, "--dir", dir, "--no-start", "--port", "4124"],
+      home,
+    );
+    assert.equal(overridden.code, 0, overridden.stderr);
+    assert.deepEqual(JSON.parse(await readFile(join(dir, "settings.json"), "utf8")), { port: 4124 });
+  });
+
+  it("over https, follows no redirect and no manifest URL to plain http", async () => {
+    const keyFile = join(work, "tls.key");
+    const certFile = join(work, "tls.crt");
+    const made = spawnSync("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-days",
+      "1",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+    ]);
+    assert.equal(made.status, 0, String(made.stderr));
+    const tls = { key: await readFile(keyFile, "utf8"), cert: await readFile(certFile, "utf8") };
+    const secure = await fakePlatform(bundle, { host: "127.0.0.1", tls });
+    const env = { CURL_CA_BUNDLE: certFile };
+    try {
+      // The https platform's manifest is fine: the install works over TLS.
+      secure.manifest = good;
+      const ok = await installDir("https-ok");
+      const fine = await runScript(["--platform", secure.url, "--dir", ok.dir, "--no-start"], ok.home, env);
+      assert.equal(fine.code, 0, fine.stderr);
+
+      // Its bundle URL points at plain http (a downgrade): refused, and the plain server sees nothing.
+      platform.requests.length = 0;
+      secure.manifest = (base) => ({ ...good(base), url: `${platform.url}/bundle.tar.gz` });
+      const a = await installDir("https-downgrade");
+      const downgraded = await runScript(
+        ["--platform", secure.url, "--dir", a.dir, "--no-start"],
+        a.home,
+        env,
+      );
+      assert.notEqual(downgraded.code, 0);
+      assert.deepEqual(platform.requests, []);
+
+      // A redirect from the https platform to plain http is not followed.
+      const redirecting = createHttpsServer(tls, (_request, response) => {
+        response.writeHead(302, { location: `${platform.url}/clones/${CLONE_ID}/bundles/latest/manifest` });
+        response.end();
+      });
+      await new Promise<void>((resolve) => redirecting.listen(0, "127.0.0.1", resolve));
+      const redirectUrl = `https://127.0.0.1:${(redirecting.address() as AddressInfo).port}`;
+      platform.manifest = (base) => ({ ...good(base), url: `${redirectUrl}/bundle.tar.gz` });
+      const b = await installDir("https-redirect");
+      const redirected = await runScript(
+        ["--platform", redirectUrl, "--dir", b.dir, "--no-start"],
+        b.home,
+        env,
+      );
+      await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+      assert.notEqual(redirected.code, 0);
+      assert.deepEqual(platform.requests, [], "curl did not follow the redirect to http");
+      assert.equal(existsSync(join(b.dir, "current")), false);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it("warns loudly when the platform is plain http beyond loopback", async () => {
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === "IPv4" && !a.internal)?.address;
+    if (!address) return; // no non-loopback interface on this machine
+    const lan = await fakePlatform(bundle, { host: address }, address);
+    try {
+      lan.manifest = good;
+      const { home, dir } = await installDir("plain-http");
+      const run = await runScript(["--platform", lan.url, "--dir", dir, "--no-start"], home);
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /WARNING.*plain http/);
+      assert.match(run.stderr, /install token/);
+    } finally {
+      await lan.close();
+    }
+  });
+});
