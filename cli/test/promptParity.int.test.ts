@@ -117,8 +117,10 @@ describe("prompt parity: trainer token ids = runtime token ids", () => {
           const ids = engine.promptTokens(SYSTEM, [{ role: "user", content: "hi" }]);
           assert.notEqual(ids[1], ids[0], "no doubled <|im_start|> at the start");
           // A real instruct model answers and ends its turn with its end-of-turn token, not the length cap.
+          // In English: SmolLM2 serves English only, and greedy decoding after the bilingual SYSTEM's Russian
+          // line loops in Russian until any cap (seen on 2026-12-06), which says nothing about end of turn.
           const reply = await engine.generate({
-            system: SYSTEM,
+            system: "You are Sam.",
             messages: [{ role: "user", content: "Say hello in three words." }],
             maxTokens: 48,
           });
