@@ -191,20 +191,22 @@ describe("PluginHost", () => {
   });
 
   it("gives each plugin its own storage, data folder and the clone's identity", async () => {
-    const seen: PluginContext<unknown>[] = [];
+    // Plugins start concurrently, so the contexts are kept by plugin name, not in creation order.
+    const seen = new Map<string, PluginContext<unknown>>();
     const make = (name: string) =>
       definePlugin({
         manifest: { name, kind: "channel", version: "1.0.0", apiVersion: "^1", configSchema: z.object({}) },
         create: (ctx) => {
-          seen.push(ctx);
+          seen.set(name, ctx);
           return { start: () => ctx.storage.set("owner", name), stop: async () => {} };
         },
       });
     const h = host([loaded(make("a")), loaded(make("b"))]);
     await h.start();
-    assert.deepEqual(await Promise.all(seen.map((ctx) => ctx.storage.get("owner"))), ["a", "b"]);
-    assert.notEqual(seen[0]?.dataDir, seen[1]?.dataDir);
-    assert.equal(seen[0]?.clone.displayName, "Маша");
+    const [a, b] = [seen.get("a"), seen.get("b")];
+    assert.deepEqual(await Promise.all([a?.storage.get("owner"), b?.storage.get("owner")]), ["a", "b"]);
+    assert.notEqual(a?.dataDir, b?.dataDir);
+    assert.equal(a?.clone.displayName, "Маша");
   });
 
   it("offers running RAG plugins as retrievers", async () => {
