@@ -52,7 +52,13 @@ export class RagIndexer implements RagPlugin {
   ) {}
 
   async start(): Promise<void> {
-    await this.store.open();
+    try {
+      await this.store.open();
+    } catch (error) {
+      // What the store opened before it failed (a local file) is closed; the error is the one to see.
+      await this.store.close().catch(() => undefined);
+      throw error;
+    }
     this.started = true;
   }
 
