@@ -1,5 +1,5 @@
 /**
- * RAG indexing throughput and query latency of the lancedb plugin at scale. Run:
+ * RAG indexing throughput and query latency of the lancedb plugin (the runtime's indexer over its LanceDB store) at scale. Run:
  * `node dist/bench/ragIndex.js [--chunks 100000] [--queries 200]`.
  *
  * Generates a folder of synthetic Russian/English text files (one chunk per paragraph), indexes it through the
@@ -13,9 +13,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
+import lancedbPlugin from "../plugins/lancedb/index.js";
 import { lancedbConfigSchema } from "../plugins/lancedb/lancedbConfig.js";
-import { LancedbRag } from "../plugins/lancedb/lancedbRag.js";
-import type { Embeddings } from "../runtime/plugin/pluginApi.js";
+import type { Embeddings, RagPlugin } from "../runtime/plugin/pluginApi.js";
 import { createEmbeddings } from "../runtime/rag/createEmbeddings.js";
 import { FileDocumentReader } from "../runtime/rag/fileDocumentReader.js";
 import { InMemoryStorage, ragTestContext } from "../testing/plugins/ragTestContext.js";
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       embeddings,
       documents: new FileDocumentReader(),
     });
-    const plugin = new LancedbRag(context);
+    const plugin = (await lancedbPlugin.create(context)) as RagPlugin;
     await plugin.start();
 
     let started = performance.now();
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
         () => VOCABULARY[Math.floor(next() * VOCABULARY.length)],
       ).join(" "),
     );
-    const time = async (rag: LancedbRag) => {
+    const time = async (rag: RagPlugin) => {
       const latencies: number[] = [];
       for (const query of queries) {
         const t = performance.now();
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     const incrementalSeconds = (performance.now() - started) / 1000;
     await plugin.stop();
 
-    const fullTextOnly = new LancedbRag(
+    const fullTextOnly = (await lancedbPlugin.create(
       ragTestContext({
         config: { ...config, hybridWeight: 0 },
         dataDir: join(root, "data"),
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
         embeddings,
         documents: new FileDocumentReader(),
       }),
-    );
+    )) as RagPlugin;
     await fullTextOnly.start();
     const fullText = await time(fullTextOnly);
     await fullTextOnly.stop();

@@ -1,7 +1,8 @@
 /** The lancedb RAG plugin: the embedded default for retrieval over the person's documents. */
 import { definePlugin } from "../../runtime/plugin/pluginApi.js";
+import { RagIndexer } from "../../runtime/plugin/pluginKit.js";
 import { lancedbConfigSchema } from "./lancedbConfig.js";
-import { LancedbRag } from "./lancedbRag.js";
+import { LancedbVectorStore } from "./lancedbVectorStore.js";
 
 export default definePlugin({
   manifest: {
@@ -13,5 +14,5 @@ export default definePlugin({
       "Indexes a folder of md, txt and pdf files into an embedded LanceDB; hybrid full-text + vector search",
     configSchema: lancedbConfigSchema,
   },
-  create: (context) => new LancedbRag(context),
+  create: (context) => new RagIndexer("lancedb", context, new LancedbVectorStore(context)),
 });

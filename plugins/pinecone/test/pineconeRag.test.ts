@@ -17,7 +17,7 @@ import { writeSampleDocuments } from "../../test/ragDocuments.js";
 import pineconePlugin from "../index.js";
 import { fullTextQuery } from "../localFullText.js";
 import type { PineconeConfig } from "../pineconeConfig.js";
-import { pathPrefix } from "../pineconeRag.js";
+import { pathPrefix } from "../pineconeVectorStore.js";
 import { PineconeStandIn } from "./pineconeStandIn.js";
 
 const API_KEY = "pcsk_test_0123456789";

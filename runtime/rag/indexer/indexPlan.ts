@@ -1,5 +1,5 @@
 /** What an index run must do: compares the folder's files with the manifest of what the index holds. */
-import type { SourceDocument } from "../pluginApi.js";
+import type { SourceDocument } from "../../plugin/pluginApi.js";
 
 export interface IndexedFile {
   sha256: string;

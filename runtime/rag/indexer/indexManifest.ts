@@ -1,10 +1,11 @@
 /**
- * What the index holds, kept in the plugin's storage: each file's content hash and chunk count, and the
- * settings the table was built with (embedding model, stemming). A different setting means a rebuild: vectors
+ * The index manifest in a plugin's storage, for a `VectorStore` with no place of its own for it (lancedb):
+ * each file's content hash and chunk count, and the settings the store was built with (embedding model,
+ * stemming). A different setting means a rebuild: vectors
  * of two models cannot be compared, and a tokenizer change invalidates the full-text index.
  */
 import { z } from "zod";
-import type { PluginStorage } from "../../runtime/plugin/pluginApi.js";
+import type { PluginStorage } from "../../plugin/pluginApi.js";
 
 export const MANIFEST_KEY = "index-manifest";
 

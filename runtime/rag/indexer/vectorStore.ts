@@ -1,0 +1,61 @@
+/**
+ * The port a RAG plugin implements: where the chunks of the person's documents, their vectors and the
+ * manifest of indexed files live. The runtime's indexer (`ragIndexer.ts`) does the rest: scan the folder,
+ * plan what changed, chunk, embed, write through this port, and fuse the full-text and vector rankings.
+ */
+import type { SourceDocument } from "../../plugin/pluginApi.js";
+import type { IndexedFile } from "./indexPlan.js";
+
+/** One chunk as the indexer writes it: `vector` is there when the runtime has an embedding model. */
+export interface StoredChunk {
+  chunkId: string;
+  path: string;
+  /** The content hash of the file the chunk came from. */
+  sha256: string;
+  ordinal: number;
+  locator: string | null;
+  text: string;
+  vector?: number[];
+}
+
+/** A chunk a search found, best first. */
+export interface ChunkHit {
+  chunkId: string;
+  path: string;
+  locator: string | null;
+  text: string;
+}
+
+/** Every chunk of one file, as read now. */
+export interface FileChunks {
+  document: SourceDocument;
+  chunks: StoredChunk[];
+}
+
+export interface VectorStore {
+  /** Whether the store keeps vectors (and `nearest` can find anything). */
+  readonly hasVectors: boolean;
+  /**
+   * Chunks the indexer gathers before one `writeFiles` call (fewer, larger writes for an embedded table);
+   * 0 writes each file as soon as it is read.
+   */
+  readonly writeBatch: number;
+  /** Connects, and empties the store when the settings it was built with changed. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /** The manifest: each file the store holds, with its content hash and chunk count. */
+  files(): Promise<Record<string, IndexedFile>>;
+  /**
+   * Replaces every chunk of each file with the given ones (none left from an older version of the file)
+   * and records the files in the manifest; a file with no chunks is recorded with 0.
+   */
+  writeFiles(files: FileChunks[]): Promise<void>;
+  /** Deletes every chunk of these files and forgets them; a path it does not hold is passed over. */
+  removeFiles(paths: string[], signal?: AbortSignal): Promise<void>;
+  /** Called when an index run ends, aborted or not: a store may bring its indexes up to date here. */
+  settle(): Promise<void>;
+  /** The chunks nearest to a vector (cosine); none when the store keeps no vectors. */
+  nearest(vector: number[], limit: number): Promise<ChunkHit[]>;
+  /** A keyword (BM25) ranking of the chunks for a query as the person typed it. */
+  fullText(query: string, limit: number): Promise<ChunkHit[]>;
+}
