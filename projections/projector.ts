@@ -85,6 +85,8 @@ export class Projector {
       if (apiKey) await this.models.apiKeys.upsertGuarded(apiKey, "_rev");
     }
     await this.models.streamPositions.upsertGuarded({ _id: event.streamId, _rev: event.revision }, "_rev");
+    // A deleted clone's views are gone: make it physical (no old row versions left in SQLite's WAL).
+    if (event.type === "CloneDeleted") await this.models.store.flushDeletions();
     this.applied.emit(event.streamId, event.revision);
     return true;
   }

@@ -31,7 +31,7 @@ export function registerArtifactCommands(program: Command): void {
         const report = await new ArtifactSweeper(
           new ReadModels(adapters.documents),
           adapters.artifacts,
-          cloneKeysOf(adapters.keyring),
+          cloneKeysOf(adapters.keyring, adapters.documents),
         ).sweep({
           minAgeMs: minutes * 60_000,
           dryRun: options.dryRun === true,

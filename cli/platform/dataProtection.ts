@@ -98,14 +98,20 @@ export async function openDataProtection(
   };
 }
 
-/** The keyring seen per clone, for deleteClone and the sweeper. */
-export function cloneKeysOf(keyring: DataKeyring): CloneKeys {
+/**
+ * The keyring seen per clone, for deleteClone and the sweeper. A destroyed key is flushed out of the
+ * document store's WAL at once (`documents`: the store the keyring keeps its keys in).
+ */
+export function cloneKeysOf(keyring: DataKeyring, documents: DocumentStore): CloneKeys {
   return {
     live: async () =>
       (await keyring.liveScopes()).flatMap(({ scope, createdAt }) => {
         const cloneId = cloneOfPersonalDataScope(scope);
         return cloneId ? [{ cloneId, createdAt }] : [];
       }),
-    destroy: (cloneId) => keyring.destroy(personalDataScopeOfClone(cloneId)),
+    destroy: async (cloneId) => {
+      await keyring.destroy(personalDataScopeOfClone(cloneId));
+      await documents.flushDeletions();
+    },
   };
 }

@@ -79,7 +79,7 @@ async function openStores(config: PlatformConfig, logger: Logger): Promise<Platf
   stops.push(() => closeAdapters(adapters));
   try {
     const models = new ReadModels(adapters.documents);
-    const cloneKeys = cloneKeysOf(adapters.keyring);
+    const cloneKeys = cloneKeysOf(adapters.keyring, adapters.documents);
     await models.ensureIndexes();
     return { config, logger, adapters, models, cloneKeys, stops };
   } catch (error) {

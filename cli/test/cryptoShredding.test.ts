@@ -74,11 +74,16 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
   let cloneId: string;
   let otherId: string;
   let eventCount: number;
+  /** The clone's wrapped data key as stored (base64), read before deleteClone. */
+  let wrappedKey: string;
+  /** The first start's API key (a restarted platform makes none). */
+  let apiToken: string | null;
 
   before(async () => {
     process.env.STANDIN_STEP_MS = "10";
     harness = await PlatformHarness.start({ ...standInTrainerEnv, AICLONE_TRAINING__HEARTBEAT_MS: "100" });
     const api = apiOf(harness);
+    apiToken = api.token;
     const make = async (name: string) =>
       (await api.data("mutation ($name: String!) { createClone(input: {name: $name}) { id } }", { name }))
         .createClone.id as string;
@@ -134,6 +139,11 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
     assert.equal(clone.name, "Клон Зинаиды Шредер");
     assert.equal(clone.persona.systemPrompt, "Пиши как Зинаида Шредер из Кощеева");
     assert.equal(clone.sources[0].fileName, "шредер-чат.json");
+    const keyRow = readModelRows(join(harness.dataDir, "read-models.sqlite")).find(
+      (r) => r.table.endsWith("data_keys") && r.text.includes(cloneId),
+    );
+    wrappedKey = /\\"wrapped\\":\\"([^\\]+)\\"/.exec(keyRow?.text ?? "")?.[1] ?? "";
+    assert.ok(wrappedKey.length > 20, `the clone's wrapped key is stored: ${keyRow?.text}`);
     const log = await SqliteEventStore.open(join(harness.dataDir, "events.sqlite"));
     eventCount = 0;
     for await (const _ of log.readStream(`clone-${cloneId}`)) eventCount++;
@@ -236,6 +246,20 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
     assert.equal(other.sources[0].fileName, "шредер-чат.json");
   });
 
+  it("after a clean stop no SQLite file holds the deleted clone's name, persona or wrapped key", async () => {
+    // Issue 16, item 5: deleted rows must not linger in free pages or the WAL (secure_delete, a checkpoint
+    // after the deletion). Only words of the deleted clone: the other clone shares its export.
+    const needles = ["Клон Зинаиды Шредер", "из Кощеева", wrappedKey];
+    await harness.stop();
+    const leaks = await filesHolding(
+      harness.dataDir,
+      needles,
+      (f) => !/\.sqlite(-wal|-shm|-journal)?$/.test(f),
+    );
+    await harness.restart();
+    assert.deepEqual(leaks, []);
+  });
+
   it("a rebuild of the read models from the log does not bring the clone back", async () => {
     await harness.stop();
     const config = harness.config;
@@ -247,9 +271,8 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
     assert.equal(rebuilt?.name, "");
     assert.deepEqual(rebuilt?.trainingRuns, []);
     await closeAdapters(adapters);
-    const token = apiOf(harness).token;
     await harness.restart();
-    const api = new GraphQLTestClient(harness.platform.graphqlUrl, token);
+    const api = new GraphQLTestClient(harness.platform.graphqlUrl, apiToken);
     const { clones } = await api.data("{ clones { nodes { id name } } }");
     assert.deepEqual(
       clones.nodes.map((c: { id: string }) => c.id),

@@ -48,6 +48,12 @@ export interface DocumentStore {
   collection<T extends Document = Document>(name: string): Collection<T>;
   /** Drop every collection whose name starts with the prefix (used by projection rebuilds). */
   dropCollections(prefix: string): Promise<void>;
+  /**
+   * Makes deletions so far physical where the engine allows it: SQLite (secure_delete already zeroes
+   * freed content) copies its WAL into the file and truncates it, so no older version of a deleted row is
+   * left in the log. MongoDB: nothing (deleted data is left to the engine's encryption at rest).
+   */
+  flushDeletions(): Promise<void>;
   close(): Promise<void>;
 }
 

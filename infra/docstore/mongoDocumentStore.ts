@@ -77,6 +77,9 @@ export class MongoDocumentStore implements DocumentStore {
     for (const name of names) await db.dropCollection(name);
   }
 
+  /** Nothing to do: MongoDB compacts on its own; deleted data is left to its encryption at rest. */
+  async flushDeletions(): Promise<void> {}
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

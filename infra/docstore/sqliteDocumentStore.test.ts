@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -17,6 +17,22 @@ documentStoreContract("sqlite", async () => {
 });
 
 describe("sqlite document store", () => {
+  it("leaves no deleted document in the file or its WAL once deletions are flushed (still open)", async () => {
+    const file = join(dir, "shred.sqlite");
+    const store = await SqliteDocumentStore.open(file);
+    const clones = store.collection("clones");
+    for (let i = 0; i < 50; i++)
+      await clones.insert({ _id: `k${i}`, name: `Клон Зинаиды ${i}`, pad: "x".repeat(200) });
+    await clones.insert({ _id: "keep", name: "Другой клон" });
+    await clones.deleteMany({ _id: { $ne: "keep" } });
+    await store.flushDeletions();
+    const bytes = async (path: string) => readFile(path).catch(() => Buffer.alloc(0));
+    const held = Buffer.concat([await bytes(file), await bytes(`${file}-wal`)]);
+    assert.equal(held.includes(Buffer.from("Клон Зинаиды")), false, "a deleted name is still in the bytes");
+    assert.ok(held.includes(Buffer.from("Другой клон")), "the kept document is there");
+    await store.close();
+  });
+
   it("creates the file's parent directories and uses WAL", async () => {
     const file = join(dir, "deep", "er", "store.sqlite");
     const store = await SqliteDocumentStore.open(file);

@@ -61,6 +61,9 @@ export class SqliteDocumentStore implements DocumentStore {
       // rebuilt from the event store, so losing a tail only means replaying it; the fsync per write
       // that FULL costs is not worth it here (unlike the event store itself).
       db.pragma("synchronous = NORMAL");
+      // Deleted and overwritten rows (a deleted clone's name, a destroyed data key) are zeroed, not left
+      // readable in free pages of the file.
+      db.pragma("secure_delete = ON");
     } catch (error) {
       db.close();
       throw error;
@@ -89,6 +92,13 @@ export class SqliteDocumentStore implements DocumentStore {
     for (const table of tables) this.knownTables.delete(table);
     // Statements prepared against a dropped table must not be reused, even if the table comes back.
     this.statements.clear();
+  }
+
+  async flushDeletions(): Promise<void> {
+    this.assertOpen();
+    // TRUNCATE waits (busy timeout) for readers of older snapshots, then empties the WAL. When another
+    // process keeps reading it reports busy instead: the next checkpoint (or the last close) finishes it.
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
   async close(): Promise<void> {

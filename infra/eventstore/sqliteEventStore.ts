@@ -104,6 +104,8 @@ export class SqliteEventStore implements EventStore {
       // already acknowledged - and possibly relayed to consumers. An event log must not forget what it confirmed;
       // the price is one WAL fsync per append (see bench/eventStoreAppend.ts).
       db.pragma("synchronous = FULL");
+      // Whatever is ever deleted or overwritten in the log's file is zeroed, not left in free pages.
+      db.pragma("secure_delete = ON");
       db.exec(CREATE_EVENTS_TABLE);
     } catch (error) {
       db.close();

@@ -26,12 +26,16 @@ const chatCompletionSchema = z.object({
   stop: nullish(z.union([z.string(), z.array(z.string()).max(4)])),
   n: nullish(z.literal(1, "only n=1 is supported")),
   seed: nullish(z.number().int()),
+  /** Not OpenAI's: put the passages' text into `aiclone_sources` (only where retrieval is allowed). */
+  aiclone_source_text: nullish(z.boolean()),
 });
 
 export interface ParsedChatCompletion {
   model: string;
   stream: boolean;
   includeUsage: boolean;
+  /** The caller asked for the passages' text in `aiclone_sources`. */
+  sourceText: boolean;
   completion: CompletionRequest;
 }
 
@@ -57,8 +61,8 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
     role: m.role === "developer" ? "system" : m.role,
     content: typeof m.content === "string" ? m.content : m.content.map((part) => part.text).join(""),
   }));
-  // The clone answers OpenAI clients from the person's documents too, as it does in the chat page.
-  const completion: CompletionRequest = { messages, retrieval: true };
+  // Retrieval is the route's decision (only for a caller with the web plugin's token), not the body's.
+  const completion: CompletionRequest = { messages };
   const maxTokens = r.max_completion_tokens ?? r.max_tokens;
   if (maxTokens != null) completion.maxTokens = maxTokens;
   if (r.temperature != null) completion.temperature = r.temperature;
@@ -69,6 +73,7 @@ export function parseChatCompletion(body: unknown): ParsedChatCompletion {
     model: r.model,
     stream: r.stream === true,
     includeUsage: r.stream_options?.include_usage === true,
+    sourceText: r.aiclone_source_text === true,
     completion,
   };
 }

@@ -41,15 +41,20 @@ const usageOf = (reply: ChatReply) => ({
   total_tokens: reply.promptTokens + reply.completionTokens,
 });
 
+/**
+ * `retrieval`: the caller presented the web plugin's token, so the person's documents may answer it. A
+ * token-less loopback server answers any process on the machine: from the persona alone.
+ */
 export async function handleChatCompletions(
   context: PluginContext<unknown>,
   req: IncomingMessage,
   res: ServerResponse,
   signal: AbortSignal,
-  maxBodyBytes: number,
+  options: { maxBodyBytes: number; retrieval: boolean },
 ): Promise<void> {
-  const request = parseChatCompletion(await readJsonBody(req, maxBodyBytes));
+  const request = parseChatCompletion(await readJsonBody(req, options.maxBodyBytes));
   if (request.model !== context.clone.id) throw unknownModel(request.model, context.clone.id);
+  if (options.retrieval) request.completion.retrieval = true;
   const id = `chatcmpl-${randomUUID().replaceAll("-", "")}`;
   const created = Math.floor(Date.now() / 1000);
   const model = context.clone.id;
@@ -72,8 +77,13 @@ export async function handleChatCompletions(
         },
       ],
       usage: usageOf(reply),
-      // Not OpenAI's: the passages of the person's documents the reply drew on (clients ignore the field).
-      aiclone_sources: reply.sources.map((s) => ({ source: s.source, score: s.score, text: s.text })),
+      // Not OpenAI's: the passages of the person's documents the reply drew on (clients ignore the field);
+      // their text only when asked for.
+      aiclone_sources: reply.sources.map((s) =>
+        request.sourceText
+          ? { source: s.source, score: s.score, text: s.text }
+          : { source: s.source, score: s.score },
+      ),
     });
     return;
   }

@@ -68,7 +68,9 @@ export function createWebRequestHandler(
     const model = /^\/v1\/models\/([^/]+)$/.exec(path);
     if (model && method === "GET") return handleGetModel(ctx, res, decodeURIComponent(model[1]!));
     if (path === "/v1/chat/completions" && method === "POST") {
-      return handleChatCompletions(ctx, req, res, signal(), config.maxBodyBytes);
+      // authorize() has checked the token when one is set: only then may the documents answer.
+      const retrieval = config.token !== undefined;
+      return handleChatCompletions(ctx, req, res, signal(), { maxBodyBytes: config.maxBodyBytes, retrieval });
     }
     if (path === "/api/info" && method === "GET") return handleInfo(ctx, res);
     if (path === "/api/conversations" && method === "GET") return handleListConversations(ctx, res);

@@ -39,6 +39,10 @@ const DOCUMENTS: Record<string, string> = {
 
 const fileOf = (source: string) => source.split("#")[0];
 
+/** The web plugin's token: the OpenAI API retrieves only for a caller that presents it. */
+const TOKEN = "rag-test-token-0123456789";
+const AUTH = { authorization: `Bearer ${TOKEN}` };
+
 describe("runtime + web + lancedb: answers cite the right document", () => {
   let dir: string;
   let docs: string;
@@ -64,7 +68,7 @@ describe("runtime + web + lancedb: answers cite the right document", () => {
       language: "ru",
       out: join(dir, "bundle"),
       plugins: [
-        { name: "web", config: { port, partnerName: "Мария" } },
+        { name: "web", config: { port, partnerName: "Мария", token: TOKEN } },
         { name: "lancedb", config: { documentsDir: docs } },
       ],
     });
@@ -115,11 +119,13 @@ describe("runtime + web + lancedb: answers cite the right document", () => {
   it("cites the Russian document that holds the answer first (page API sources)", async () => {
     const create = await fetch(`${baseUrl}/api/conversations`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...AUTH },
       body: "{}",
     });
     const { conversationId } = (await create.json()) as { conversationId: string };
-    const done = doneEvent(await pageTurn(baseUrl, conversationId, "Когда и как поливать помидоры на даче?"));
+    const done = doneEvent(
+      await pageTurn(baseUrl, conversationId, "Когда и как поливать помидоры на даче?", TOKEN),
+    );
     assert.ok(done.sources.length >= 1, "passages went into the prompt");
     assert.equal(fileOf(done.sources[0]!.source), "дача/огород.md", JSON.stringify(done.sources));
     for (const source of done.sources) assert.ok(fileOf(source.source)! in DOCUMENTS, source.source);
@@ -131,15 +137,17 @@ describe("runtime + web + lancedb: answers cite the right document", () => {
     );
 
     // An inflected form (stemming follows the clone's language, ru) finds another document.
-    const second = doneEvent(await pageTurn(baseUrl, conversationId, "На что у Пети аллергии?"));
+    const second = doneEvent(await pageTurn(baseUrl, conversationId, "На что у Пети аллергии?", TOKEN));
     assert.equal(fileOf(second.sources[0]!.source), "здоровье.txt", JSON.stringify(second.sources));
   });
 
-  it("answers OpenAI clients from the documents too, listing the sources", async () => {
-    const models = (await (await fetch(`${baseUrl}/v1/models`)).json()) as { data: { id: string }[] };
+  it("answers OpenAI clients with the token from the documents too, listing the sources", async () => {
+    const models = (await (await fetch(`${baseUrl}/v1/models`, { headers: AUTH })).json()) as {
+      data: { id: string }[];
+    };
     const response = await fetch(`${baseUrl}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...AUTH },
       body: JSON.stringify({
         model: models.data[0]!.id,
         messages: [{ role: "user", content: "Когда и как поливать помидоры на даче?" }],
@@ -147,7 +155,11 @@ describe("runtime + web + lancedb: answers cite the right document", () => {
       }),
     });
     assert.equal(response.status, 200);
-    const body = (await response.json()) as { aiclone_sources: { source: string }[] };
+    const body = (await response.json()) as { aiclone_sources: { source: string; text?: string }[] };
+    assert.ok(
+      body.aiclone_sources.every((s) => s.text === undefined),
+      "sources without their text by default",
+    );
     assert.equal(
       fileOf(body.aiclone_sources[0]!.source),
       "дача/огород.md",
@@ -157,7 +169,7 @@ describe("runtime + web + lancedb: answers cite the right document", () => {
 
   it("cites the English document for an English question", async () => {
     const done = doneEvent(
-      await pageTurn(baseUrl, "rag-english", "When is my talk about vector databases in Berlin?"),
+      await pageTurn(baseUrl, "rag-english", "When is my talk about vector databases in Berlin?", TOKEN),
     );
     assert.equal(fileOf(done.sources[0]!.source), "work/berlin-conference.md", JSON.stringify(done.sources));
   });
@@ -188,7 +200,7 @@ describe("runtime + web + lancedb: answers cite the right document", () => {
     const report = await lancedb.index();
     assert.equal(report.indexedFiles, 1);
     assert.equal(report.unchangedFiles, 5);
-    const done = doneEvent(await pageTurn(baseUrl, "rag-car", "Когда менять зимнюю резину?"));
+    const done = doneEvent(await pageTurn(baseUrl, "rag-car", "Когда менять зимнюю резину?", TOKEN));
     assert.equal(fileOf(done.sources[0]!.source), "машина.txt", JSON.stringify(done.sources));
   });
 });

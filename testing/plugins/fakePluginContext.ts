@@ -10,6 +10,7 @@ import type {
   ChatRequest,
   CompletionRequest,
   ConfigSchema,
+  Passage,
   PluginContext,
   PluginStorage,
   StreamOptions,
@@ -44,6 +45,8 @@ export interface FakeReplyScript {
   pieces: (request: { text: string; partnerName?: string }) => string[];
   /** Delay before each piece, ms. */
   pieceDelayMs: number;
+  /** The passages "retrieved" for a turn or a completion that asks for retrieval; none by default. */
+  passages: Passage[];
 }
 
 interface StoredConversation {
@@ -125,7 +128,7 @@ export function createFakeContext<Config>(options: FakeContextOptions<Config>): 
     failures,
     controller,
     memory,
-    script: { pieces: defaultPieces, pieceDelayMs: 5, ...options.script },
+    script: { pieces: defaultPieces, pieceDelayMs: 5, passages: [], ...options.script },
 
     async chat(request: ChatRequest, streamOptions?: StreamOptions): Promise<ChatReply> {
       chatRequests.push(request);
@@ -150,7 +153,7 @@ export function createFakeContext<Config>(options: FakeContextOptions<Config>): 
         finishReason: wasAborted ? "abort" : "stop",
         promptTokens: tokens(request.text),
         completionTokens: tokens(text),
-        sources: [],
+        sources: request.noRetrieval ? [] : [...context.script.passages],
       };
     },
 
@@ -169,7 +172,7 @@ export function createFakeContext<Config>(options: FakeContextOptions<Config>): 
         finishReason: wasAborted ? "abort" : "stop",
         promptTokens: tokens(request.messages.map((m) => m.content).join("\n")),
         completionTokens: tokens(text),
-        sources: [],
+        sources: request.retrieval ? [...context.script.passages] : [],
       };
     },
 

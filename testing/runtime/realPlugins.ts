@@ -23,11 +23,19 @@ export type PageEvent =
   | { type: "done"; text: string; finishReason: string; sources: PageSource[] }
   | { type: "error"; message: string };
 
-/** One turn through the web chat page's API (`POST /api/conversations/:id/messages`): its SSE events. */
-export async function pageTurn(baseUrl: string, conversationId: string, text: string): Promise<PageEvent[]> {
+/**
+ * One turn through the web chat page's API (`POST /api/conversations/:id/messages`): its SSE events.
+ * `token`: the web plugin's, when it has one.
+ */
+export async function pageTurn(
+  baseUrl: string,
+  conversationId: string,
+  text: string,
+  token?: string,
+): Promise<PageEvent[]> {
   const response = await fetch(`${baseUrl}/api/conversations/${conversationId}/messages`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ text }),
   });
   assert.equal(response.status, 200, await response.clone().text());

@@ -105,12 +105,13 @@ describe("chat completion request", () => {
     });
     assert.equal(parsed.stream, true);
     assert.equal(parsed.includeUsage, true);
+    assert.equal(parsed.sourceText, false);
+    // No retrieval from the body: the route grants it to a caller with the token (openAiRetrieval.test.ts).
     assert.deepEqual(parsed.completion, {
       messages: [
         { role: "system", content: "Будь краток" },
         { role: "user", content: "Привет" },
       ],
-      retrieval: true,
       maxTokens: 50,
       temperature: 0.3,
       stop: ["\n\n"],

@@ -97,8 +97,11 @@ describe("ChatService", () => {
     assert.deepEqual(failing.warnings, ["retrieval skipped for this turn"]);
     assert.deepEqual(slow.warnings, ["retrieval skipped for this turn"]);
     const system = engine.requests[0]?.system ?? "";
-    assert.match(system, /^Ты — Пётр\.\n\nТвой собеседник: Мария\./);
-    assert.match(system, /\[1\] \(источник: b\.md\)\nтекст из b\.md\n\n\[2\] \(источник: a\.md\)/);
+    assert.match(system, /^Ты — Пётр\.\n\nТвой собеседник: «Мария»\./);
+    assert.match(
+      system,
+      /\[1\] \(источник: b\.md\)\n<passage>\nтекст из b\.md\n<\/passage>\n\n\[2\] \(источник: a\.md\)/,
+    );
 
     await service.chat("telegram", {
       conversationId: "chat-1",
