@@ -3,12 +3,12 @@ import { stat } from "node:fs/promises";
 import type express from "express";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
-import type { CloneView } from "../../projections/views.js";
+import type { CloneView, PublishedVersionView as PublishedVersion } from "../../projections/views.js";
 import { hashMatches, installTokenIdOf } from "../auth/apiKeyToken.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import { addressOf, type RequestRateLimiter } from "../limits/requestRateLimits.js";
 import { bundlePath } from "../types/mappers.js";
-import { parseByteRange } from "./byteRange.js";
+import { type ByteRange, parseByteRange } from "./byteRange.js";
 
 export interface RuntimePackage {
   /** The npm package tarball of the runtime (scripts/packRuntime.mjs). */
@@ -42,6 +42,14 @@ class HttpError extends Error {
 
 const RUNTIME_PATH = "/runtime/aiclone-runtime.tgz";
 
+/** What every route reads: the options, and the API's rate limiter once the routes are mounted. */
+interface InstallState {
+  options: InstallRoutesOptions;
+  limiter?: RequestRateLimiter;
+}
+
+type Handler = (request: express.Request, response: express.Response) => Promise<void>;
+
 /**
  * What the one-command install needs from the platform: the installer, a clone's bundle manifest and
  * archive (an install token of that clone, or its owner's API key, as Bearer; Range honoured), and the
@@ -50,194 +58,246 @@ const RUNTIME_PATH = "/runtime/aiclone-runtime.tgz";
 export function installRoutes(
   options: InstallRoutesOptions,
 ): (app: express.Express, limiter?: RequestRateLimiter) => void {
-  const { models, artifacts } = options;
-  let limiter: RequestRateLimiter | undefined;
-
-  const tooMany = (message: string, retryAfterSeconds: number) =>
-    new HttpError(429, message, { "Retry-After": String(retryAfterSeconds) });
-
-  /**
-   * A caller whose address spent its budget without a valid key is refused before its token is looked at;
-   * each failed authentication spends one request of that budget (the one GraphQL callers without a valid
-   * key share).
-   */
-  async function authorizedClone(request: express.Request, cloneId: string): Promise<CloneView> {
-    const address = addressOf(request);
-    const blocked = await limiter?.blocked(address);
-    if (blocked) throw tooMany(blocked.message, blocked.retryAfterSeconds);
-    try {
-      return await verifiedClone(request, cloneId);
-    } catch (error) {
-      if (error instanceof HttpError && error.status === 401 && limiter) {
-        const refusal = await limiter.consume({ address });
-        if (refusal) throw tooMany(refusal.message, refusal.retryAfterSeconds);
-      }
-      throw error;
-    }
-  }
-
-  async function verifiedClone(request: express.Request, cloneId: string): Promise<CloneView> {
-    const header = request.headers.authorization;
-    if (!header) throw new HttpError(401, "an install token is required (Authorization: Bearer <token>)");
-    const token = header.replace(/^Bearer\s+/i, "").trim();
-    const clone = await models.clones.get(cloneId);
-    const tokenId = installTokenIdOf(token);
-    if (tokenId) {
-      const stored = await models.installTokens.get(tokenId);
-      if (!stored || !hashMatches(token, stored.hash) || stored.cloneId !== cloneId)
-        throw new HttpError(401, `the install token is not valid for clone ${cloneId}`);
-      if (stored.revokedAt) throw new HttpError(401, "the install token was revoked");
-      if (Date.parse(stored.expiresAt) <= Date.now())
-        throw new HttpError(401, `the install token expired at ${stored.expiresAt}`);
-    } else {
-      const principal = await options.authenticator.authenticate(header);
-      if (!principal) throw new HttpError(401, "the token is neither an install token nor an API key");
-      if (!clone || clone.ownerId !== principal.ownerId)
-        throw new HttpError(404, `clone ${cloneId} not found`);
-    }
-    if (!clone || clone.deleted) throw new HttpError(404, `clone ${cloneId} not found`);
-    return clone;
-  }
-
-  function versionOf(clone: CloneView, requested: string) {
-    if (clone.published.length === 0)
-      throw new HttpError(404, `clone ${clone._id} has no published version yet`);
-    if (requested === "latest") return clone.published.at(-1)!;
-    const found = /^\d+$/.test(requested)
-      ? clone.published.find((p) => p.version === Number(requested))
-      : undefined;
-    if (!found)
-      throw new HttpError(
-        404,
-        `clone ${clone._id} has no version ${requested} (published: ${clone.published.map((p) => p.version).join(", ")})`,
-      );
-    return found;
-  }
-
-  const handle =
-    (handler: (request: express.Request, response: express.Response) => Promise<void>) =>
-    (request: express.Request, response: express.Response) => {
-      handler(request, response).catch((error: unknown) => {
-        const status = error instanceof HttpError ? error.status : 500;
-        const message = error instanceof HttpError ? error.message : "internal error";
-        if (response.headersSent) response.destroy();
-        else
-          response
-            .status(status)
-            .set(error instanceof HttpError ? error.headers : {})
-            .json({ error: message });
-      });
-    };
-
+  const state: InstallState = { options };
+  const route = (
+    handler: (state: InstallState, request: express.Request, response: express.Response) => Promise<void>,
+  ) => handle((request, response) => handler(state, request, response));
   return (app, rateLimiter) => {
-    limiter = rateLimiter;
-    app.get(
-      "/install_clone.sh",
-      handle(async (_request, response) => {
-        response
-          .type("text/x-shellscript; charset=utf-8")
-          .set("Cache-Control", "no-store")
-          .send(options.installScript.replaceAll("__AICLONE_PLATFORM_URL__", options.publicUrl()));
-      }),
-    );
-
-    app.get(
-      "/clones/:cloneId/bundles/:version/manifest",
-      handle(async (request, response) => {
-        const cloneId = String(request.params.cloneId);
-        const clone = await authorizedClone(request, cloneId);
-        const version = versionOf(clone, String(request.params.version));
-        const runtime = options.runtimePackage;
-        if (!runtime)
-          throw new HttpError(503, "the runtime package is not built on this platform (npm run build)");
-        response.set("Cache-Control", "no-store").json({
-          cloneId,
-          name: clone.name,
-          version: version.version,
-          sha256: version.sha256,
-          size: version.size,
-          url: `${options.publicUrl()}${bundlePath(cloneId, version.version)}`,
-          runtime: {
-            url: `${options.publicUrl()}${RUNTIME_PATH}`,
-            version: runtime.version,
-            sha256: runtime.sha256,
-          },
-        });
-      }),
-    );
-
-    app.get(
-      "/clones/:cloneId/bundles/:version",
-      handle(async (request, response) => {
-        const cloneId = String(request.params.cloneId);
-        const clone = await authorizedClone(request, cloneId);
-        const version = versionOf(clone, String(request.params.version));
-        const info = version.artifactKey ? await artifacts.stat(version.artifactKey) : null;
-        if (!info || !version.artifactKey)
-          throw new HttpError(410, `the bundle of version ${version.version} is no longer stored`);
-        const range = parseByteRange(request.headers.range, info.size);
-        response.set({
-          "Accept-Ranges": "bytes",
-          "Content-Type": "application/gzip",
-          "Content-Disposition": `attachment; filename="clone-${cloneId}-v${version.version}.tar.gz"`,
-          ETag: `"${info.sha256}"`,
-          "Cache-Control": "private, no-store",
-        });
-        if (range === "unsatisfiable") {
-          response.status(416).set("Content-Range", `bytes */${info.size}`).end();
-          return;
-        }
-        const body = await artifacts.get(version.artifactKey, range ? { range } : {});
-        if (range) {
-          response.status(206).set({
-            "Content-Range": `bytes ${range.start}-${range.end}/${info.size}`,
-            "Content-Length": String(range.end - range.start + 1),
-          });
-        } else response.set("Content-Length", String(info.size));
-        body.on("error", () => response.destroy());
-        body.pipe(response);
-      }),
-    );
-
-    app.get(
-      "/models/:file",
-      handle(async (request, response) => {
-        const file = String(request.params.file);
-        const path = file.endsWith(".gguf")
-          ? options.baseModelFiles?.get(file.slice(0, -".gguf".length))
-          : undefined;
-        if (!path) throw new HttpError(404, `no base model ${file} is served here`);
-        const { size } = await stat(path);
-        const range = parseByteRange(request.headers.range, size);
-        response.set({ "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream" });
-        if (range === "unsatisfiable") {
-          response.status(416).set("Content-Range", `bytes */${size}`).end();
-          return;
-        }
-        if (range)
-          response.status(206).set({
-            "Content-Range": `bytes ${range.start}-${range.end}/${size}`,
-            "Content-Length": String(range.end - range.start + 1),
-          });
-        else response.set("Content-Length", String(size));
-        createReadStream(path, range ? { start: range.start, end: range.end } : {}).pipe(response);
-      }),
-    );
-
-    app.get(
-      RUNTIME_PATH,
-      handle(async (_request, response) => {
-        const runtime = options.runtimePackage;
-        if (!runtime)
-          throw new HttpError(503, "the runtime package is not built on this platform (npm run build)");
-        const { size } = await stat(runtime.path);
-        response.set({
-          "Content-Type": "application/gzip",
-          "Content-Length": String(size),
-          ETag: `"${runtime.sha256}"`,
-        });
-        createReadStream(runtime.path).pipe(response);
-      }),
-    );
+    state.limiter = rateLimiter;
+    app.get("/install_clone.sh", route(sendInstallScript));
+    app.get("/clones/:cloneId/bundles/:version/manifest", route(sendManifest));
+    app.get("/clones/:cloneId/bundles/:version", route(sendBundle));
+    app.get("/models/:file", route(sendBaseModel));
+    app.get(RUNTIME_PATH, route(sendRuntimePackage));
   };
+}
+
+/** An HttpError answers with its status, headers and message; anything else is a 500 "internal error". */
+function handle(handler: Handler) {
+  return (request: express.Request, response: express.Response) => {
+    handler(request, response).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      const message = error instanceof HttpError ? error.message : "internal error";
+      if (response.headersSent) response.destroy();
+      else
+        response
+          .status(status)
+          .set(error instanceof HttpError ? error.headers : {})
+          .json({ error: message });
+    });
+  };
+}
+
+async function sendInstallScript(
+  { options }: InstallState,
+  _request: express.Request,
+  response: express.Response,
+): Promise<void> {
+  response
+    .type("text/x-shellscript; charset=utf-8")
+    .set("Cache-Control", "no-store")
+    .send(options.installScript.replaceAll("__AICLONE_PLATFORM_URL__", options.publicUrl()));
+}
+
+async function sendManifest(
+  state: InstallState,
+  request: express.Request,
+  response: express.Response,
+): Promise<void> {
+  const cloneId = String(request.params.cloneId);
+  const clone = await authorizedClone(state, request, cloneId);
+  const version = versionOf(clone, String(request.params.version));
+  response.set("Cache-Control", "no-store").json(bundleManifest(state.options, cloneId, clone, version));
+}
+
+/** Where the installer downloads the bundle and the runtime package from, with their checksums. */
+function bundleManifest(
+  options: InstallRoutesOptions,
+  cloneId: string,
+  clone: CloneView,
+  version: PublishedVersion,
+) {
+  const runtime = builtRuntime(options);
+  return {
+    cloneId,
+    name: clone.name,
+    version: version.version,
+    sha256: version.sha256,
+    size: version.size,
+    url: `${options.publicUrl()}${bundlePath(cloneId, version.version)}`,
+    runtime: {
+      url: `${options.publicUrl()}${RUNTIME_PATH}`,
+      version: runtime.version,
+      sha256: runtime.sha256,
+    },
+  };
+}
+
+async function sendBundle(
+  state: InstallState,
+  request: express.Request,
+  response: express.Response,
+): Promise<void> {
+  const cloneId = String(request.params.cloneId);
+  const clone = await authorizedClone(state, request, cloneId);
+  const version = versionOf(clone, String(request.params.version));
+  const { artifacts } = state.options;
+  const info = version.artifactKey ? await artifacts.stat(version.artifactKey) : null;
+  if (!info || !version.artifactKey)
+    throw new HttpError(410, `the bundle of version ${version.version} is no longer stored`);
+  const range = parseByteRange(request.headers.range, info.size);
+  response.set({
+    "Accept-Ranges": "bytes",
+    "Content-Type": "application/gzip",
+    "Content-Disposition": `attachment; filename="clone-${cloneId}-v${version.version}.tar.gz"`,
+    ETag: `"${info.sha256}"`,
+    "Cache-Control": "private, no-store",
+  });
+  if (range === "unsatisfiable") {
+    refuseRange(response, info.size);
+    return;
+  }
+  const body = await artifacts.get(version.artifactKey, range ? { range } : {});
+  setLength(response, range, info.size);
+  body.on("error", () => response.destroy());
+  body.pipe(response);
+}
+
+async function sendBaseModel(
+  { options }: InstallState,
+  request: express.Request,
+  response: express.Response,
+): Promise<void> {
+  const file = String(request.params.file);
+  const path = file.endsWith(".gguf")
+    ? options.baseModelFiles?.get(file.slice(0, -".gguf".length))
+    : undefined;
+  if (!path) throw new HttpError(404, `no base model ${file} is served here`);
+  const { size } = await stat(path);
+  const range = parseByteRange(request.headers.range, size);
+  response.set({ "Accept-Ranges": "bytes", "Content-Type": "application/octet-stream" });
+  if (range === "unsatisfiable") {
+    refuseRange(response, size);
+    return;
+  }
+  setLength(response, range, size);
+  createReadStream(path, range ? { start: range.start, end: range.end } : {}).pipe(response);
+}
+
+async function sendRuntimePackage(
+  { options }: InstallState,
+  _request: express.Request,
+  response: express.Response,
+): Promise<void> {
+  const runtime = builtRuntime(options);
+  const { size } = await stat(runtime.path);
+  response.set({
+    "Content-Type": "application/gzip",
+    "Content-Length": String(size),
+    ETag: `"${runtime.sha256}"`,
+  });
+  createReadStream(runtime.path).pipe(response);
+}
+
+function builtRuntime(options: InstallRoutesOptions): RuntimePackage {
+  const runtime = options.runtimePackage;
+  if (!runtime) throw new HttpError(503, "the runtime package is not built on this platform (npm run build)");
+  return runtime;
+}
+
+function refuseRange(response: express.Response, size: number): void {
+  response.status(416).set("Content-Range", `bytes */${size}`).end();
+}
+
+/** 206 with the range's Content-Range and length, or the whole size. */
+function setLength(
+  response: express.Response,
+  range: Exclude<ByteRange, "unsatisfiable">,
+  size: number,
+): void {
+  if (range)
+    response.status(206).set({
+      "Content-Range": `bytes ${range.start}-${range.end}/${size}`,
+      "Content-Length": String(range.end - range.start + 1),
+    });
+  else response.set("Content-Length", String(size));
+}
+
+function tooMany(message: string, retryAfterSeconds: number): HttpError {
+  return new HttpError(429, message, { "Retry-After": String(retryAfterSeconds) });
+}
+
+/**
+ * A caller whose address spent its budget without a valid key is refused before its token is looked at;
+ * each failed authentication spends one request of that budget (the one GraphQL callers without a valid
+ * key share).
+ */
+async function authorizedClone(
+  { options, limiter }: InstallState,
+  request: express.Request,
+  cloneId: string,
+): Promise<CloneView> {
+  const address = addressOf(request);
+  const blocked = await limiter?.blocked(address);
+  if (blocked) throw tooMany(blocked.message, blocked.retryAfterSeconds);
+  try {
+    return await verifiedClone(options, request, cloneId);
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 401 && limiter) {
+      const refusal = await limiter.consume({ address });
+      if (refusal) throw tooMany(refusal.message, refusal.retryAfterSeconds);
+    }
+    throw error;
+  }
+}
+
+/** The clone, if the Bearer token is a valid install token of it or an API key of its owner. */
+async function verifiedClone(
+  options: InstallRoutesOptions,
+  request: express.Request,
+  cloneId: string,
+): Promise<CloneView> {
+  const header = request.headers.authorization;
+  if (!header) throw new HttpError(401, "an install token is required (Authorization: Bearer <token>)");
+  const token = header.replace(/^Bearer\s+/i, "").trim();
+  const clone = await options.models.clones.get(cloneId);
+  const tokenId = installTokenIdOf(token);
+  if (tokenId) await checkInstallToken(options.models, token, tokenId, cloneId);
+  else {
+    const principal = await options.authenticator.authenticate(header);
+    if (!principal) throw new HttpError(401, "the token is neither an install token nor an API key");
+    if (!clone || clone.ownerId !== principal.ownerId) throw new HttpError(404, `clone ${cloneId} not found`);
+  }
+  if (!clone || clone.deleted) throw new HttpError(404, `clone ${cloneId} not found`);
+  return clone;
+}
+
+/** Refuses (401) an install token that is unknown, of another clone, revoked or expired. */
+async function checkInstallToken(
+  models: ReadModels,
+  token: string,
+  tokenId: string,
+  cloneId: string,
+): Promise<void> {
+  const stored = await models.installTokens.get(tokenId);
+  if (!stored || !hashMatches(token, stored.hash) || stored.cloneId !== cloneId)
+    throw new HttpError(401, `the install token is not valid for clone ${cloneId}`);
+  if (stored.revokedAt) throw new HttpError(401, "the install token was revoked");
+  if (Date.parse(stored.expiresAt) <= Date.now())
+    throw new HttpError(401, `the install token expired at ${stored.expiresAt}`);
+}
+
+function versionOf(clone: CloneView, requested: string): PublishedVersion {
+  if (clone.published.length === 0)
+    throw new HttpError(404, `clone ${clone._id} has no published version yet`);
+  if (requested === "latest") return clone.published.at(-1)!;
+  const found = /^\d+$/.test(requested)
+    ? clone.published.find((p) => p.version === Number(requested))
+    : undefined;
+  if (!found)
+    throw new HttpError(
+      404,
+      `clone ${clone._id} has no version ${requested} (published: ${clone.published.map((p) => p.version).join(", ")})`,
+    );
+  return found;
 }

@@ -110,8 +110,33 @@ function numberAt(line: string, from: number, to: number): number {
 }
 
 /**
- * Parses a header line, or returns null for a continuation line. Dates are not validated here. Written as one
- * flat scan with local indexes (charCodeAt past the end is NaN, which fails every test below).
+ * What the scanners below found on the current line. One object, reused for every line (parsing is
+ * synchronous and not re-entrant), so that a line allocates nothing until its header is returned.
+ */
+const scan = {
+  /** The three date numbers and how many digits each had (up to 5 read, so that 3 and 5 can be refused). */
+  p0: 0,
+  p1: 0,
+  p2: 0,
+  d0: 0,
+  d1: 0,
+  d2: 0,
+  /** The date separator (`/`, `.` or `-`), the same both times. */
+  sep: 0,
+  dateEnd: 0,
+  yearIndex: 0 as 0 | 1 | 2,
+  yearDigits: 2 as 2 | 4,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  hasSeconds: false,
+  meridiem: null as Meridiem,
+};
+
+/**
+ * Parses a header line, or returns null for a continuation line. Dates are not validated here. A flat scan
+ * with local indexes: each scanner takes the index where its part starts and returns the index after it, or
+ * -1 when the line is not a header (charCodeAt past the end is NaN, which fails every test).
  */
 export function parseHeader(line: string): ParsedHeader | null {
   let i = 0;
@@ -120,125 +145,151 @@ export function parseHeader(line: string): ParsedHeader | null {
   if (bracketed) i++;
   // Most continuation lines fail here, on their first character.
   if (!isDigit(line.charCodeAt(i))) return null;
-
-  // Date: three numbers (up to 5 digits read, so that 3- and 5-digit numbers can be rejected below).
   const dateStart = i;
-  let end = digitsEnd(line, i, 5);
-  const p0 = numberAt(line, i, end);
-  const d0 = end - i;
-  const sep = line.charCodeAt(end);
-  if (sep !== 0x2f && sep !== 0x2e && sep !== 0x2d) return null;
-  i = end + 1;
-  if (isSpace(line.charCodeAt(i))) i++;
-  end = digitsEnd(line, i, 5);
-  if (end === i || line.charCodeAt(end) !== sep) return null;
-  const p1 = numberAt(line, i, end);
-  const d1 = end - i;
-  i = end + 1;
-  if (isSpace(line.charCodeAt(i))) i++;
-  end = digitsEnd(line, i, 5);
-  if (end === i) return null;
-  const p2 = numberAt(line, i, end);
-  const d2 = end - i;
-  const dateEnd = end;
-  i = end;
-  if (line.charCodeAt(i) === 0x2e) i++;
-  if (line.charCodeAt(i) === 0x2c) i++;
-  if (!isSpace(line.charCodeAt(i))) return null;
-  i++;
-
-  // Up to 12 locale-word characters before the time.
-  const wordStart = i;
-  while (i < line.length && !isDigit(line.charCodeAt(i))) {
-    const c = line.charCodeAt(i);
-    if (c === 0x5b || c === 0x5d || i - wordStart >= 12) return null;
-    i++;
-  }
-  const wordEnd = i;
-
-  // Time: h:mm or h.mm, optional :ss.
-  end = digitsEnd(line, i, 2);
-  if (end === i) return null;
-  const hour = numberAt(line, i, end);
-  const timeSep = line.charCodeAt(end);
-  if (timeSep !== 0x3a && timeSep !== 0x2e) return null;
-  i = end + 1;
-  if (!isDigit(line.charCodeAt(i)) || !isDigit(line.charCodeAt(i + 1))) return null;
-  const minute = numberAt(line, i, i + 2);
-  i += 2;
-  let second = 0;
-  let hasSeconds = false;
-  const c = line.charCodeAt(i);
-  if ((c === 0x3a || c === 0x2e) && isDigit(line.charCodeAt(i + 1)) && isDigit(line.charCodeAt(i + 2))) {
-    second = numberAt(line, i + 1, i + 3);
-    hasSeconds = true;
-    i += 3;
-  }
-
-  // Meridiem, optionally after one space; on failure the position stays after the time.
-  let meridiem: Meridiem = null;
-  {
-    const at = isSpace(line.charCodeAt(i)) ? i + 1 : i;
-    const m = line.charCodeAt(at) | 0x20;
-    if (m === 0x61 || m === 0x70) {
-      const after = latinMeridiemEnd(line, at);
-      if (after !== -1) {
-        meridiem = m === 0x61 ? "am" : "pm";
-        i = after;
-      }
-    } else if (m > 0x600) {
-      for (const [words, meaning] of LOCAL_MERIDIEMS) {
-        const w = words.find((x) => line.startsWith(x, at));
-        if (w !== undefined) {
-          meridiem = meaning;
-          i = at + w.length;
-          break;
-        }
-      }
-    }
-  }
-
-  // Terminator: `]` (only after `[`), ` - `, or `: ` / `; `.
-  const t = line.charCodeAt(i);
-  if (t === 0x5d) {
-    if (!bracketed) return null;
-    i++;
-    if (isSpace(line.charCodeAt(i))) i++;
-  } else if (bracketed) {
-    return null;
-  } else if (
-    isSpace(t) &&
-    line.charCodeAt(i + 1) === 0x2d &&
-    (i + 2 >= line.length || isSpace(line.charCodeAt(i + 2)))
-  ) {
-    i = Math.min(i + 3, line.length);
-  } else if ((t === 0x3a || t === 0x3b) && isSpace(line.charCodeAt(i + 1))) {
-    i += 2;
-  } else {
-    return null;
-  }
-
-  // The year is the one four-digit number, or the last of three two-digit ones.
-  if (d0 > 4 || d1 > 4 || d2 > 4 || d0 === 3 || d1 === 3 || d2 === 3) return null;
-  const fours = (d0 === 4 ? 1 : 0) + (d1 === 4 ? 1 : 0) + (d2 === 4 ? 1 : 0);
-  if (fours > 1) return null;
-  const yearIndex: 0 | 1 | 2 = d0 === 4 ? 0 : d1 === 4 ? 1 : 2;
-  const yearDigits: 2 | 4 = fours === 1 ? 4 : 2;
+  const wordStart = scanDate(line, i);
+  if (wordStart === -1) return null;
+  const wordEnd = scanLocaleWord(line, wordStart);
+  if (wordEnd === -1) return null;
+  i = scanTime(line, wordEnd);
+  if (i === -1) return null;
+  i = scanMeridiem(line, i);
+  i = scanTerminator(line, i, bracketed);
+  if (i === -1 || !scanYear()) return null;
+  let meridiem = scan.meridiem;
   if (meridiem === null && wordEnd > wordStart) meridiem = wordMeridiem(line.slice(wordStart, wordEnd));
   return {
-    parts: [p0, p1, p2],
-    yearIndex,
-    yearDigits,
-    layout: sep * 100 + yearIndex * 10 + yearDigits,
-    hour,
-    minute,
-    second,
-    hasSeconds,
+    parts: [scan.p0, scan.p1, scan.p2],
+    yearIndex: scan.yearIndex,
+    yearDigits: scan.yearDigits,
+    layout: scan.sep * 100 + scan.yearIndex * 10 + scan.yearDigits,
+    hour: scan.hour,
+    minute: scan.minute,
+    second: scan.second,
+    hasSeconds: scan.hasSeconds,
     meridiem,
     bracketed,
     body: line.slice(i),
     line,
     dateStart,
-    dateEnd,
+    dateEnd: scan.dateEnd,
   };
+}
+
+/**
+ * Date: three numbers with the same separator, each optionally after one space, then `.`? `,`? and one
+ * space. Starts on a digit; fills the date fields of `scan`.
+ */
+function scanDate(line: string, at: number): number {
+  let end = digitsEnd(line, at, 5);
+  scan.p0 = numberAt(line, at, end);
+  scan.d0 = end - at;
+  const sep = line.charCodeAt(end);
+  if (sep !== 0x2f && sep !== 0x2e && sep !== 0x2d) return -1;
+  scan.sep = sep;
+  let i = end + 1;
+  if (isSpace(line.charCodeAt(i))) i++;
+  end = digitsEnd(line, i, 5);
+  if (end === i || line.charCodeAt(end) !== sep) return -1;
+  scan.p1 = numberAt(line, i, end);
+  scan.d1 = end - i;
+  i = end + 1;
+  if (isSpace(line.charCodeAt(i))) i++;
+  end = digitsEnd(line, i, 5);
+  if (end === i) return -1;
+  scan.p2 = numberAt(line, i, end);
+  scan.d2 = end - i;
+  scan.dateEnd = end;
+  i = end;
+  if (line.charCodeAt(i) === 0x2e) i++;
+  if (line.charCodeAt(i) === 0x2c) i++;
+  if (!isSpace(line.charCodeAt(i))) return -1;
+  return i + 1;
+}
+
+/** Up to 12 locale-word characters before the time (no digit, no bracket): where the time starts. */
+function scanLocaleWord(line: string, at: number): number {
+  let i = at;
+  while (i < line.length && !isDigit(line.charCodeAt(i))) {
+    const c = line.charCodeAt(i);
+    if (c === 0x5b || c === 0x5d || i - at >= 12) return -1;
+    i++;
+  }
+  return i;
+}
+
+/** Time: h:mm or h.mm, optional :ss (or .ss); fills the time fields of `scan`. */
+function scanTime(line: string, at: number): number {
+  const end = digitsEnd(line, at, 2);
+  if (end === at) return -1;
+  const timeSep = line.charCodeAt(end);
+  if (timeSep !== 0x3a && timeSep !== 0x2e) return -1;
+  let i = end + 1;
+  if (!isDigit(line.charCodeAt(i)) || !isDigit(line.charCodeAt(i + 1))) return -1;
+  scan.hour = numberAt(line, at, end);
+  scan.minute = numberAt(line, i, i + 2);
+  i += 2;
+  scan.second = 0;
+  scan.hasSeconds = false;
+  const c = line.charCodeAt(i);
+  if ((c === 0x3a || c === 0x2e) && isDigit(line.charCodeAt(i + 1)) && isDigit(line.charCodeAt(i + 2))) {
+    scan.second = numberAt(line, i + 1, i + 3);
+    scan.hasSeconds = true;
+    i += 3;
+  }
+  return i;
+}
+
+/**
+ * Meridiem, optionally after one space, into `scan.meridiem` (null if none). Never fails: without one the
+ * index stays after the time.
+ */
+function scanMeridiem(line: string, at: number): number {
+  scan.meridiem = null;
+  const start = isSpace(line.charCodeAt(at)) ? at + 1 : at;
+  const m = line.charCodeAt(start) | 0x20;
+  if (m === 0x61 || m === 0x70) {
+    const after = latinMeridiemEnd(line, start);
+    if (after === -1) return at;
+    scan.meridiem = m === 0x61 ? "am" : "pm";
+    return after;
+  }
+  if (m > 0x600) {
+    for (const [words, meaning] of LOCAL_MERIDIEMS) {
+      const w = words.find((x) => line.startsWith(x, start));
+      if (w !== undefined) {
+        scan.meridiem = meaning;
+        return start + w.length;
+      }
+    }
+  }
+  return at;
+}
+
+/** The separator that ends the header: `]` (only after `[`) and one optional space, ` - `, or `: ` / `; `. */
+function scanTerminator(line: string, at: number, bracketed: boolean): number {
+  const t = line.charCodeAt(at);
+  if (t === 0x5d) {
+    if (!bracketed) return -1;
+    return isSpace(line.charCodeAt(at + 1)) ? at + 2 : at + 1;
+  }
+  if (bracketed) return -1;
+  if (
+    isSpace(t) &&
+    line.charCodeAt(at + 1) === 0x2d &&
+    (at + 2 >= line.length || isSpace(line.charCodeAt(at + 2)))
+  )
+    return Math.min(at + 3, line.length);
+  if ((t === 0x3a || t === 0x3b) && isSpace(line.charCodeAt(at + 1))) return at + 2;
+  return -1;
+}
+
+/** The year is the one four-digit number, or the last of three two-digit ones; false for other widths. */
+function scanYear(): boolean {
+  const { d0, d1, d2 } = scan;
+  if (d0 > 4 || d1 > 4 || d2 > 4 || d0 === 3 || d1 === 3 || d2 === 3) return false;
+  const fours = (d0 === 4 ? 1 : 0) + (d1 === 4 ? 1 : 0) + (d2 === 4 ? 1 : 0);
+  if (fours > 1) return false;
+  scan.yearIndex = d0 === 4 ? 0 : d1 === 4 ? 1 : 2;
+  scan.yearDigits = fours === 1 ? 4 : 2;
+  return true;
 }
