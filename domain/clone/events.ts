@@ -178,6 +178,26 @@ export type CloneEventType = keyof Schemas;
 export type CloneEventData<T extends CloneEventType> = z.infer<Schemas[T]>;
 export type CloneEvent = { [T in CloneEventType]: { type: T; data: CloneEventData<T> } }[CloneEventType];
 
+/**
+ * The clone's events by part of the lifecycle: the one list the state evolution (domain/clone/evolve/) and the
+ * read-model projection (projections/cloneView/) split their handlers by.
+ */
+export type CloneEventsOf = {
+  existence: "CloneCreated" | "CloneDeleted";
+  persona: "PersonaConfigured";
+  sources: "SourceUploaded" | "SourceInspected" | "RawDataPurged";
+  dataset: "DatasetRequested" | "DatasetBuilt" | "DatasetFailed";
+  training:
+    | "TrainingRequested"
+    | "TrainingStarted"
+    | "TrainingProgressed"
+    | "TrainingCompleted"
+    | "TrainingFailed"
+    | "TrainingCancelled";
+  publishing: "ClonePublished";
+  tokens: "InstallTokenCreated" | "InstallTokenRevoked";
+};
+
 export const isCloneEventType = (type: string): type is CloneEventType =>
   Object.hasOwn(cloneEventSchemas, type);
 

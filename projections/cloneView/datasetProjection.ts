@@ -1,10 +1,11 @@
+import type { CloneEventsOf } from "../../domain/index.js";
 import type { CloneView } from "../views.js";
 import type { ViewProjections } from "./viewProjection.js";
 
 const finishRequest = (view: CloneView, status: "BUILT" | "FAILED", at: string) =>
   view.datasetRequest ? { ...view.datasetRequest, status, finishedAt: at } : null;
 
-export const datasetProjections: ViewProjections<"DatasetRequested" | "DatasetBuilt" | "DatasetFailed"> = {
+export const datasetProjections: ViewProjections<CloneEventsOf["dataset"]> = {
   DatasetRequested: (view, event, at) => {
     const { requestId, sourceIds, spec } = event.data;
     return {

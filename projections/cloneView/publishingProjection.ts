@@ -1,6 +1,7 @@
+import type { CloneEventsOf } from "../../domain/index.js";
 import type { ViewProjections } from "./viewProjection.js";
 
-export const publishingProjections: ViewProjections<"ClonePublished"> = {
+export const publishingProjections: ViewProjections<CloneEventsOf["publishing"]> = {
   ClonePublished: (view, event, at) => {
     const d = event.data;
     return {

@@ -1,6 +1,7 @@
+import type { CloneEventsOf } from "../../domain/index.js";
 import type { ViewProjections } from "./viewProjection.js";
 
-export const sourcesProjections: ViewProjections<"SourceUploaded" | "SourceInspected" | "RawDataPurged"> = {
+export const sourcesProjections: ViewProjections<CloneEventsOf["sources"]> = {
   SourceUploaded: (view, event, at) => {
     const d = event.data;
     return {

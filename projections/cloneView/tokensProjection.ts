@@ -1,6 +1,7 @@
+import type { CloneEventsOf } from "../../domain/index.js";
 import type { ViewProjections } from "./viewProjection.js";
 
-export const tokensProjections: ViewProjections<"InstallTokenCreated" | "InstallTokenRevoked"> = {
+export const tokensProjections: ViewProjections<CloneEventsOf["tokens"]> = {
   InstallTokenCreated: (view, event, at) => {
     const d = event.data;
     const token = {

@@ -1,3 +1,4 @@
+import type { CloneEventsOf } from "../../domain/index.js";
 import type { CloneView, LossPoint, TrainingRunView } from "../views.js";
 import type { ViewProjections } from "./viewProjection.js";
 
@@ -19,15 +20,7 @@ function updateRun(
   return { ...view, trainingRuns: view.trainingRuns.map((run) => (run.id === runId ? change(run) : run)) };
 }
 
-type TrainingEvent =
-  | "TrainingRequested"
-  | "TrainingStarted"
-  | "TrainingProgressed"
-  | "TrainingCompleted"
-  | "TrainingFailed"
-  | "TrainingCancelled";
-
-export const trainingProjections: ViewProjections<TrainingEvent> = {
+export const trainingProjections: ViewProjections<CloneEventsOf["training"]> = {
   TrainingRequested: (view, event, at) => {
     const d = event.data;
     const run: TrainingRunView = {

@@ -1,6 +1,7 @@
+import type { CloneEventsOf } from "../events.js";
 import { type EventEvolutions, trainingHeadline } from "./evolution.js";
 
-export const datasetEvolution: EventEvolutions<"DatasetRequested" | "DatasetBuilt" | "DatasetFailed"> = {
+export const datasetEvolution: EventEvolutions<CloneEventsOf["dataset"]> = {
   DatasetRequested: {
     status: (current) => (trainingHeadline(current) ? current : "DATASET_BUILDING"),
     evolve: (state, event, status) => ({

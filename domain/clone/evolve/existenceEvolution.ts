@@ -1,7 +1,8 @@
+import type { CloneEventsOf } from "../events.js";
 import { type CloneState, initialCloneState } from "../state.js";
 import type { EventEvolutions } from "./evolution.js";
 
-export const existenceEvolution: EventEvolutions<"CloneCreated" | "CloneDeleted"> = {
+export const existenceEvolution: EventEvolutions<CloneEventsOf["existence"]> = {
   CloneCreated: {
     status: () => "CREATED",
     evolve: (_state, event, status): CloneState => ({

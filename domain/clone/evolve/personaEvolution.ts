@@ -1,6 +1,7 @@
+import type { CloneEventsOf } from "../events.js";
 import type { EventEvolutions } from "./evolution.js";
 
-export const personaEvolution: EventEvolutions<"PersonaConfigured"> = {
+export const personaEvolution: EventEvolutions<CloneEventsOf["persona"]> = {
   PersonaConfigured: {
     status: (current) => (current === "CREATED" ? "CONFIGURED" : current),
     evolve: (state, _event, status) => ({ ...state, status }),

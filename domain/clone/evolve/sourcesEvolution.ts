@@ -1,6 +1,7 @@
+import type { CloneEventsOf } from "../events.js";
 import { type EventEvolutions, unchanged } from "./evolution.js";
 
-export const sourcesEvolution: EventEvolutions<"SourceUploaded" | "SourceInspected" | "RawDataPurged"> = {
+export const sourcesEvolution: EventEvolutions<CloneEventsOf["sources"]> = {
   SourceUploaded: {
     status: (current) =>
       current === "CREATED" || current === "CONFIGURED" || current === "DATASET_FAILED"

@@ -1,6 +1,7 @@
+import type { CloneEventsOf } from "../events.js";
 import { type EventEvolutions, unchanged } from "./evolution.js";
 
-export const tokensEvolution: EventEvolutions<"InstallTokenCreated" | "InstallTokenRevoked"> = {
+export const tokensEvolution: EventEvolutions<CloneEventsOf["tokens"]> = {
   InstallTokenCreated: {
     status: unchanged,
     evolve: (state, event) => ({

@@ -1,18 +1,11 @@
+import type { CloneEventsOf } from "../events.js";
 import type { CloneState, TrainingState } from "../state.js";
 import type { EventEvolutions } from "./evolution.js";
-
-type TrainingEvent =
-  | "TrainingRequested"
-  | "TrainingStarted"
-  | "TrainingProgressed"
-  | "TrainingCompleted"
-  | "TrainingFailed"
-  | "TrainingCancelled";
 
 const finished = (state: CloneState, status: TrainingState["status"]): TrainingState | null =>
   state.training ? { ...state.training, status } : null;
 
-export const trainingEvolution: EventEvolutions<TrainingEvent> = {
+export const trainingEvolution: EventEvolutions<CloneEventsOf["training"]> = {
   TrainingRequested: {
     status: () => "TRAINING_QUEUED",
     evolve: (state, event, status) => ({
