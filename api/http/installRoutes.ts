@@ -104,9 +104,7 @@ async function sendManifest(
   request: express.Request,
   response: express.Response,
 ): Promise<void> {
-  const cloneId = String(request.params.cloneId);
-  const clone = await authorizedClone(state, request, cloneId);
-  const version = versionOf(clone, String(request.params.version));
+  const { cloneId, clone, version } = await requestedVersion(state, request);
   response.set("Cache-Control", "no-store").json(bundleManifest(state.options, cloneId, clone, version));
 }
 
@@ -138,9 +136,7 @@ async function sendBundle(
   request: express.Request,
   response: express.Response,
 ): Promise<void> {
-  const cloneId = String(request.params.cloneId);
-  const clone = await authorizedClone(state, request, cloneId);
-  const version = versionOf(clone, String(request.params.version));
+  const { cloneId, version } = await requestedVersion(state, request);
   const { artifacts } = state.options;
   const info = version.artifactKey ? await artifacts.stat(version.artifactKey) : null;
   if (!info || !version.artifactKey)
@@ -285,6 +281,13 @@ async function checkInstallToken(
   if (stored.revokedAt) throw new HttpError(401, "the install token was revoked");
   if (Date.parse(stored.expiresAt) <= Date.now())
     throw new HttpError(401, `the install token expired at ${stored.expiresAt}`);
+}
+
+/** The clone and published version a manifest or bundle request names, once its install token is checked. */
+async function requestedVersion(state: InstallState, request: express.Request) {
+  const cloneId = String(request.params.cloneId);
+  const clone = await authorizedClone(state, request, cloneId);
+  return { cloneId, clone, version: versionOf(clone, String(request.params.version)) };
 }
 
 function versionOf(clone: CloneView, requested: string): PublishedVersion {
