@@ -1,8 +1,7 @@
 import {
   type Actor,
   type CloneCommand,
-  cloneDecider,
-  cloneStreamId,
+  cloneCommandRoute,
   isCloneEventType,
   parseCloneEvent,
   principalOf,
@@ -87,9 +86,7 @@ export class TrainingGateway {
   /** Answers go to the clone's stream; a clone deleted (NOT_FOUND) or a run cancelled (CONFLICT) meanwhile refuses them. */
   private readonly sender = new CommandSender({
     commands: this.deps.commands,
-    decider: cloneDecider,
-    parse: parseCloneEvent,
-    streamOf: (command: CloneCommand) => cloneStreamId(command.cloneId),
+    ...cloneCommandRoute,
     principal: principalOf(actor),
     expected: refusedWith("NOT_FOUND", "CONFLICT"),
   });

@@ -1,4 +1,5 @@
 import type { Decider } from "../decider.js";
+import { cloneStreamId } from "../ids.js";
 import type { CloneCommand } from "./commands.js";
 import { datasetDeciders } from "./decide/datasetDecider.js";
 import { existenceDeciders } from "./decide/existenceDecider.js";
@@ -8,7 +9,7 @@ import { publishingDeciders } from "./decide/publishingDecider.js";
 import { sourcesDeciders } from "./decide/sourcesDecider.js";
 import { tokensDeciders } from "./decide/tokensDecider.js";
 import { trainingDeciders } from "./decide/trainingDecider.js";
-import type { CloneEvent } from "./events.js";
+import { type CloneEvent, parseCloneEvent } from "./events.js";
 import { evolveClone } from "./evolve.js";
 import { type CloneState, initialCloneState } from "./state.js";
 
@@ -37,4 +38,11 @@ export const cloneDecider: Decider<CloneCommand, CloneEvent, CloneState> = {
   initialState: initialCloneState,
   evolve: evolveClone,
   decide: decideClone,
+};
+
+/** Where a clone command goes and how its stream reads back: what a command sender needs besides its sender. */
+export const cloneCommandRoute = {
+  decider: cloneDecider,
+  parse: parseCloneEvent,
+  streamOf: (command: CloneCommand): string => cloneStreamId(command.cloneId),
 };

@@ -5,8 +5,7 @@ import {
   type Actor,
   type CloneCommand,
   type CloneEvent,
-  cloneDecider,
-  cloneStreamId,
+  cloneCommandRoute,
   type DatasetRequestSpec,
   datasetFileKey,
   datasetPrefix,
@@ -58,9 +57,7 @@ export class DatasetWorker {
   /** Answers go to the clone's stream; a clone deleted while the job ran refuses them (NOT_FOUND). */
   private readonly sender = new CommandSender({
     commands: this.deps.commands,
-    decider: cloneDecider,
-    parse: parseCloneEvent,
-    streamOf: (command: CloneCommand) => cloneStreamId(command.cloneId),
+    ...cloneCommandRoute,
     principal: principalOf(actor),
     expected: refusedWith("NOT_FOUND"),
   });
