@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { tinyModelPath } from "../testing/sharedData.js";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
 import { runLoad } from "./loadProfile.js";
 
 const { values } = parseArgs({

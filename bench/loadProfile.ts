@@ -7,16 +7,16 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@aiclone/testing/freePort";
+import { startRuntime } from "aiclone-runtime";
+import { initBundle } from "aiclone-runtime/bundle";
+import { builtinPlugins } from "aiclone-runtime/cli";
 import autocannon from "autocannon";
 import { createClient } from "graphql-ws";
 import OpenAI from "openai";
 import { pino } from "pino";
 import WebSocket from "ws";
-import { initBundle } from "../runtime/bundle/initBundle.js";
-import { startRuntime } from "../runtime/runtime.js";
-import { freePort } from "../testing/freePort.js";
 import { PlatformHarness } from "../testing/platform/platformHarness.js";
-import { realPlugins } from "../testing/runtime/realPlugins.js";
 import { percentile } from "./percentile.js";
 
 export interface LoadOptions {
@@ -219,7 +219,7 @@ async function prepareChats(
   const runtime = await startRuntime({
     bundleDir,
     threads: 1,
-    registry: realPlugins,
+    registry: builtinPlugins,
     modelCacheDir: join(dir, "cache"),
     logger: pino({ level: "silent" }),
   });

@@ -13,13 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import lancedbPlugin from "../plugins/lancedb/index.js";
-import { lancedbConfigSchema } from "../plugins/lancedb/lancedbConfig.js";
-import type { Embeddings, RagPlugin } from "../runtime/plugin/pluginApi.js";
-import { createEmbeddings } from "../runtime/rag/createEmbeddings.js";
-import { FileDocumentReader } from "../runtime/rag/fileDocumentReader.js";
-import { InMemoryStorage, ragTestContext } from "../testing/plugins/ragTestContext.js";
-import { tinyModelPath } from "../testing/sharedData.js";
+import lancedbPlugin, { lancedbConfigSchema } from "@aiclone/plugin-lancedb";
+import type { Embeddings, RagPlugin } from "@aiclone/plugin-sdk";
+import { InMemoryStorage, ragTestContext } from "@aiclone/plugin-sdk/testing";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
+import { createEmbeddings, FileDocumentReader, RagIndexer } from "aiclone-runtime/rag";
 import { percentile } from "./percentile.js";
 
 const PARAGRAPHS_PER_FILE = 20;
@@ -130,7 +128,7 @@ async function main(): Promise<void> {
       embeddings,
       documents: new FileDocumentReader(),
     });
-    const plugin = (await lancedbPlugin.create(context)) as RagPlugin;
+    const plugin: RagPlugin = new RagIndexer("lancedb", context, await lancedbPlugin.create(context));
     await plugin.start();
 
     let started = performance.now();
@@ -169,15 +167,18 @@ async function main(): Promise<void> {
     const incrementalSeconds = (performance.now() - started) / 1000;
     await plugin.stop();
 
-    const fullTextOnly = (await lancedbPlugin.create(
-      ragTestContext({
-        config: { ...config, hybridWeight: 0 },
-        dataDir: join(root, "data"),
-        storage: context.storage as InMemoryStorage,
-        embeddings,
-        documents: new FileDocumentReader(),
-      }),
-    )) as RagPlugin;
+    const fullTextContext = ragTestContext({
+      config: { ...config, hybridWeight: 0 },
+      dataDir: join(root, "data"),
+      storage: context.storage as InMemoryStorage,
+      embeddings,
+      documents: new FileDocumentReader(),
+    });
+    const fullTextOnly: RagPlugin = new RagIndexer(
+      "lancedb",
+      fullTextContext,
+      await lancedbPlugin.create(fullTextContext),
+    );
     await fullTextOnly.start();
     const fullText = await time(fullTextOnly);
     await fullTextOnly.stop();

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
+import { LlamaEngine } from "aiclone-runtime/engine";
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
-import { LlamaEngine } from "../runtime/engine/llamaEngine.js";
-import { tinyModelPath } from "../testing/sharedData.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({

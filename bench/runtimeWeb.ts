@@ -14,13 +14,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { freePort } from "@aiclone/testing/freePort";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
+import { startRuntime } from "aiclone-runtime";
+import { initBundle } from "aiclone-runtime/bundle";
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import OpenAI from "openai";
 import { pino } from "pino";
-import { initBundle } from "../runtime/bundle/initBundle.js";
-import { startRuntime } from "../runtime/runtime.js";
-import { freePort } from "../testing/freePort.js";
-import { tinyModelPath } from "../testing/sharedData.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({
@@ -117,7 +117,7 @@ const runtime = await startRuntime({
   threads,
   sequences,
   maxQueue: concurrency * 4,
-  registry: { web: () => import("../plugins/web/index.js") },
+  registry: { web: () => import("@aiclone/plugin-web") },
   modelCacheDir: join(dir, "cache"),
   logger: pino({ level: "warn" }),
 });

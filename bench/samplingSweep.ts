@@ -13,13 +13,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { buildSystemPrompt } from "aiclone-runtime";
+import { LlamaEngine, readPromptContract } from "aiclone-runtime/engine";
+import { distinctReplyRatio, heldOutItems, trainAuthorship } from "aiclone-runtime/fidelity";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
-import { buildSystemPrompt } from "../runtime/chat/systemPrompt.js";
-import { LlamaEngine } from "../runtime/engine/llamaEngine.js";
-import { readPromptContract } from "../runtime/engine/promptContract.js";
-import { trainAuthorship } from "../runtime/fidelity/authorshipClassifier.js";
-import { heldOutItems } from "../runtime/fidelity/fidelityRun.js";
-import { distinctReplyRatio } from "../runtime/fidelity/replyVariety.js";
 
 const { values } = parseArgs({
   options: {

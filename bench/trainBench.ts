@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { tinyModelPath } from "../testing/sharedData.js";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
 import { trainerPython, trainerScript } from "../trainer-gateway/trainerProcess.js";
 import { writeChatDataset } from "./trainChatDataset.js";
 

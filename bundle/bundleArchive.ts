@@ -3,12 +3,18 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import {
+  ADAPTER_FILE_NAME,
+  CLONE_MANIFEST_FILE,
+  type CloneBundleInput,
+  cloneBundleSchema,
+} from "aiclone-runtime/bundle";
+import { readPromptContract } from "aiclone-runtime/engine";
 import { create as createTar } from "tar";
 import type { ArtifactInfo, ArtifactStore } from "../infra/blobstore/artifactStore.js";
-import { CLONE_MANIFEST_FILE, type CloneBundleInput, cloneBundleSchema } from "../runtime/bundle/index.js";
-import { readPromptContract } from "../runtime/engine/promptContract.js";
 
-export const ADAPTER_FILE = "adapter.gguf";
+/** The adapter's file name inside a bundle: the runtime's bundle format names it. */
+export const ADAPTER_FILE = ADAPTER_FILE_NAME;
 
 /**
  * Packs `clone.json` and the adapter into a gzipped tar in the artifact store. The manifest is validated

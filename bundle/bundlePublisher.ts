@@ -1,6 +1,6 @@
+import type { BaseModelEntry, CloneBundleInput } from "aiclone-runtime/bundle";
 import { bundleKey } from "../domain/index.js";
 import type { ArtifactStore } from "../infra/blobstore/artifactStore.js";
-import type { BaseModelEntry, CloneBundleInput } from "../runtime/bundle/index.js";
 import { ADAPTER_FILE, storeBundleArchive } from "./bundleArchive.js";
 
 /** Where the runtime downloads a base model from; resolved from the platform's registry and configuration. */

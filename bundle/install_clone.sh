@@ -123,9 +123,9 @@ fetch "$PLATFORM/clones/$CLONE_ID/bundles/$VERSION/manifest" "$STAGE/manifest.js
 # it reaches a path, a command or the terminal (a version like "../../x" would otherwise name a folder
 # outside the install for rm and mv), and both download URLs must be on the platform itself (the token goes
 # with them).
-manifest_fields="$(node - "$STAGE/manifest.json" "$PLATFORM" "$CLONE_ID" "$VERSION" <<'NODE'
+manifest_fields="$(node - "$STAGE/manifest.json" "$PLATFORM" "$CLONE_ID" "$VERSION" "$STAGE/packages.tsv" <<'NODE'
 const fs = require("fs");
-const [file, platform, cloneId, requested] = process.argv.slice(2);
+const [file, platform, cloneId, requested, packagesFile] = process.argv.slice(2);
 const refuse = (field, what) => {
   console.error(`aiclone install: the manifest's ${field} is not ${what}; nothing was changed`);
   process.exit(1);
@@ -148,6 +148,18 @@ if (!onPlatform(m.url)) refuse("url", `a download from ${platform}`);
 if (!text(runtime.version, /^[A-Za-z0-9][A-Za-z0-9.+_-]{0,63}$/)) refuse("runtime.version", "a version");
 if (!text(runtime.sha256, SHA256)) refuse("runtime.sha256", "64 hexadecimal digits");
 if (!onPlatform(runtime.url)) refuse("runtime.url", `a download from ${platform}`);
+// The SDK and the built-in plugins' packages: the ones the bundle enables are installed beside the runtime.
+if (!Array.isArray(m.packages)) refuse("packages", "a list");
+const packages = m.packages.map((p, i) => {
+  if (p === null || typeof p !== "object") refuse(`packages.${i}`, "an object");
+  if (!text(p.name, /^@aiclone\/[a-z0-9][a-z0-9-]{0,39}$/)) refuse(`packages.${i}.name`, "an @aiclone/ package name");
+  if (p.plugin !== undefined && !text(p.plugin, /^[a-z0-9][a-z0-9-]{0,39}$/)) refuse(`packages.${i}.plugin`, "a plugin name");
+  if (!text(p.version, /^[A-Za-z0-9][A-Za-z0-9.+_-]{0,63}$/)) refuse(`packages.${i}.version`, "a version");
+  if (!text(p.sha256, SHA256)) refuse(`packages.${i}.sha256`, "64 hexadecimal digits");
+  if (!onPlatform(p.url)) refuse(`packages.${i}.url`, `a download from ${platform}`);
+  return [p.name, p.plugin ?? "-", p.version, p.sha256, p.url].join("\t");
+});
+fs.writeFileSync(packagesFile, packages.map((line) => `${line}\n`).join(""));
 console.log([m.version, m.sha256, m.size, m.url, runtime.version, runtime.sha256, runtime.url].join("\n"));
 NODE
 )" || exit 1
@@ -175,22 +187,47 @@ else
   [ -f "$STAGE/bundle/clone.json" ] || fail "the bundle has no clone.json; nothing was changed"
 fi
 
-# --- the runtime (npm package from the platform, dependencies from the npm registry) -----------------------
-if [ "$(cat "$DIR/runtime/.package-sha256" 2>/dev/null || true)" = "$RUNTIME_SHA" ]; then
-  say "runtime $RUNTIME_VERSION is already installed"
+# --- the runtime and the plugins the bundle enables (npm packages from the platform, their dependencies from
+# the npm registry) ---------------------------------------------------------------------------------------------
+BUNDLE_DIR="$STAGE/bundle"
+[ -f "$BUNDLE_DIR/clone.json" ] || BUNDLE_DIR="$DIR/bundles/$NEW_VERSION"
+# The SDK always; a built-in plugin's package when clone.json enables that plugin (no "path", no "package").
+node - "$BUNDLE_DIR/clone.json" "$STAGE/packages.tsv" > "$STAGE/wanted.tsv" <<'NODE' || exit 1
+const fs = require("fs");
+const [cloneJson, packagesFile] = process.argv.slice(2);
+const plugins = JSON.parse(fs.readFileSync(cloneJson, "utf8")).plugins ?? [];
+const builtins = new Set(
+  plugins.filter((p) => p && p.enabled !== false && p.path === undefined && p.package === undefined).map((p) => p.name),
+);
+const rows = fs.readFileSync(packagesFile, "utf8").split("\n").filter(Boolean).map((line) => line.split("\t"));
+for (const name of builtins)
+  if (!rows.some((row) => row[1] === name)) {
+    console.error(`aiclone install: the bundle enables the plugin '${name}', which the platform does not serve; nothing was changed`);
+    process.exit(1);
+  }
+for (const row of rows) if (row[1] === "-" || builtins.has(row[1])) console.log(row.join("\t"));
+NODE
+PACKAGES_ID="$(cut -f4 "$STAGE/wanted.tsv" | cat <(echo "$RUNTIME_SHA") - | "${SHA256[@]}" | awk '{ print $1 }')"
+if [ "$(cat "$DIR/runtime/.package-sha256" 2>/dev/null || true)" = "$PACKAGES_ID" ]; then
+  say "runtime $RUNTIME_VERSION and its plugins are already installed"
 else
-  say "installing the runtime $RUNTIME_VERSION (npm)"
+  say "installing the runtime $RUNTIME_VERSION and $(cut -f1 "$STAGE/wanted.tsv" | paste -sd, - | sed 's/,/, /g') (npm)"
   mkdir -p "$STAGE/runtime"
   fetch "$RUNTIME_URL" "$STAGE/runtime/aiclone-runtime.tgz"
   verify "$STAGE/runtime/aiclone-runtime.tgz" "$RUNTIME_SHA" "the runtime package"
+  while IFS=$'\t' read -r name _plugin version sha url; do
+    file="${name#@}"; file="${file//\//-}.tgz"
+    fetch "$url" "$STAGE/runtime/$file"
+    verify "$STAGE/runtime/$file" "$sha" "the package $name $version"
+  done < "$STAGE/wanted.tsv"
   gpu=0
   if [ -z "${AICLONE_NO_GPU:-}" ] && command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then gpu=1; fi
   # Optional dependencies are left out (they hold every platform's and every GPU's binaries); the ones this
   # machine runs are named explicitly, GPU ones only when a GPU is there.
   tar -xzOf "$STAGE/runtime/aiclone-runtime.tgz" package/package.json > "$STAGE/runtime-package.json"
-  GPU="$gpu" node - "$STAGE/runtime-package.json" "$STAGE/runtime/package.json" <<'NODE'
+  GPU="$gpu" node - "$STAGE/runtime-package.json" "$STAGE/runtime/package.json" "$STAGE/wanted.tsv" <<'NODE'
 const fs = require("fs");
-const [source, target] = process.argv.slice(2);
+const [source, target, wanted] = process.argv.slice(2);
 const pkg = JSON.parse(fs.readFileSync(source, "utf8"));
 let libc = "";
 try { libc = process.report.getReport().header.glibcVersionRuntime ? "" : "-musl"; } catch {}
@@ -199,18 +236,22 @@ const key = `${process.platform}-${process.arch}${libc}`;
 const native = pkg.aiclone?.native?.[key];
 if (!native) { console.error(`aiclone install: no runtime binaries for ${key}`); process.exit(1); }
 const dependencies = { "aiclone-runtime": "file:./aiclone-runtime.tgz" };
+for (const [name] of fs.readFileSync(wanted, "utf8").split("\n").filter(Boolean).map((l) => l.split("\t")))
+  dependencies[name] = `file:./${name.slice(1).replace("/", "-")}.tgz`;
 for (const spec of [...native.cpu, ...(process.env.GPU === "1" ? native.gpu : [])]) {
   const at = spec.lastIndexOf("@");
   dependencies[spec.slice(0, at)] = spec.slice(at + 1);
 }
-fs.writeFileSync(target, JSON.stringify({ private: true, dependencies }, null, 2));
+// The runtime and the plugins depend on the SDK by version: the one from the platform serves them all.
+const overrides = { "@aiclone/plugin-sdk": "$@aiclone/plugin-sdk" };
+fs.writeFileSync(target, JSON.stringify({ private: true, dependencies, overrides }, null, 2));
 NODE
   if ! (cd "$STAGE/runtime" && ONNXRUNTIME_NODE_INSTALL=skip NODE_LLAMA_CPP_SKIP_DOWNLOAD=true \
       npm install --omit=optional --no-audit --no-fund --loglevel=error > "$STAGE/npm.log" 2>&1); then
     tail -n 20 "$STAGE/npm.log" >&2
     fail "npm could not install the runtime (log above); nothing was changed"
   fi
-  printf '%s\n' "$RUNTIME_SHA" > "$STAGE/runtime/.package-sha256"
+  printf '%s\n' "$PACKAGES_ID" > "$STAGE/runtime/.package-sha256"
 fi
 
 # --- settings kept across upgrades ----------------------------------------------------------------------------

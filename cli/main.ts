@@ -1,10 +1,9 @@
+import { registerBundleCommands, registerRuntimeCommands } from "aiclone-runtime/cli";
 import { Command } from "commander";
 import { registerArtifactCommands } from "./commands/artifactCommands.js";
-import { registerBundleCommands } from "./commands/bundleCommands.js";
 import { registerDatasetCommands } from "./commands/datasetCommands.js";
 import { registerPlatformCommands } from "./commands/platformCommands.js";
 import { registerProjectionCommands } from "./commands/projectionCommands.js";
-import { registerRuntimeCommands } from "./commands/runtimeCommands.js";
 import { registerSchemaCommands } from "./commands/schemaCommands.js";
 import { registerSecurityCommands } from "./commands/securityCommands.js";
 import { registerTrainCommands } from "./commands/trainCommands.js";

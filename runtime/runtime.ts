@@ -4,6 +4,7 @@
  * typo fails in a second, not after a 4 GB download.
  */
 import { join } from "node:path";
+import type { DocumentReader, Embeddings, PluginKind } from "@aiclone/plugin-sdk";
 import type { Llama } from "node-llama-cpp";
 import { type LoadedBundle, loadBundle } from "./bundle/loadBundle.js";
 import { ChatService } from "./chat/chatService.js";
@@ -15,7 +16,6 @@ import { ConversationMemory } from "./memory/conversationMemory.js";
 import { openRuntimeDatabase, type RuntimeDatabase } from "./memory/runtimeDatabase.js";
 import type { DownloadProgress } from "./models/modelDownload.js";
 import { ensureBaseModel } from "./models/modelManager.js";
-import type { DocumentReader, Embeddings, PluginKind } from "./plugin/pluginApi.js";
 import { PluginHost, type PluginStatus } from "./plugin/pluginHost.js";
 import {
   type BuiltinPluginRegistry,

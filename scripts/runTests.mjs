@@ -6,8 +6,9 @@
 // TEST_SERVICES=external: use servers already running (their env must be set); =skip: start none
 // (the int suites then skip with a printed reason).
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { workspaceFolders } from "./clean.mjs";
 import { findSharedDir } from "./sharedDir.mjs";
 
 // The servers are started by a separate process that exits at once: they are then nobody's child here, so
@@ -31,7 +32,10 @@ const down = () => services("down");
 
 const tier = process.argv[2] ?? "all";
 const extra = process.argv.slice(3);
-const root = "dist";
+// The platform's compiled tests and each workspace package's (runtime, SDK, plugins, test kit).
+const roots = ["dist", ...workspaceFolders().map((folder) => join(folder, "dist"))].filter((dir) =>
+  existsSync(dir),
+);
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -42,7 +46,8 @@ function walk(dir, out) {
   return out;
 }
 
-const files = walk(root, [])
+const files = roots
+  .flatMap((dir) => walk(dir, []))
   .filter((f) =>
     tier === "unit" ? !f.endsWith(".int.test.js") : tier === "int" ? f.endsWith(".int.test.js") : true,
   )

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { basename } from "node:path";
 import type express from "express";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
@@ -10,12 +11,19 @@ import { addressOf, type RequestRateLimiter } from "../limits/requestRateLimits.
 import { bundlePath } from "../types/mappers.js";
 import { type ByteRange, parseByteRange } from "./byteRange.js";
 
-export interface RuntimePackage {
-  /** The npm package tarball of the runtime (scripts/packRuntime.mjs). */
-  path: string;
+/** An npm package a person's machine installs (scripts/packPackages.mjs): the runtime, the SDK, a plugin. */
+export interface InstallPackage {
+  /** The npm name: `aiclone-runtime`, `@aiclone/plugin-sdk` or `@aiclone/plugin-<plugin>`. */
+  name: string;
+  /** The built-in plugin a plugin package carries (what clone.json names it). */
+  plugin?: string;
   version: string;
   sha256: string;
+  /** The tarball on this machine. */
+  path: string;
 }
+
+export const RUNTIME_PACKAGE = "aiclone-runtime";
 
 export interface InstallRoutesOptions {
   models: ReadModels;
@@ -24,8 +32,8 @@ export interface InstallRoutesOptions {
   /** The installer, with `__AICLONE_PLATFORM_URL__` where the platform's address goes. */
   installScript: string;
   publicUrl: () => string;
-  /** null when the runtime package was not built: installs are then refused with that reason. */
-  runtimePackage: RuntimePackage | null;
+  /** The packages built here (the runtime among them); null when not built: installs are refused saying so. */
+  packages: InstallPackage[] | null;
   /** Base models served from this machine (registry name → GGUF path), for bundles that name no other URL. */
   baseModelFiles?: Map<string, string>;
 }
@@ -40,7 +48,9 @@ class HttpError extends Error {
   }
 }
 
-const RUNTIME_PATH = "/runtime/aiclone-runtime.tgz";
+const PACKAGES_PATH = "/runtime/packages";
+const packageUrl = (options: InstallRoutesOptions, pkg: InstallPackage) =>
+  `${options.publicUrl()}${PACKAGES_PATH}/${basename(pkg.path)}`;
 
 /** What every route reads: the options, and the API's rate limiter once the routes are mounted. */
 interface InstallState {
@@ -68,7 +78,7 @@ export function installRoutes(
     app.get("/clones/:cloneId/bundles/:version/manifest", route(sendManifest));
     app.get("/clones/:cloneId/bundles/:version", route(sendBundle));
     app.get("/models/:file", route(sendBaseModel));
-    app.get(RUNTIME_PATH, route(sendRuntimePackage));
+    app.get(`${PACKAGES_PATH}/:file`, route(sendPackage));
   };
 }
 
@@ -108,14 +118,19 @@ async function sendManifest(
   response.set("Cache-Control", "no-store").json(bundleManifest(state.options, cloneId, clone, version));
 }
 
-/** Where the installer downloads the bundle and the runtime package from, with their checksums. */
+/**
+ * Where the installer downloads the bundle, the runtime package and the other packages from (the SDK and
+ * every built-in plugin: it installs those the bundle enables), with their checksums.
+ */
 function bundleManifest(
   options: InstallRoutesOptions,
   cloneId: string,
   clone: CloneView,
   version: PublishedVersion,
 ) {
-  const runtime = builtRuntime(options);
+  const packages = builtPackages(options);
+  const runtime = packages.find((pkg) => pkg.name === RUNTIME_PACKAGE);
+  if (!runtime) throw new HttpError(503, "the runtime package is not built on this platform (npm run build)");
   return {
     cloneId,
     name: clone.name,
@@ -123,11 +138,16 @@ function bundleManifest(
     sha256: version.sha256,
     size: version.size,
     url: `${options.publicUrl()}${bundlePath(cloneId, version.version)}`,
-    runtime: {
-      url: `${options.publicUrl()}${RUNTIME_PATH}`,
-      version: runtime.version,
-      sha256: runtime.sha256,
-    },
+    runtime: { url: packageUrl(options, runtime), version: runtime.version, sha256: runtime.sha256 },
+    packages: packages
+      .filter((pkg) => pkg !== runtime)
+      .map((pkg) => ({
+        name: pkg.name,
+        ...(pkg.plugin ? { plugin: pkg.plugin } : {}),
+        version: pkg.version,
+        sha256: pkg.sha256,
+        url: packageUrl(options, pkg),
+      })),
   };
 }
 
@@ -180,25 +200,28 @@ async function sendBaseModel(
   createReadStream(path, range ? { start: range.start, end: range.end } : {}).pipe(response);
 }
 
-async function sendRuntimePackage(
+async function sendPackage(
   { options }: InstallState,
-  _request: express.Request,
+  request: express.Request,
   response: express.Response,
 ): Promise<void> {
-  const runtime = builtRuntime(options);
-  const { size } = await stat(runtime.path);
+  const file = String(request.params.file);
+  const pkg = builtPackages(options).find((candidate) => basename(candidate.path) === file);
+  if (!pkg) throw new HttpError(404, `no package ${file} is served here`);
+  const { size } = await stat(pkg.path);
   response.set({
     "Content-Type": "application/gzip",
     "Content-Length": String(size),
-    ETag: `"${runtime.sha256}"`,
+    ETag: `"${pkg.sha256}"`,
   });
-  createReadStream(runtime.path).pipe(response);
+  createReadStream(pkg.path).pipe(response);
 }
 
-function builtRuntime(options: InstallRoutesOptions): RuntimePackage {
-  const runtime = options.runtimePackage;
-  if (!runtime) throw new HttpError(503, "the runtime package is not built on this platform (npm run build)");
-  return runtime;
+function builtPackages(options: InstallRoutesOptions): InstallPackage[] {
+  const { packages } = options;
+  if (!packages?.length)
+    throw new HttpError(503, "the runtime package is not built on this platform (npm run build)");
+  return packages;
 }
 
 function refuseRange(response: express.Response, size: number): void {

@@ -19,6 +19,9 @@ import { fileURLToPath } from "node:url";
 const script = fileURLToPath(new URL("../../../bundle/install_clone.sh", import.meta.url));
 const CLONE_ID = "0190a1b2-c3d4-7000-8000-000000000001";
 const RUNTIME_SHA = "a".repeat(64);
+const SDK_SHA = "b".repeat(64);
+/** What the installer records for an installed runtime: the runtime's and each installed package's sha256. */
+const INSTALLED_PACKAGES = createHash("sha256").update(`${RUNTIME_SHA}\n${SDK_SHA}\n`).digest("hex");
 
 interface Run {
   code: number | null;
@@ -97,8 +100,31 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     sha256: sha256(bundle),
     size: bundle.length,
     url: `${base}/bundle.tar.gz`,
-    runtime: { url: `${base}/runtime/aiclone-runtime.tgz`, version: "0.1.0", sha256: RUNTIME_SHA },
+    runtime: {
+      url: `${base}/runtime/packages/aiclone-runtime-0.1.0.tgz`,
+      version: "0.1.0",
+      sha256: RUNTIME_SHA,
+    },
+    packages: [
+      {
+        name: "@aiclone/plugin-sdk",
+        version: "1.1.0",
+        sha256: SDK_SHA,
+        url: `${base}/runtime/packages/aiclone-plugin-sdk-1.1.0.tgz`,
+      },
+      {
+        name: "@aiclone/plugin-web",
+        plugin: "web",
+        version: "1.1.0",
+        sha256: "c".repeat(64),
+        url: `${base}/runtime/packages/aiclone-plugin-web-1.1.0.tgz`,
+      },
+    ],
   });
+  const withPackage = (base: string, change: Record<string, unknown>) => {
+    const manifest = good(base);
+    return { ...manifest, packages: [{ ...manifest.packages[0], ...change }] };
+  };
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), "aiclone-installer-"));
@@ -120,7 +146,7 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     const home = join(work, name);
     const dir = join(home, "installs", "clone");
     await mkdir(join(dir, "runtime"), { recursive: true });
-    await writeFile(join(dir, "runtime", ".package-sha256"), `${RUNTIME_SHA}\n`);
+    await writeFile(join(dir, "runtime", ".package-sha256"), `${INSTALLED_PACKAGES}\n`);
     return { home, dir };
   }
 
@@ -169,6 +195,12 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
         (b) => ({ ...good(b), runtime: { ...good(b).runtime, version: "0.1.0\u001b]0;pwned\u0007" } }),
       ],
       ["cloneId", (b) => ({ ...good(b), cloneId: "00000000-0000-7000-8000-000000000000" })],
+      ["packages", (b) => ({ ...good(b), packages: "all" })],
+      ["packages.0.name", (b) => withPackage(b, { name: "../../evil" })],
+      ["packages.0.name", (b) => withPackage(b, { name: "left-pad" })],
+      ["packages.0.plugin", (b) => withPackage(b, { plugin: "web/../x" })],
+      ["packages.0.sha256", (b) => withPackage(b, { sha256: "nope" })],
+      ["packages.0.url", (b) => withPackage(b, { url: "https://registry.attacker.example/x.tgz" })],
     ];
     for (const [index, [field, manifest]] of cases.entries()) {
       platform.manifest = manifest;

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { measureFidelity } from "aiclone-runtime/fidelity";
 import type { Command } from "commander";
 import { DATASET_FILES, TRAINING_OUTPUT } from "../../domain/artifacts/artifactKeys.js";
-import { measureFidelity } from "../../runtime/fidelity/fidelityRun.js";
 import { assertSupportedArchitecture } from "../../trainer-gateway/baseArchitecture.js";
 import { BaseModelError, localBaseGguf, resolveBaseModel } from "../../trainer-gateway/baseModels.js";
 import {

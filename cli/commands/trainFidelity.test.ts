@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { FidelityReport, FidelitySide } from "../../runtime/fidelity/fidelityReport.js";
-import { replyStyle } from "../../runtime/fidelity/replyStyle.js";
+import type { FidelityReport, FidelitySide } from "aiclone-runtime/fidelity";
+import { replyStyle } from "aiclone-runtime/fidelity";
 import { formatFidelity, type TrainerMetrics } from "./trainFidelity.js";
 
 const side = (

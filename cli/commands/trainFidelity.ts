@@ -4,12 +4,7 @@
  * measured with Hugging Face). Runs from before the runtime report have `eval` alone and print as before.
  * metrics.json is read from disk, so every field is checked before it is printed.
  */
-import type {
-  FidelityMode,
-  FidelityReport,
-  FidelitySide,
-  FidelitySkipped,
-} from "../../runtime/fidelity/fidelityReport.js";
+import type { FidelityMode, FidelityReport, FidelitySide, FidelitySkipped } from "aiclone-runtime/fidelity";
 
 interface Perplexity {
   perplexity: number;

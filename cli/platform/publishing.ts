@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Authenticator } from "../../api/auth/authenticator.js";
-import { installRoutes, type RuntimePackage } from "../../api/http/installRoutes.js";
+import { type InstallPackage, installRoutes } from "../../api/http/installRoutes.js";
 import { type BaseModelLookup, BundlePublisher } from "../../bundle/bundlePublisher.js";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
@@ -64,14 +64,16 @@ export const createBundlePublisher = (
   publicUrl: () => string,
 ) => new BundlePublisher(artifacts, baseModelLookup(config, publicUrl));
 
-/** The runtime package built by `npm run build` (scripts/packRuntime.mjs), or null when it is missing. */
-export function builtRuntimePackage(): RuntimePackage | null {
-  const dir = join(repoRoot, "dist", "runtime-package");
-  const info = join(dir, "runtime-package.json");
+/** The packages built by `npm run build` (scripts/packPackages.mjs), or null when they are missing. */
+export function builtPackages(): InstallPackage[] | null {
+  const dir = join(repoRoot, "dist", "packages");
+  const info = join(dir, "packages.json");
   if (!existsSync(info)) return null;
-  const { file, version, sha256 } = JSON.parse(readFileSync(info, "utf8")) as Record<string, string>;
-  const path = join(dir, String(file));
-  return existsSync(path) ? { path, version: String(version), sha256: String(sha256) } : null;
+  const packed = JSON.parse(readFileSync(info, "utf8")) as (Omit<InstallPackage, "path"> & {
+    file: string;
+  })[];
+  const packages = packed.map(({ file, ...pkg }) => ({ ...pkg, path: join(dir, basename(file)) }));
+  return packages.every((pkg) => existsSync(pkg.path)) ? packages : null;
 }
 
 export function installRoutesFor(
@@ -86,7 +88,7 @@ export function installRoutesFor(
     authenticator,
     installScript: readFileSync(join(repoRoot, "bundle", "install_clone.sh"), "utf8"),
     publicUrl,
-    runtimePackage: builtRuntimePackage(),
+    packages: builtPackages(),
     baseModelFiles: localBaseModelFiles(),
   });
 }

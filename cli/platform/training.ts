@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
+import { measureFidelity } from "aiclone-runtime/fidelity";
 import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
-import { measureFidelity } from "../../runtime/fidelity/fidelityRun.js";
 import { trainerPython } from "../../trainer-gateway/trainerProcess.js";
 import { type FidelityInput, TrainerWorker } from "../../trainer-gateway/trainerWorker.js";
 import { TrainingGateway } from "../../trainer-gateway/trainingGateway.js";

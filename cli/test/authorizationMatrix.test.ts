@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { until } from "@aiclone/testing/until";
 import { GraphQLObjectType } from "graphql";
 import { buildApiSchema } from "../../api/schema.js";
 import { type GraphQLResponse, GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
-import { until } from "../../testing/until.js";
 import { telegramExport } from "./telegramExportFixture.js";
 import { standInTrainerEnv } from "./trainingScenario.js";
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { sharedDataDir } from "../../testing/sharedData.js";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
 
 const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
 const corpus = `${join(sharedDataDir(), "corpus")}/`;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { until } from "@aiclone/testing/until";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
-import { until } from "../../testing/until.js";
 import { telegramExport } from "./telegramExportFixture.js";
 
 // The random-weight test model is not in the production catalogue: this test registers it.

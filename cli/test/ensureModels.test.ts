@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
+import { repositoryRoot } from "@aiclone/testing/sharedData";
 import { buildZip } from "../../pipeline/archive/test/zipWriter.js";
-import { repositoryRoot } from "../../testing/sharedData.js";
 import { baseModels } from "../../trainer-gateway/baseModels.js";
 
 interface ModelSource {

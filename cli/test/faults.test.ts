@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { until } from "@aiclone/testing/until";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformProcess } from "../../testing/platform/platformProcess.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
-import { until } from "../../testing/until.js";
 import { cloneWithDataset, finishedJob, requestTraining, standInTrainerEnv } from "./trainingScenario.js";
 
 // The random-weight test model is not in the production catalogue: this test registers it.

@@ -9,8 +9,6 @@ export const LAYERS = [
   "api",
   "bundle",
   "cli",
-  "runtime",
-  "plugins",
   "bench",
   "testing",
 ] as const;
@@ -30,13 +28,10 @@ export const ALLOWED: Record<Layer, Layer[]> = {
   pipeline: ["domain", "infra"],
   "trainer-gateway": ["domain", "infra"],
   api: [...application],
-  // The bundle format is the runtime's (it ships alone); the platform's publisher reads that one schema.
-  bundle: ["domain", "infra", "runtime"],
+  bundle: ["domain", "infra"],
   cli: LAYERS.filter((layer) => layer !== "bench" && layer !== "testing"),
-  runtime: [],
-  plugins: ["runtime"],
   bench: [...LAYERS],
-  // The test kit drives the whole platform (testing/platform/); its other parts are runtime-safe, see below.
+  // The platform's test harness (testing/platform/) drives the whole platform.
   testing: LAYERS.filter((layer) => layer !== "bench"),
 };
 
@@ -46,20 +41,30 @@ export const PORTS_ONLY: Layer[] = ["projections", "pipeline", "trainer-gateway"
 /** A test or a test's helper: `*.test.ts`, anything under a `test/` or `fixtures/` folder. */
 export const isTestFile = (path: string) => /\.test\.ts$/.test(path) || /(^|\/)(test|fixtures)\//.test(path);
 
-/** The shared test kit (testing/): tests and benches import it, production code never does. */
+/** The platform's test harness (testing/platform/): tests and benches import it, production code never does. */
 export const isTestKit = (path: string) => path.startsWith("testing/");
 
-/** The kit's parts that start a platform; everything else in testing/ is runtime-safe. */
-export const isPlatformTestKit = (path: string) => path.startsWith("testing/platform/");
-
-/** Code that ships: neither a test, nor the test kit, nor a benchmark. */
+/** Code that ships: neither a test, nor the test harness, nor a benchmark. */
 export const isProductionFile = (path: string) =>
   !isTestFile(path) && !isTestKit(path) && !path.startsWith("bench/");
 
 /**
- * What the runtime, the plugins (their tests included) and the runtime-safe part of the kit may import: the
- * runtime ships alone, so none of it may reach platform code, not even through a test helper.
+ * The workspace packages (package.json "workspaces"): the runtime, the plugin SDK, each plugin and the test
+ * kit. Each may import, by name, only what its own package.json declares; the platform reaches them by name
+ * only, never by a relative path. Which package may depend on which:
  */
-export const RUNTIME_SIDE: Layer[] = ["runtime", "plugins"];
-export const runtimeSafeTarget = (path: string) =>
-  RUNTIME_SIDE.includes(path.split("/")[0] as Layer) || (isTestKit(path) && !isPlatformTestKit(path));
+export const PACKAGE_DEPENDENCIES: Record<string, { dependencies: string[]; devDependencies: string[] }> = {
+  "@aiclone/plugin-sdk": { dependencies: [], devDependencies: [] },
+  "@aiclone/testing": { dependencies: [], devDependencies: [] },
+  // A plugin sees the SDK, never the runtime (nor another plugin).
+  "@aiclone/plugin-*": { dependencies: ["@aiclone/plugin-sdk"], devDependencies: ["@aiclone/testing"] },
+  // The runtime imports no plugin: the bundle names them and its CLI loads them by package name. Its tests
+  // run the real ones.
+  "aiclone-runtime": {
+    dependencies: ["@aiclone/plugin-sdk"],
+    devDependencies: ["@aiclone/plugin-*", "@aiclone/testing"],
+  },
+};
+
+/** Platform layers that may import the runtime package (the bundle format, its commands, the fidelity report). */
+export const RUNTIME_IMPORTERS: Layer[] = ["bundle", "cli", "bench", "testing"];

@@ -8,10 +8,10 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
 import OpenAI from "openai";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
-import { sharedDataDir } from "../../testing/sharedData.js";
 import { terseTelegramExport } from "./telegramExportFixture.js";
 import { apiOf, cloneWithDataset, finishedJob, requestTraining } from "./trainingScenario.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
 import { runLoad } from "../../bench/loadProfile.js";
-import { sharedDataDir } from "../../testing/sharedData.js";
 
 /** The load script's short profile: under concurrent load nothing fails and no subscriber misses an event. */
 describe("load (short profile)", () => {

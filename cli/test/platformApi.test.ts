@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { waitFor } from "@aiclone/testing/until";
 import { GraphQLTestClient, SubscriptionRecorder } from "../../testing/platform/graphqlClient.js";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
-import { waitFor } from "../../testing/until.js";
 
 const CLONE_FIELDS =
   "id name status revision persona { displayName systemPrompt language } sources { id fileName size sha256 }";

@@ -12,11 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { smollm2Path } from "@aiclone/testing/realModels";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
+import { LlamaEngine, type PromptContract, promptContractSchema } from "aiclone-runtime/engine";
 import { getLlama, type Llama } from "node-llama-cpp";
-import { LlamaEngine } from "../../runtime/engine/llamaEngine.js";
-import { type PromptContract, promptContractSchema } from "../../runtime/engine/promptContract.js";
-import { smollm2Path } from "../../testing/realModels.js";
-import { sharedDataDir } from "../../testing/sharedData.js";
 import { trainerPython } from "../../trainer-gateway/trainerProcess.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));

@@ -13,12 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { FidelityReport } from "../../runtime/fidelity/fidelityReport.js";
-import { type HeldOutItem, heldOutItems } from "../../runtime/fidelity/fidelityRun.js";
-import { distinctReplyRatio } from "../../runtime/fidelity/replyVariety.js";
-import { freePort } from "../../testing/freePort.js";
-import { smollm2Path } from "../../testing/realModels.js";
-import { waitFor } from "../../testing/until.js";
+import { freePort } from "@aiclone/testing/freePort";
+import { smollm2Path } from "@aiclone/testing/realModels";
+import { waitFor } from "@aiclone/testing/until";
+import type { FidelityReport } from "aiclone-runtime/fidelity";
+import { distinctReplyRatio, type HeldOutItem, heldOutItems } from "aiclone-runtime/fidelity";
 import { OWNER, writeSyntheticOwnerExports } from "./syntheticOwner.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { waitFor } from "@aiclone/testing/until";
 import Database from "better-sqlite3";
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { cloneDecider, newId, parseCloneEvent } from "../../domain/index.js";
@@ -16,7 +17,6 @@ import type { CheckpointDoc } from "../../infra/relay/eventRelay.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformProcess } from "../../testing/platform/platformProcess.js";
-import { waitFor } from "../../testing/until.js";
 
 const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
 const { KAFKA_BROKERS, MONGODB_URL } = process.env;

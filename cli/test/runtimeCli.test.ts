@@ -12,9 +12,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { freePort } from "@aiclone/testing/freePort";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
 import OpenAI from "openai";
-import { freePort } from "../../testing/freePort.js";
-import { tinyModelPath } from "../../testing/sharedData.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const aiclone = join(repoRoot, "bin", "aiclone");

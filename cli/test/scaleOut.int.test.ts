@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { waitFor } from "@aiclone/testing/until";
 import { GraphQLTestClient, SubscriptionRecorder } from "../../testing/platform/graphqlClient.js";
 import { PlatformProcess } from "../../testing/platform/platformProcess.js";
-import { waitFor } from "../../testing/until.js";
 
 const { KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION } =
   process.env;

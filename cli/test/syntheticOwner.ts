@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { seeded } from "../../runtime/fidelity/test/syntheticAuthors.js";
+import { seeded } from "@aiclone/testing/syntheticAuthors";
 
 export const OWNER = "Sam";
 export const CONTACTS = ["Alex", "Jordan", "Priya"] as const;

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
 import { getLlama, type Llama, type LlamaContext, type LlamaModel, type Token } from "node-llama-cpp";
-import { sharedDataDir } from "../../testing/sharedData.js";
 import { terseTelegramExport } from "./telegramExportFixture.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));

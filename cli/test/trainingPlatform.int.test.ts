@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { after, before, describe, it } from "node:test";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
+import { until } from "@aiclone/testing/until";
 import { getLlama } from "node-llama-cpp";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
-import { sharedDataDir } from "../../testing/sharedData.js";
-import { until } from "../../testing/until.js";
 import { terseTelegramExport } from "./telegramExportFixture.js";
 import { apiOf, cloneUpdates, cloneWithDataset, finishedJob, requestTraining } from "./trainingScenario.js";
 

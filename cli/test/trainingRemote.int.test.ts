@@ -4,11 +4,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { until } from "@aiclone/testing/until";
 import { MasterKey } from "../../infra/crypto/masterKey.js";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformProcess } from "../../testing/platform/platformProcess.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
-import { until } from "../../testing/until.js";
 import {
   cloneWithDataset,
   finishedJob,

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { until } from "@aiclone/testing/until";
 import { GraphQLTestClient, SubscriptionRecorder } from "../../testing/platform/graphqlClient.js";
 import type { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
-import { until } from "../../testing/until.js";
 import { telegramExport } from "./telegramExportFixture.js";
 
 // The scenario trains on the random-weight test model, which the production catalogue leaves out.

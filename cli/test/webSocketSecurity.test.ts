@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { until } from "@aiclone/testing/until";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { newId, ownerStreamId } from "../../domain/index.js";
 import { type GraphQLResponse, GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
-import { until } from "../../testing/until.js";
 
 /** One query or mutation over a graphql-ws client: its result, or how the socket refused it. */
 function over(client: Client, query: string): Promise<GraphQLResponse | { refused: unknown }> {

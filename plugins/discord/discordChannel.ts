@@ -1,3 +1,5 @@
+import type { ChannelPlugin, PluginContext } from "@aiclone/plugin-sdk";
+import { ConversationQueue, splitMessage } from "@aiclone/plugin-sdk";
 import {
   ChannelType,
   Client,
@@ -7,8 +9,6 @@ import {
   Partials,
   type SendableChannels,
 } from "discord.js";
-import type { ChannelPlugin, PluginContext } from "../../runtime/plugin/pluginApi.js";
-import { ConversationQueue, splitMessage } from "../../runtime/plugin/pluginKit.js";
 import type { DiscordConfig } from "./discordConfig.js";
 import { shouldAnswer, withoutBotMention } from "./messageAddressing.js";
 

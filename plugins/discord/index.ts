@@ -2,7 +2,7 @@
  * The Discord channel (discord.js v14): DMs from allowed users and mentions in allowed channels,
  * typing indicator, replies split at Discord's 2000-character limit.
  */
-import { definePlugin } from "../../runtime/plugin/pluginApi.js";
+import { definePlugin } from "@aiclone/plugin-sdk";
 import { DiscordChannel } from "./discordChannel.js";
 import { discordConfigSchema } from "./discordConfig.js";
 

@@ -4,7 +4,7 @@
  * A change of embedding model or stemming drops the table and the manifest.
  */
 import { mkdir } from "node:fs/promises";
-import type { PluginContext } from "../../runtime/plugin/pluginApi.js";
+import type { PluginContext } from "@aiclone/plugin-sdk";
 import {
   type ChunkHit,
   emptyManifest,
@@ -16,7 +16,7 @@ import {
   sameSettings,
   saveManifest,
   type VectorStore,
-} from "../../runtime/plugin/pluginKit.js";
+} from "@aiclone/plugin-sdk";
 import { type ChunkRow, ChunkTable } from "./chunkTable.js";
 import { type LancedbConfig, type StemmingLanguage, stemmingLanguage } from "./lancedbConfig.js";
 import { searchText } from "./searchText.js";

@@ -6,15 +6,16 @@
 import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type Index, Pinecone, type PineconeRecord } from "@pinecone-database/pinecone";
-import type { Embeddings, PluginContext } from "../../runtime/plugin/pluginApi.js";
 import type {
   ChunkHit,
+  Embeddings,
   FileChunks,
   IndexedFile,
+  PluginContext,
   StoredChunk,
   VectorStore,
-} from "../../runtime/plugin/pluginKit.js";
+} from "@aiclone/plugin-sdk";
+import { type Index, Pinecone, type PineconeRecord } from "@pinecone-database/pinecone";
 import { LocalFullText } from "./localFullText.js";
 import type { PineconeConfig } from "./pineconeConfig.js";
 

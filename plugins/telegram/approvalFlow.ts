@@ -3,8 +3,9 @@
  * reaches the partner only when the owner says so. Edit makes the owner's next message the reply.
  * Drafts live in the plugin's storage, so buttons pressed after a restart still work.
  */
+
+import type { PluginLogger } from "@aiclone/plugin-sdk";
 import { type Api, InlineKeyboard } from "grammy";
-import type { PluginLogger } from "../../runtime/plugin/pluginApi.js";
 import { type Draft, DraftStore } from "./draftStore.js";
 
 export const TELEGRAM_MESSAGE_LIMIT = 4096;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { PluginStorage } from "../../runtime/plugin/pluginApi.js";
+import type { PluginStorage } from "@aiclone/plugin-sdk";
 
 /** A reply waiting for the owner's approval; kept in the plugin's storage so a restart keeps it. */
 export interface Draft {

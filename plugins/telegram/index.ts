@@ -3,7 +3,7 @@
  * default), typing indicator, replies split at Telegram's limit, mentions in groups, and an optional
  * "approve before sending" mode.
  */
-import { definePlugin } from "../../runtime/plugin/pluginApi.js";
+import { definePlugin } from "@aiclone/plugin-sdk";
 import { TelegramChannel } from "./telegramChannel.js";
 import { telegramConfigSchema } from "./telegramConfig.js";
 

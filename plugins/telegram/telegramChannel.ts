@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ChannelPlugin, PluginContext } from "@aiclone/plugin-sdk";
+import { ConversationQueue, splitMessage } from "@aiclone/plugin-sdk";
 import { Bot, type Context, webhookCallback } from "grammy";
-import type { ChannelPlugin, PluginContext } from "../../runtime/plugin/pluginApi.js";
-import { ConversationQueue, splitMessage } from "../../runtime/plugin/pluginKit.js";
 import { isAllowedUser } from "./accessPolicy.js";
 import { ApprovalFlow, TELEGRAM_MESSAGE_LIMIT } from "./approvalFlow.js";
 import { addressingOf } from "./groupAddressing.js";

@@ -1,8 +1,8 @@
 /** The small JSON API behind the chat page: conversations, their history, and a streamed turn. */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ChatPartner, PluginContext } from "@aiclone/plugin-sdk";
 import { z } from "zod";
-import type { ChatPartner, PluginContext } from "../../runtime/plugin/pluginApi.js";
 import { ApiError, sendJson } from "./apiError.js";
 import { paramName } from "./chatCompletionRequest.js";
 import { readJsonBody } from "./requestBody.js";

@@ -1,5 +1,5 @@
+import type { ChatMessage, CompletionRequest } from "@aiclone/plugin-sdk";
 import { z } from "zod";
-import type { ChatMessage, CompletionRequest } from "../../runtime/plugin/pluginApi.js";
 import { ApiError } from "./apiError.js";
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });

@@ -2,7 +2,7 @@
  * The web channel: a chat page with streaming and a conversation list, and an OpenAI-compatible API
  * (`/v1/chat/completions`, `/v1/models`) so any OpenAI client can talk to the clone.
  */
-import { definePlugin } from "../../runtime/plugin/pluginApi.js";
+import { definePlugin } from "@aiclone/plugin-sdk";
 import { WebChannel } from "./webChannel.js";
 import { webConfigSchema } from "./webConfig.js";
 

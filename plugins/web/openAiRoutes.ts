@@ -1,7 +1,7 @@
 /** The OpenAI-compatible API: `/v1/chat/completions` (streaming and not) and `/v1/models`. */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ChatReply, PluginContext } from "../../runtime/plugin/pluginApi.js";
+import type { ChatReply, PluginContext } from "@aiclone/plugin-sdk";
 import { ApiError, sendJson } from "./apiError.js";
 import { parseChatCompletion } from "./chatCompletionRequest.js";
 import { readJsonBody } from "./requestBody.js";

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ChannelPlugin, PluginContext } from "../../runtime/plugin/pluginApi.js";
+import type { ChannelPlugin, PluginContext } from "@aiclone/plugin-sdk";
 import { isLoopbackHost } from "./loopbackHost.js";
 import type { WebConfig } from "./webConfig.js";
 import { createWebRequestHandler } from "./webRequestHandler.js";

@@ -1,6 +1,6 @@
 /** Routes one HTTP request of the web channel after checking who may make it. */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ChatPartner, PluginContext } from "../../runtime/plugin/pluginApi.js";
+import type { ChatPartner, PluginContext } from "@aiclone/plugin-sdk";
 import { ApiError, sendApiError } from "./apiError.js";
 import { bearerTokenMatches } from "./bearerToken.js";
 import {

@@ -2,8 +2,7 @@
  * One turn of a conversation: memory in, retrieval, the persona's system prompt, the engine, memory out.
  * This is what a plugin's `context.chat()` and `context.complete()` run.
  */
-import type { GenerateResult, LlamaEngine } from "../engine/llamaEngine.js";
-import type { ConversationMemory, ConversationSummary } from "../memory/conversationMemory.js";
+
 import type {
   ChatMessage,
   ChatReply,
@@ -11,7 +10,9 @@ import type {
   CompletionRequest,
   Passage,
   StreamOptions,
-} from "../plugin/pluginApi.js";
+} from "@aiclone/plugin-sdk";
+import type { GenerateResult, LlamaEngine } from "../engine/llamaEngine.js";
+import type { ConversationMemory, ConversationSummary } from "../memory/conversationMemory.js";
 import type { ConversationServices } from "../plugin/pluginHost.js";
 import { type RetrievalOptions, type Retriever, retrievePassages } from "./passageRetrieval.js";
 import { buildSystemPrompt } from "./systemPrompt.js";

@@ -2,7 +2,7 @@
  * Retrieval for one turn: every running RAG plugin is asked at once, each within a time box; a slow or
  * failing one is skipped (and logged) rather than holding up the reply. Results merge by score.
  */
-import type { Passage, RagPlugin } from "../plugin/pluginApi.js";
+import type { Passage, RagPlugin } from "@aiclone/plugin-sdk";
 
 export interface Retriever {
   name: string;

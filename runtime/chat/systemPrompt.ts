@@ -9,7 +9,7 @@
  * not instructions, and cleaned so they cannot close their own quotes (see promptData.ts). With neither,
  * the prompt is the persona's system prompt alone, token for token what the trainer trained on.
  */
-import type { ChatPartner, Passage } from "../plugin/pluginApi.js";
+import type { ChatPartner, Passage } from "@aiclone/plugin-sdk";
 import { displayNameForPrompt, passageTextForPrompt, sourceForPrompt } from "./promptData.js";
 
 interface PromptWords {

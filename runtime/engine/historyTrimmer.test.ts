@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ChatMessage } from "../plugin/pluginApi.js";
+import type { ChatMessage } from "@aiclone/plugin-sdk";
 import { PromptTooLongError, trimToBudget } from "./historyTrimmer.js";
 
 // One "token" per word, plus 2 per message for the template.

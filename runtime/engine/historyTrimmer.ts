@@ -2,7 +2,7 @@
  * Fits a conversation into the context budget: the oldest exchanges go first, the system prompt and the
  * newest user message always stay. What is dropped is only left out of the prompt, never out of memory.
  */
-import type { ChatMessage } from "../plugin/pluginApi.js";
+import type { ChatMessage } from "@aiclone/plugin-sdk";
 
 /** Even the system prompt and the newest message alone do not fit the context. */
 export class PromptTooLongError extends Error {

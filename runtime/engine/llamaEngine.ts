@@ -3,6 +3,7 @@
  * sequences lent to conversations through a FIFO pool, replies streamed as text chunks.
  */
 import { access } from "node:fs/promises";
+import type { ChatMessage, GenerationOptions, StreamOptions } from "@aiclone/plugin-sdk";
 import {
   type ChatHistoryItem,
   type ChatWrapper,
@@ -17,7 +18,6 @@ import {
   resolveChatWrapper,
   type Token,
 } from "node-llama-cpp";
-import type { ChatMessage, GenerationOptions, StreamOptions } from "../plugin/pluginApi.js";
 import { ContractChatWrapper } from "./contractChatWrapper.js";
 import { trimToBudget } from "./historyTrimmer.js";
 import type { PromptContract } from "./promptContract.js";

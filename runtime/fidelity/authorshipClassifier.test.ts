@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { casual, formal, messages, seeded } from "@aiclone/testing/syntheticAuthors";
 import { characterNgrams, trainAuthorship } from "./authorshipClassifier.js";
-import { casual, formal, messages, seeded } from "./test/syntheticAuthors.js";
 
 describe("characterNgrams", () => {
   it("iterates code points: an emoji and a Cyrillic letter are one character each", () => {

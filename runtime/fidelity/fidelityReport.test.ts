@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { casual, formal, messages } from "@aiclone/testing/syntheticAuthors";
 import {
   buildFidelityReport,
   type FidelityInput,
@@ -10,7 +11,6 @@ import {
   isFidelitySkipped,
   SOUNDS_LIKE_YOU_WEIGHTS,
 } from "./fidelityReport.js";
-import { casual, formal, messages } from "./test/syntheticAuthors.js";
 
 const reply = (text: string, finishReason: GeneratedReply["finishReason"] = "stop"): GeneratedReply => ({
   text,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { casual, formal, messages } from "@aiclone/testing/syntheticAuthors";
 import { replyEnding, replyStyle, styleDistance, styleDistanceParts } from "./replyStyle.js";
-import { casual, formal, messages } from "./test/syntheticAuthors.js";
 
 describe("replyEnding", () => {
   it("classifies the last character", () => {

@@ -1,5 +1,5 @@
 /** Remembered conversations, per channel and conversation, with who the partner is. */
-import type { ChatMessage, ChatPartner } from "../plugin/pluginApi.js";
+import type { ChatMessage, ChatPartner } from "@aiclone/plugin-sdk";
 import type { RuntimeDatabase } from "./runtimeDatabase.js";
 
 export interface ConversationSummary {

@@ -1,5 +1,5 @@
 /** Validates a plugin's config with the Standard Schema its manifest brings (zod, valibot, arktype, …). */
-import type { ConfigSchema } from "./pluginApi.js";
+import type { ConfigSchema } from "@aiclone/plugin-sdk";
 import { PluginLoadError } from "./pluginErrors.js";
 
 type IssuePath = ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;

@@ -5,9 +5,6 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { Logger } from "pino";
-import type { ConversationSummary } from "../memory/conversationMemory.js";
-import type { RuntimeDatabase } from "../memory/runtimeDatabase.js";
 import type {
   ChannelPlugin,
   ChatMessage,
@@ -22,7 +19,12 @@ import type {
   PluginLogger,
   RagPlugin,
   StreamOptions,
-} from "./pluginApi.js";
+  VectorStore,
+} from "@aiclone/plugin-sdk";
+import type { Logger } from "pino";
+import type { ConversationSummary } from "../memory/conversationMemory.js";
+import type { RuntimeDatabase } from "../memory/runtimeDatabase.js";
+import { RagIndexer, type RagIndexerConfig } from "../rag/indexer/ragIndexer.js";
 import type { LoadedPlugin } from "./pluginLoader.js";
 import { SqlitePluginStorage } from "./pluginStorage.js";
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./restartBackoff.js";
@@ -80,6 +82,15 @@ export interface PluginHostOptions {
 
 type Instance = ChannelPlugin | RagPlugin;
 
+/** Whether a kind retrieves passages: a RAG plugin, or a vector store that the runtime's indexer drives. */
+export const retrieves = (kind: PluginKind): boolean => kind === "rag" || kind === "vector-store";
+
+/** What the host runs for what create() returned: a vector store runs inside the runtime's indexer. */
+function runnable(plugin: LoadedPlugin, context: PluginContext, created: unknown): Instance {
+  if (plugin.definition.manifest.kind !== "vector-store") return created as Instance;
+  return new RagIndexer(plugin.name, context as PluginContext<RagIndexerConfig>, created as VectorStore);
+}
+
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -136,7 +147,7 @@ class PluginRunner {
   }
 
   get ragInstance(): RagPlugin | undefined {
-    return this.state === "running" && this.plugin.definition.manifest.kind === "rag"
+    return this.state === "running" && retrieves(this.plugin.definition.manifest.kind)
       ? (this.instance as RagPlugin)
       : undefined;
   }
@@ -154,10 +165,14 @@ class PluginRunner {
       await mkdir(dataDir, { recursive: true });
       const context = this.context(dataDir, controller.signal, (error) => void this.failed(id, error));
       const startTimeout = this.host.startTimeoutMs ?? 120_000;
-      const instance = await withTimeout(
-        Promise.resolve().then(() => this.plugin.definition.create(context) as Instance | Promise<Instance>),
-        startTimeout,
-        "create()",
+      const instance = runnable(
+        this.plugin,
+        context,
+        await withTimeout(
+          Promise.resolve().then(() => this.plugin.definition.create(context)),
+          startTimeout,
+          "create()",
+        ),
       );
       if (id !== this.incarnation) {
         await this.stopInstance(instance);
@@ -173,7 +188,7 @@ class PluginRunner {
       this.enter("running");
       this.runningSince = this.now();
       this.logger.info({ restarts: this.restarts }, "plugin running");
-      if (this.plugin.definition.manifest.kind === "rag")
+      if (retrieves(this.plugin.definition.manifest.kind))
         this.keepIndexed(id, instance as RagPlugin, controller.signal);
     } catch (error) {
       await this.failed(id, error);
@@ -333,10 +348,10 @@ export class PluginHost {
 
   /** Stops channels first (no new requests), then RAG plugins. */
   async stop(): Promise<void> {
-    const byKind = (kind: PluginKind) =>
-      this.runners.filter((r) => r.plugin.definition.manifest.kind === kind);
-    await Promise.all(byKind("channel").map((runner) => runner.stop()));
-    await Promise.all(byKind("rag").map((runner) => runner.stop()));
+    const channels = this.runners.filter((r) => !retrieves(r.plugin.definition.manifest.kind));
+    await Promise.all(channels.map((runner) => runner.stop()));
+    const retrievers = this.runners.filter((r) => retrieves(r.plugin.definition.manifest.kind));
+    await Promise.all(retrievers.map((runner) => runner.stop()));
   }
 
   status(): PluginStatus[] {

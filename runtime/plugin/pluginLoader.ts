@@ -7,9 +7,9 @@
 import { createRequire } from "node:module";
 import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { PLUGIN_API_VERSION, type PluginDefinition } from "@aiclone/plugin-sdk";
 import { z } from "zod";
 import { validatePluginConfig } from "./configValidation.js";
-import { PLUGIN_API_VERSION, type PluginDefinition } from "./pluginApi.js";
 import { PluginLoadError } from "./pluginErrors.js";
 import { SemverRangeError, satisfies } from "./semverRange.js";
 
@@ -34,7 +34,7 @@ export interface LoadedPlugin {
 
 const manifestSchema = z.object({
   name: z.string().regex(/^[a-z0-9][\w.-]*$/i, { message: "expected letters, digits, '.', '_' or '-'" }),
-  kind: z.enum(["channel", "rag"]),
+  kind: z.enum(["channel", "rag", "vector-store"]),
   version: z.string().regex(/^\d+\.\d+\.\d+(?:[-+][\w.-]+)?$/, { message: "expected a semver version" }),
   apiVersion: z.string(),
   description: z.string().optional(),

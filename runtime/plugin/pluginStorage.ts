@@ -1,6 +1,7 @@
 /** Each plugin's private key → JSON store, a namespace in the runtime's SQLite file. */
+
+import type { PluginStorage } from "@aiclone/plugin-sdk";
 import type { RuntimeDatabase } from "../memory/runtimeDatabase.js";
-import type { PluginStorage } from "./pluginApi.js";
 
 export class SqlitePluginStorage implements PluginStorage {
   constructor(

@@ -9,7 +9,7 @@ import { createReadStream } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { DocumentScan, SourceDocument } from "../plugin/pluginApi.js";
+import type { DocumentScan, SourceDocument } from "@aiclone/plugin-sdk";
 import { formatOf } from "./documentFormats.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;

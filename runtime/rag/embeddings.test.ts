@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { tinyModelPath } from "../../testing/sharedData.js";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
 import { createEmbeddings } from "./createEmbeddings.js";
 import type { RuntimeEmbeddings } from "./runtimeEmbeddings.js";
 

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
-import type { DocumentChunk, DocumentReader, DocumentScan, SourceDocument } from "../plugin/pluginApi.js";
+import type { DocumentChunk, DocumentReader, DocumentScan, SourceDocument } from "@aiclone/plugin-sdk";
 import { formatOf, sectionsOf } from "./documentFormats.js";
 import { DEFAULT_MAX_FILE_BYTES, documentsRoot, isInside, scanDocuments } from "./documentScanner.js";
 import { type ChunkingOptions, chunkSections, DEFAULT_CHUNKING } from "./textChunker.js";

@@ -6,5 +6,6 @@ export {
   embeddingsConfigSchema,
 } from "./embeddingsConfig.js";
 export { type DocumentReaderOptions, FileDocumentReader } from "./fileDocumentReader.js";
+export { RagIndexer, type RagIndexerConfig } from "./indexer/ragIndexer.js";
 export type { RuntimeEmbeddings } from "./runtimeEmbeddings.js";
 export { type ChunkingOptions, chunkText, DEFAULT_CHUNKING } from "./textChunker.js";

@@ -10,14 +10,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { writeTinyLoraAdapter } from "@aiclone/testing/loraAdapterGguf";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
 import { pino } from "pino";
-import { tinyModelPath } from "../../testing/sharedData.js";
 import { initBundle } from "../bundle/initBundle.js";
 import { type Runtime, startRuntime } from "../runtime.js";
 import { starts } from "./fixtures/crashingPlugin.js";
 import { asks, recorded } from "./fixtures/recordingPlugin.js";
-import { writeTinyLoraAdapter } from "./loraAdapterGguf.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 

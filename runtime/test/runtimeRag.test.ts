@@ -10,14 +10,14 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { RagPlugin } from "@aiclone/plugin-sdk";
+import { freePort } from "@aiclone/testing/freePort";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
 import { pino } from "pino";
-import { freePort } from "../../testing/freePort.js";
-import { doneEvent, pageTurn, realPlugins } from "../../testing/runtime/realPlugins.js";
-import { tinyModelPath } from "../../testing/sharedData.js";
 import { initBundle } from "../bundle/initBundle.js";
-import type { RagPlugin } from "../plugin/pluginApi.js";
 import { type Runtime, startRuntime } from "../runtime.js";
+import { doneEvent, pageTurn, realPlugins } from "./realPlugins.js";
 
 const DOCUMENTS: Record<string, string> = {
   "дача/огород.md":
@@ -101,7 +101,7 @@ describe("runtime + web + lancedb: answers cite the right document", () => {
       runtime.status().map((s) => [s.name, s.kind, s.state]),
       [
         ["web", "channel", "running"],
-        ["lancedb", "rag", "running"],
+        ["lancedb", "vector-store", "running"],
       ],
     );
     // The host indexes a RAG plugin's folder as soon as it runs, without being asked.

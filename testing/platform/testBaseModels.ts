@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TINY_MODEL_NAME, TINY_MODEL_SHA256, tinyModelPath } from "@aiclone/testing/sharedData";
 import { type BaseModel, EXTRA_BASE_MODELS_ENV } from "../../trainer-gateway/baseModels.js";
-import { TINY_MODEL_NAME, TINY_MODEL_SHA256, tinyModelPath } from "../sharedData.js";
 
 /** llama-2-tiny-random from shared/models: what the catalogue listed before it was kept to real models. */
 export function tinyBaseModel(): BaseModel {

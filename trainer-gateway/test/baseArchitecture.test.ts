@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { sharedDataDir } from "../../testing/sharedData.js";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
 import {
   assertSupportedArchitecture,
   ggufArchitecture,

@@ -10,7 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tinyPromptContract } from "../../runtime/test/loraAdapterGguf.js";
+import { tinyPromptContract } from "@aiclone/testing/loraAdapterGguf";
 import { ggufHeader } from "./ggufHeader.js";
 
 const args = process.argv.slice(2);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { waitFor } from "../../../testing/until.js";
+import { waitFor } from "@aiclone/testing/until";
 import { type DeliveredMessage, deadLetterTopic, type EventBus } from "../eventBus.js";
 
 export interface BusFixture {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, it } from "node:test";
-import { sharedDataDir } from "../../../testing/sharedData.js";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
 import { telegramReader } from "./telegramReader.js";
 import { countsPerChat, readAll } from "./test/collect.js";
 import { exportFileFromPath } from "./test/exportFiles.js";

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
 import fc from "fast-check";
-import { sharedDataDir } from "../../../testing/sharedData.js";
 import { exportFilesSource } from "../../dataset/exportFilesSource.js";
 import { ExportReadError } from "../../model/conversation.js";
 

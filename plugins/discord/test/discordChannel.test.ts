@@ -1,15 +1,17 @@
 /** The Discord channel end to end: one real discord.js client wired to local REST and gateway stand-ins. */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { createFakeContext, type FakeContext, parseConfig } from "@aiclone/plugin-sdk/testing";
 import {
-  createFakeContext,
-  type FakeContext,
-  parseConfig,
-} from "../../../testing/plugins/fakePluginContext.js";
-import { waitFor } from "../../../testing/until.js";
+  ALLOWED_CHANNEL,
+  BOT_TOKEN,
+  BOT_USER,
+  FakeDiscord,
+  OTHER_CHANNEL,
+} from "@aiclone/testing/fakeDiscord";
+import { waitFor } from "@aiclone/testing/until";
 import { DiscordChannel } from "../discordChannel.js";
 import { type DiscordConfig, discordConfigSchema } from "../discordConfig.js";
-import { ALLOWED_CHANNEL, BOT_TOKEN, BOT_USER, FakeDiscord, OTHER_CHANNEL } from "./fakeDiscord.js";
 
 const OWNER = { id: "100000000000000001", username: "petr", global_name: "Пётр" };
 const FRIEND = { id: "100000000000000002", username: "masha", global_name: "Мария" };

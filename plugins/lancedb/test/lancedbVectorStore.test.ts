@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { vectorStoreContract } from "../../../runtime/rag/indexer/test/vectorStoreContract.js";
-import { InMemoryStorage, ragTestContext } from "../../../testing/plugins/ragTestContext.js";
+import { InMemoryStorage, ragTestContext, vectorStoreContract } from "@aiclone/plugin-sdk/testing";
 import { lancedbConfigSchema } from "../lancedbConfig.js";
 import { LancedbVectorStore } from "../lancedbVectorStore.js";
 

@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { vectorStoreContract } from "../../../runtime/rag/indexer/test/vectorStoreContract.js";
-import { ragTestContext } from "../../../testing/plugins/ragTestContext.js";
+import { ragTestContext, vectorStoreContract } from "@aiclone/plugin-sdk/testing";
+import { PineconeStandIn } from "@aiclone/testing/pineconeStandIn";
 import { pineconeConfigSchema } from "../pineconeConfig.js";
 import { PineconeVectorStore } from "../pineconeVectorStore.js";
-import { PineconeStandIn } from "./pineconeStandIn.js";
 
 const API_KEY = "pcsk_test_0123456789";
 const DIMENSIONS = 8;

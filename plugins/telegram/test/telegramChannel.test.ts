@@ -7,11 +7,11 @@ import {
   type FakeContext,
   MemoryPluginStorage,
   parseConfig,
-} from "../../../testing/plugins/fakePluginContext.js";
-import { waitFor } from "../../../testing/until.js";
+} from "@aiclone/plugin-sdk/testing";
+import { BOT, BOT_TOKEN, FakeBotApi } from "@aiclone/testing/fakeBotApi";
+import { waitFor } from "@aiclone/testing/until";
 import { TelegramChannel } from "../telegramChannel.js";
 import { type TelegramConfig, telegramConfigSchema } from "../telegramConfig.js";
-import { BOT, BOT_TOKEN, FakeBotApi } from "./fakeBotApi.js";
 
 const OWNER = { id: 111, first_name: "Пётр", last_name: "Петров" };
 const FRIEND = { id: 222, first_name: "Мария", last_name: "Иванова" };

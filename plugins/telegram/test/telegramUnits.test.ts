@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseConfig } from "../../../testing/plugins/fakePluginContext.js";
+import { parseConfig } from "@aiclone/plugin-sdk/testing";
 import { isAllowedUser } from "../accessPolicy.js";
 import { draftPreview, parseDraftCallback } from "../approvalFlow.js";
 import { addressingOf } from "../groupAddressing.js";

@@ -5,12 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { Passage } from "../../../runtime/plugin/pluginApi.js";
-import {
-  createFakeContext,
-  type FakeContext,
-  parseConfig,
-} from "../../../testing/plugins/fakePluginContext.js";
+import type { Passage } from "@aiclone/plugin-sdk";
+import { createFakeContext, type FakeContext, parseConfig } from "@aiclone/plugin-sdk/testing";
 import { WebChannel } from "../webChannel.js";
 import { type WebConfig, webConfigSchema } from "../webConfig.js";
 

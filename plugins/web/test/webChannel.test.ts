@@ -2,13 +2,9 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
+import { createFakeContext, type FakeContext, parseConfig } from "@aiclone/plugin-sdk/testing";
+import { waitFor } from "@aiclone/testing/until";
 import OpenAI from "openai";
-import {
-  createFakeContext,
-  type FakeContext,
-  parseConfig,
-} from "../../../testing/plugins/fakePluginContext.js";
-import { waitFor } from "../../../testing/until.js";
 import { WebChannel } from "../webChannel.js";
 import { type WebConfig, webConfigSchema } from "../webConfig.js";
 

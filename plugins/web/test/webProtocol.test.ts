@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseConfig } from "../../../testing/plugins/fakePluginContext.js";
+import { parseConfig } from "@aiclone/plugin-sdk/testing";
 import { ApiError } from "../apiError.js";
 import { bearerTokenMatches } from "../bearerToken.js";
 import { paramName, parseChatCompletion } from "../chatCompletionRequest.js";

@@ -3,10 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { Passage, RagPlugin, StreamOptions } from "@aiclone/plugin-sdk";
 import type { GenerateRequest, GenerateResult } from "../../engine/llamaEngine.js";
 import { ConversationMemory } from "../../memory/conversationMemory.js";
 import { openRuntimeDatabase, type RuntimeDatabase } from "../../memory/runtimeDatabase.js";
-import type { Passage, RagPlugin, StreamOptions } from "../../plugin/pluginApi.js";
 import { ChatService } from "../chatService.js";
 import type { Retriever } from "../passageRetrieval.js";
 

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { writeTinyLoraAdapter } from "@aiclone/testing/loraAdapterGguf";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
 import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
-import { tinyModelPath } from "../../../testing/sharedData.js";
-import { writeTinyLoraAdapter } from "../../test/loraAdapterGguf.js";
 import { type EngineOptions, EngineStartError, LlamaEngine } from "../llamaEngine.js";
 import { EngineBusyError } from "../slotPool.js";
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { TINY_MODEL_SHA256, tinyModelPath } from "../../../testing/sharedData.js";
+import { TINY_MODEL_SHA256, tinyModelPath } from "@aiclone/testing/sharedData";
 import { fileSha256 } from "../fileSha256.js";
 import { cachedModelFileName } from "../modelCache.js";
 import { ensureBaseModel } from "../modelManager.js";

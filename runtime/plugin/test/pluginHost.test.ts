@@ -3,17 +3,20 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { pino } from "pino";
-import { z } from "zod";
-import { waitFor } from "../../../testing/until.js";
-import { openRuntimeDatabase, type RuntimeDatabase } from "../../memory/runtimeDatabase.js";
 import {
   type ChatReply,
   type DocumentReader,
   definePlugin,
+  type IndexedFile,
   type PluginContext,
   type PluginDefinition,
-} from "../pluginApi.js";
+  type StoredChunk,
+  type VectorStore,
+} from "@aiclone/plugin-sdk";
+import { waitFor } from "@aiclone/testing/until";
+import { pino } from "pino";
+import { z } from "zod";
+import { openRuntimeDatabase, type RuntimeDatabase } from "../../memory/runtimeDatabase.js";
 import { type ConversationServices, PluginHost, type PluginHostOptions } from "../pluginHost.js";
 import type { LoadedPlugin } from "../pluginLoader.js";
 import { backoffDelay, DEFAULT_BACKOFF } from "../restartBackoff.js";
@@ -234,5 +237,77 @@ describe("PluginHost", () => {
     );
     await h.stop();
     assert.deepEqual(h.retrievers(), []);
+  });
+
+  it("runs a vector-store plugin inside the runtime's indexer: indexed at start, retrieved from, closed on stop", async () => {
+    const calls: string[] = [];
+    const chunks: StoredChunk[] = [];
+    const files: Record<string, IndexedFile> = {};
+    const store: VectorStore = {
+      hasVectors: false,
+      writeBatch: 0,
+      open: async () => void calls.push("open"),
+      close: async () => void calls.push("close"),
+      files: async () => ({ ...files }),
+      writeFiles: async (written) => {
+        for (const { document, chunks: own } of written) {
+          chunks.push(...own);
+          files[document.path] = { sha256: document.sha256, chunks: own.length };
+        }
+      },
+      removeFiles: async () => {},
+      settle: async () => {},
+      nearest: async () => [],
+      fullText: async (query) =>
+        chunks
+          .filter((chunk) => chunk.text.includes(query))
+          .map(({ chunkId, path, locator, text }) => ({ chunkId, path, locator, text })),
+    };
+    const document = { path: "кошки.md", sha256: "c".repeat(64), size: 30 };
+    const documents: DocumentReader = {
+      list: async () => [document],
+      chunks: async () => [
+        {
+          chunkId: `${document.sha256}:0`,
+          path: document.path,
+          ordinal: 0,
+          text: "Мурка спит на подоконнике",
+        },
+      ],
+    };
+    const definition = definePlugin({
+      manifest: {
+        name: "store",
+        kind: "vector-store",
+        version: "1.0.0",
+        apiVersion: "^1.1",
+        configSchema: z.object({
+          documentsDir: z.string(),
+          chunkLimit: z.number(),
+          hybridWeight: z.number(),
+        }),
+      },
+      create: () => store,
+    });
+    const h = host([loaded(definition, { documentsDir: dir, chunkLimit: 800, hybridWeight: 0 })], {
+      documents,
+    });
+    await h.start();
+    await waitFor(() => Boolean(h.status()[0]?.lastIndex), "the first index run", 5_000);
+    assert.deepEqual(
+      h.status().map((s) => [s.name, s.kind, s.state]),
+      [["store", "vector-store", "running"]],
+    );
+    const passages = await h.ragPlugin("store")?.retrieve("Мурка");
+    assert.deepEqual(
+      passages?.map((p) => p.text),
+      ["Мурка спит на подоконнике"],
+    );
+    assert.deepEqual(
+      h.retrievers().map((r) => r.name),
+      ["store"],
+    );
+    await h.stop();
+    assert.deepEqual(calls, ["open", "close"]);
   });
 });

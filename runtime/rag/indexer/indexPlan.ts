@@ -1,10 +1,5 @@
 /** What an index run must do: compares the folder's files with the manifest of what the index holds. */
-import type { SourceDocument } from "../../plugin/pluginApi.js";
-
-export interface IndexedFile {
-  sha256: string;
-  chunks: number;
-}
+import type { IndexedFile, SourceDocument } from "@aiclone/plugin-sdk";
 
 export interface IndexPlan {
   /** New files and files whose content hash changed. */

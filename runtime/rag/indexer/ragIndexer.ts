@@ -4,18 +4,21 @@
  * fused by reciprocal rank. A plugin supplies the store; this class is the `RagPlugin` it returns.
  */
 import type {
+  ChunkHit,
   DocumentChunk,
   DocumentScan,
   Embeddings,
+  FileChunks,
   IndexReport,
   Passage,
   PluginContext,
   RagPlugin,
   SourceDocument,
-} from "../../plugin/pluginApi.js";
+  StoredChunk,
+  VectorStore,
+} from "@aiclone/plugin-sdk";
 import { planIndex } from "./indexPlan.js";
 import { reciprocalRankFusion } from "./reciprocalRankFusion.js";
-import type { ChunkHit, FileChunks, StoredChunk, VectorStore } from "./vectorStore.js";
 
 /** Texts per embedding call. */
 const EMBED_BATCH = 32;

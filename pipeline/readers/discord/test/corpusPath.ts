@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { sharedDataDir } from "../../../../testing/sharedData.js";
+import { sharedDataDir } from "@aiclone/testing/sharedData";
 
 /** `shared/corpus`: the real chat exports the readers are tested on. */
 export const corpusRoot = (): string => join(sharedDataDir(), "corpus");

@@ -14,7 +14,7 @@ import type {
   PluginContext,
   PluginStorage,
   StreamOptions,
-} from "../../runtime/plugin/pluginApi.js";
+} from "../index.js";
 
 export interface LogEntry {
   level: "debug" | "info" | "warn" | "error";

@@ -1,16 +1,10 @@
 /**
- * A PluginContext for the RAG plugins' tests, wired to the runtime's real document reader and (when given)
- * real embeddings; storage is an in-memory map that a test can hand to a second context to simulate a
- * restart. Chat methods are not used by RAG plugins and throw.
+ * A PluginContext for vector-store and RAG plugin tests: the document reader and embeddings a test passes
+ * (the runtime's real ones in the runtime's indexer tests; none for a store alone), storage an in-memory map
+ * that a test can hand to a second context to simulate a restart. Chat methods are not used and throw.
  */
 
-import type {
-  ConfigSchema,
-  DocumentReader,
-  Embeddings,
-  PluginContext,
-} from "../../runtime/plugin/pluginApi.js";
-import { FileDocumentReader } from "../../runtime/rag/fileDocumentReader.js";
+import type { ConfigSchema, DocumentReader, Embeddings, PluginContext } from "../index.js";
 import { MemoryPluginStorage } from "./fakePluginContext.js";
 
 /** The plugin storage of the fake plugin context, under the name the RAG tests use. */
@@ -41,6 +35,12 @@ export async function parsePluginConfig<Config>(
   }
   return result.value;
 }
+
+/** A store never reads documents (the runtime's indexer does): a reader that says so if called. */
+const noDocuments: DocumentReader = {
+  list: () => Promise.reject(new Error("a vector store test reads no documents")),
+  chunks: () => Promise.reject(new Error("a vector store test reads no documents")),
+};
 
 export function ragTestContext<Config>(options: {
   config: Config;
@@ -74,6 +74,6 @@ export function ragTestContext<Config>(options: {
       throw error;
     },
     embeddings: options.embeddings ?? null,
-    documents: options.documents ?? new FileDocumentReader(),
+    documents: options.documents ?? noDocuments,
   };
 }

@@ -1,17 +1,11 @@
 /**
- * Helpers for the runtime's end-to-end tests (and benches) with the real built-in plugins: the registry the
- * CLI's composition root would pass (test code may import plugins/) and the chat page's API. Runtime-safe.
+ * Helpers for the runtime's end-to-end tests with the real built-in plugins (the plugin packages are the
+ * runtime's dev dependencies): the registry its CLI passes, and the chat page's API.
  */
 import assert from "node:assert/strict";
-import type { BuiltinPluginRegistry } from "../../runtime/plugin/pluginLoader.js";
 
-/** The built-ins by name, as cli/commands/runtimeCommands.ts maps them (imported only when enabled). */
-export const realPlugins: BuiltinPluginRegistry = {
-  web: () => import("../../plugins/web/index.js"),
-  telegram: () => import("../../plugins/telegram/index.js"),
-  discord: () => import("../../plugins/discord/index.js"),
-  lancedb: () => import("../../plugins/lancedb/index.js"),
-};
+/** The built-ins by name, exactly as `aiclone-runtime runtime start` maps them to their packages. */
+export { builtinPlugins as realPlugins } from "../cli/runtimeCommands.js";
 
 export interface PageSource {
   source: string;

@@ -2,14 +2,14 @@
  * Where the tests find their data: the repository root and `shared/` (the small real models and chat exports
  * of DESIGN.md "Models and data for tests"). Runtime-safe: runtime and plugin tests may import it.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The repository root: the nearest folder above this file (source or compiled) that holds package.json. */
+/** The repository root: the nearest folder above this file (source or compiled) whose package.json has workspaces. */
 export function repositoryRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
+  while (!isWorkspaceRoot(dir)) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error("repository root not found above this file");
     dir = parent;
@@ -30,3 +30,8 @@ export function sharedDataDir(): string {
 export const TINY_MODEL_NAME = "llama-2-tiny-random";
 export const TINY_MODEL_SHA256 = "81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb";
 export const tinyModelPath = (): string => join(sharedDataDir(), "models", `${TINY_MODEL_NAME}.gguf`);
+
+function isWorkspaceRoot(dir: string): boolean {
+  const manifest = join(dir, "package.json");
+  return existsSync(manifest) && "workspaces" in JSON.parse(readFileSync(manifest, "utf8"));
+}

@@ -1,7 +1,7 @@
 /** A small folder of the person's documents in Russian and English (md, txt, pdf) for the RAG plugins' tests. */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { minimalPdf } from "../../runtime/rag/test/minimalPdf.js";
+import { minimalPdf } from "./minimalPdf.js";
 
 export const SAMPLE_FILES = ["travel.txt", "договор.pdf", "заметки/кошки.md", "рецепты/борщ.md"];
 

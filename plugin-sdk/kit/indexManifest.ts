@@ -5,7 +5,7 @@
  * of two models cannot be compared, and a tokenizer change invalidates the full-text index.
  */
 import { z } from "zod";
-import type { PluginStorage } from "../../plugin/pluginApi.js";
+import type { PluginStorage } from "../pluginApi.js";
 
 export const MANIFEST_KEY = "index-manifest";
 

@@ -6,26 +6,26 @@ import { userInfo } from "node:os";
 import { createInterface } from "node:readline/promises";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { BundleError } from "../../runtime/bundle/loadBundle.js";
-import { PromptTooLongError } from "../../runtime/engine/historyTrimmer.js";
-import { EngineStartError } from "../../runtime/engine/llamaEngine.js";
-import { EngineBusyError } from "../../runtime/engine/slotPool.js";
-import { createRuntimeLogger } from "../../runtime/logger.js";
-import type { DownloadProgress } from "../../runtime/models/modelDownload.js";
-import { ModelUnavailableError } from "../../runtime/models/modelErrors.js";
-import { PluginLoadError } from "../../runtime/plugin/pluginErrors.js";
-import type { BuiltinPluginRegistry } from "../../runtime/plugin/pluginLoader.js";
-import { type Runtime, type RuntimeOptions, startRuntime, stopOnSignals } from "../../runtime/runtime.js";
+import { BundleError } from "../bundle/loadBundle.js";
+import { PromptTooLongError } from "../engine/historyTrimmer.js";
+import { EngineStartError } from "../engine/llamaEngine.js";
+import { EngineBusyError } from "../engine/slotPool.js";
+import { createRuntimeLogger } from "../logger.js";
+import type { DownloadProgress } from "../models/modelDownload.js";
+import { ModelUnavailableError } from "../models/modelErrors.js";
+import { PluginLoadError } from "../plugin/pluginErrors.js";
+import type { BuiltinPluginRegistry } from "../plugin/pluginLoader.js";
+import { type Runtime, type RuntimeOptions, startRuntime, stopOnSignals } from "../runtime.js";
 
 const BUILTIN_PLUGINS = ["web", "telegram", "discord", "lancedb", "pinecone"] as const;
 const CHANNEL_BUILTINS = ["web", "telegram", "discord"];
 
-/** dist/cli/commands/ → dist/plugins/<name>/index.js, imported only when the bundle enables it. */
+/**
+ * Each built-in plugin is a package of its own (`@aiclone/plugin-<name>`), installed beside the runtime when
+ * a bundle enables it and imported only then.
+ */
 export const builtinPlugins: BuiltinPluginRegistry = Object.fromEntries(
-  BUILTIN_PLUGINS.map((name) => [
-    name,
-    () => import(new URL(`../../plugins/${name}/index.js`, import.meta.url).href),
-  ]),
+  BUILTIN_PLUGINS.map((name) => [name, () => import(`@aiclone/plugin-${name}`)]),
 );
 
 /** Errors that are the user's to fix: a message, no stack trace. */
@@ -182,7 +182,7 @@ export function registerRuntimeCommands(program: Command): void {
           // RAG plugins help the chat; channels stay off so a running `runtime start` keeps its ports.
           {
             disable: CHANNEL_BUILTINS,
-            kinds: ["rag"],
+            kinds: ["rag", "vector-store"],
             logger: createRuntimeLogger(process.env.AICLONE_LOG_LEVEL ?? "warn"),
           },
           (started) => terminalChat(started, options),

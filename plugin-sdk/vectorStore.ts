@@ -1,10 +1,15 @@
 /**
- * The port a RAG plugin implements: where the chunks of the person's documents, their vectors and the
+ * The port a vector-store plugin implements: where the chunks of the person's documents, their vectors and the
  * manifest of indexed files live. The runtime's indexer (`ragIndexer.ts`) does the rest: scan the folder,
  * plan what changed, chunk, embed, write through this port, and fuse the full-text and vector rankings.
  */
-import type { SourceDocument } from "../../plugin/pluginApi.js";
-import type { IndexedFile } from "./indexPlan.js";
+import type { SourceDocument } from "./pluginApi.js";
+
+/** What the store holds of one file: its content hash and how many chunks it became. */
+export interface IndexedFile {
+  sha256: string;
+  chunks: number;
+}
 
 /** One chunk as the indexer writes it: `vector` is there when the runtime has an embedding model. */
 export interface StoredChunk {

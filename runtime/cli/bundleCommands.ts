@@ -1,7 +1,7 @@
 /** `aiclone bundle init`: a runnable bundle from your own GGUF model (and adapter), without the platform. */
 import type { Command } from "commander";
-import { initBundle } from "../../runtime/bundle/initBundle.js";
-import { BundleError } from "../../runtime/bundle/loadBundle.js";
+import { initBundle } from "../bundle/initBundle.js";
+import { BundleError } from "../bundle/loadBundle.js";
 
 interface BundleInitOptions {
   model: string;

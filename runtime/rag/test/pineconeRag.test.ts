@@ -3,22 +3,17 @@ import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import pineconePlugin, { type PineconeConfig, pathPrefix } from "@aiclone/plugin-pinecone";
+import type { RagPlugin } from "@aiclone/plugin-sdk";
+import { InMemoryStorage, parsePluginConfig, ragTestContext } from "@aiclone/plugin-sdk/testing";
+import { PineconeStandIn } from "@aiclone/testing/pineconeStandIn";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
 import { Pinecone } from "@pinecone-database/pinecone";
-import type { RagPlugin } from "../../../runtime/plugin/pluginApi.js";
-import { createEmbeddings } from "../../../runtime/rag/createEmbeddings.js";
-import type { RuntimeEmbeddings } from "../../../runtime/rag/runtimeEmbeddings.js";
-import {
-  InMemoryStorage,
-  parsePluginConfig,
-  ragTestContext,
-} from "../../../testing/plugins/ragTestContext.js";
-import { tinyModelPath } from "../../../testing/sharedData.js";
-import { writeSampleDocuments } from "../../test/ragDocuments.js";
-import pineconePlugin from "../index.js";
-import { fullTextQuery } from "../localFullText.js";
-import type { PineconeConfig } from "../pineconeConfig.js";
-import { pathPrefix } from "../pineconeVectorStore.js";
-import { PineconeStandIn } from "./pineconeStandIn.js";
+import { createEmbeddings } from "../createEmbeddings.js";
+import { FileDocumentReader } from "../fileDocumentReader.js";
+import { RagIndexer } from "../indexer/ragIndexer.js";
+import type { RuntimeEmbeddings } from "../runtimeEmbeddings.js";
+import { writeSampleDocuments } from "./ragDocuments.js";
 
 const API_KEY = "pcsk_test_0123456789";
 const sources = (passages: { source: string }[]) => passages.map((p) => p.source);
@@ -46,8 +41,10 @@ describe("pinecone plugin against a local stand-in of the Pinecone API", () => {
       dataDir,
       embeddings,
       storage: new InMemoryStorage(),
+      documents: new FileDocumentReader(),
     });
-    const created = (await pineconePlugin.create(context)) as RagPlugin;
+    // As the runtime's host runs a vector-store plugin: inside the runtime's indexer.
+    const created: RagPlugin = new RagIndexer("pinecone", context, await pineconePlugin.create(context));
     await created.start();
     return { plugin: created, context };
   };
@@ -229,12 +226,5 @@ describe("pinecone plugin against a local stand-in of the Pinecone API", () => {
     assert.equal(report.indexedFiles, 0);
     assert.equal(report.unchangedFiles, 3);
     assert.equal(sources(await plugin.retrieve("арендная плата"))[0], "договор.pdf#page=2");
-  });
-});
-
-describe("fullTextQuery", () => {
-  it("quotes each word so no input is read as FTS5 syntax, and folds ё", () => {
-    assert.equal(fullTextQuery('ёлка AND "кошка" OR (NEAR*'), '"елка" OR "AND" OR "кошка" OR "OR" OR "NEAR"');
-    assert.equal(fullTextQuery("?!"), null);
   });
 });

@@ -1,10 +1,11 @@
+#!/usr/bin/env node
 /**
  * `aiclone-runtime`: the command of the runtime package that a published clone installs (scripts/packRuntime.mjs).
  * It reaches only the runtime, the plugins and their commands, never the platform.
  */
 import { Command } from "commander";
-import { registerBundleCommands } from "./commands/bundleCommands.js";
-import { registerRuntimeCommands } from "./commands/runtimeCommands.js";
+import { registerBundleCommands } from "./bundleCommands.js";
+import { registerRuntimeCommands } from "./runtimeCommands.js";
 
 const program = new Command("aiclone-runtime")
   .description(

@@ -4,10 +4,16 @@
  * manifest's schema, gives it a scoped context and drives its lifecycle.
  */
 
-/** Semver of this interface; a plugin's `manifest.apiVersion` is a range that must include it. */
-export const PLUGIN_API_VERSION = "1.0.0";
+import type { VectorStore } from "./vectorStore.js";
 
-export type PluginKind = "channel" | "rag";
+/** Semver of this interface; a plugin's `manifest.apiVersion` is a range that must include it. */
+export const PLUGIN_API_VERSION = "1.1.0";
+
+/**
+ * A channel talks to people; a RAG plugin indexes and retrieves the person's documents itself; a vector store
+ * only keeps chunks and vectors, and the runtime's indexer does the scanning, chunking, embedding and fusing.
+ */
+export type PluginKind = "channel" | "rag" | "vector-store";
 
 /**
  * Any validator that follows the Standard Schema spec (https://standardschema.dev): zod 4, valibot,
@@ -226,7 +232,11 @@ export interface RagPlugin {
   retrieve(query: string, options?: { limit?: number }): Promise<Passage[]>;
 }
 
-export type PluginInstance<K extends PluginKind> = K extends "channel" ? ChannelPlugin : RagPlugin;
+export type PluginInstance<K extends PluginKind> = K extends "channel"
+  ? ChannelPlugin
+  : K extends "rag"
+    ? RagPlugin
+    : VectorStore;
 
 /** What a plugin module exports by default. */
 export interface PluginDefinition<Config = unknown, K extends PluginKind = PluginKind> {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { FileChunks, StoredChunk, VectorStore } from "../vectorStore.js";
+import type { FileChunks, StoredChunk, VectorStore } from "../index.js";
 
 export interface VectorStoreFixture {
   store: VectorStore;

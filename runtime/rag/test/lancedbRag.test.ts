@@ -3,19 +3,15 @@ import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Embeddings, RagPlugin } from "../../../runtime/plugin/pluginApi.js";
-import { createEmbeddings } from "../../../runtime/rag/createEmbeddings.js";
-import { FileDocumentReader } from "../../../runtime/rag/fileDocumentReader.js";
-import type { RuntimeEmbeddings } from "../../../runtime/rag/runtimeEmbeddings.js";
-import {
-  InMemoryStorage,
-  parsePluginConfig,
-  ragTestContext,
-} from "../../../testing/plugins/ragTestContext.js";
-import { tinyModelPath } from "../../../testing/sharedData.js";
-import { SAMPLE_FILES, writeSampleDocuments } from "../../test/ragDocuments.js";
-import lancedbPlugin from "../index.js";
-import type { LancedbConfig } from "../lancedbConfig.js";
+import lancedbPlugin, { type LancedbConfig } from "@aiclone/plugin-lancedb";
+import type { Embeddings, RagPlugin } from "@aiclone/plugin-sdk";
+import { InMemoryStorage, parsePluginConfig, ragTestContext } from "@aiclone/plugin-sdk/testing";
+import { tinyModelPath } from "@aiclone/testing/sharedData";
+import { createEmbeddings } from "../createEmbeddings.js";
+import { FileDocumentReader } from "../fileDocumentReader.js";
+import { RagIndexer } from "../indexer/ragIndexer.js";
+import type { RuntimeEmbeddings } from "../runtimeEmbeddings.js";
+import { SAMPLE_FILES, writeSampleDocuments } from "./ragDocuments.js";
 
 const sources = (passages: { source: string }[]) => passages.map((p) => p.source);
 
@@ -28,8 +24,9 @@ async function startPlugin(options: {
   documents?: FileDocumentReader;
 }) {
   const config = await parsePluginConfig(lancedbPlugin.manifest.configSchema, options.config);
-  const context = ragTestContext<LancedbConfig>({ ...options, config });
-  const plugin = (await lancedbPlugin.create(context)) as RagPlugin;
+  const context = ragTestContext<LancedbConfig>({ documents: new FileDocumentReader(), ...options, config });
+  // As the runtime's host runs a vector-store plugin: inside the runtime's indexer.
+  const plugin: RagPlugin = new RagIndexer("lancedb", context, await lancedbPlugin.create(context));
   await plugin.start();
   return { plugin, context };
 }
