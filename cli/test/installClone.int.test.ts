@@ -147,7 +147,8 @@ describe("one-command install of a published clone", () => {
     assert.match(installed.stdout, new RegExp(`Chat: http://127\\.0\\.0\\.1:${port}/`));
     assert.equal((await readFile(join(dir, "current"), "utf8")).trim(), "1");
     assert.equal(models.requests.length, 1, "the base model was downloaded once");
-    // The runtime came without the platform's server dependencies and without GPU builds on this GPU-less run.
+    // The runtime came without the platform's server dependencies and without GPU builds on this GPU-less
+    // run, with the SDK and the one plugin the bundle enables (web), not the others nor their libraries.
     const installedModules = join(dir, "runtime", "node_modules");
     for (const absent of [
       "kafkajs",
@@ -155,9 +156,18 @@ describe("one-command install of a published clone", () => {
       "@apollo/server",
       "@node-llama-cpp/linux-x64-cuda",
       "@node-llama-cpp/linux-x64-vulkan",
+      "@aiclone/plugin-telegram",
+      "@aiclone/plugin-discord",
+      "@aiclone/plugin-lancedb",
+      "grammy",
+      "discord.js",
+      "@lancedb/lancedb",
     ])
       await assert.rejects(stat(join(installedModules, absent)), `${absent} must not be installed`);
     await stat(join(installedModules, "@node-llama-cpp", "linux-x64"));
+    for (const present of ["aiclone-runtime", "@aiclone/plugin-sdk", "@aiclone/plugin-web"])
+      await stat(join(installedModules, present, "package.json"));
+    assert.match(installed.stderr, /installing the runtime 0\.1\.0 and @aiclone\/plugin-sdk, @aiclone\/plugin-web/);
 
     const openai = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "unused-on-loopback" });
     const listed = await openai.models.list();
@@ -198,7 +208,7 @@ describe("one-command install of a published clone", () => {
     assert.equal(second.publishedVersions.length, 2);
     const upgraded = await runInstaller(createInstallToken.installCommand.concat(` --dir ${dir}`), home);
     assert.equal(upgraded.code, 0, `upgrade failed:\n${upgraded.stderr}`);
-    assert.match(upgraded.stderr, /runtime 0\.1\.0 is already installed/);
+    assert.match(upgraded.stderr, /runtime 0\.1\.0 and its plugins are already installed/);
     assert.equal((await readFile(join(dir, "current"), "utf8")).trim(), "2");
     assert.match(upgraded.stdout, new RegExp(`Chat: http://127\\.0\\.0\\.1:${port}/`), "the port was kept");
     assert.equal(await readFile(join(dir, "data", "keep-me.txt"), "utf8"), "переписка");
