@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (or upgrades) a published AI clone on this machine and starts it:
-#   bash <(curl -fsSL __AICLONE_PLATFORM_URL__/install_clone.sh) --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--version N] [--no-start]
+#   AICLONE_PLATFORM_KEY=KEY bash <(curl -fsSL __AICLONE_PLATFORM_URL__/install_clone.sh) --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--version N] [--no-start]
+# KEY is the platform's public key, pasted with the command: the bundle and every package must be signed by it.
 # Everything new is prepared in a staging folder first; the running install is replaced only at the very end,
 # so a wrong token, a network failure or Ctrl-C leave the previous install as it was.
 set -Eeuo pipefail
@@ -8,6 +9,8 @@ set -Eeuo pipefail
 PLATFORM="${AICLONE_PLATFORM_URL:-__AICLONE_PLATFORM_URL__}"
 CLONE_ID=""
 TOKEN="${AICLONE_INSTALL_TOKEN:-}"
+PLATFORM_KEY="${AICLONE_PLATFORM_KEY:-}"
+SKIP_SIGNATURE=0
 DIR=""
 PORT=""
 VERSION="latest"
@@ -24,6 +27,8 @@ usage: install_clone.sh --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [-
   --port PORT    port of the local web chat and OpenAI-compatible API (default: 3000, or the one set before)
   --version N    a published version (default: the newest)
   --no-start     install only; start later with DIR/start.sh
+  --platform-key KEY   the platform's public key (or AICLONE_PLATFORM_KEY=KEY, as the pasted command sets it)
+  --insecure-skip-signature   install without checking that the platform signed what is downloaded
 USAGE
 }
 
@@ -36,6 +41,8 @@ while [ $# -gt 0 ]; do
     --version) VERSION="${2:-}"; shift 2 ;;
     --platform) PLATFORM="${2:-}"; shift 2 ;;
     --no-start) START=0; shift ;;
+    --platform-key) PLATFORM_KEY="${2:-}"; shift 2 ;;
+    --insecure-skip-signature) SKIP_SIGNATURE=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage; fail "unknown option: $1" ;;
   esac
@@ -50,6 +57,15 @@ platform_pattern='^https?://[]A-Za-z0-9.:[-]+(/[A-Za-z0-9._~/-]*)?$'
 [[ "$PLATFORM" =~ $platform_pattern ]] ||
   fail "--platform: expected http(s)://host[:port][/path], got ${PLATFORM//[^[:print:]]/?}"
 DIR="${DIR:-$HOME/.aiclone/clones/$CLONE_ID}"
+# An Ed25519 public key as SPKI DER in base64: a fixed 16-character prefix and the 32-byte key.
+if [ -n "$PLATFORM_KEY" ]; then
+  [[ "$PLATFORM_KEY" =~ ^MCowBQYDK2VwAyEA[A-Za-z0-9+/]{43}=$ ]] ||
+    fail "the platform key is not an Ed25519 public key (copy the whole install command again)"
+elif [ "$SKIP_SIGNATURE" = 1 ]; then
+  say "WARNING: --insecure-skip-signature: nothing checks that the platform made what gets installed."
+else
+  fail "no platform key: paste the whole install command from the dashboard (it starts with AICLONE_PLATFORM_KEY=), or pass --insecure-skip-signature to install without checking signatures"
+fi
 
 # --- the channel to the platform ---------------------------------------------------------------------------
 # An https platform is reached over https only: curl refuses plain http (and any other protocol) for the
@@ -123,8 +139,9 @@ fetch "$PLATFORM/clones/$CLONE_ID/bundles/$VERSION/manifest" "$STAGE/manifest.js
 # it reaches a path, a command or the terminal (a version like "../../x" would otherwise name a folder
 # outside the install for rm and mv), and both download URLs must be on the platform itself (the token goes
 # with them).
-manifest_fields="$(node - "$STAGE/manifest.json" "$PLATFORM" "$CLONE_ID" "$VERSION" "$STAGE/packages.tsv" <<'NODE'
+manifest_fields="$(AICLONE_VERIFY_KEY="$PLATFORM_KEY" node - "$STAGE/manifest.json" "$PLATFORM" "$CLONE_ID" "$VERSION" "$STAGE/packages.tsv" <<'NODE'
 const fs = require("fs");
+const crypto = require("crypto");
 const [file, platform, cloneId, requested, packagesFile] = process.argv.slice(2);
 const refuse = (field, what) => {
   console.error(`aiclone install: the manifest's ${field} is not ${what}; nothing was changed`);
@@ -159,6 +176,22 @@ const packages = m.packages.map((p, i) => {
   if (!onPlatform(p.url)) refuse(`packages.${i}.url`, `a download from ${platform}`);
   return [p.name, p.plugin ?? "-", p.version, p.sha256, p.url].join("\t");
 });
+// Signed by the platform key of the install command (domain/artifacts/installStatements.ts on the platform).
+const key = process.env.AICLONE_VERIFY_KEY;
+const publicKey = key ? crypto.createPublicKey({ key: Buffer.from(key, "base64"), format: "der", type: "spki" }) : null;
+const signed = (field, statement, signature) => {
+  if (!publicKey) return;
+  if (!text(signature, /^[A-Za-z0-9+/]{86}==$/)) refuse(field, "an Ed25519 signature");
+  if (!crypto.verify(null, Buffer.from(statement, "utf8"), publicKey, Buffer.from(signature, "base64"))) {
+    console.error(`aiclone install: the manifest's ${field} does not verify with the platform key of your install command: what would be installed was changed on the way or on the server; nothing was changed`);
+    process.exit(1);
+  }
+};
+signed("signature", `aiclone-bundle-v1\n${cloneId}\n${m.version}\n${m.sha256}\n${m.size}\n`, m.signature);
+signed("runtime.signature", `aiclone-package-v1\naiclone-runtime\n${runtime.version}\n${runtime.sha256}\n`, runtime.signature);
+m.packages.forEach((p, i) =>
+  signed(`packages.${i}.signature`, `aiclone-package-v1\n${p.name}\n${p.version}\n${p.sha256}\n`, p.signature),
+);
 fs.writeFileSync(packagesFile, packages.map((line) => `${line}\n`).join(""));
 console.log([m.version, m.sha256, m.size, m.url, runtime.version, runtime.sha256, runtime.url].join("\n"));
 NODE

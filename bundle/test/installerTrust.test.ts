@@ -10,6 +10,8 @@ import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { bundleStatement, packageStatement } from "../../domain/index.js";
+import { SigningKey } from "../../infra/crypto/signingKey.js";
 
 /**
  * Issue 16, item 3: install_clone.sh does not trust what the platform (or whoever stands in for it) sends.
@@ -22,6 +24,8 @@ const RUNTIME_SHA = "a".repeat(64);
 const SDK_SHA = "b".repeat(64);
 /** What the installer records for an installed runtime: the runtime's and each installed package's sha256. */
 const INSTALLED_PACKAGES = createHash("sha256").update(`${RUNTIME_SHA}\n${SDK_SHA}\n`).digest("hex");
+/** The stand-in platform's signing key; the install command the tests "paste" pins its public key. */
+const PLATFORM = SigningKey.generate().key;
 
 interface Run {
   code: number | null;
@@ -32,7 +36,13 @@ interface Run {
 function runScript(args: string[], home: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn("bash", [script, "--clone-id", CLONE_ID, "--token", "ait_test", ...args], {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, AICLONE_MIN_FREE_MB: "1", ...env },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: home,
+        AICLONE_MIN_FREE_MB: "1",
+        AICLONE_PLATFORM_KEY: PLATFORM.publicKeyBase64,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -93,38 +103,55 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
   let work: string;
   let bundle: Buffer;
   let platform: FakePlatform;
-  const good = (base: string) => ({
-    cloneId: CLONE_ID,
-    name: "Alice",
-    version: 1,
-    sha256: sha256(bundle),
-    size: bundle.length,
-    url: `${base}/bundle.tar.gz`,
-    runtime: {
-      url: `${base}/runtime/packages/aiclone-runtime-0.1.0.tgz`,
-      version: "0.1.0",
-      sha256: RUNTIME_SHA,
-    },
-    packages: [
-      {
-        name: "@aiclone/plugin-sdk",
-        version: "1.1.0",
-        sha256: SDK_SHA,
-        url: `${base}/runtime/packages/aiclone-plugin-sdk-1.1.0.tgz`,
-      },
-      {
-        name: "@aiclone/plugin-web",
-        plugin: "web",
-        version: "1.1.0",
-        sha256: "c".repeat(64),
-        url: `${base}/runtime/packages/aiclone-plugin-web-1.1.0.tgz`,
-      },
-    ],
+  /** A package entry as the platform signs it. */
+  const signedPackage = (name: string, version: string, sha256: string, url: string) => ({
+    name,
+    version,
+    sha256,
+    url,
+    signature: PLATFORM.sign(packageStatement({ name, version, sha256 })),
   });
-  const withPackage = (base: string, change: Record<string, unknown>) => {
-    const manifest = good(base);
-    return { ...manifest, packages: [{ ...manifest.packages[0], ...change }] };
+  const good = (base: string) => {
+    const facts = { cloneId: CLONE_ID, version: 1, sha256: sha256(bundle), size: bundle.length };
+    const { name: _runtime, ...runtime } = signedPackage(
+      "aiclone-runtime",
+      "0.1.0",
+      RUNTIME_SHA,
+      `${base}/runtime/packages/aiclone-runtime-0.1.0.tgz`,
+    );
+    return {
+      ...facts,
+      name: "Alice",
+      url: `${base}/bundle.tar.gz`,
+      signature: PLATFORM.sign(bundleStatement(facts)),
+      runtime,
+      packages: [
+        signedPackage(
+          "@aiclone/plugin-sdk",
+          "1.1.0",
+          SDK_SHA,
+          `${base}/runtime/packages/aiclone-plugin-sdk-1.1.0.tgz`,
+        ),
+        {
+          ...signedPackage(
+            "@aiclone/plugin-web",
+            "1.1.0",
+            "c".repeat(64),
+            `${base}/runtime/packages/aiclone-plugin-web-1.1.0.tgz`,
+          ),
+          plugin: "web",
+        },
+      ],
+    };
   };
+  const withPackageAt = (base: string, index: number, change: Record<string, unknown>) => {
+    const manifest = good(base);
+    return {
+      ...manifest,
+      packages: manifest.packages.map((p, i) => (i === index ? { ...p, ...change } : p)),
+    };
+  };
+  const withPackage = (base: string, change: Record<string, unknown>) => withPackageAt(base, 0, change);
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), "aiclone-installer-"));
@@ -159,6 +186,64 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     assert.ok(existsSync(join(dir, "bundles", "1", "clone.json")));
     assert.match(await readFile(join(dir, "start.sh"), "utf8"), /--port "3000"/);
     assert.doesNotMatch(run.stderr, /WARNING/, "no warning for a loopback platform");
+  });
+
+  it("refuses what the platform key of the install command did not sign, before downloading anything", async () => {
+    const other = SigningKey.generate().key;
+    const cases: [string, (base: string) => unknown][] = [
+      // A bundle swapped on the server or on the way, with its own sha256 and size: the old signature fails.
+      ["signature", (b) => ({ ...good(b), sha256: "d".repeat(64), size: 10 })],
+      [
+        "signature",
+        (b) => ({ ...good(b), signature: other.sign(bundleStatement({ ...good(b), version: 1 })) }),
+      ],
+      ["signature", (b) => ({ ...good(b), version: 2, signature: good(b).signature })],
+      ["runtime.signature", (b) => ({ ...good(b), runtime: { ...good(b).runtime, sha256: "e".repeat(64) } })],
+      ["packages.1.signature", (b) => withPackageAt(b, 1, { sha256: "f".repeat(64) })],
+      ["packages.0.signature", (b) => withPackageAt(b, 0, { name: "@aiclone/plugin-evil" })],
+      ["signature", (b) => ({ ...good(b), signature: undefined })],
+    ];
+    for (const [index, [field, manifest]] of cases.entries()) {
+      platform.manifest = manifest;
+      platform.requests.length = 0;
+      const { home, dir } = await installDir(`unsigned-${index}`);
+      const run = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
+      const label = `${field} #${index}`;
+      assert.notEqual(run.code, 0, `${label} must be refused`);
+      assert.match(
+        run.stderr,
+        new RegExp(`manifest's ${field.replaceAll(".", "\\.")} (does not verify|is not)`),
+        `${label}\n${run.stderr}`,
+      );
+      assert.deepEqual(platform.requests, [`/clones/${CLONE_ID}/bundles/latest/manifest`], label);
+      assert.equal(existsSync(join(dir, "current")), false, label);
+    }
+  });
+
+  it("needs the platform key: refuses without it, or with a malformed one, unless told to skip the check", async () => {
+    platform.manifest = good;
+    const none = await installDir("no-key");
+    const refused = await runScript(
+      ["--platform", platform.url, "--dir", none.dir, "--no-start"],
+      none.home,
+      {
+        AICLONE_PLATFORM_KEY: "",
+      },
+    );
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /no platform key: paste the whole install command/);
+    const bad = await runScript(["--platform", platform.url, "--dir", none.dir, "--no-start"], none.home, {
+      AICLONE_PLATFORM_KEY: "MCowBQYDK2VwAyEA;rm -rf x",
+    });
+    assert.match(bad.stderr, /the platform key is not an Ed25519 public key/);
+    assert.equal(existsSync(join(none.dir, "current")), false);
+    const skipped = await runScript(
+      ["--platform", platform.url, "--dir", none.dir, "--no-start", "--insecure-skip-signature"],
+      none.home,
+      { AICLONE_PLATFORM_KEY: "" },
+    );
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.match(skipped.stderr, /WARNING: --insecure-skip-signature/);
   });
 
   it('refuses `"version": "../../../victim"` before deleting or moving anything', async () => {
@@ -220,7 +305,7 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     }
   });
 
-  it("refuses a bundle that holds a link, even when its sha256 matches", async () => {
+  it("refuses a bundle that holds a link, even when its sha256 matches and it is signed", async () => {
     const content = join(work, "linked-content");
     await mkdir(content);
     await writeFile(join(content, "clone.json"), "{}");
@@ -235,7 +320,13 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     const linked = await readFile(join(work, "linked.tar.gz"));
     const evil = await fakePlatform(linked);
     try {
-      evil.manifest = (base) => ({ ...good(base), sha256: sha256(linked), size: linked.length });
+      // Signed too: even a bundle the platform itself signed may hold no link.
+      const facts = { cloneId: CLONE_ID, version: 1, sha256: sha256(linked), size: linked.length };
+      evil.manifest = (base) => ({
+        ...good(base),
+        ...facts,
+        signature: PLATFORM.sign(bundleStatement(facts)),
+      });
       const { home, dir } = await installDir("linked");
       const run = await runScript(["--platform", evil.url, "--dir", dir, "--no-start"], home);
       assert.notEqual(run.code, 0);

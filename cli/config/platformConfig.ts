@@ -180,6 +180,12 @@ export const platformConfigSchema = z
         masterKeyFile: z.string().min(1).optional(),
         /** Master keys the data keys may still be wrapped with, during a rotation. */
         previousMasterKeys: list(z.string().min(1)).optional(),
+        /**
+         * The Ed25519 key that signs what the one-command install downloads (PKCS#8 PEM text, or a file
+         * holding it); without either, embedded defaults keep one in `<dataDir>/signing.key`.
+         */
+        signingKey: z.string().min(1).optional(),
+        signingKeyFile: z.string().min(1).optional(),
         /** How long a process keeps an unwrapped data key; bounds how late it notices a deletion. */
         keyCacheSeconds: z.coerce.number().min(0).default(30),
       })

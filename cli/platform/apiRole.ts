@@ -8,6 +8,7 @@ import { CloneService } from "../../api/services/cloneService.js";
 import { IdempotencyGuard, type IdempotencyRecord } from "../../api/services/idempotency.js";
 import { OwnerService } from "../../api/services/ownerService.js";
 import type { UpdateFeed } from "../../api/subscriptions/updateFeed.js";
+import type { SigningKey } from "../../infra/crypto/signingKey.js";
 import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
 import type { Projector } from "../../projections/projector.js";
 import { ReadModelWaiter } from "../../projections/readModelWaiter.js";
@@ -15,6 +16,7 @@ import { checkTrainingRequest } from "../../trainer-gateway/trainingRequest.js";
 import type { PlatformParts } from "./platformParts.js";
 import { baseModelCatalog, createBundlePublisher, installRoutesFor } from "./publishing.js";
 import { rateLimitersFor } from "./rateLimiters.js";
+import { loadSigningKey } from "./signingKey.js";
 
 /** The `api` role once it serves: its services, its server and the key a first start created. */
 export interface RunningApi {
@@ -24,6 +26,12 @@ export interface RunningApi {
   initialApiKey: string | null;
 }
 
+/** The `api` role: its services, then its server, with the platform's install-signing key. */
+export async function startApiRole(parts: PlatformParts, feed: UpdateFeed, projector?: Projector) {
+  const signingKey = await loadSigningKey(parts.config, parts.logger);
+  return serveApi(parts, createApiServices(parts, feed, projector, signingKey.publicKeyBase64), signingKey);
+}
+
 /**
  * The `api` role's services over the update feed (subscribed earlier, see startPlatform). Without a local
  * projector (`projections` role elsewhere) the waiter polls the read models another process maintains.
@@ -31,7 +39,8 @@ export interface RunningApi {
 export function createApiServices(
   parts: PlatformParts,
   feed: UpdateFeed,
-  projector?: Projector,
+  projector: Projector | undefined,
+  platformKey: string,
 ): ApiServices {
   const { config, models, cloneKeys } = parts;
   const { eventStore, documents, artifacts } = parts.adapters;
@@ -46,6 +55,7 @@ export function createApiServices(
     feed,
     // Empty until serveApi knows the server's address, unless configured.
     publicUrl: config.api.publicUrl?.replace(/\/$/, "") ?? "",
+    platformKey,
     baseModels: () => baseModelCatalog(config.training.defaultBaseModel),
   };
   const clones = new CloneService({
@@ -71,7 +81,11 @@ export function createApiServices(
  * dashboard routes. The server answers not-ready until it is fully wired, and closes first at stop, so no
  * request arrives at a stopped relay or a closed store.
  */
-export async function serveApi(parts: PlatformParts, services: ApiServices): Promise<RunningApi> {
+export async function serveApi(
+  parts: PlatformParts,
+  services: ApiServices,
+  signingKey: SigningKey,
+): Promise<RunningApi> {
   const { config, logger, models, stops } = parts;
   const { documents, artifacts } = parts.adapters;
   const bootstrap = await services.owners.bootstrap();
@@ -85,7 +99,7 @@ export async function serveApi(parts: PlatformParts, services: ApiServices): Pro
     services,
     authenticator,
     routes: [
-      installRoutesFor(models, artifacts, authenticator, () => services.publicUrl),
+      installRoutesFor(models, artifacts, authenticator, () => services.publicUrl, signingKey),
       dashboardRoutes(fileURLToPath(new URL("../../../dashboard/dist", import.meta.url))),
     ],
     logger: logger.child({ component: "api" }),

@@ -9,7 +9,7 @@ import { Projector } from "../../projections/projector.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { type PlatformConfig, type PlatformRole, platformRoles } from "../config/platformConfig.js";
 import { type Adapters, closeAdapters, openAdapters } from "./adapters.js";
-import { createApiServices, type RunningApi, serveApi } from "./apiRole.js";
+import { type RunningApi, startApiRole } from "./apiRole.js";
 import { cloneKeysOf } from "./dataProtection.js";
 import type { Logger } from "./logger.js";
 import { type PlatformParts, StopList } from "./platformParts.js";
@@ -55,7 +55,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       scheduleArtifactSweeps(parts);
       await startRelay(parts);
     }
-    const api = roles.has("api") ? await serveApi(parts, createApiServices(parts, feed!, projector)) : null;
+    const api = roles.has("api") ? await startApiRole(parts, feed!, projector) : null;
     return runningPlatform(parts, api);
   } catch (error) {
     await parts.stops.stopAll();

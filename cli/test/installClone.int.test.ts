@@ -167,7 +167,10 @@ describe("one-command install of a published clone", () => {
     await stat(join(installedModules, "@node-llama-cpp", "linux-x64"));
     for (const present of ["aiclone-runtime", "@aiclone/plugin-sdk", "@aiclone/plugin-web"])
       await stat(join(installedModules, present, "package.json"));
-    assert.match(installed.stderr, /installing the runtime 0\.1\.0 and @aiclone\/plugin-sdk, @aiclone\/plugin-web/);
+    assert.match(
+      installed.stderr,
+      /installing the runtime 0\.1\.0 and @aiclone\/plugin-sdk, @aiclone\/plugin-web/,
+    );
 
     const openai = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "unused-on-loopback" });
     const listed = await openai.models.list();
