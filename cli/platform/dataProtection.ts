@@ -4,6 +4,7 @@ import type { CloneKeys } from "../../api/services/artifactSweeper.js";
 import {
   cloneOfPersonalDataScope,
   erasedPersonalFields,
+  mayBeStoredInPlaintext,
   personalDataScopeOfArtifact,
   personalDataScopeOfClone,
   personalDataScopeOfStream,
@@ -94,7 +95,8 @@ export async function openDataProtection(
   return {
     keyring,
     sealer: new PersonalDataSealer(keyring, clonePolicy),
-    protect: (artifacts) => new EncryptedArtifactStore(artifacts, keyring, personalDataScopeOfArtifact),
+    protect: (artifacts) =>
+      new EncryptedArtifactStore(artifacts, keyring, personalDataScopeOfArtifact, mayBeStoredInPlaintext),
   };
 }
 
