@@ -3,6 +3,7 @@ import type { CloneKeys } from "../../api/services/artifactSweeper.js";
 import {
   cloneOfPersonalDataScope,
   erasedPersonalFields,
+  mayBeStoredInPlaintext,
   personalDataScopeOfArtifact,
   personalDataScopeOfClone,
   personalDataScopeOfStream,
@@ -13,6 +14,8 @@ import { type DataKeyDoc, DataKeyring } from "../../infra/crypto/dataKeyring.js"
 import { MasterKey } from "../../infra/crypto/masterKey.js";
 import { type PersonalDataPolicy, PersonalDataSealer } from "../../infra/crypto/personalDataSealer.js";
 import type { DocumentStore } from "../../infra/docstore/documentStore.js";
+import { SealingDocumentStore } from "../../infra/docstore/sealingDocumentStore.js";
+import { readModelSealing } from "../../projections/readModelSealing.js";
 import type { PlatformConfig } from "../config/platformConfig.js";
 import type { Logger } from "./logger.js";
 import { readConfiguredSecret, readOrCreateSecret } from "./secretFile.js";
@@ -31,6 +34,8 @@ export interface DataProtection {
   sealer: PersonalDataSealer;
   /** Wraps an artifact store so clones' personal artifacts are stored encrypted. */
   protect(artifacts: ArtifactStore): ArtifactStore;
+  /** Wraps the document store so the personal fields of clones' read models are stored encrypted. */
+  protectDocuments(documents: DocumentStore): DocumentStore;
 }
 
 /** The master key from configuration, or the embedded default's key file (made, owner-only, on first use). */
@@ -79,7 +84,9 @@ export async function openDataProtection(
   return {
     keyring,
     sealer: new PersonalDataSealer(keyring, clonePolicy),
-    protect: (artifacts) => new EncryptedArtifactStore(artifacts, keyring, personalDataScopeOfArtifact),
+    protect: (artifacts) =>
+      new EncryptedArtifactStore(artifacts, keyring, personalDataScopeOfArtifact, mayBeStoredInPlaintext),
+    protectDocuments: (documents) => new SealingDocumentStore(documents, keyring, readModelSealing),
   };
 }
 
