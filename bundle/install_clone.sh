@@ -127,6 +127,29 @@ fetch() { # url output [extra curl args...]
   fi
 }
 json() { node -e 'const v = process.argv[2].split(".").reduce((o, k) => o?.[k], JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))); if (v === undefined || v === null) process.exit(1); console.log(typeof v === "object" ? JSON.stringify(v) : v)' "$@"; }
+# npm failed: say its own error lines (not the stack frames under them), what they most likely mean and what
+# to do, and keep the whole log where the person can read it (the staging folder goes away).
+npm_failed() { # log
+  local log="${TMPDIR:-/tmp}/aiclone-install-npm.log" cause hint
+  cp "$1" "$log" 2>/dev/null || log="$1"
+  cause="$(grep -E '^(npm (error|ERR!)|gyp ERR!)' "$1" |
+    grep -vE '(^| )at [^ ]+ \(|ERR! stack +at |ERR! (cwd|node -v|node-gyp -v|not ok|System)|gyp info|A complete log' |
+    grep -vE '^(npm (error|ERR!)|gyp ERR!) *$' | head -n 8 || true)"
+  [ -n "$cause" ] || cause="$(tail -n 20 "$1")"
+  if grep -qE 'ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET' "$1"; then
+    hint="npm could not reach its registry: check the network, or npm's proxy and registry settings (npm config get registry)"
+  elif grep -qE 'gyp (ERR|info)|node-gyp|prebuild-install' "$1"; then
+    hint="a native module had no prebuilt binary for this machine and could not be built from source: install python3, make and a C++ compiler (Debian/Ubuntu: sudo apt-get install -y build-essential python3), or use an official Node.js build, which ships the headers a build needs"
+  elif grep -qE 'EACCES|EPERM' "$1"; then
+    hint="npm has no permission on a folder it uses (its cache, usually ~/.npm): give that folder back to your user"
+  elif grep -qE 'ENOSPC' "$1"; then
+    hint="the disk is full"
+  else
+    hint="see its log"
+  fi
+  say "$cause"
+  fail "npm could not install the runtime: $hint (the whole npm log: $log); nothing was changed"
+}
 verify() { # file expected-sha256 what
   local actual
   actual="$("${SHA256[@]}" "$1" | awk '{ print $1 }')"
@@ -279,10 +302,15 @@ for (const spec of [...native.cpu, ...(process.env.GPU === "1" ? native.gpu : []
 const overrides = { "@aiclone/plugin-sdk": "$@aiclone/plugin-sdk" };
 fs.writeFileSync(target, JSON.stringify({ private: true, dependencies, overrides }, null, 2));
 NODE
+  # A native module without a prebuilt binary for this machine is built from source: with the headers this
+  # Node ships (official builds and distribution packages do), npm needs no download from nodejs.org.
+  node_prefix="$(node -p 'require("path").resolve(process.execPath, "..", "..")')"
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/common.gypi" ]; then
+    export npm_config_nodedir="$node_prefix"
+  fi
   if ! (cd "$STAGE/runtime" && ONNXRUNTIME_NODE_INSTALL=skip NODE_LLAMA_CPP_SKIP_DOWNLOAD=true \
       npm install --omit=optional --no-audit --no-fund --loglevel=error > "$STAGE/npm.log" 2>&1); then
-    tail -n 20 "$STAGE/npm.log" >&2
-    fail "npm could not install the runtime (log above); nothing was changed"
+    npm_failed "$STAGE/npm.log"
   fi
   printf '%s\n' "$PACKAGES_ID" > "$STAGE/runtime/.package-sha256"
 fi

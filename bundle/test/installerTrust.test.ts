@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { bundleStatement, packageStatement } from "../../domain/index.js";
@@ -62,6 +62,8 @@ interface FakePlatform {
   url: string;
   requests: string[];
   manifest: (base: string) => unknown;
+  /** Other files it serves, by path (packages). */
+  files: Map<string, Buffer>;
   close: () => Promise<void>;
 }
 
@@ -73,6 +75,7 @@ async function fakePlatform(
   const state: FakePlatform = {
     url: "",
     requests: [],
+    files: new Map(),
     manifest: () => ({}),
     close: async () => {},
   };
@@ -84,6 +87,9 @@ async function fakePlatform(
     } else if (request.url === "/bundle.tar.gz") {
       response.writeHead(200, { "content-type": "application/gzip" });
       response.end(bundle);
+    } else if (state.files.has(String(request.url))) {
+      response.writeHead(200, { "content-type": "application/gzip" });
+      response.end(state.files.get(String(request.url)));
     } else {
       response.writeHead(404, { "content-type": "application/json" });
       response.end(JSON.stringify({ error: "not here" }));
@@ -244,6 +250,66 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     );
     assert.equal(skipped.code, 0, skipped.stderr);
     assert.match(skipped.stderr, /WARNING: --insecure-skip-signature/);
+  });
+
+  it("names npm's cause and what to do when the runtime cannot be installed, and keeps the whole log", async () => {
+    // The runtime and the SDK packages, served and signed; the runtime names no native package for this machine.
+    const pack = async (name: string, manifest: object) => {
+      const folder = join(work, `pkg-${name}`, "package");
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, "package.json"), JSON.stringify({ name, version: "0.1.0", ...manifest }));
+      const file = join(work, `pkg-${name}.tgz`);
+      assert.equal(spawnSync("tar", ["-czf", file, "-C", dirname(folder), "package"]).status, 0);
+      return readFile(file);
+    };
+    const native = { [`${process.platform}-${process.arch}`]: { cpu: [], gpu: [] } };
+    const runtimeTgz = await pack("aiclone-runtime", { aiclone: { native } });
+    const sdkTgz = await pack("sdk", {});
+    platform.files.set("/runtime/packages/aiclone-runtime-0.1.0.tgz", runtimeTgz);
+    platform.files.set("/runtime/packages/aiclone-plugin-sdk-1.1.0.tgz", sdkTgz);
+    platform.manifest = (base) => {
+      const manifest = good(base);
+      const runtime = signedPackage("aiclone-runtime", "0.1.0", sha256(runtimeTgz), manifest.runtime.url);
+      const sdk = signedPackage("@aiclone/plugin-sdk", "1.1.0", sha256(sdkTgz), manifest.packages[0]!.url);
+      return { ...manifest, runtime: { ...runtime, name: undefined }, packages: [sdk, manifest.packages[1]] };
+    };
+    // An npm that fails the way a native build without a compiler does.
+    const bin = join(work, "failing-npm");
+    await mkdir(bin, { recursive: true });
+    await writeFile(
+      join(bin, "npm"),
+      [
+        "#!/bin/sh",
+        "echo 'npm error code 1'",
+        "echo 'npm error path /home/x/runtime/node_modules/better-sqlite3'",
+        "echo 'npm error command failed'",
+        "echo 'npm error command sh -c prebuild-install || node-gyp rebuild --release'",
+        "echo 'npm error gyp info it worked if it ends with ok'",
+        "echo 'npm error gyp ERR! stack Error: not found: make'",
+        "echo 'npm error gyp ERR! stack     at getNotFoundError (/usr/lib/node_modules/which/lib/index.js:16:17)'",
+        "echo 'npm error gyp ERR! not ok'",
+        "echo 'npm error A complete log of this run can be found in: /root/.npm/_logs/1.log'",
+        "exit 1",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const home = join(work, "npm-fails");
+    const dir = join(home, "clone");
+    const run = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home, {
+      PATH: `${bin}:${process.env.PATH}`,
+      TMPDIR: work,
+    });
+    assert.notEqual(run.code, 0);
+    assert.match(run.stderr, /npm error gyp ERR! stack Error: not found: make/);
+    assert.match(run.stderr, /npm error path \/home\/x\/runtime\/node_modules\/better-sqlite3/);
+    assert.doesNotMatch(run.stderr, /getNotFoundError|it worked if it ends/, "no stack frames, no noise");
+    assert.match(
+      run.stderr,
+      /had no prebuilt binary for this machine and could not be built from source: install python3, make/,
+    );
+    assert.match(run.stderr, new RegExp(`the whole npm log: ${join(work, "aiclone-install-npm.log")}`));
+    assert.match(await readFile(join(work, "aiclone-install-npm.log"), "utf8"), /getNotFoundError/);
+    assert.equal(existsSync(join(dir, "current")), false, "nothing was changed");
   });
 
   it('refuses `"version": "../../../victim"` before deleting or moving anything', async () => {
