@@ -247,11 +247,14 @@ fi
 # the npm registry) ---------------------------------------------------------------------------------------------
 BUNDLE_DIR="$STAGE/bundle"
 [ -f "$BUNDLE_DIR/clone.json" ] || BUNDLE_DIR="$DIR/bundles/$NEW_VERSION"
-# The SDK always; a built-in plugin's package when clone.json enables that plugin (no "path", no "package").
-node - "$BUNDLE_DIR/clone.json" "$STAGE/packages.tsv" > "$STAGE/wanted.tsv" <<'NODE' || exit 1
+# The SDK always; a built-in plugin's package when clone.json enables that plugin (no "path", no "package");
+# onnxruntime (through @huggingface/transformers, ~450 MB) only when clone.json asks for transformers embeddings.
+node - "$BUNDLE_DIR/clone.json" "$STAGE/packages.tsv" "$STAGE/extras" > "$STAGE/wanted.tsv" <<'NODE' || exit 1
 const fs = require("fs");
-const [cloneJson, packagesFile] = process.argv.slice(2);
-const plugins = JSON.parse(fs.readFileSync(cloneJson, "utf8")).plugins ?? [];
+const [cloneJson, packagesFile, extrasFile] = process.argv.slice(2);
+const clone = JSON.parse(fs.readFileSync(cloneJson, "utf8"));
+const plugins = clone.plugins ?? [];
+fs.writeFileSync(extrasFile, clone.embeddings?.kind === "transformers" ? "transformers\n" : "");
 const builtins = new Set(
   plugins.filter((p) => p && p.enabled !== false && p.path === undefined && p.package === undefined).map((p) => p.name),
 );
@@ -263,7 +266,7 @@ for (const name of builtins)
   }
 for (const row of rows) if (row[1] === "-" || builtins.has(row[1])) console.log(row.join("\t"));
 NODE
-PACKAGES_ID="$(cut -f4 "$STAGE/wanted.tsv" | cat <(echo "$RUNTIME_SHA") - | "${SHA256[@]}" | awk '{ print $1 }')"
+PACKAGES_ID="$(cut -f4 "$STAGE/wanted.tsv" | cat <(echo "$RUNTIME_SHA") - "$STAGE/extras" | "${SHA256[@]}" | awk '{ print $1 }')"
 if [ "$(cat "$DIR/runtime/.package-sha256" 2>/dev/null || true)" = "$PACKAGES_ID" ]; then
   say "runtime $RUNTIME_VERSION and its plugins are already installed"
 else
@@ -281,9 +284,9 @@ else
   # Optional dependencies are left out (they hold every platform's and every GPU's binaries); the ones this
   # machine runs are named explicitly, GPU ones only when a GPU is there.
   tar -xzOf "$STAGE/runtime/aiclone-runtime.tgz" package/package.json > "$STAGE/runtime-package.json"
-  GPU="$gpu" node - "$STAGE/runtime-package.json" "$STAGE/runtime/package.json" "$STAGE/wanted.tsv" <<'NODE'
+  GPU="$gpu" node - "$STAGE/runtime-package.json" "$STAGE/runtime/package.json" "$STAGE/wanted.tsv" "$STAGE/extras" <<'NODE'
 const fs = require("fs");
-const [source, target, wanted] = process.argv.slice(2);
+const [source, target, wanted, extrasFile] = process.argv.slice(2);
 const pkg = JSON.parse(fs.readFileSync(source, "utf8"));
 let libc = "";
 try { libc = process.report.getReport().header.glibcVersionRuntime ? "" : "-musl"; } catch {}
@@ -294,7 +297,11 @@ if (!native) { console.error(`aiclone install: no runtime binaries for ${key}`);
 const dependencies = { "aiclone-runtime": "file:./aiclone-runtime.tgz" };
 for (const [name] of fs.readFileSync(wanted, "utf8").split("\n").filter(Boolean).map((l) => l.split("\t")))
   dependencies[name] = `file:./${name.slice(1).replace("/", "-")}.tgz`;
-for (const spec of [...native.cpu, ...(process.env.GPU === "1" ? native.gpu : [])]) {
+const transformers = fs.readFileSync(extrasFile, "utf8").includes("transformers");
+if (transformers)
+  dependencies["@huggingface/transformers"] = pkg.optionalDependencies["@huggingface/transformers"];
+const onDemand = transformers ? (native.transformers ?? []) : [];
+for (const spec of [...native.cpu, ...(process.env.GPU === "1" ? native.gpu : []), ...onDemand]) {
   const at = spec.lastIndexOf("@");
   dependencies[spec.slice(0, at)] = spec.slice(at + 1);
 }

@@ -252,8 +252,8 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     assert.match(skipped.stderr, /WARNING: --insecure-skip-signature/);
   });
 
-  it("names npm's cause and what to do when the runtime cannot be installed, and keeps the whole log", async () => {
-    // The runtime and the SDK packages, served and signed; the runtime names no native package for this machine.
+  /** Serves a runtime package (naming this machine's native packages) and the SDK, signed, with `bundle`. */
+  async function servePackages(target: FakePlatform) {
     const pack = async (name: string, manifest: object) => {
       const folder = join(work, `pkg-${name}`, "package");
       await mkdir(folder, { recursive: true });
@@ -262,17 +262,84 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
       assert.equal(spawnSync("tar", ["-czf", file, "-C", dirname(folder), "package"]).status, 0);
       return readFile(file);
     };
-    const native = { [`${process.platform}-${process.arch}`]: { cpu: [], gpu: [] } };
-    const runtimeTgz = await pack("aiclone-runtime", { aiclone: { native } });
+    const native = {
+      [`${process.platform}-${process.arch}`]: {
+        cpu: ["@native/cpu@1.0.0"],
+        gpu: [],
+        transformers: ["@img/x@2.0.0"],
+      },
+    };
+    const runtimeTgz = await pack("aiclone-runtime", {
+      aiclone: { native },
+      optionalDependencies: { "@huggingface/transformers": "^4.3.1" },
+    });
     const sdkTgz = await pack("sdk", {});
-    platform.files.set("/runtime/packages/aiclone-runtime-0.1.0.tgz", runtimeTgz);
-    platform.files.set("/runtime/packages/aiclone-plugin-sdk-1.1.0.tgz", sdkTgz);
-    platform.manifest = (base) => {
+    target.files.set("/runtime/packages/aiclone-runtime-0.1.0.tgz", runtimeTgz);
+    target.files.set("/runtime/packages/aiclone-plugin-sdk-1.1.0.tgz", sdkTgz);
+    target.manifest = (base) => {
       const manifest = good(base);
       const runtime = signedPackage("aiclone-runtime", "0.1.0", sha256(runtimeTgz), manifest.runtime.url);
       const sdk = signedPackage("@aiclone/plugin-sdk", "1.1.0", sha256(sdkTgz), manifest.packages[0]!.url);
       return { ...manifest, runtime: { ...runtime, name: undefined }, packages: [sdk, manifest.packages[1]] };
     };
+  }
+
+  it("adds onnxruntime (transformers) only for a bundle whose clone.json asks for transformers embeddings", async () => {
+    // An npm that succeeds and keeps the package.json the installer wrote for it.
+    const bin = join(work, "recording-npm");
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, "npm"), '#!/bin/sh\ncp package.json "$RECORD"\n', { mode: 0o755 });
+    const installWith = async (name: string, clone: object) => {
+      const content = join(work, `${name}-content`);
+      await mkdir(content, { recursive: true });
+      await writeFile(join(content, "clone.json"), JSON.stringify(clone));
+      const tgz = join(work, `${name}.tar.gz`);
+      assert.equal(spawnSync("tar", ["-czf", tgz, "-C", content, "clone.json"]).status, 0);
+      const served = await fakePlatform(await readFile(tgz));
+      try {
+        await servePackages(served);
+        const facts = {
+          cloneId: CLONE_ID,
+          version: 1,
+          sha256: sha256(await readFile(tgz)),
+          size: (await readFile(tgz)).length,
+        };
+        const signedManifest = served.manifest;
+        served.manifest = (base) => ({
+          ...(signedManifest(base) as object),
+          ...facts,
+          signature: PLATFORM.sign(bundleStatement(facts)),
+        });
+        const home = join(work, name);
+        const record = join(work, `${name}-package.json`);
+        const run = await runScript(
+          ["--platform", served.url, "--dir", join(home, "clone"), "--no-start"],
+          home,
+          {
+            PATH: `${bin}:${process.env.PATH}`,
+            RECORD: record,
+          },
+        );
+        assert.equal(run.code, 0, run.stderr);
+        return JSON.parse(await readFile(record, "utf8")).dependencies as Record<string, string>;
+      } finally {
+        await served.close();
+      }
+    };
+    const plain = await installWith("gguf-embeddings", { schemaVersion: 1, embeddings: { kind: "gguf" } });
+    assert.equal(plain["@huggingface/transformers"], undefined);
+    assert.equal(plain["@img/x"], undefined);
+    assert.equal(plain["@native/cpu"], "1.0.0");
+    const withTransformers = await installWith("transformers-embeddings", {
+      schemaVersion: 1,
+      embeddings: { kind: "transformers", modelDir: "./model" },
+    });
+    assert.equal(withTransformers["@huggingface/transformers"], "^4.3.1");
+    assert.equal(withTransformers["@img/x"], "2.0.0");
+  });
+
+  it("names npm's cause and what to do when the runtime cannot be installed, and keeps the whole log", async () => {
+    await servePackages(platform);
     // An npm that fails the way a native build without a compiler does.
     const bin = join(work, "failing-npm");
     await mkdir(bin, { recursive: true });

@@ -166,26 +166,22 @@ describe("one-command install of a published clone", () => {
     await stat(join(installedModules, "@node-llama-cpp", "linux-x64"));
     for (const present of ["aiclone-runtime", "@aiclone/plugin-sdk", "@aiclone/plugin-web"])
       await stat(join(installedModules, present, "package.json"));
-    // What the install weighs on disk (README's figure), the largest packages first.
-    const du = spawnSync(
-      "du",
-      ["-sm", ...(await readdir(installedModules)).map((n) => join(installedModules, n))],
-      {
-        encoding: "utf8",
-      },
-    );
-    const sizes = du.stdout
-      .trim()
-      .split("\n")
-      .map((line) => line.split("\t"))
-      .map(([mb, path]) => [Number(mb), relative(installedModules, path ?? "")] as const)
-      .sort((a, b) => b[0] - a[0]);
-    const total = sizes.reduce((sum, [mb]) => sum + mb, 0);
+    // What the install weighs on disk (README's figure), the largest packages first (du in KiB, so small
+    // packages are not rounded up to a megabyte each).
+    const du = (...paths: string[]) =>
+      spawnSync("du", ["-sk", ...paths], { encoding: "utf8" })
+        .stdout.trim()
+        .split("\n")
+        .map((line) => line.split("\t"))
+        .map(
+          ([kib, path]) => [Math.round(Number(kib) / 1024), relative(installedModules, path ?? "")] as const,
+        );
+    const total = du(join(dir, "runtime"))[0]?.[0];
+    const largest = du(...(await readdir(installedModules)).map((name) => join(installedModules, name)))
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 6);
     console.error(
-      `installed runtime: ${total} MB; largest: ${sizes
-        .slice(0, 6)
-        .map(([mb, n]) => `${n} ${mb} MB`)
-        .join(", ")}`,
+      `installed runtime: ${total} MB; largest: ${largest.map(([mb, n]) => `${n} ${mb} MB`).join(", ")}`,
     );
     assert.match(
       installed.stderr,
