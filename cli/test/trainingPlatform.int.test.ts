@@ -118,7 +118,7 @@ describe("training through the platform with the real trainer (tiny model, CPU)"
         input: {
           cloneId: trained.cloneId,
           continueFrom: 1,
-          hyperparameters: { maxSteps: 1, learningRate: 1e-12, evalPrompts: 2, evalNewTokens: 8, cpu: true },
+          hyperparameters: { maxSteps: 1, learningRate: 1e-8, evalPrompts: 2, evalNewTokens: 8, cpu: true },
         },
       },
     );

@@ -306,7 +306,9 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     fingerprint = {
         "base": Path(base.path).name, "rank": cfg.rank, "alpha": cfg.alpha, "lr": cfg.lr, "batch_size": cfg.batch_size,
         "grad_accum": cfg.grad_accum, "cutoff": cutoff, "seed": cfg.seed, "total_steps": total_steps,
-        "train_samples": len(train), "init_adapter": bool(parent),
+        "train_samples": len(train),
+        # Only for a continued run: a checkpoint made before --init-adapter existed still resumes.
+        **({"init_adapter": True} if parent else {}),
     }
     ckpt_root = out / "checkpoints"
     start_step = 0
