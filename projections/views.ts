@@ -75,6 +75,16 @@ export interface TrainingRunView {
   artifactKey: string | null;
   metrics: Record<string, unknown> | null;
   error: string | null;
+  /** Where the run comes from; absent or null for runs requested before lineage was recorded. */
+  lineage?: TrainingLineageView | null;
+}
+
+/** A run's lineage (its dataset version and base model are the run's own fields). */
+export interface TrainingLineageView {
+  sourceIds: string[];
+  correctionsIncluded: number;
+  /** The adapter version the run continued from; null: a fresh LoRA. */
+  parentAdapterVersion: number | null;
 }
 
 export interface InstallTokenView {
@@ -112,6 +122,11 @@ export interface CloneView {
   datasetRequest: DatasetRequestView | null;
   trainingRuns: TrainingRunView[];
   published: PublishedVersionView[];
+  /**
+   * The bundle `latest` installs: the newest published unless the owner went back to an earlier one.
+   * Absent in documents projected before it was kept: read it through currentPublishedVersionOf.
+   */
+  currentPublishedVersion?: number | null;
   installTokens?: InstallTokenView[];
   [field: string]: unknown;
 }
@@ -135,3 +150,7 @@ export interface ApiKeyView {
   revokedAt: string | null;
   [field: string]: unknown;
 }
+
+/** The bundle version `latest` names (null: nothing published). */
+export const currentPublishedVersionOf = (view: Pick<CloneView, "published" | "currentPublishedVersion">) =>
+  view.currentPublishedVersion ?? view.published.at(-1)?.version ?? null;

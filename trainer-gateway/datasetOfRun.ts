@@ -1,4 +1,4 @@
-import { type CloneEventData, cloneStreamId, parseCloneEvent } from "../domain/index.js";
+import { type CloneEventData, cloneStreamId, parseCloneEvent, peftPrefixOfAdapter } from "../domain/index.js";
 import type { EventStore } from "../infra/eventstore/eventStore.js";
 
 /**
@@ -17,4 +17,16 @@ export async function datasetPrefixOf(
     if (event.type === "DatasetBuilt" && event.data.version === datasetVersion) return event.data.artifactKey;
   }
   throw new Error(`clone ${cloneId} has no dataset version ${datasetVersion}`);
+}
+
+/** The PEFT folder of the adapter a run continues from (null: a fresh run). */
+export function parentPeftPrefixOf(request: CloneEventData<"TrainingRequested">): string | null {
+  const parent = request.lineage?.parent;
+  if (!parent) return null;
+  const prefix = peftPrefixOfAdapter(parent.artifactKey);
+  if (!prefix)
+    throw new Error(
+      `adapter version ${parent.adapterVersion} has no PEFT folder beside ${parent.artifactKey}`,
+    );
+  return prefix;
 }

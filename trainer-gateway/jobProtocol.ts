@@ -28,6 +28,11 @@ export const trainingJobSpecSchema = z.object({
   outputPrefix: z.string().min(1),
   /** The newest checkpoint a previous attempt uploaded: the job resumes from it. */
   checkpoint: z.object({ prefix: z.string().min(1), step: z.number().int().nonnegative() }).nullable(),
+  /** The parent adapter's PEFT folder: the LoRA starts from its weights. Absent or null: a fresh LoRA. */
+  parent: z
+    .object({ peftPrefix: z.string().min(1) })
+    .nullable()
+    .optional(),
 });
 export type TrainingJobSpec = z.infer<typeof trainingJobSpecSchema>;
 

@@ -216,6 +216,7 @@ export class TrainerWorker {
       if (!existsSync(join(dataset, DATASET_FILES.train)))
         throw new Error(`the dataset at ${spec.datasetPrefix} has no ${DATASET_FILES.train}`);
       const args = ["--dataset", dataset, "--base", base, "--out", out];
+      if (spec.parent) args.push("--init-adapter", await this.downloadParent(spec.parent.peftPrefix, dir));
       if (spec.checkpoint) {
         await downloadPrefix(
           this.deps.artifacts,
@@ -304,6 +305,14 @@ export class TrainerWorker {
     await this.deps.artifacts.put(adapterKey, createReadStream(join(out, TRAINING_OUTPUT.adapter)));
     await this.deps.artifacts.deletePrefix(keys.checkpoints);
     this.send({ kind: "succeeded", ...this.ref(job), adapterKey, metricsKey, metrics: summaryOf(metrics) });
+  }
+
+  /** The parent adapter's PEFT folder, for `--init-adapter`; a parent whose files are gone fails the job. */
+  private async downloadParent(peftPrefix: string, dir: string): Promise<string> {
+    const folder = join(dir, "parent-peft");
+    if ((await downloadPrefix(this.deps.artifacts, peftPrefix, folder)) === 0)
+      throw new Error(`the parent adapter's files at ${peftPrefix} are gone; start a fresh run instead`);
+    return folder;
   }
 
   /** A revoked job is someone else's now: nothing to say. A cancel or a shutdown is acknowledged. */

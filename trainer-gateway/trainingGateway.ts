@@ -15,7 +15,7 @@ import type { Collection } from "../infra/docstore/documentStore.js";
 import type { CommandHandler } from "../infra/eventsourcing/commandHandler.js";
 import { CommandSender } from "../infra/eventsourcing/commandSender.js";
 import type { EventStore } from "../infra/eventstore/eventStore.js";
-import { datasetPrefixOf } from "./datasetOfRun.js";
+import { datasetPrefixOf, parentPeftPrefixOf } from "./datasetOfRun.js";
 import {
   type AssignmentBody,
   assignment,
@@ -162,6 +162,7 @@ export class TrainingGateway {
           backend: null,
           leaseExpiresAt: null,
           checkpoint: null,
+          parentPeftPrefix: parentPeftPrefixOf(event.data),
           startRecorded: false,
           lastStep: 0,
           causationId: recorded.id,

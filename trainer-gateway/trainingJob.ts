@@ -26,6 +26,8 @@ export interface TrainingJob extends Document {
   /** Epoch ms after which the worker is presumed lost (no heartbeat). */
   leaseExpiresAt: number | null;
   checkpoint: { prefix: string; step: number } | null;
+  /** The parent adapter's PEFT folder (a continued run); absent or null: a fresh LoRA. */
+  parentPeftPrefix?: string | null;
   /** Whether TrainingStarted was recorded for the current attempt. */
   startRecorded: boolean;
   lastStep: number;
@@ -97,5 +99,6 @@ export function specOf(job: TrainingJob): TrainingJobSpec {
     datasetPrefix: job.datasetPrefix,
     outputPrefix: job.outputPrefix,
     checkpoint: job.checkpoint,
+    parent: job.parentPeftPrefix ? { peftPrefix: job.parentPeftPrefix } : null,
   };
 }

@@ -5,7 +5,11 @@ import type express from "express";
 import { bundleStatement, packageStatement } from "../../domain/index.js";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
-import type { CloneView, PublishedVersionView as PublishedVersion } from "../../projections/views.js";
+import {
+  type CloneView,
+  currentPublishedVersionOf,
+  type PublishedVersionView as PublishedVersion,
+} from "../../projections/views.js";
 import { hashMatches, installTokenIdOf } from "../auth/apiKeyToken.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import { addressOf, type RequestRateLimiter } from "../limits/requestRateLimits.js";
@@ -331,10 +335,9 @@ async function requestedVersion(state: InstallState, request: express.Request) {
 function versionOf(clone: CloneView, requested: string): PublishedVersion {
   if (clone.published.length === 0)
     throw new HttpError(404, `clone ${clone._id} has no published version yet`);
-  if (requested === "latest") return clone.published.at(-1)!;
-  const found = /^\d+$/.test(requested)
-    ? clone.published.find((p) => p.version === Number(requested))
-    : undefined;
+  // `latest` is the current bundle: the newest, or the one the owner went back to (selectPublishedVersion).
+  const wanted = requested === "latest" ? String(currentPublishedVersionOf(clone)) : requested;
+  const found = /^\d+$/.test(wanted) ? clone.published.find((p) => p.version === Number(wanted)) : undefined;
   if (!found)
     throw new HttpError(
       404,

@@ -74,6 +74,7 @@ export class CloneMutations {
         cloneId: input.cloneId,
         baseModel: input.baseModel ?? null,
         hyperparameters: input.hyperparameters ?? null,
+        continueFrom: input.continueFrom ?? null,
       },
       idempotencyKey,
     );
@@ -142,14 +143,40 @@ export class CloneMutations {
     );
   }
 
-  @Mutation(() => Clone)
+  @Mutation(() => Clone, {
+    description:
+      "Packs a trained adapter version (the newest when adapterVersion is omitted) into the next bundle version; `latest` then installs it.",
+  })
   async publishClone(
     @Arg("cloneId", () => ID) cloneId: string,
+    @Arg("adapterVersion", () => Int, {
+      nullable: true,
+      description: "The trained adapter version to publish.",
+    })
+    adapterVersion: number | null,
     @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
     @Ctx() context: ApiContext,
   ): Promise<Clone> {
     return toClone(
-      await context.services.clones.publishClone(requirePrincipal(context), cloneId, idempotencyKey),
+      await context.services.clones.publishClone(
+        requirePrincipal(context),
+        { cloneId, adapterVersion },
+        idempotencyKey,
+      ),
+    );
+  }
+
+  @Mutation(() => Clone, {
+    description:
+      "Goes back (or forward) to an already published bundle version: `latest` and the install command install it until the next publish.",
+  })
+  async selectPublishedVersion(
+    @Arg("cloneId", () => ID) cloneId: string,
+    @Arg("version", () => Int) version: number,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    return toClone(
+      await context.services.clones.selectPublishedVersion(requirePrincipal(context), cloneId, version),
     );
   }
 

@@ -249,7 +249,12 @@ export class CloneService {
 
   async requestTraining(
     principal: AuthPrincipal,
-    input: { cloneId: string; baseModel?: string | null; hyperparameters?: Record<string, unknown> | null },
+    input: {
+      cloneId: string;
+      baseModel?: string | null;
+      hyperparameters?: Record<string, unknown> | null;
+      continueFrom?: number | null;
+    },
     idempotencyKey?: string | null,
   ): Promise<CloneView> {
     const hyperparameters: Record<string, string | number | boolean> = {};
@@ -266,12 +271,15 @@ export class CloneService {
         configurable: true,
       });
     }
-    const baseModel = input.baseModel ?? this.deps.defaultBaseModel;
-    const problem = this.deps.checkTrainingRequest?.(baseModel, hyperparameters);
-    if (problem)
-      throw apiError("BAD_USER_INPUT", `${problem.field}: ${problem.message}`, { field: problem.field });
+    const continueFrom = input.continueFrom ?? null;
+    // A continued run trains on its parent's base model unless told otherwise (the domain refuses another).
+    const inheritsBase = !input.baseModel && continueFrom !== null;
+    if (!inheritsBase) this.checkTraining(input.baseModel ?? this.deps.defaultBaseModel, hyperparameters);
     return this.idempotent(principal, idempotencyKey, "requestTraining", input, async () => {
-      await this.owned(principal, input.cloneId);
+      const view = await this.require(principal, input.cloneId);
+      const parent = view.trainingRuns.find((r) => inheritsBase && r.adapterVersion === continueFrom);
+      const baseModel = input.baseModel ?? parent?.baseModel ?? this.deps.defaultBaseModel;
+      if (inheritsBase) this.checkTraining(baseModel, hyperparameters);
       return this.execute({
         type: "RequestTraining",
         cloneId: input.cloneId,
@@ -279,8 +287,15 @@ export class CloneService {
         runId: newId(),
         baseModel,
         hyperparameters,
+        ...(continueFrom !== null ? { parentAdapterVersion: continueFrom } : {}),
       });
     });
+  }
+
+  private checkTraining(baseModel: string, hyperparameters: Record<string, string | number | boolean>): void {
+    const problem = this.deps.checkTrainingRequest?.(baseModel, hyperparameters);
+    if (problem)
+      throw apiError("BAD_USER_INPUT", `${problem.field}: ${problem.message}`, { field: problem.field });
   }
 
   /**
@@ -386,20 +401,18 @@ export class CloneService {
     });
   }
 
+  /** Packs the chosen adapter version (the newest by default) into the next bundle version and records it. */
   publishClone(
     principal: AuthPrincipal,
-    cloneId: string,
+    input: { cloneId: string; adapterVersion?: number | null },
     idempotencyKey?: string | null,
   ): Promise<CloneView> {
-    return this.idempotent(principal, idempotencyKey, "publishClone", { cloneId }, async () => {
+    const { cloneId } = input;
+    return this.idempotent(principal, idempotencyKey, "publishClone", input, async () => {
       const view = await this.require(principal, cloneId);
       const publisher = this.deps.publisher;
       if (!publisher) throw apiError("CONFLICT", "this platform has no bundle publisher configured");
-      const adapter = view.trainingRuns
-        .filter((r) => trainingRunStatusOf(r.status) === "completed" && r.artifactKey)
-        .sort((a, b) => (b.adapterVersion ?? 0) - (a.adapterVersion ?? 0))[0];
-      if (!adapter?.artifactKey)
-        throw apiError("CONFLICT", "publishing needs a completed training; none has completed yet");
+      const adapter = adapterToPublish(view, input.adapterVersion ?? null);
       const version = view.published.length + 1;
       const bundle = await publisher.publish({
         cloneId,
@@ -421,6 +434,7 @@ export class CloneService {
           cloneId,
           actor: actorOf(principal),
           version,
+          adapterVersion: adapter.adapterVersion,
           ...bundle,
         });
       } catch (error) {
@@ -429,6 +443,16 @@ export class CloneService {
         throw error;
       }
     });
+  }
+
+  /** Goes back (or forward) to an already published bundle: `latest` installs it until the next publish. */
+  async selectPublishedVersion(
+    principal: AuthPrincipal,
+    cloneId: string,
+    version: number,
+  ): Promise<CloneView> {
+    await this.owned(principal, cloneId);
+    return this.execute({ type: "SelectPublishedVersion", cloneId, actor: actorOf(principal), version });
   }
 
   /** A token that downloads this clone's bundles (and nothing else); its secret is returned once. */
@@ -500,4 +524,26 @@ export class CloneService {
     if (!view) throw notFound(cloneId);
     return view;
   }
+}
+
+/** The completed run whose adapter a publish packs: the chosen version, else the newest. */
+function adapterToPublish(
+  view: CloneView,
+  wanted: number | null,
+): { adapterVersion: number; baseModel: string; artifactKey: string } {
+  const completed = view.trainingRuns.filter(
+    (r) => trainingRunStatusOf(r.status) === "completed" && r.artifactKey && r.adapterVersion,
+  );
+  if (completed.length === 0)
+    throw apiError("CONFLICT", "publishing needs a completed training; none has completed yet");
+  const run =
+    wanted === null
+      ? completed.sort((a, b) => (b.adapterVersion ?? 0) - (a.adapterVersion ?? 0))[0]
+      : completed.find((r) => r.adapterVersion === wanted);
+  if (!run?.artifactKey || !run.adapterVersion)
+    throw apiError(
+      "CONFLICT",
+      `adapter version ${wanted} does not exist; pick one of the completed trainings`,
+    );
+  return { adapterVersion: run.adapterVersion, baseModel: run.baseModel, artifactKey: run.artifactKey };
 }

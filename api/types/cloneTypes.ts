@@ -151,6 +151,26 @@ export class TrainingProgress {
   @Field(() => GraphQLDateTimeISO) at!: Date;
 }
 
+@ObjectType({
+  description:
+    "Where a training run comes from: the dataset version and its sources, the owner's corrections it includes, the adapter it continued from, the base model.",
+})
+export class TrainingLineage {
+  @Field(() => Int) datasetVersion!: number;
+  @Field(() => [ID], { description: "The uploaded sources that dataset version was built from." })
+  sourceIds!: string[];
+  @Field(() => Int, {
+    description: "The owner's corrections included in the dataset (0 until there are any).",
+  })
+  correctionsIncluded!: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: "The adapter version the run continued from; null: a fresh LoRA.",
+  })
+  parentAdapterVersion!: number | null;
+  @Field(() => String) baseModel!: string;
+}
+
 @ObjectType({ description: "A training job: one run of the trainer for a clone (its id is the run id)." })
 export class TrainingRun {
   @Field(() => ID) id!: string;
@@ -176,6 +196,11 @@ export class TrainingRun {
   @Field(() => Int, { nullable: true }) adapterVersion!: number | null;
   @Field(() => GraphQLJSONObject, { nullable: true }) metrics!: Record<string, unknown> | null;
   @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => TrainingLineage, {
+    nullable: true,
+    description: "Null for runs requested before lineage was recorded.",
+  })
+  lineage!: TrainingLineage | null;
 }
 
 @ObjectType({
@@ -208,6 +233,11 @@ export class PublishedVersion {
   @Field(() => GraphQLDateTimeISO) publishedAt!: Date;
   @Field(() => String, { nullable: true }) sha256!: string | null;
   @Field(() => Float, { nullable: true }) size!: number | null;
+  @Field(() => Boolean, {
+    description:
+      "Whether `latest` (the install command) installs this version: the newest, or the one gone back to.",
+  })
+  current!: boolean;
   @Field(() => String, {
     description:
       "Where the bundle downloads (GET with the owner's API key or an install token as Bearer; Range supported).",
@@ -241,11 +271,17 @@ export class Clone {
   @Field(() => DatasetRequest, { nullable: true }) datasetRequest!: DatasetRequest | null;
   @Field(() => [TrainingRun]) trainingRuns!: TrainingRun[];
   @Field(() => [PublishedVersion]) publishedVersions!: PublishedVersion[];
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The bundle version `latest` installs: the newest published unless the owner went back to an earlier one (selectPublishedVersion); null before the first publish.",
+  })
+  currentPublishedVersion!: number | null;
   @Field(() => [InstallToken]) installTokens!: InstallToken[];
   @Field(() => String, {
     nullable: true,
     description:
-      "The command that installs the newest published version, with <INSTALL_TOKEN> where a token from createInstallToken goes; null before the first publish.",
+      "The command that installs the current published version (`latest`), with <INSTALL_TOKEN> where a token from createInstallToken goes; null before the first publish.",
   })
   installCommand!: string | null;
 }

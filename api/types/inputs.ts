@@ -28,6 +28,12 @@ export class RequestTrainingInput {
     description: "Overrides of the trainer's defaults, e.g. {rank: 16, epochs: 3}.",
   })
   hyperparameters?: Record<string, unknown> | null;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Continue from this adapter version of the clone (its LoRA weights, rank and alpha); its base model is used when baseModel is omitted, and another base model is refused. Omitted: a fresh LoRA.",
+  })
+  continueFrom?: number | null;
 }
 
 @InputType({

@@ -1,6 +1,12 @@
 import { type TrainingRunStatus as RunStatus, trainingRunStatusOf } from "../../domain/index.js";
 import type { RecordedEvent } from "../../infra/eventstore/eventStore.js";
-import type { ApiKeyView, CloneView, DatasetRequestView, TrainingRunView } from "../../projections/views.js";
+import {
+  type ApiKeyView,
+  type CloneView,
+  currentPublishedVersionOf,
+  type DatasetRequestView,
+  type TrainingRunView,
+} from "../../projections/views.js";
 import {
   type ApiKey,
   type Clone,
@@ -17,6 +23,7 @@ const maybeDate = (iso: string | null): Date | null => (iso ? new Date(iso) : nu
 
 export function toClone(view: CloneView): Clone {
   const datasets = view.datasets.map((d) => ({ ...d, builtAt: date(d.builtAt) }));
+  const current = currentPublishedVersionOf(view);
   return {
     id: view._id,
     name: view.name,
@@ -52,7 +59,9 @@ export function toClone(view: CloneView): Clone {
       publishedAt: date(p.publishedAt),
       downloadPath: bundlePath(view._id, p.version),
       downloadUrl: "",
+      current: p.version === current,
     })),
+    currentPublishedVersion: current,
     installTokens: (view.installTokens ?? []).map((t) => ({
       ...t,
       createdAt: date(t.createdAt),
@@ -102,6 +111,7 @@ export function toTrainingRun(cloneId: string, r: TrainingRunView): TrainingRun 
     startedAt: maybeDate(r.startedAt),
     finishedAt: maybeDate(r.finishedAt),
     progress: r.progress ? { ...r.progress, at: date(r.progress.at) } : null,
+    lineage: r.lineage ? { ...r.lineage, datasetVersion: r.datasetVersion, baseModel: r.baseModel } : null,
   };
 }
 

@@ -47,7 +47,8 @@ const cases: Record<string, Case> = {
     stranger: "OWN",
   },
   "Query.clone": {
-    document: `query ($id: ID!) { clone(id: $id) ${CLONE} }`,
+    document:
+      "query ($id: ID!) { clone(id: $id) { id currentPublishedVersion publishedVersions { version current } trainingRuns { lineage { datasetVersion sourceIds correctionsIncluded parentAdapterVersion baseModel } } } }",
     variables: (f) => ({ id: f.cloneId }),
     stranger: "NULL",
   },
@@ -84,7 +85,8 @@ const cases: Record<string, Case> = {
     ownerMayConflict: true,
   },
   "Mutation.requestTraining": {
-    document: `mutation ($id: ID!) { requestTraining(input: {cloneId: $id, baseModel: "llama-2-tiny-random", hyperparameters: {maxSteps: 2}}) ${CLONE} }`,
+    // Continuing from an adapter version: another owner's clone is missing before its versions are looked at.
+    document: `mutation ($id: ID!) { requestTraining(input: {cloneId: $id, baseModel: "llama-2-tiny-random", continueFrom: 1, hyperparameters: {maxSteps: 2}}) ${CLONE} }`,
     variables: (f) => ({ id: f.cloneId }),
     stranger: "NOT_FOUND",
     ownerMayConflict: true,
@@ -96,7 +98,13 @@ const cases: Record<string, Case> = {
     ownerMayConflict: true,
   },
   "Mutation.publishClone": {
-    document: `mutation ($id: ID!) { publishClone(cloneId: $id) ${CLONE} }`,
+    document: `mutation ($id: ID!) { publishClone(cloneId: $id, adapterVersion: 1) ${CLONE} }`,
+    variables: (f) => ({ id: f.cloneId }),
+    stranger: "NOT_FOUND",
+    ownerMayConflict: true,
+  },
+  "Mutation.selectPublishedVersion": {
+    document: `mutation ($id: ID!) { selectPublishedVersion(cloneId: $id, version: 1) ${CLONE} }`,
     variables: (f) => ({ id: f.cloneId }),
     stranger: "NOT_FOUND",
     ownerMayConflict: true,

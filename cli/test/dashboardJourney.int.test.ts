@@ -273,7 +273,7 @@ describe("dashboard journey in Chromium", { skip }, () => {
 
     // Publish: the versions list grows and the install command appears.
     await page.getByRole("link", { name: "Публикация" }).click();
-    await page.getByRole("button", { name: "Опубликовать" }).click();
+    await page.getByRole("button", { name: "Опубликовать", exact: true }).click();
     await page.locator('[data-testid="versions"], .error-box').first().waitFor();
     if (await page.locator(".error-box").count())
       assert.fail(`publishing failed: ${(await page.locator(".error-box").first().textContent()) ?? ""}`);
@@ -323,10 +323,39 @@ describe("dashboard journey in Chromium", { skip }, () => {
     await screenshot("publish-token-revoked-phone");
     await page.setViewportSize({ width: 1100, height: 900 });
 
+    // Retrain from v1, compare v1 and v2 side by side, publish v2, then go back to v1's bundle.
+    await page.getByRole("link", { name: "Обучение" }).click();
+    await page.getByLabel("С чего начать").selectOption("1");
+    assert.equal(await page.getByLabel("Базовая модель").inputValue(), "llama-2-tiny-random");
+    await page.getByRole("button", { name: "Начать обучение" }).click();
+    await page.locator('[data-status="TRAINED"]').first().waitFor({ timeout: 60_000 });
+    await page.getByRole("link", { name: "Публикация" }).click();
+    const versions = page.getByTestId("adapter-versions");
+    await versions.locator('th[data-adapter-version="2"]').waitFor();
+    const table = (await versions.textContent()) ?? "";
+    assert.match(table, /Продолжаетс нуляv1/, `v1 fresh, v2 continues v1: ${table}`);
+    await screenshot("versions");
+    await page
+      .getByTestId("adapter-v2-actions")
+      .getByRole("button", { name: "Опубликовать эту версию" })
+      .click();
+    await page.locator('[data-testid="versions"] tr[data-version="2"][data-current="true"]').waitFor();
+    await page.getByTestId("go-back-v1").click();
+    await page.locator('[data-testid="versions"] tr[data-version="1"][data-current="true"]').waitFor();
+    const latest = await fetch(`${base}/clones/${cloneId}/bundles/latest/manifest`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    assert.equal(
+      ((await latest.json()) as { version: number }).version,
+      1,
+      "latest is the version gone back to",
+    );
+    await screenshot("versions-gone-back");
+
     // Timeline, then the same screen in English.
     await page.getByRole("link", { name: "История" }).click();
-    await page.locator('[data-event-type="TrainingCompleted"]').waitFor();
-    await page.locator('[data-event-type="ClonePublished"]').waitFor();
+    await page.locator('[data-event-type="TrainingCompleted"]').first().waitFor();
+    await page.locator('[data-event-type="ClonePublished"]').first().waitFor();
     await screenshot("timeline");
     await page.getByTestId("language-switch").click();
     await page.getByRole("heading", { name: "Clone timeline" }).waitFor();

@@ -11,7 +11,14 @@ import { getLlama } from "node-llama-cpp";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
 import { terseTelegramExport } from "./telegramExportFixture.js";
-import { apiOf, cloneUpdates, cloneWithDataset, finishedJob, requestTraining } from "./trainingScenario.js";
+import {
+  apiOf,
+  cloneUpdates,
+  cloneWithDataset,
+  finishedJob,
+  job,
+  requestTraining,
+} from "./trainingScenario.js";
 
 // The random-weight test model is not in the production catalogue: this test registers it.
 useTestBaseModels();
@@ -24,6 +31,8 @@ useTestBaseModels();
 describe("training through the platform with the real trainer (tiny model, CPU)", () => {
   let harness: PlatformHarness;
   let scratch: string;
+  /** The clone the first test trained (adapter v1): the second continues from it. */
+  let trained: { cloneId: string; runId: string } | undefined;
   before(async () => {
     harness = await PlatformHarness.start({ AICLONE_TRAINING__HEARTBEAT_MS: "1000" });
     scratch = await mkdtemp(join(tmpdir(), "aiclone-train-platform-"));
@@ -95,5 +104,29 @@ describe("training through the platform with the real trainer (tiny model, CPU)"
     await context.dispose();
     await model.dispose();
     await llama.dispose();
+    trained = { cloneId, runId: id };
+  });
+
+  it("continues v2 from v1: the trainer starts from v1's weights, handed over through the artifact store", async (t) => {
+    if (!trained) return t.skip("the first run did not complete");
+    const api = apiOf(harness);
+    const v1 = await job(api, trained.runId);
+    // A learning rate too small to move anything: v2's held-out loss is then exactly where v1 ended.
+    const { requestTraining } = await api.data(
+      `mutation ($input: RequestTrainingInput!) { requestTraining(input: $input) { trainingRuns { id } } }`,
+      {
+        input: {
+          cloneId: trained.cloneId,
+          continueFrom: 1,
+          hyperparameters: { maxSteps: 1, learningRate: 1e-8, evalPrompts: 2, evalNewTokens: 8, cpu: true },
+        },
+      },
+    );
+    const v2 = await finishedJob(api, requestTraining.trainingRuns.at(-1).id, 20 * 60_000);
+    assert.equal(v2.status, "COMPLETED", v2.error);
+    assert.equal(v2.adapterVersion, 2);
+    assert.equal(v2.metrics.init_adapter.rank, v1.metrics.config.rank, "the parent's rank");
+    const nll = (run: typeof v1) => run.metrics.eval.perplexity.adapted.mean_nll as number;
+    assert.ok(Math.abs(nll(v2) - nll(v1)) < 1e-4, `v2 starts where v1 ended: ${nll(v2)} vs ${nll(v1)}`);
   });
 });

@@ -87,6 +87,12 @@ export function trainingOutputKeys(outputPrefix: string) {
   };
 }
 
+/** The PEFT folder beside a run's adapter.gguf (what a continued run starts from); null: not an adapter key. */
+export function peftPrefixOfAdapter(adapterKey: string): string | null {
+  if (!adapterKey.endsWith(`/${TRAINING_OUTPUT.adapter}`)) return null;
+  return trainingOutputKeys(adapterKey.slice(0, -TRAINING_OUTPUT.adapter.length)).peft;
+}
+
 /** A checkpoint's folder relative to a run's output folder (the same locally and in the store). */
 export const checkpointFolder = (step: number): string => `${TRAINING_OUTPUT.checkpoints}step-${step}/`;
 

@@ -38,6 +38,8 @@ export type CloneCommand =
       runId: string;
       baseModel: string;
       hyperparameters: Record<string, string | number | boolean>;
+      /** Continue from this adapter version of the clone (same base model); absent: a fresh LoRA. */
+      parentAdapterVersion?: number;
     })
   | (Base & {
       type: "StartTraining";
@@ -73,7 +75,10 @@ export type CloneCommand =
       artifactKey: string;
       sha256: string;
       size: number;
+      /** The adapter version the bundle packs; absent: the newest. */
+      adapterVersion?: number;
     })
+  | (Base & { type: "SelectPublishedVersion"; version: number })
   | (Base & {
       type: "CreateInstallToken";
       tokenId: string;

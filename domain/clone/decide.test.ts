@@ -32,6 +32,7 @@ const requested: CloneEvent = {
     datasetArtifactKey: "d1",
     baseModel: "smollm2-135m",
     hyperparameters: {},
+    lineage: { sourceIds: ["s1"], correctionsIncluded: 0, parent: null },
   },
 };
 const started: CloneEvent = {

@@ -74,6 +74,18 @@ export const requestedSourceSchema = z.object({
 });
 export type RequestedSource = z.infer<typeof requestedSourceSchema>;
 
+/**
+ * Where a training run comes from: the sources its dataset version was built from, the owner's corrections
+ * it includes (a count; 0 until corrections exist) and the adapter it continues from (null: a fresh LoRA).
+ * The dataset version and the base model are TrainingRequested's own fields.
+ */
+export const trainingLineageSchema = z.object({
+  sourceIds: z.array(z.string()),
+  correctionsIncluded: count,
+  parent: z.object({ adapterVersion: version, artifactKey: z.string().min(1) }).nullable(),
+});
+export type TrainingLineage = z.infer<typeof trainingLineageSchema>;
+
 export const cloneEventSchemas = {
   CloneCreated: z.object({ cloneId, ownerId: z.string().min(1), name: z.string() }),
   PersonaConfigured: z.object({
@@ -124,6 +136,8 @@ export const cloneEventSchemas = {
     datasetArtifactKey: z.string().min(1).optional(),
     baseModel: z.string(),
     hyperparameters,
+    /** Absent in events recorded before lineage was kept (readers then know the dataset version only). */
+    lineage: trainingLineageSchema.optional(),
   }),
   TrainingStarted: z.object({
     cloneId,
@@ -160,6 +174,8 @@ export const cloneEventSchemas = {
     sha256: sha256.optional(),
     size: count.optional(),
   }),
+  /** The owner went back (or forward) to an earlier bundle: `latest` installs it until the next publish. */
+  PublishedVersionSelected: z.object({ cloneId, version, adapterVersion: version }),
   InstallTokenCreated: z.object({
     cloneId,
     tokenId: z.string().min(1),
@@ -194,7 +210,7 @@ export type CloneEventsOf = {
     | "TrainingCompleted"
     | "TrainingFailed"
     | "TrainingCancelled";
-  publishing: "ClonePublished";
+  publishing: "ClonePublished" | "PublishedVersionSelected";
   tokens: "InstallTokenCreated" | "InstallTokenRevoked";
 };
 

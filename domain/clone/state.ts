@@ -36,6 +36,26 @@ export interface TrainingState {
   lastStep: number;
   /** The worker attempt that currently holds the run (0 before the first start). */
   attempt: number;
+  /** The base model the run trains on; its adapter is bound to it. */
+  baseModel: string;
+  /** The adapter version the run continues from (null: a fresh LoRA). */
+  parentAdapterVersion: number | null;
+}
+
+/** An adapter a completed run produced: what a continued run or a publish picks by its version. */
+export interface AdapterState {
+  version: number;
+  runId: string;
+  baseModel: string;
+  /** Its adapter.gguf in the artifact store; its PEFT folder sits beside it. */
+  artifactKey: string;
+  parentAdapterVersion: number | null;
+}
+
+/** A published bundle and the adapter it packs. */
+export interface PublishedBundleState {
+  version: number;
+  adapterVersion: number;
 }
 
 export interface InstallTokenState {
@@ -54,10 +74,18 @@ export interface CloneState {
   datasetVersion: number;
   /** The artifact prefix of that version (null: none built); TrainingRequested carries it. */
   datasetArtifactKey: string | null;
+  /** The sources that version was built from: a training run's lineage records them. */
+  datasetSourceIds: string[];
   /** Highest adapter version produced by a completed training (0: none). */
   adapterVersion: number;
+  /** Every adapter produced so far, oldest first. */
+  adapters: AdapterState[];
   /** Highest bundle version published (0: none). */
   publishedVersion: number;
+  /** Every bundle published so far, oldest first. */
+  published: PublishedBundleState[];
+  /** The bundle `latest` installs: the newest published, or the one the owner went back to (0: none). */
+  currentPublishedVersion: number;
   training: TrainingState | null;
   datasetRequest: DatasetRequestState | null;
   installTokens: InstallTokenState[];
@@ -71,8 +99,12 @@ export const initialCloneState: CloneState = {
   sources: [],
   datasetVersion: 0,
   datasetArtifactKey: null,
+  datasetSourceIds: [],
   adapterVersion: 0,
+  adapters: [],
   publishedVersion: 0,
+  published: [],
+  currentPublishedVersion: 0,
   training: null,
   datasetRequest: null,
   installTokens: [],

@@ -10,6 +10,7 @@ const noContent = () => ({
   datasetRequest: null,
   trainingRuns: [],
   published: [],
+  currentPublishedVersion: null,
 });
 
 /** The first document of a clone: the only event that does not need a view to apply to. */

@@ -17,6 +17,8 @@ export const publishingProjections: ViewProjections<CloneEventsOf["publishing"]>
           size: d.size ?? null,
         },
       ],
+      currentPublishedVersion: d.version,
     };
   },
+  PublishedVersionSelected: (view, event) => ({ ...view, currentPublishedVersion: event.data.version }),
 };

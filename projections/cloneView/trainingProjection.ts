@@ -41,6 +41,13 @@ export const trainingProjections: ViewProjections<CloneEventsOf["training"]> = {
       artifactKey: null,
       metrics: null,
       error: null,
+      lineage: d.lineage
+        ? {
+            sourceIds: d.lineage.sourceIds,
+            correctionsIncluded: d.lineage.correctionsIncluded,
+            parentAdapterVersion: d.lineage.parent?.adapterVersion ?? null,
+          }
+        : null,
     };
     return { ...view, trainingRuns: [...view.trainingRuns, run] };
   },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CloneEventData } from "../../domain/index.js";
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
-import { datasetPrefixOf } from "../datasetOfRun.js";
+import { datasetPrefixOf, parentPeftPrefixOf } from "../datasetOfRun.js";
 
 const built = (version: number, artifactKey: string): RecordedEvent => ({
   id: `e${version}`,
@@ -59,4 +59,34 @@ describe("the dataset of a training run", () => {
     assert.equal(store.reads, 2);
     await assert.rejects(datasetPrefixOf(store, request({ datasetVersion: 3 })), /no dataset version 3/);
   });
+});
+
+describe("the parent adapter of a continued run", () => {
+  it("is the PEFT folder beside the parent's adapter.gguf; none for a fresh run or an event without lineage", () => {
+    const parent = { adapterVersion: 1, artifactKey: "clones/c1/training/r0/adapter.gguf" };
+    assert.equal(
+      parentPeftPrefixOf(request({ lineage: { sourceIds: ["s1"], correctionsIncluded: 0, parent } })),
+      "clones/c1/training/r0/peft/",
+    );
+    assert.equal(
+      parentPeftPrefixOf(request({ lineage: { sourceIds: ["s1"], correctionsIncluded: 0, parent: null } })),
+      null,
+    );
+    assert.equal(parentPeftPrefixOf(request()), null);
+  });
+
+  it("refuses a parent key that is no adapter", () =>
+    assert.throws(
+      () =>
+        parentPeftPrefixOf(
+          request({
+            lineage: {
+              sourceIds: [],
+              correctionsIncluded: 0,
+              parent: { adapterVersion: 1, artifactKey: "x/y.bin" },
+            },
+          }),
+        ),
+      /no PEFT folder beside x\/y\.bin/,
+    ));
 });

@@ -3,6 +3,7 @@
  * checkpoints under <out>/checkpoints/step-N, --resume, SIGTERM → checkpoint + exit 143, outputs) in
  * milliseconds per step, so the gateway's job handling (leases, resume elsewhere, cancel) is tested
  * without torch. The real trainer is covered by trainer/tests and the end-to-end tests.
+ * --init-adapter DIR (a continued run) puts DIR's adapter_config.json into metrics.json as `init_adapter`.
  * STANDIN_STEP_MS sets the time per step (default 40); --seed 666 fails at step 2.
  * STANDIN_ADAPTER_BYTES sets the size of adapter.gguf (default 64): random, so incompressible, bytes make
  * packing a bundle take seconds (tests/faults: a crash during a publish).
@@ -92,7 +93,9 @@ while (step < total) {
   if (every && step % every === 0 && step < total) emit("checkpoint", { path: save(step), step });
 }
 mkdirSync(join(out, "peft"), { recursive: true });
-writeFileSync(join(out, "peft", "adapter_config.json"), JSON.stringify({ r: 16 }));
+// The output folder is <work>/<runId>-<attempt>/out: a continued run's metrics name the run its parent came from.
+writeFileSync(join(out, "peft", "adapter_config.json"), JSON.stringify({ r: 16, trainedIn: out }));
+const initAdapter = arg("--init-adapter");
 const firstSample = readFileSync(join(dataset, "train.jsonl"), "utf8").split("\n")[0] ?? "{}";
 const firstMessage = (JSON.parse(firstSample) as { messages?: { role: string; content: string }[] })
   .messages?.[0];
@@ -114,6 +117,10 @@ const metrics = {
   base,
   train: { steps: step, start_step: start, total_steps: total, losses },
   eval: { perplexity: { base: 12.5, adapted: 9.75 } },
+  // What --init-adapter pointed at: the parent's adapter_config.json as the worker downloaded it.
+  ...(initAdapter
+    ? { init_adapter: JSON.parse(readFileSync(join(initAdapter, "adapter_config.json"), "utf8")) as unknown }
+    : {}),
 };
 writeFileSync(join(out, "metrics.json"), JSON.stringify(metrics));
 emit("completed", { steps: step, total_steps: total, final_loss: losses.at(-1) ?? null, seconds: 0.1 });

@@ -27,6 +27,9 @@ def parse_args(argv: list[str] | None = None):
     p.add_argument("--cutoff", type=int, default=None, help="max tokens per sample (default: 95th percentile, 32..2048)")
     p.add_argument("--checkpoint-every", type=int, default=0, help="save <out>/checkpoints/step-N every N steps (0: never)")
     p.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in <out>/checkpoints")
+    p.add_argument("--init-adapter", default=None,
+                   help="a parent run's peft/ folder: start the LoRA from its weights (same base model; its rank "
+                   "and alpha are used)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--cpu", action="store_true", help="train on CPU even when CUDA is present")
     p.add_argument("--gradient-checkpointing", choices=["auto", "on", "off"], default="auto",
@@ -49,6 +52,6 @@ def main(argv: list[str] | None = None) -> int:
         alpha=a.alpha, lr=a.lr, batch_size=a.batch_size, grad_accum=a.grad_accum, dropout=a.dropout,
         cutoff=a.cutoff, checkpoint_every=a.checkpoint_every, resume=a.resume, seed=a.seed, force_cpu=a.cpu,
         eval_max_samples=a.eval_max_samples, eval_prompts=a.eval_prompts, eval_new_tokens=a.eval_new_tokens, cache_dir=a.cache_dir,
-        gradient_checkpointing=a.gradient_checkpointing,
+        gradient_checkpointing=a.gradient_checkpointing, init_adapter=a.init_adapter,
     )
     return run(cfg)

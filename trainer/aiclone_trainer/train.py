@@ -49,6 +49,8 @@ class TrainConfig:
     # "auto": on. Activations, not weights, dominate a LoRA's memory: a 7B QLoRA on CUDA, and on the CPU
     # SmolLM2-135M at batch 4 x 160 tokens (2.4 GB of saved activations per step without it, ~0.2 GB with).
     gradient_checkpointing: str = "auto"
+    # A parent run's peft/ folder: the LoRA starts from its weights instead of B = 0 (continue training).
+    init_adapter: str | None = None
 
 
 class _StopFlag:
@@ -187,6 +189,35 @@ def dataset_system_prompt(stats: dict[str, Any], conversations: list[list[dict[s
     return prompts.pop() if len(prompts) == 1 else None
 
 
+def read_parent_adapter(folder: str) -> dict[str, Any]:
+    """The parent's LoRA shape from its adapter_config.json; a folder that is no PEFT LoRA is refused."""
+    path = Path(folder)
+    config_path = path / "adapter_config.json"
+    if not config_path.is_file():
+        raise ValueError(f"--init-adapter {folder}: no adapter_config.json (expected a run's peft/ folder)")
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    if config.get("peft_type") != "LORA" or not isinstance(config.get("r"), int):
+        raise ValueError(f"--init-adapter {folder}: not a LoRA adapter ({config.get('peft_type')})")
+    return {"path": str(path), "rank": int(config["r"]), "alpha": float(config.get("lora_alpha", config["r"]))}
+
+
+def load_parent_weights(model, folder: str, device: str) -> None:
+    """Copies the parent's LoRA weights in; every LoRA tensor must be there (same base model, same shape)."""
+    from peft import get_peft_model_state_dict, set_peft_model_state_dict
+    from peft.utils import load_peft_weights
+
+    weights = load_peft_weights(folder, device=device)
+    expected = get_peft_model_state_dict(model)
+    missing = sorted(set(expected) - set(weights))
+    wrong = sorted(k for k in expected if k in weights and tuple(weights[k].shape) != tuple(expected[k].shape))
+    if missing or wrong:
+        raise ValueError(
+            f"--init-adapter {folder}: does not fit this base model ({len(missing)} LoRA tensors missing, "
+            f"{len(wrong)} of another shape, e.g. {(missing or wrong)[0]}); continue only from an adapter of the same base"
+        )
+    set_peft_model_state_dict(model, weights)
+
+
 def run(cfg: TrainConfig) -> int:
     stop = _StopFlag()
     stop.install()
@@ -206,6 +237,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     from .gguf_export import check_base_architecture
 
     check_base_architecture(cfg.base)  # before the dataset and the model load: an unsupported base fails at once
+    parent = read_parent_adapter(cfg.init_adapter) if cfg.init_adapter else None  # likewise a bad parent
     limit_heap_fragmentation()
     dataset = Path(cfg.dataset)
     out = Path(cfg.out)
@@ -253,8 +285,12 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
     checkpointing = cfg.gradient_checkpointing in ("on", "auto")
+    if parent:  # the parent's shape: its weights only fit a LoRA of its rank
+        cfg.rank, cfg.alpha = parent["rank"], parent["alpha"]
     model = load_base_model(base, plan, gradient_checkpointing=checkpointing)
     model = wrap_lora(model, cfg.rank, cfg.alpha, cfg.dropout)
+    if parent:
+        load_parent_weights(model, parent["path"], plan.device)
     arch = gguf_architecture(base.path) if base.gguf_file else model.config.model_type
     n_head = model.config.num_attention_heads
     n_head_kv = getattr(model.config, "num_key_value_heads", None) or n_head
@@ -271,6 +307,8 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         "base": Path(base.path).name, "rank": cfg.rank, "alpha": cfg.alpha, "lr": cfg.lr, "batch_size": cfg.batch_size,
         "grad_accum": cfg.grad_accum, "cutoff": cutoff, "seed": cfg.seed, "total_steps": total_steps,
         "train_samples": len(train),
+        # Only for a continued run: a checkpoint made before --init-adapter existed still resumes.
+        **({"init_adapter": True} if parent else {}),
     }
     ckpt_root = out / "checkpoints"
     start_step = 0
@@ -287,7 +325,8 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         train_samples=len(train), val_samples=len(val), cutoff=cutoff, length_stats=length_stats(lengths),
         epochs=cfg.epochs, steps_per_epoch=steps_per_epoch, rank=cfg.rank, alpha=cfg.alpha, lr=cfg.lr,
         batch_size=cfg.batch_size, grad_accum=cfg.grad_accum, architecture=arch, template=formatter.template_name,
-        trainable_params=sum(p.numel() for p in params), gradient_checkpointing=checkpointing, **plan.describe(),
+        trainable_params=sum(p.numel() for p in params), gradient_checkpointing=checkpointing,
+        init_adapter=parent["path"] if parent else None, **plan.describe(),
     )
 
     model.train()
@@ -373,6 +412,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         },
         "peak_rss_bytes": peak_rss_bytes(),
         "adapter": {"gguf": "adapter.gguf", "peft": "peft", "tensors": len(shapes)},
+        "init_adapter": parent,
         "eval": report,
     }
     tmp = out / "metrics.json.tmp"

@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { actionKey } from "../api/client";
 import { CopyButton, ErrorBox } from "../components/common";
-import { PublishCloneDocument } from "../gql/graphql";
+import { PublishCloneDocument, SelectPublishedVersionDocument } from "../gql/graphql";
 import { useI18n } from "../i18n";
 import type { Clone } from "../live";
 import { describeError, useApi } from "../session";
 import { InstallTokens } from "./InstallTokens";
+import { VersionsPanel } from "./VersionsPanel";
 
 type Version = Clone["publishedVersions"][number];
 
@@ -100,90 +101,126 @@ export function PublishPanel({ clone, accept }: { clone: Clone; accept(next: Clo
   const trained = clone.trainingRuns.some((r) => r.status === "COMPLETED");
   const published = clone.publishedVersions.length > 0;
 
+  const goBack = async (version: number) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { selectPublishedVersion } = await api.request(SelectPublishedVersionDocument, {
+        cloneId: clone.id,
+        version,
+      });
+      accept(selectPublishedVersion);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
-    <section className="card" aria-labelledby="publish-title">
-      <h2 id="publish-title">{t("publish.title")}</h2>
-      {!trained && <p className="empty">{t("publish.needTraining")}</p>}
-      {error != null && <ErrorBox error={error} />}
-      <div className="actions">
-        <button
-          type="button"
-          className="primary"
-          disabled={!trained || busy || clone.status === "TRAINING" || clone.status === "TRAINING_QUEUED"}
-          onClick={async () => {
-            setBusy(true);
-            setError(null);
-            try {
-              const { publishClone } = await api.request(PublishCloneDocument, {
-                cloneId: clone.id,
-                idempotencyKey: actionKey(),
-              });
-              accept(publishClone);
-            } catch (e) {
-              setError(e);
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
-          {busy ? t("publish.publishing") : published ? t("publish.again") : t("publish.submit")}
-        </button>
-      </div>
-
-      <h3>{t("publish.install")}</h3>
-      {clone.installCommand ? (
-        <div className="command">
-          <code data-testid="install-command">{clone.installCommand}</code>
-          <CopyButton text={clone.installCommand} />
-          <p className="muted small">{t("publish.installPlaceholder")}</p>
+    <>
+      <VersionsPanel clone={clone} accept={accept} />
+      <section className="card" aria-labelledby="publish-title">
+        <h2 id="publish-title">{t("publish.title")}</h2>
+        {!trained && <p className="empty">{t("publish.needTraining")}</p>}
+        {error != null && <ErrorBox error={error} />}
+        <div className="actions">
+          <button
+            type="button"
+            className="primary"
+            disabled={!trained || busy || clone.status === "TRAINING" || clone.status === "TRAINING_QUEUED"}
+            onClick={async () => {
+              setBusy(true);
+              setError(null);
+              try {
+                const { publishClone } = await api.request(PublishCloneDocument, {
+                  cloneId: clone.id,
+                  idempotencyKey: actionKey(),
+                });
+                accept(publishClone);
+              } catch (e) {
+                setError(e);
+              } finally {
+                setBusy(false);
+              }
+            }}
+          >
+            {busy ? t("publish.publishing") : published ? t("publish.again") : t("publish.submit")}
+          </button>
         </div>
-      ) : (
-        <p className="muted">{t("publish.installEmpty")}</p>
-      )}
 
-      {published && <InstallTokens cloneId={clone.id} />}
+        <h3>{t("publish.install")}</h3>
+        {clone.installCommand ? (
+          <div className="command">
+            <code data-testid="install-command">{clone.installCommand}</code>
+            <CopyButton text={clone.installCommand} />
+            <p className="muted small">{t("publish.installPlaceholder")}</p>
+          </div>
+        ) : (
+          <p className="muted">{t("publish.installEmpty")}</p>
+        )}
 
-      <h3>{t("publish.versions")}</h3>
-      {clone.publishedVersions.length === 0 ? (
-        <p className="muted">{t("publish.versionsEmpty")}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="stack" data-testid="versions">
-            <thead>
-              <tr>
-                <th scope="col">{t("publish.version")}</th>
-                <th scope="col">{t("publish.adapter")}</th>
-                <th scope="col">{t("publish.date")}</th>
-                <th scope="col">{t("publish.size")}</th>
-                <th scope="col">sha256</th>
-                <th scope="col">{t("publish.bundle")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...clone.publishedVersions].reverse().map((v) => (
-                <tr key={v.version} data-version={v.version}>
-                  <td data-label={t("publish.version")}>v{v.version}</td>
-                  <td data-label={t("publish.adapter")}>v{v.adapterVersion}</td>
-                  <td data-label={t("publish.date")}>{dateTime(v.publishedAt)}</td>
-                  <td data-label={t("publish.size")}>{v.size == null ? t("common.none") : bytes(v.size)}</td>
-                  <td className="mono" data-label="sha256">
-                    {v.sha256 ? (
-                      <span title={v.sha256}>
-                        {v.sha256.slice(0, 12)}… <CopyButton text={v.sha256} />
-                      </span>
-                    ) : (
-                      t("common.none")
-                    )}
-                  </td>
-                  <td data-label={t("publish.bundle")}>
-                    <DownloadButton cloneId={clone.id} version={v} />
-                  </td>
+        {published && <InstallTokens cloneId={clone.id} />}
+
+        <h3>{t("publish.versions")}</h3>
+        {clone.publishedVersions.length === 0 ? (
+          <p className="muted">{t("publish.versionsEmpty")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="stack" data-testid="versions">
+              <thead>
+                <tr>
+                  <th scope="col">{t("publish.version")}</th>
+                  <th scope="col">{t("publish.adapter")}</th>
+                  <th scope="col">{t("publish.date")}</th>
+                  <th scope="col">{t("publish.size")}</th>
+                  <th scope="col">sha256</th>
+                  <th scope="col">{t("publish.bundle")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+              </thead>
+              <tbody>
+                {[...clone.publishedVersions].reverse().map((v) => (
+                  <tr key={v.version} data-version={v.version} data-current={String(v.current)}>
+                    <td data-label={t("publish.version")}>
+                      v{v.version}
+                      {v.current ? (
+                        <span className="good small"> · {t("publish.current")}</span>
+                      ) : (
+                        <button
+                          type="button"
+                          className="small"
+                          disabled={busy}
+                          data-testid={`go-back-v${v.version}`}
+                          onClick={() => goBack(v.version)}
+                        >
+                          {t("publish.goBack")}
+                        </button>
+                      )}
+                    </td>
+                    <td data-label={t("publish.adapter")}>v{v.adapterVersion}</td>
+                    <td data-label={t("publish.date")}>{dateTime(v.publishedAt)}</td>
+                    <td data-label={t("publish.size")}>
+                      {v.size == null ? t("common.none") : bytes(v.size)}
+                    </td>
+                    <td className="mono" data-label="sha256">
+                      {v.sha256 ? (
+                        <span title={v.sha256}>
+                          {v.sha256.slice(0, 12)}… <CopyButton text={v.sha256} />
+                        </span>
+                      ) : (
+                        t("common.none")
+                      )}
+                    </td>
+                    <td data-label={t("publish.bundle")}>
+                      <DownloadButton cloneId={clone.id} version={v} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
   );
 }

@@ -114,6 +114,9 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
   const [preset, setPreset] = useState<Preset>("balanced");
   const [knobs, setKnobs] = useState<Knobs>(() => knobsOf("balanced"));
   const [baseModel, setBaseModel] = useState("");
+  /** The adapter version to continue from ("" : a fresh LoRA). */
+  const [continueFrom, setContinueFrom] = useState("");
+  const adapters = clone.trainingRuns.filter((r) => r.status === "COMPLETED" && r.adapterVersion != null);
   const [baseModels, setBaseModels] = useState<BaseModelOption[]>([]);
   useEffect(() => {
     let live = true;
@@ -169,6 +172,7 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
                   cloneId: clone.id,
                   baseModel: baseModel.trim() || undefined,
                   hyperparameters: hyperparametersOf(knobs),
+                  continueFrom: continueFrom ? Number(continueFrom) : undefined,
                 },
                 idempotencyKey: actionKey(),
               });
@@ -199,12 +203,37 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
               </label>
             ))}
           </fieldset>
+          {adapters.length > 0 && (
+            <label className="field">
+              <span>{t("training.continueFrom")}</span>
+              <select
+                name="continueFrom"
+                value={continueFrom}
+                aria-describedby="continue-hint"
+                onChange={(e) => {
+                  setContinueFrom(e.target.value);
+                  // A continued run trains on its parent's base model.
+                  const parent = adapters.find((r) => String(r.adapterVersion) === e.target.value);
+                  if (parent) setBaseModel(parent.baseModel);
+                }}
+              >
+                <option value="">{t("training.continueFresh")}</option>
+                {[...adapters].reverse().map((r) => (
+                  <option key={r.id} value={String(r.adapterVersion)}>
+                    {t("training.continueVersion", { version: r.adapterVersion ?? "" })}
+                  </option>
+                ))}
+              </select>
+              <small id="continue-hint">{t("training.continueHint")}</small>
+            </label>
+          )}
           <label className="field">
             <span>{t("training.baseModel")}</span>
             <input
               name="baseModel"
               list="base-models"
               value={baseModel}
+              readOnly={continueFrom !== ""}
               onChange={(e) => setBaseModel(e.target.value)}
               aria-describedby="base-hint"
             />

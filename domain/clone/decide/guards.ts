@@ -3,7 +3,7 @@ import { boundedText } from "../../text.js";
 import type { CloneCommand } from "../commands.js";
 import type { CloneEvent } from "../events.js";
 import { cloneLimits } from "../limits.js";
-import type { CloneState, TrainingState } from "../state.js";
+import type { AdapterState, CloneState, TrainingState } from "../state.js";
 
 /** The commands of one type, narrowed from the union. */
 export type CommandOf<T extends CloneCommand["type"]> = Extract<CloneCommand, { type: T }>;
@@ -45,3 +45,16 @@ export function nonNegativeInt(field: string, value: number): number {
 /** Why something failed or was cancelled: free text, bounded. */
 export const reasonText = (value: string): string =>
   boundedText("reason", value, { min: 1, max: cloneLimits.reasonMax, multiline: true });
+
+/** One of the clone's adapters by version; `field` names the input that asked for it. */
+export function requireAdapter(state: CloneState, field: string, version: number): AdapterState {
+  if (!Number.isInteger(version) || version < 1) throw invalid(field, "must be a positive integer");
+  const adapter = state.adapters.find((a) => a.version === version);
+  if (!adapter)
+    throw conflict(
+      state.adapters.length === 0
+        ? `adapter version ${version} does not exist: no training has completed yet`
+        : `adapter version ${version} does not exist; this clone has versions 1 to ${state.adapterVersion}`,
+    );
+  return adapter;
+}

@@ -1,8 +1,17 @@
 import { conflict, invalid } from "../../errors.js";
 import { boundedText } from "../../text.js";
+import type { TrainingLineage } from "../events.js";
 import { cloneLimits } from "../limits.js";
-import { trainingInFlight } from "../state.js";
-import { type CommandDeciders, nonNegativeInt, reasonText, requireRun, requireSystem } from "./guards.js";
+import { type CloneState, trainingInFlight } from "../state.js";
+import {
+  type CommandDeciders,
+  type CommandOf,
+  nonNegativeInt,
+  reasonText,
+  requireAdapter,
+  requireRun,
+  requireSystem,
+} from "./guards.js";
 
 type TrainingCommand =
   | "RequestTraining"
@@ -24,6 +33,7 @@ export const trainingDeciders: CommandDeciders<TrainingCommand> = {
     const baseModel = boundedText("baseModel", command.baseModel, { min: 1, max: 200 });
     if (Object.keys(command.hyperparameters).length > cloneLimits.hyperparametersMax)
       throw invalid("hyperparameters", `at most ${cloneLimits.hyperparametersMax} entries`);
+    const lineage = lineageOf(command, state, baseModel);
     return [
       {
         type: "TrainingRequested",
@@ -34,6 +44,7 @@ export const trainingDeciders: CommandDeciders<TrainingCommand> = {
           ...(state.datasetArtifactKey !== null ? { datasetArtifactKey: state.datasetArtifactKey } : {}),
           baseModel,
           hyperparameters: command.hyperparameters,
+          lineage,
         },
       },
     ];
@@ -104,3 +115,23 @@ export const trainingDeciders: CommandDeciders<TrainingCommand> = {
     ];
   },
 };
+
+/**
+ * The lineage TrainingRequested records: the dataset's sources, the corrections it includes (none exist yet)
+ * and the parent adapter, which must be one of this clone's and trained on the same base model.
+ */
+function lineageOf(
+  command: CommandOf<"RequestTraining">,
+  state: CloneState,
+  baseModel: string,
+): TrainingLineage {
+  const wanted = command.parentAdapterVersion;
+  const lineage = { sourceIds: state.datasetSourceIds, correctionsIncluded: 0 };
+  if (wanted === undefined) return { ...lineage, parent: null };
+  const parent = requireAdapter(state, "parentAdapterVersion", wanted);
+  if (parent.baseModel !== baseModel)
+    throw conflict(
+      `adapter version ${wanted} was trained on base model '${parent.baseModel}'; a run continuing from it must train on the same base model, not '${baseModel}'`,
+    );
+  return { ...lineage, parent: { adapterVersion: parent.version, artifactKey: parent.artifactKey } };
+}

@@ -17,6 +17,7 @@ export const datasetEvolution: EventEvolutions<CloneEventsOf["dataset"]> = {
       status,
       datasetVersion: event.data.version,
       datasetArtifactKey: event.data.artifactKey,
+      datasetSourceIds: event.data.sourceIds,
       datasetRequest: state.datasetRequest ? { ...state.datasetRequest, status: "built" } : null,
     }),
   },

@@ -11,7 +11,14 @@ export const trainingEvolution: EventEvolutions<CloneEventsOf["training"]> = {
     evolve: (state, event, status) => ({
       ...state,
       status,
-      training: { runId: event.data.runId, status: "queued", lastStep: 0, attempt: 0 },
+      training: {
+        runId: event.data.runId,
+        status: "queued",
+        lastStep: 0,
+        attempt: 0,
+        baseModel: event.data.baseModel,
+        parentAdapterVersion: event.data.lineage?.parent?.adapterVersion ?? null,
+      },
     }),
   },
   TrainingStarted: {
@@ -38,6 +45,16 @@ export const trainingEvolution: EventEvolutions<CloneEventsOf["training"]> = {
       ...state,
       status,
       adapterVersion: event.data.adapterVersion,
+      adapters: [
+        ...state.adapters,
+        {
+          version: event.data.adapterVersion,
+          runId: event.data.runId,
+          baseModel: state.training?.baseModel ?? "",
+          artifactKey: event.data.artifactKey,
+          parentAdapterVersion: state.training?.parentAdapterVersion ?? null,
+        },
+      ],
       training: finished(state, "completed"),
     }),
   },
