@@ -7,7 +7,7 @@ import { CLONE_VIEWS } from "./readModels.js";
  * deletion flag, revision and times — and seals everything else under the clone's key: its name, persona,
  * sources (file names, and the chats and people their inspection found, with counts), datasets (the
  * request's owner and chat lists, stats), training runs (errors, the fidelity report quoting messages),
- * published versions and install tokens (their names). `erased` is what each reads as after deleteClone.
+ * published versions (and which one is current) and install tokens (their names). `erased` is what each reads as after deleteClone.
  */
 export const cloneViewFields: SealedFields = {
   plain: ["_rev", "ownerId", "status", "deleted", "createdAt", "updatedAt"],
@@ -21,6 +21,7 @@ export const cloneViewFields: SealedFields = {
     datasetRequest: null,
     trainingRuns: [],
     published: [],
+    currentPublishedVersion: null,
     installTokens: [],
   },
 };
