@@ -36,7 +36,9 @@ export type MessageKind =
   | "location"
   | "contact"
   | "deleted"
-  | "unsupported";
+  | "unsupported"
+  /** A lone `<…>` the reader does not know (an export marker in a language or app version not listed). */
+  | "unknownMarker";
 
 export type MediaType = "photo" | "video" | "voice" | "audio" | "round_video" | "gif" | "sticker" | "file";
 
