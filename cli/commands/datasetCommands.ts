@@ -26,6 +26,7 @@ interface BuildCommandOptions {
   redact: boolean;
   systemPrompt?: string;
   ocr?: boolean;
+  openers: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -66,6 +67,10 @@ export function registerDatasetCommands(program: Command): void {
     .option("--pseudonymize", "replace contacts' names with pseudonyms")
     .option("--no-redact", "keep phones, e-mails, cards, IBANs, addresses and links as written")
     .option("--system-prompt <text>", "system message of every sample ({name} = the owner's name)")
+    .option(
+      "--no-openers",
+      "drop the owner's turn that opens a conversation (default: keep it as an opener sample, no user turn)",
+    )
     .option("--ocr", "read the text of images sent by others (Tesseract) and add it as context")
     .action(async (exports: string[], options: BuildCommandOptions) => {
       if (!options.dryRun && !options.out)
@@ -98,6 +103,7 @@ export function registerDatasetCommands(program: Command): void {
           includeContacts: options.includeContact,
           excludeContacts: options.excludeContact,
           redact: options.redact,
+          openers: options.openers,
           ...(options.pseudonymize ? { pseudonymize: true } : {}),
           ...(options.gapHours !== undefined ? { sessionGapHours: Number(options.gapHours) } : {}),
           ...(options.valFraction !== undefined ? { valFraction: Number(options.valFraction) } : {}),

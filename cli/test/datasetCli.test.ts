@@ -45,6 +45,28 @@ describe("aiclone dataset build", () => {
     await readFile(join(out, "val.jsonl"), "utf8");
   });
 
+  it("keeps conversations the owner starts as openers, counted; --no-openers drops them", async () => {
+    const chat = join(dir, "WhatsApp Chat with Маша.txt");
+    const lines = [
+      "14.03.2023, 10:00 - Алексей: привет, ты где?",
+      "14.03.2023, 10:05 - Маша: дома",
+      "14.03.2023, 10:06 - Алексей: ок",
+    ];
+    await writeFile(chat, `${lines.join("\n")}\n`);
+    const kept = run(chat, "--owner", "Алексей", "--dry-run");
+    assert.equal(kept.status, 0, kept.stderr);
+    assert.match(kept.stdout, /openers \(owner starts\)\s+1 samples, 1 messages/);
+    const out = join(dir, "no-openers");
+    const dropped = run(chat, "--owner", "Алексей", "--out", out, "--no-openers");
+    assert.equal(dropped.status, 0, dropped.stderr);
+    const stats = JSON.parse(await readFile(join(out, "stats.json"), "utf8"));
+    assert.deepEqual(
+      [stats.options.openers, stats.openers.samples, stats.dropped.leadingOwnerTurn],
+      [false, 0, 1],
+    );
+    assert.match(dropped.stdout, /dropped: leadingOwnerTurn\s+1/);
+  });
+
   it("lists the candidates when the export does not say whose it is", () => {
     const result = run(aliceExport, "--dry-run");
     assert.equal(result.status, 1);
