@@ -6,6 +6,8 @@ import {
   inspect,
   OwnerResolutionError,
   resolveOwner,
+  type SkippedInputsSummary,
+  skipMessage,
 } from "../../pipeline/dataset/index.js";
 import { ExportReadError } from "../../pipeline/model/conversation.js";
 import { ocrForBuild } from "../../pipeline/ocr/ocrForBuild.js";
@@ -30,6 +32,13 @@ interface BuildCommandOptions {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Every skipped entry or line the reading met, named with its reason and limit, before anything else. */
+function printSkipped(skipped: SkippedInputsSummary): void {
+  for (const example of skipped.examples) console.log(skipMessage(example));
+  const more = skipped.total - skipped.examples.length;
+  if (more > 0) console.log(`… and ${more} more skipped (stats.json counts them by reason)`);
+}
 
 /** Errors a person can fix from the message alone: printed without a stack, exit status 1. */
 function isUserError(error: unknown): error is Error {
@@ -87,6 +96,7 @@ export function registerDatasetCommands(program: Command): void {
         progress.done(
           `read ${summary.messages} messages in ${summary.chats.length} chats (${summary.formats.join(", ") || "no known format"})`,
         );
+        printSkipped(summary.skippedInputs);
         const owner = resolveOwner(summary, options.owner);
         const ocr = options.ocr ? await ocrForBuild(owner.ids, abort.signal) : null;
         const records = ocr
