@@ -6,6 +6,8 @@ import {
   inspect,
   OwnerResolutionError,
   resolveOwner,
+  type SkippedInputsSummary,
+  skipMessage,
 } from "../../pipeline/dataset/index.js";
 import { ExportReadError } from "../../pipeline/model/conversation.js";
 import { ocrForBuild } from "../../pipeline/ocr/ocrForBuild.js";
@@ -26,9 +28,17 @@ interface BuildCommandOptions {
   redact: boolean;
   systemPrompt?: string;
   ocr?: boolean;
+  openers: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Every skipped entry or line the reading met, named with its reason and limit, before anything else. */
+function printSkipped(skipped: SkippedInputsSummary): void {
+  for (const example of skipped.examples) console.log(skipMessage(example));
+  const more = skipped.total - skipped.examples.length;
+  if (more > 0) console.log(`… and ${more} more skipped (stats.json counts them by reason)`);
+}
 
 /** Errors a person can fix from the message alone: printed without a stack, exit status 1. */
 function isUserError(error: unknown): error is Error {
@@ -66,6 +76,10 @@ export function registerDatasetCommands(program: Command): void {
     .option("--pseudonymize", "replace contacts' names with pseudonyms")
     .option("--no-redact", "keep phones, e-mails, cards, IBANs, addresses and links as written")
     .option("--system-prompt <text>", "system message of every sample ({name} = the owner's name)")
+    .option(
+      "--no-openers",
+      "drop the owner's turn that opens a conversation (default: keep it as an opener sample, no user turn)",
+    )
     .option("--ocr", "read the text of images sent by others (Tesseract) and add it as context")
     .action(async (exports: string[], options: BuildCommandOptions) => {
       if (!options.dryRun && !options.out)
@@ -82,6 +96,7 @@ export function registerDatasetCommands(program: Command): void {
         progress.done(
           `read ${summary.messages} messages in ${summary.chats.length} chats (${summary.formats.join(", ") || "no known format"})`,
         );
+        printSkipped(summary.skippedInputs);
         const owner = resolveOwner(summary, options.owner);
         const ocr = options.ocr ? await ocrForBuild(owner.ids, abort.signal) : null;
         const records = ocr
@@ -98,6 +113,7 @@ export function registerDatasetCommands(program: Command): void {
           includeContacts: options.includeContact,
           excludeContacts: options.excludeContact,
           redact: options.redact,
+          openers: options.openers,
           ...(options.pseudonymize ? { pseudonymize: true } : {}),
           ...(options.gapHours !== undefined ? { sessionGapHours: Number(options.gapHours) } : {}),
           ...(options.valFraction !== undefined ? { valFraction: Number(options.valFraction) } : {}),

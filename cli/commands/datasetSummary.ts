@@ -14,6 +14,11 @@ export function printDatasetSummary(stats: DatasetStats, outDir: string | null):
     ["owner's messages", String(stats.ownerMessages)],
     ["samples", `${stats.samples} (train ${stats.trainSamples}, val ${stats.valSamples})`],
   ];
+  if (stats.openers.samples > 0)
+    rows.push([
+      "openers (owner starts)",
+      `${stats.openers.samples} samples, ${stats.openers.messages} messages`,
+    ]);
   for (const [reason, n] of byCount(stats.dropped)) rows.push([`dropped: ${reason}`, String(n)]);
   for (const [reason, n] of byCount(stats.droppedSamples))
     rows.push([`samples dropped: ${reason}`, String(n)]);

@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { crc32, deflateRawSync } from "node:zlib";
 import { sharedDataDir } from "@aiclone/testing/sharedData";
+import { buildZip } from "../../pipeline/archive/test/zipWriter.js";
 
 const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
 const corpus = `${join(sharedDataDir(), "corpus")}/`;
@@ -43,6 +45,52 @@ describe("aiclone dataset build", () => {
         for (const part of turn.content.split("\n"))
           assert.ok(aliceTexts.includes(part), `not Alice's words: ${part}`);
     await readFile(join(out, "val.jsonl"), "utf8");
+  });
+
+  it("keeps conversations the owner starts as openers, counted; --no-openers drops them", async () => {
+    const chat = join(dir, "WhatsApp Chat with Маша.txt");
+    const lines = [
+      "14.03.2023, 10:00 - Алексей: привет, ты где?",
+      "14.03.2023, 10:05 - Маша: дома",
+      "14.03.2023, 10:06 - Алексей: ок",
+    ];
+    await writeFile(chat, `${lines.join("\n")}\n`);
+    const kept = run(chat, "--owner", "Алексей", "--dry-run");
+    assert.equal(kept.status, 0, kept.stderr);
+    assert.match(kept.stdout, /openers \(owner starts\)\s+1 samples, 1 messages/);
+    const out = join(dir, "no-openers");
+    const dropped = run(chat, "--owner", "Алексей", "--out", out, "--no-openers");
+    assert.equal(dropped.status, 0, dropped.stderr);
+    const stats = JSON.parse(await readFile(join(out, "stats.json"), "utf8"));
+    assert.deepEqual(
+      [stats.options.openers, stats.openers.samples, stats.dropped.leadingOwnerTurn],
+      [false, 0, 1],
+    );
+    assert.match(dropped.stdout, /dropped: leadingOwnerTurn\s+1/);
+  });
+
+  it("names every skipped entry with its reason and limit, without a server path", async () => {
+    const zeros = Buffer.alloc(20 * 1024 * 1024);
+    const compressed = deflateRawSync(zeros);
+    const bomb = join(dir, "bomb.zip");
+    await writeFile(
+      bomb,
+      buildZip([
+        { name: "chat.txt", compressed, rawSize: zeros.length, rawCrc: crc32(zeros) },
+        { name: "old.zip", data: buildZip([{ name: "x.txt", data: "x" }]) },
+      ]),
+    );
+    const result = run(bomb, "--dry-run");
+    const ratio = Math.round(zeros.length / compressed.length).toLocaleString("en-US");
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^bomb\\.zip: chat\\.txt skipped: compression ratio ${ratio}:1 over the limit of 200:1$`,
+        "m",
+      ),
+    );
+    assert.match(result.stdout, /^bomb\.zip: old\.zip skipped: an archive inside the upload is not opened/m);
+    assert.ok(!result.stdout.includes(dir) && !result.stderr.includes(dir), result.stdout + result.stderr);
   });
 
   it("lists the candidates when the export does not say whose it is", () => {

@@ -44,8 +44,9 @@ async function walk(
     const absolute = join(root, path);
     if (entry.isDirectory()) await walk(root, path, files, skipped, signal);
     else if (entry.isSymbolicLink())
-      skipped.push({ reason: "symbolic link (not followed)", where: absolute });
-    else if (!entry.isFile()) skipped.push({ reason: "not a regular file", where: absolute });
+      skipped.push({ code: "symlink", reason: "symbolic link (not followed)", where: absolute });
+    else if (!entry.isFile())
+      skipped.push({ code: "notRegularFile", reason: "not a regular file", where: absolute });
     else {
       const { size } = await lstat(absolute);
       files.set(path, { path, label: absolute, size, open: async () => createReadStream(absolute) });

@@ -21,14 +21,34 @@ export function isDirectoryEntry(entry: Entry, name: string): boolean {
  * Why an entry is refused by its central-directory header alone, or null. The header may lie; the inflate
  * guard checks the same bounds on the real bytes.
  */
-export function entryRefusal(entry: Entry, limits: ArchiveLimits): string | null {
-  if (unixMode(entry) === S_IFLNK) return "symbolic link entry (not followed)";
-  if (entry.isEncrypted()) return "encrypted entry";
-  if (!entry.canDecodeFileData()) return `unsupported compression method ${entry.compressionMethod}`;
+export function entryRefusal(entry: Entry, limits: ArchiveLimits): EntryRefusal | null {
+  if (unixMode(entry) === S_IFLNK)
+    return { code: "archiveSymlink", reason: "symbolic link entry (not followed)" };
+  if (entry.isEncrypted()) return { code: "archiveEncrypted", reason: "encrypted entry" };
+  if (!entry.canDecodeFileData())
+    return {
+      code: "archiveCompressionMethod",
+      reason: `unsupported compression method ${entry.compressionMethod}`,
+      values: { method: entry.compressionMethod },
+    };
   const size = entry.uncompressedSize;
   if (size > limits.ratioMinBytes && size > limits.maxRatio * Math.max(entry.compressedSize, 1)) {
     const ratio = Math.round(size / Math.max(entry.compressedSize, 1));
-    return `compression ratio ${ratio}:1 exceeds the limit of ${limits.maxRatio}:1 (possible zip bomb)`;
+    return {
+      code: "archiveCompressionRatio",
+      reason: `compression ratio ${en(ratio)}:1 over the limit of ${en(limits.maxRatio)}:1`,
+      values: { ratio, limit: limits.maxRatio },
+    };
   }
   return null;
 }
+
+/** Why an entry is skipped: a code and numbers for a report to translate, and the English words. */
+export interface EntryRefusal {
+  code: string;
+  reason: string;
+  values?: Record<string, number>;
+}
+
+/** A number as English writes it: 1,000. */
+export const en = (n: number) => n.toLocaleString("en-US");

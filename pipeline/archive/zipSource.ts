@@ -81,17 +81,17 @@ async function indexEntries(
     const where = `${archive}!/${name}`;
     const normal = normalizeExportPath(name);
     if ("reason" in normal) {
-      skipped.push({ reason: `unsafe entry name: ${normal.reason}`, where });
+      skipped.push({ code: "archiveUnsafeName", reason: `unsafe entry name: ${normal.reason}`, where });
       continue;
     }
     if (isDirectoryEntry(entry, name)) continue;
     const refusal = entryRefusal(entry, limits);
     if (refusal) {
-      skipped.push({ reason: refusal, where });
+      skipped.push({ ...refusal, where });
       continue;
     }
     if (files.has(normal.path)) {
-      skipped.push({ reason: "duplicate entry name", where });
+      skipped.push({ code: "archiveDuplicateName", reason: "duplicate entry name", where });
       continue;
     }
     total += entry.uncompressedSize;

@@ -73,18 +73,46 @@ describe("build: turns and sessions", () => {
       { role: "assistant", content: "я тоже" },
     ]);
   });
-  it("drops leading owner turns, counting them", async () => {
+  it("keeps a conversation the owner starts as an opener sample (system, then the owner's turn), counted", async () => {
+    const f = new RecordFixture()
+      .chat("100", "Маша")
+      .msg(me.id, me.name, "эй")
+      .msg(me.id, me.name, "ты тут?")
+      .msg(masha.id, masha.name, "да?")
+      .msg(me.id, me.name, "ничего");
+    const { all, train, stats } = await buildFixture(f);
+    assert.deepEqual(
+      all.map((s) => s.map((t) => [t.role, t.content])),
+      [
+        [["assistant", "эй\nты тут?"]],
+        [
+          ["user", "да?"],
+          ["assistant", "ничего"],
+        ],
+      ],
+    );
+    assert.deepEqual(
+      train[0]!.messages.map((m) => m.role),
+      ["system", "assistant"],
+    );
+    assert.equal(stats.openers.samples, 1);
+    assert.equal(stats.openers.messages, 2);
+    assert.equal(stats.dropped.leadingOwnerTurn ?? 0, 0);
+    assert.equal(stats.options.openers, true);
+  });
+  it("drops the owner's opening turns with openers off, counting them", async () => {
     const f = new RecordFixture()
       .chat("100", "Маша")
       .msg(me.id, me.name, "эй")
       .msg(masha.id, masha.name, "да?")
       .msg(me.id, me.name, "ничего");
-    const { all, stats } = await buildFixture(f);
+    const { all, stats } = await buildFixture(f, { openers: false });
     assert.deepEqual(
-      all[0]!.map((t) => t.content),
-      ["да?", "ничего"],
+      all.map((s) => s.map((t) => t.content)),
+      [["да?", "ничего"]],
     );
     assert.equal(stats.dropped.leadingOwnerTurn, 1);
+    assert.deepEqual(stats.openers, { samples: 0, messages: 0 });
   });
   it("handles small time inversions inside a session", async () => {
     const t = Date.UTC(2024, 5, 1, 10);

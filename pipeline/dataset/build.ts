@@ -173,6 +173,7 @@ class DatasetBuild {
       },
       selection: used,
       includeBotChats: used.includeBotChats,
+      openers: used.openers,
       prepareText: (text) => {
         const result = used.redact ? redactText(text) : { text, counts: {} };
         return {
@@ -229,6 +230,10 @@ class DatasetBuild {
     this.stats.samples++;
     const chat = this.chatStats.get(sample.chatKey);
     if (chat) chat.samples++;
+    if (sample.opener) {
+      this.stats.openers.samples++;
+      this.stats.openers.messages += sample.turns[0]!.parts.length;
+    }
     for (const turn of sample.turns) {
       for (const part of turn.parts)
         for (const [kind, n] of Object.entries(part.redactions ?? {})) this.redacted[kind as PiiKind] += n;
@@ -291,6 +296,7 @@ function emptyStats(owner: BuildOptions["owner"], used: EffectiveOptions): Datas
     valSamples: 0,
     heldOut: { source: null, reason: "tooFewSamples" },
     systemPrompt: null,
+    openers: { samples: 0, messages: 0 },
     dropped: {},
     droppedSamples: {},
     truncatedMessages: 0,

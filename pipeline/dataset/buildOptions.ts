@@ -30,6 +30,11 @@ export interface BuildOptions extends Partial<SelectionLists> {
   pseudonymize?: boolean;
   pseudonymPrefix?: string;
   includeBotChats?: boolean;
+  /**
+   * Keep conversations the owner starts: their opening turn becomes an opener sample (system, then the
+   * owner's turn, no user turn) instead of being dropped as leadingOwnerTurn (default true).
+   */
+  openers?: boolean;
   /** The inspection of the same source: pseudonyms are then numbered by overall activity. */
   summary?: SourceSummary;
   maxSkippedExamples?: number;
@@ -54,6 +59,7 @@ export interface EffectiveOptions extends SelectionLists {
   pseudonymize: boolean;
   pseudonymPrefix: string;
   includeBotChats: boolean;
+  openers: boolean;
   maxSkippedExamples: number;
 }
 
@@ -126,6 +132,7 @@ export function effectiveOptions(options: BuildOptions): EffectiveOptions {
     pseudonymize: options.pseudonymize ?? false,
     pseudonymPrefix: options.pseudonymPrefix ?? "Контакт",
     includeBotChats: options.includeBotChats ?? false,
+    openers: options.openers ?? true,
     maxSkippedExamples: options.maxSkippedExamples ?? 20,
     includeChats: stringList("includeChats", options.includeChats),
     excludeChats: stringList("excludeChats", options.excludeChats),

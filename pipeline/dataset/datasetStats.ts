@@ -36,6 +36,8 @@ export interface DatasetStats {
   };
   /** The system prompt every sample starts with (null: none); the trainer's prompt contract records it. */
   systemPrompt: string | null;
+  /** Opener samples written (conversations the owner started: system, then the owner's turn) and their messages. */
+  openers: { samples: number; messages: number };
   /** Messages that reached no sample, by reason (message or chat reasons). */
   dropped: Record<string, number>;
   /** Whole samples discarded: noOwnerWords, duplicate, nearDuplicate. */

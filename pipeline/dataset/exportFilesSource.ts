@@ -1,3 +1,4 @@
+import { basename, dirname, isAbsolute, sep } from "node:path";
 import { openExportSource } from "../archive/index.js";
 import type { ExportFormat, ExportRecord } from "../model/conversation.js";
 import type { ExportSource } from "../model/exportSource.js";
@@ -22,6 +23,34 @@ export interface ExportFilesOptions {
   transform?: (records: AsyncIterable<ExportRecord>, source: ExportSource) => AsyncIterable<ExportRecord>;
 }
 
+/**
+ * Where a skip happened, as the person knows it: from the uploaded file's own name, never the folder it
+ * lies in on this machine (`bomb.zip: chat.txt`, not `/srv/uploads/…/bomb.zip!/chat.txt`).
+ */
+export function uploadWhere(where: string, uploadPath: string): string {
+  const folder = dirname(uploadPath);
+  const prefix = folder === "." ? "" : folder.endsWith(sep) ? folder : `${folder}${sep}`;
+  const relative = prefix !== "" && where.startsWith(prefix) ? where.slice(prefix.length) : where;
+  // Readers also name places that are no paths (`chat/messageId`); an absolute path outside the upload's
+  // folder (none is expected) still loses its folders.
+  const named = relative === where && isAbsolute(where) ? basename(where) : relative;
+  return named.replace("!/", ": ");
+}
+
+async function* withUploadNames(
+  records: AsyncIterable<ExportRecord>,
+  uploadPath: string,
+): AsyncGenerator<ExportRecord> {
+  for await (const record of records) {
+    if (record.type !== "skipped") yield record;
+    else
+      yield {
+        type: "skipped",
+        skipped: { ...record.skipped, where: uploadWhere(record.skipped.where, uploadPath) },
+      };
+  }
+}
+
 export function exportFilesSource(
   paths: readonly string[],
   options: ExportFilesOptions = {},
@@ -36,7 +65,8 @@ export function exportFilesSource(
           defaultReaders(),
           options.signal ? { signal: options.signal } : {},
         );
-        yield* options.transform ? options.transform(read.records, source) : read.records;
+        const records = options.transform ? options.transform(read.records, source) : read.records;
+        yield* withUploadNames(records, path);
         for (const format of read.formats) seen.add(format);
       } finally {
         await source.close();

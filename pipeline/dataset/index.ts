@@ -10,7 +10,7 @@ export type { ChatStats, DatasetStats } from "./datasetStats.js";
 export { inspect } from "./inspect.js";
 export { type DatasetOwner, OwnerResolutionError, type ResolvedOwner, resolveOwner } from "./owner.js";
 export { type ReadOptions, type ReadProgress, type RecordSource, readRecords } from "./recordSource.js";
-export type { SkippedInputsSummary } from "./skippedInputs.js";
+export { type SkippedInputsSummary, skipMessage } from "./skippedInputs.js";
 export type { AuthorCount, ChatSummary, ParticipantSummary, SourceSummary } from "./sourceSummary.js";
 export { defaultSystemPrompt, systemPromptFor } from "./systemPrompt.js";
 export { isValidationSession, sessionSplitPoint } from "./valSplit.js";

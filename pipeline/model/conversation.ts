@@ -36,7 +36,9 @@ export type MessageKind =
   | "location"
   | "contact"
   | "deleted"
-  | "unsupported";
+  | "unsupported"
+  /** A lone `<…>` the reader does not know (an export marker in a language or app version not listed). */
+  | "unknownMarker";
 
 export type MediaType = "photo" | "video" | "voice" | "audio" | "round_video" | "gif" | "sticker" | "file";
 
@@ -77,7 +79,12 @@ export interface AccountOwner {
 
 /** A message or a file the reader could not use, with where it was, for the dataset report. */
 export interface SkippedInput {
+  /** In English, with the numbers: "compression ratio 1,000:1 over the limit of 200:1". */
   reason: string;
+  /** What kind of skip, for a report to translate (with `values`); absent for a reader's free-form reason. */
+  code?: string;
+  /** The numbers the reason names (the measured value, the limit), by name. */
+  values?: Record<string, number>;
   /** `file:line` or `file@byteOffset` or `chat/messageId`. */
   where: string;
 }

@@ -11,7 +11,7 @@ export interface DetectOptions {
 /** What became of one file of a source: the reader that takes it, or why none does (null: silently ignored). */
 export type FileDetection =
   | { file: ExportFile; reader: ExportReader }
-  | { file: ExportFile; reader: null; reason: string | null };
+  | { file: ExportFile; reader: null; reason: string | null; code?: string };
 
 /**
  * Classifies each file of a source by the first reader (in the given order) that accepts its name and first
@@ -33,6 +33,7 @@ export async function* detectExportFiles(
       yield {
         file,
         reader: null,
+        code: "nestedArchive",
         reason: "an archive inside the upload is not opened; upload it on its own",
       };
       continue;
@@ -41,7 +42,7 @@ export async function* detectExportFiles(
     const reader = readers.find((r) => r.accepts(file, head));
     yield reader
       ? { file, reader }
-      : { file, reader: null, reason: "not a chat export this platform can read" };
+      : { file, reader: null, code: "unknownFormat", reason: "not a chat export this platform can read" };
   }
 }
 
@@ -71,7 +72,8 @@ export function detectAndRead(
     for await (const detection of detectExportFiles(source, readers, options)) {
       if (detection.reader === null) {
         if (detection.reason !== null) {
-          yield { type: "skipped", skipped: { reason: detection.reason, where: detection.file.label } };
+          const { reason, code, file } = detection;
+          yield { type: "skipped", skipped: { ...(code ? { code } : {}), reason, where: file.label } };
         }
         continue;
       }

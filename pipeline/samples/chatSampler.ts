@@ -35,6 +35,8 @@ export interface ChatSamplerConfig {
   limits: SamplerLimits;
   selection: SelectionLists;
   includeBotChats: boolean;
+  /** Keep the owner's turn that opens a session as an opener sample (else dropped as leadingOwnerTurn). */
+  openers: boolean;
   /** Cleans a kept message's text (redaction, pseudonyms); returns the text and what was replaced. */
   prepareText(text: string): { text: string; counts: Readonly<Record<string, number>> };
   /** The name a contact is shown under in group prefixes. */
@@ -154,6 +156,7 @@ export class ChatSampler {
       turns,
       { maxTurns: limits.maxSampleTurns, maxChars: limits.maxSampleChars },
       this.group,
+      { openers: this.config.openers },
     );
     if (windowing.leadingOwnerMessages > 0)
       events.droppedMessages("leadingOwnerTurn", windowing.leadingOwnerMessages);
@@ -166,14 +169,16 @@ export class ChatSampler {
         events.droppedSample("noOwnerWords");
         return;
       }
-      samples.push({
+      const sample: Sample = {
         chatKey: this.config.chatKey,
         chatId: this.config.chat.id,
         sessionStart,
         window,
         group: this.group,
         turns,
-      });
+      };
+      if (turns[0]!.role === "assistant") sample.opener = true;
+      samples.push(sample);
     });
     this.samples += samples.length;
     return samples;

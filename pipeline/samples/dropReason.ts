@@ -12,6 +12,7 @@ export type MessageDropReason =
   | "contact"
   | "deleted"
   | "unsupported"
+  | "unknownMarker"
   | "empty"
   | "unknownAuthor"
   | "viaBot"

@@ -26,6 +26,8 @@ export interface Sample {
   /** Index of this window within its session. */
   window: number;
   group: boolean;
+  /** The owner's turn that opened the session, alone: nothing before it to reply to. */
+  opener?: true;
   turns: Turn[];
 }
 

@@ -50,6 +50,22 @@ describe("sessionWindows", () => {
     assert.equal(result.leadingOwnerMessages, 2);
     assert.equal(result.trailingUserMessages, 2);
   });
+  it("keeps the owner's opening turn as an opener window of its own, when asked", () => {
+    const turns = [turn("assistant", "a", "b"), turn("user", "q"), turn("assistant", "r")];
+    const result = sessionWindows(turns, limits, false, { openers: true });
+    assert.deepEqual(roles(result.windows), ["a", "ua"]);
+    assert.deepEqual(
+      result.windows[0]![0]!.parts.map((p) => p.text),
+      ["a", "b"],
+    );
+    assert.equal(result.openerMessages, 2);
+    assert.equal(result.leadingOwnerMessages, 0);
+    const alone = sessionWindows([turn("assistant", "hello?")], limits, false, { openers: true });
+    assert.deepEqual(roles(alone.windows), ["a"]);
+    assert.equal(alone.openerMessages, 1);
+    const off = sessionWindows(turns, limits, false, { openers: false });
+    assert.deepEqual([roles(off.windows), off.openerMessages, off.leadingOwnerMessages], [["ua"], 0, 2]);
+  });
   it("splits long sessions into windows that each start with a question and end with a reply", () => {
     const turns = Array.from({ length: 10 }, (_, i) => turn(i % 2 === 0 ? "user" : "assistant", `t${i}`));
     const result = sessionWindows(turns, { maxTurns: 4, maxChars: 8000 }, false);

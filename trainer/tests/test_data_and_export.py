@@ -36,6 +36,18 @@ def test_loss_mask_covers_only_assistant_replies(tokenizer, tiny_gguf):
     assert short.labels[-1] == ex.labels[-1]
 
 
+def test_an_opener_sample_trains_only_the_owners_turn(tokenizer, tiny_gguf):
+    """A conversation the owner started: system, then the owner's turn, no user turn; only the turn is learnt."""
+    formatter = ChatFormatter(tokenizer, derive_contract(tokenizer, base_specials(BaseRef.parse(str(tiny_gguf)), tokenizer), []))
+    conv = [{"role": "system", "content": "You are Alex."}, {"role": "assistant", "content": "hey free tonight"}]
+    ex = tokenize_conversation(formatter, conv)
+    trained = [t for t, label in zip(ex.input_ids, ex.labels) if label != IGNORE_INDEX]
+    text = tokenizer.decode(trained)
+    assert "hey free tonight" in text
+    assert "Alex" not in text and "System" not in text
+    assert tokenizer.eos_token_id in trained
+
+
 def test_default_cutoff_is_95th_percentile_rounded_and_capped():
     assert default_cutoff(list(range(1, 101))) == 96
     assert default_cutoff([5, 6]) == 32

@@ -74,6 +74,8 @@ def test_the_trainer_test_datasets_meet_the_format(tmp_path, dataset):
 
 VALID_SAMPLES = [
     {"messages": [{"role": "assistant", "content": "hi"}]},
+    # An opener: a conversation the owner started, with no user turn before it.
+    {"messages": [{"role": "system", "content": "You are Alex."}, {"role": "assistant", "content": "hey, free tonight?"}]},
     {"messages": [{"role": "system", "content": "You are Alex."}, {"role": "user", "content": "yo"},
                   {"role": "assistant", "content": "ok 👍"}]},
     *synthetic_conversations(4),
@@ -104,6 +106,12 @@ def test_a_sample_the_schema_refuses_is_one_the_trainer_refuses(tmp_path, sample
     path.write_text(json.dumps(sample) + "\n", encoding="utf-8")
     with pytest.raises(DatasetError):
         load_jsonl(path)
+
+
+def test_stats_with_opener_counts_validate_and_bad_ones_do_not():
+    stats = validator("stats")
+    assert list(stats.iter_errors(stats_json(openers={"samples": 3, "messages": 5}))) == []
+    assert list(stats.iter_errors(stats_json(openers={"samples": -1, "messages": 5}))) != []
 
 
 def test_the_stats_fields_the_trainer_reads_are_declared_as_it_reads_them(tmp_path):

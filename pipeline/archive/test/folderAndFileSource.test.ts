@@ -17,7 +17,9 @@ test("a folder is walked in name order; links are skipped, not followed", async 
   const source = await openExportSource(root);
   assert.equal(source.kind, "folder");
   assert.deepEqual(await listPaths(source), ["a.txt", "Чат/photos/p.jpg", "Чат/result.json"]);
-  assert.deepEqual(source.skipped, [{ reason: "symbolic link (not followed)", where: join(root, "passwd") }]);
+  assert.deepEqual(source.skipped, [
+    { code: "symlink", reason: "symbolic link (not followed)", where: join(root, "passwd") },
+  ]);
   const photo = await source.file("Чат\\photos\\p.jpg");
   assert.equal(photo && (await readAll(photo)).toString(), "jpg");
   assert.equal(await source.file("passwd"), null);

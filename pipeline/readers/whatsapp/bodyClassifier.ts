@@ -1,5 +1,11 @@
 import type { MediaRef, MessageKind } from "../../model/conversation.js";
-import { androidAttachment, iosAttachment, type MediaMarker, omittedMedia } from "./mediaMarkers.js";
+import {
+  androidAttachment,
+  iosAttachment,
+  isUnknownMarker,
+  type MediaMarker,
+  omittedMedia,
+} from "./mediaMarkers.js";
 import {
   isAuthoredNotice,
   isDeletedMarker,
@@ -61,5 +67,7 @@ function classifyUnedited(text: string, bannerPossible: boolean): ClassifiedBody
   if (isLocation(text)) return { kind: "location", text };
   if (bannerPossible && isEncryptionNotice(text)) return { kind: "service", text, authorIsNotAPerson: true };
   if (isAuthoredNotice(text)) return { kind: "service", text };
+  // WhatsApp's wording in a language or app version the table lacks: never the author's words.
+  if (isUnknownMarker(text)) return { kind: "unknownMarker", text: "" };
   return { kind: "text", text };
 }

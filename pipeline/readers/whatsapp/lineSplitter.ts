@@ -111,7 +111,7 @@ function decodeOneLine(line: Buffer, batch: BatchBuilder, maxLineBytes: number):
 }
 
 function tooLong(maxLineBytes: number): string {
-  return `line longer than ${maxLineBytes} bytes`;
+  return `line longer than ${maxLineBytes.toLocaleString("en-US")} bytes`;
 }
 
 function toBuffer(chunk: unknown): Buffer {

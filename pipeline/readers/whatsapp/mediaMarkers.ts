@@ -1,10 +1,11 @@
 import type { MediaType, MessageKind } from "../../model/conversation.js";
+import { type OmittedType, WHATSAPP_MARKERS } from "./markerTable.js";
 
 /**
  * Attachment markers (FORMATS.md §2.7). With media, Android writes `IMG-20190101-WA0000.jpg (file attached)`
  * (caption on the next line) and iOS `<attached: 00000001-PHOTO-2019-01-01-12-00-00.jpg>`; without media,
- * Android writes `<Media omitted>` and iOS `image omitted`, `sticker omitted`, … — all localized. English,
- * German and Russian are verified; the rest are from third-party parser tables (unverified, harmless if wrong).
+ * Android writes `<Media omitted>` and iOS `image omitted`, `sticker omitted`, … — all localized. The strings
+ * per language, with where each was found, are in `markerTable.ts`.
  */
 
 export interface MediaMarker {
@@ -15,73 +16,64 @@ export interface MediaMarker {
   omitted?: true;
 }
 
-/** Android "without media" marker: the type is unknown, so "file". */
-const ANDROID_OMITTED = new Set([
-  "<media omitted>",
-  "<медиа отсутствуют>",
-  "<medien ausgeschlossen>",
-  "<multimedia omitido>",
-  "<arquivo de mídia oculto>",
-  "<médias omis>",
-  "<media omessi>",
-]);
+const languages = Object.values(WHATSAPP_MARKERS);
 
-/**
- * iOS "without media" markers: `<type word> <omitted word>`, the word tells the type. Documents carry a
- * description first (`report.pdf • 3 pages document omitted`); only then is a prefix allowed, so that a text
- * such as "the photo omitted" stays text.
- */
-const IOS_OMITTED =
-  /^(?:[^\n]*• [^\n]*)?(image|photo|video|audio|GIF|sticker|document|Contact card|Bild|Foto|Dokument|Kontaktkarte|imagen|vídeo|documento|tarjeta de contacto|imagem|áudio|figurinha|изображение|фото|видео|аудио|стикер|документ|карточка контакта) (?:omitted|weggelassen|omitid[oa]|ocultad[oa]|отсутствует)$/i;
+/** Android "without media" markers, lower-cased: the type is unknown, so "file". */
+const ANDROID_OMITTED = new Set(languages.flatMap((l) => l.androidOmitted.map((m) => m.toLowerCase())));
 
-/** Cheap pre-check before the regex: how every iOS marker ends. */
-const OMITTED_WORDS = ["omitted", "weggelassen", "omitido", "omitida", "ocultado", "ocultada", "отсутствует"];
+/** iOS "without media" markers, lower-cased, to the type they name. */
+const IOS_OMITTED = new Map<string, OmittedType>(
+  languages.flatMap((l) =>
+    Object.entries(l.iosOmitted).flatMap(([type, markers]) =>
+      (markers ?? []).map((m): [string, OmittedType] => [m.toLowerCase(), type as OmittedType]),
+    ),
+  ),
+);
+const IOS_DOCUMENT_OMITTED = [...IOS_OMITTED].filter(([, type]) => type === "file").map(([m]) => m);
+/** Lengths the markers have: most texts are rejected by length alone, before any copy or lookup. */
+const ANDROID_LENGTHS = new Set([...ANDROID_OMITTED].map((m) => m.length));
+const IOS_LENGTHS = new Set([...IOS_OMITTED.keys()].map((m) => m.length));
 
-const IOS_OMITTED_TYPES: Record<string, MediaType | "contact"> = {
-  image: "photo",
-  photo: "photo",
-  bild: "photo",
-  foto: "photo",
-  imagen: "photo",
-  imagem: "photo",
-  изображение: "photo",
-  фото: "photo",
-  video: "video",
-  vídeo: "video",
-  видео: "video",
-  audio: "audio",
-  áudio: "audio",
-  аудио: "audio",
-  gif: "gif",
-  sticker: "sticker",
-  figurinha: "sticker",
-  стикер: "sticker",
-  document: "file",
-  dokument: "file",
-  documento: "file",
-  документ: "file",
-  "contact card": "contact",
-  kontaktkarte: "contact",
-  "tarjeta de contacto": "contact",
-  "карточка контакта": "contact",
-};
+const isSpace = (code: number) => code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
+
+/** The text without surrounding whitespace, copying only when there is some. */
+function trimmed(text: string): string {
+  return isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(text.length - 1)) ? text.trim() : text;
+}
 
 function fromType(type: MediaType | "contact", extra: { path?: string; omitted?: true }): MediaMarker {
   if (type === "contact") return { type: "file", kind: "contact", ...extra };
   return { type, kind: type === "sticker" ? "sticker" : "media", ...extra };
 }
 
-/** A whole message body that says the file was left out of the export. */
+/**
+ * A whole message body that says the file was left out of the export. iOS documents carry a description
+ * first (`report.pdf • 3 pages document omitted`); only then is a prefix allowed, so that a text such as
+ * "why image omitted again" stays text.
+ */
 export function omittedMedia(text: string): MediaMarker | null {
-  if (text.length > 80) return null;
-  const t = text.trim();
+  if (text.length > 200) return null;
+  const t = trimmed(text);
   if (t.charCodeAt(0) === 0x3c)
-    return ANDROID_OMITTED.has(t.toLowerCase()) ? fromType("file", { omitted: true }) : null;
-  if (!OMITTED_WORDS.some((w) => t.endsWith(w))) return null;
-  const m = IOS_OMITTED.exec(t);
-  if (m === null) return null;
-  const type = IOS_OMITTED_TYPES[(m[1] as string).toLowerCase()] ?? "file";
-  return fromType(type, { omitted: true });
+    return ANDROID_LENGTHS.has(t.length) && ANDROID_OMITTED.has(t.toLowerCase())
+      ? fromType("file", { omitted: true })
+      : null;
+  const type = IOS_LENGTHS.has(t.length) ? IOS_OMITTED.get(t.toLowerCase()) : undefined;
+  if (type !== undefined) return fromType(type, { omitted: true });
+  if (t.includes("• ")) {
+    const lower = t.toLowerCase();
+    if (IOS_DOCUMENT_OMITTED.some((m) => lower.endsWith(` ${m}`))) return fromType("file", { omitted: true });
+  }
+  return null;
+}
+
+/** A lone `<…>` on one line that no table knows: most likely a marker of a language or version not listed. */
+const LONE_MARKER = /^<[^<>\n]{1,80}>$/;
+
+export function isUnknownMarker(text: string): boolean {
+  if (text.length > 90) return false;
+  const t = trimmed(text);
+  return t.charCodeAt(0) === 0x3c && t.charCodeAt(t.length - 1) === 0x3e && LONE_MARKER.test(t);
 }
 
 const ANDROID_PREFIX_TYPES: Record<string, MediaType> = {
@@ -136,9 +128,17 @@ export function mediaFromFileName(path: string): MediaMarker {
   return fromType(byExtension ?? "file", { path });
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+const alternatives = (words: string[]) => [...new Set(words)].map(escapeRegExp).join("|");
+
 /** Android: `NAME (file attached)` as the whole first line of the body. */
-const ANDROID_ATTACHED =
-  /^(.+?) \((?:file attached|Datei angehängt|archivo adjunto|arquivo anexado|файл прикреплён|файл прикреплен|fichier joint|file allegato)\)$/i;
+const ANDROID_ATTACHED = new RegExp(
+  `^(.+?) \\((?:${alternatives(languages.flatMap((l) => [...l.androidAttached]))})\\)$`,
+  "i",
+);
 
 export function androidAttachment(firstLine: string): MediaMarker | null {
   if (!firstLine.endsWith(")")) return null;
@@ -147,7 +147,9 @@ export function androidAttachment(firstLine: string): MediaMarker | null {
 }
 
 /** iOS: `<attached: NAME>` anywhere in the body (documents put a description before it), or old `NAME <attached>`. */
-const IOS_ATTACHED = /<(?:attached|Anhang|adjunto|allegato|bijlage|anexo|вложение): ([^>\n]+)>/;
+const IOS_ATTACHED = new RegExp(
+  `<(?:${alternatives(languages.flatMap((l) => [...l.iosAttached]))}): ([^>\\n]+)>`,
+);
 const IOS_ATTACHED_OLD = /^(\S.*?) <attached>$/;
 
 export function iosAttachment(text: string): MediaMarker | null {

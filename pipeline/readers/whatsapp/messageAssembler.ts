@@ -73,7 +73,7 @@ export class MessageAssembler {
     if (problem !== null) message.problem ??= `${problem} at line ${line}`;
     this.currentChars += text.length + 1;
     if (this.currentChars > this.maxMessageChars) {
-      message.problem ??= `message longer than ${this.maxMessageChars} characters`;
+      message.problem ??= `message longer than ${this.maxMessageChars.toLocaleString("en-US")} characters`;
       // Keep counting lines for the error position but stop keeping their text.
       message.more = null;
       return;

@@ -75,8 +75,21 @@ export class MessageBuilder {
   }
 
   private skip(raw: RawMessage, reason: string): ExportRecord {
-    return { type: "skipped", skipped: { reason, where: `${this.label}:${raw.line}` } };
+    return {
+      type: "skipped",
+      skipped: { ...problemCode(reason), reason, where: `${this.label}:${raw.line}` },
+    };
   }
+}
+
+/** The size limits a line or message broke, as a code and numbers a report can translate. */
+function problemCode(reason: string): { code: string; values: Record<string, number> } | object {
+  const line = /^line longer than ([\d,]+) bytes/.exec(reason);
+  if (line) return { code: "lineTooLong", values: { limitBytes: Number(line[1]!.replace(/,/g, "")) } };
+  const message = /^message longer than ([\d,]+) characters/.exec(reason);
+  if (message)
+    return { code: "messageTooLong", values: { limitChars: Number(message[1]!.replace(/,/g, "")) } };
+  return {};
 }
 
 /**

@@ -1,27 +1,46 @@
+import { WHATSAPP_MARKERS } from "./markerTable.js";
+
 /**
  * Localized texts of WhatsApp notices. System lines are found by structure (a header without `Author: `); these
  * lists only cover what structure cannot: notices that iOS writes *as if* someone said them, and which system
- * lines tell a group from a personal chat. English, German and Russian are verified against the corpus or
- * FORMATS.md; the other languages are best-effort translations (a miss only means a notice is read as text).
+ * lines tell a group from a personal chat. The per-language strings, with their sources, are in
+ * `markerTable.ts`; the group-event words below are best-effort (a miss only means a chat is read as personal).
  */
+
+const languages = Object.values(WHATSAPP_MARKERS);
+const lower = (pick: (l: (typeof languages)[number]) => readonly string[]) =>
+  new Set(languages.flatMap((l) => pick(l).map((m) => m.toLowerCase())));
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 /**
  * End-to-end encryption banners. iOS attributes them to the other person or, in groups, to the group name
  * (FORMATS.md §2.6), so the "author" is not a person and is dropped.
  */
-const ENCRYPTION_NOTICE =
-  /end-to-end encrypt|now secured|Ende-zu-Ende-verschlüsselt|сквозным шифрованием|de extremo a extremo|de ponta a ponta|chiffrés de bout en bout|crittografia end-to-end/i;
+const ENCRYPTION_NOTICE = new RegExp([...lower((l) => l.encryption)].map(escapeRegExp).join("|"), "i");
 
 export function isEncryptionNotice(text: string): boolean {
   return text.length < 400 && ENCRYPTION_NOTICE.test(text);
 }
 
 /** Notices Android writes under the acting person's name: the author is real, the text is not theirs. */
-const AUTHORED_NOTICE =
-  /updated the message timer|turned (?:on|off) disappearing messages|Missed (?:voice|video) call|Пропущенный (?:аудио|видео)звонок|Verpasster (?:Sprach|Video)anruf/;
+const AUTHORED_NOTICE = /updated the message timer|turned (?:on|off) disappearing messages/;
+/** Missed calls: the whole body, with or without a final period. */
+const MISSED_CALLS = lower((l) => l.missedCalls);
+const MISSED_CALL_LENGTHS = new Set([...MISSED_CALLS].flatMap((m) => [m.length, m.length + 1]));
 
 export function isAuthoredNotice(text: string): boolean {
-  return text.length < 300 && AUTHORED_NOTICE.test(text);
+  if (text.length >= 300) return false;
+  if (
+    MISSED_CALL_LENGTHS.has(text.length) ||
+    (text.length < 70 && MISSED_CALL_LENGTHS.has(text.trim().length))
+  ) {
+    const t = text.trim().toLowerCase();
+    if (MISSED_CALLS.has(t.endsWith(".") ? t.slice(0, -1) : t)) return true;
+  }
+  return AUTHORED_NOTICE.test(text);
 }
 
 /**
@@ -36,22 +55,7 @@ export function isGroupEvent(systemText: string): boolean {
 }
 
 /** Whole-body markers of deleted messages, lower-cased, without a trailing period. */
-const DELETED = new Set([
-  "this message was deleted",
-  "you deleted this message",
-  "это сообщение удалено",
-  "вы удалили это сообщение",
-  "diese nachricht wurde gelöscht",
-  "du hast diese nachricht gelöscht",
-  "se eliminó este mensaje",
-  "eliminaste este mensaje",
-  "mensagem apagada",
-  "você apagou esta mensagem",
-  "ce message a été supprimé",
-  "vous avez supprimé ce message",
-  "questo messaggio è stato eliminato",
-  "hai eliminato questo messaggio",
-]);
+const DELETED = lower((l) => l.deleted);
 
 /** Lengths the markers can have (with or without the period): most texts are rejected by length alone. */
 const DELETED_LENGTHS = new Set([...DELETED].flatMap((m) => [m.length, m.length + 1]));
@@ -64,9 +68,11 @@ export function isDeletedMarker(text: string): boolean {
   return DELETED.has(t.endsWith(".") ? t.slice(0, -1) : t);
 }
 
-/** Trailing edit marker (2023+): `Hello <This message was edited>`. */
-const EDITED_SUFFIX =
-  /\s*<(?:This message was edited|Сообщение изменено|Diese Nachricht wurde bearbeitet|Se editó este mensaje|Mensagem editada|Ce message a été modifié|Questo messaggio è stato modificato)>\s*$/i;
+/** Trailing edit marker (2023+): `Hello <This message was edited>` (Spanish writes a period inside). */
+const EDITED_SUFFIX = new RegExp(
+  `\\s*<(?:${[...lower((l) => l.edited)].map(escapeRegExp).join("|")})\\.?>\\s*$`,
+  "i",
+);
 
 /** The text without its edit marker, or null when it has none. */
 export function withoutEditedMarker(text: string): string | null {

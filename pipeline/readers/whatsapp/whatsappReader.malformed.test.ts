@@ -94,7 +94,8 @@ describe("malformed input", () => {
       r.messages.map((m) => m.text),
       ["after"],
     );
-    assert.match(r.skipped[0]!.reason, /message longer than 1000/);
+    assert.match(r.skipped[0]!.reason, /message longer than 1,000 characters/);
+    assert.deepEqual([r.skipped[0]!.code, r.skipped[0]!.values], ["messageTooLong", { limitChars: 1000 }]);
   });
 
   test("impossible dates are skipped with the detected order as reason", async () => {
