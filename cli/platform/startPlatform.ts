@@ -13,6 +13,7 @@ import { createApiServices, type RunningApi, serveApi } from "./apiRole.js";
 import { cloneKeysOf } from "./dataProtection.js";
 import type { Logger } from "./logger.js";
 import { type PlatformParts, StopList } from "./platformParts.js";
+import { startPreviewRole } from "./preview/previewRole.js";
 import { startTraining } from "./training.js";
 
 export interface RunningPlatform {
@@ -35,7 +36,8 @@ const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 /**
  * The platform, or the part of it this process's roles name: `api` (GraphQL server), `relay` (event
  * log → bus), `projections` (bus → read models), `pipeline` (the dataset worker), `training` (the trainer
- * gateway, plus a local trainer worker when training.backend is local). On embedded defaults one process runs all; on
+ * gateway, plus a local trainer worker when training.backend is local), `preview` (answers preview replies of trained
+ * adapters with node-llama-cpp). On embedded defaults one process runs all; on
  * the distributed engines any number of API processes share one relay and projection worker.
  *
  * Steps: check the roles, open the stores, start the consumers of the bus, start the relay (which waits
@@ -51,16 +53,25 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
     const feed = roles.has("api") ? await subscribeUpdateFeed(parts) : undefined;
     if (roles.has("pipeline")) await startPipeline(parts);
     if (roles.has("training")) await startTrainingRole(parts);
+    if (roles.has("preview")) await startPreviewRole(parts);
     if (roles.has("relay")) {
       scheduleArtifactSweeps(parts);
       await startRelay(parts);
     }
-    const api = roles.has("api") ? await serveApi(parts, createApiServices(parts, feed!, projector)) : null;
+    const api = roles.has("api") ? await startApi(parts, feed!, projector) : null;
     return runningPlatform(parts, api);
   } catch (error) {
     await parts.stops.stopAll();
     throw error;
   }
+}
+
+/** The API's services (the preview replies' reader subscribed before the server answers), then the server. */
+async function startApi(parts: PlatformParts, feed: UpdateFeed, projector?: Projector): Promise<RunningApi> {
+  const services = createApiServices(parts, feed, projector);
+  await services.preview.start();
+  parts.stops.push(() => services.preview.stop());
+  return serveApi(parts, services);
 }
 
 function checkedRoles(config: PlatformConfig): ReadonlySet<PlatformRole> {
