@@ -10,6 +10,7 @@ import { getLlama, type Llama, LlamaLogLevel } from "node-llama-cpp";
 import { pino } from "pino";
 import type { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
+import { ask, pieces, START } from "./previewScenario.js";
 import {
   apiOf,
   cloneWithDataset,
@@ -18,55 +19,14 @@ import {
   standInTrainerEnv,
 } from "./trainingScenario.js";
 
-const START = `mutation ($input: StartPreviewReplyInput!) {
-  startPreviewReply(input: $input) { id cloneId adapterVersion } }`;
-const PIECES = `subscription ($id: ID!) {
-  previewReply(replyId: $id) { replyId seq text done finishReason completionTokens error } }`;
-const PERSONA = "Ты — Аня. Отвечай коротко.";
-const QUESTION = "Привет! Как прошёл день?";
-
-interface Piece {
-  replyId: string;
-  seq: number;
-  text: string;
-  done: boolean;
-  finishReason: string | null;
-  completionTokens: number | null;
-  error: string | null;
-}
-
-/** Every piece of a reply, through the subscription, until the one with done. */
-async function pieces(api: GraphQLTestClient, id: string): Promise<Piece[]> {
-  const ws = api.ws();
-  try {
-    return await new Promise<Piece[]>((resolve, reject) => {
-      const seen: Piece[] = [];
-      ws.subscribe(
-        { query: PIECES, variables: { id } },
-        {
-          next: (value) => {
-            if (value.errors) reject(new Error(JSON.stringify(value.errors)));
-            else seen.push((value.data as { previewReply: Piece }).previewReply);
-          },
-          error: (error) => reject(new Error(JSON.stringify(error))),
-          complete: () => resolve(seen),
-        },
-      );
-    });
-  } finally {
-    await ws.dispose();
-  }
-}
-
-const ask = (cloneId: string, messages: { role: string; content: string }[], seed?: number) => ({
-  input: { cloneId, adapterVersion: 1, messages, ...(seed !== undefined ? { seed } : {}) },
-});
-
 /**
  * Preview chat on embedded defaults: the platform trains (stand-in trainer, a real tiny LoRA), then the
  * `preview` role in the same process answers through the runtime's engine; the reply streams over the
  * subscription and is the same, for the same seed, as the installed runtime's from that adapter.
  */
+const PERSONA = "Ты — Аня. Отвечай коротко.";
+const QUESTION = "Привет! Как прошёл день?";
+
 describe("preview chat (one process, the tiny model)", () => {
   let harness: PlatformHarness;
   let api: GraphQLTestClient;
