@@ -25,7 +25,7 @@ export function toPreviewReplyPiece(piece: PreviewPiece): PreviewReplyPiece {
     replyId: piece.replyId,
     seq: piece.seq,
     text: piece.kind === "text" ? piece.text : "",
-    done: piece.kind !== "text",
+    done: piece.kind === "done" || piece.kind === "error",
     finishReason: piece.kind === "done" ? (finishReasons[piece.finishReason] ?? null) : null,
     completionTokens: piece.kind === "done" ? piece.completionTokens : null,
     error: piece.kind === "error" ? piece.message : null,

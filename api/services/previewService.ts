@@ -28,7 +28,7 @@ export interface PreviewServiceOptions {
   /** The caller's clone, NOT_FOUND for anyone else's (CloneService.require). */
   requireClone: (principal: AuthPrincipal, cloneId: string) => Promise<CloneView>;
   limits: PreviewReplyLimits & PreviewMessageLimits;
-  /** A reply no preview process has started within this time fails. */
+  /** A reply no preview process has taken within this time fails, and so does one silent this long since its last piece. */
   startTimeoutMs: number;
   /** How long an ended reply's pieces stay for a late subscriber; default 5 minutes. */
   keepEndedMs?: number;
@@ -52,7 +52,7 @@ interface Reply {
   timer: NodeJS.Timeout;
 }
 
-const ended = (piece: PreviewPiece) => piece.kind !== "text";
+const ended = (piece: PreviewPiece) => piece.kind === "done" || piece.kind === "error";
 
 export class PreviewService {
   private readonly replies = new Map<string, Reply>();
@@ -94,7 +94,7 @@ export class PreviewService {
       ended: false,
       listeners: new Set(),
       release: admission.release,
-      timer: setTimeout(() => this.timedOut(id), this.options.startTimeoutMs),
+      timer: this.silenceTimer(id),
     };
     this.replies.set(id, reply);
     const request: PreviewStart = {
@@ -161,7 +161,8 @@ export class PreviewService {
     // Another API process's reply, a repeat, or one already ended here (timed out).
     if (!reply || reply.ended || piece.seq < reply.nextSeq) return;
     reply.nextSeq = piece.seq + 1;
-    if (reply.pieces.length === 0) clearTimeout(reply.timer);
+    clearTimeout(reply.timer);
+    reply.timer = this.silenceTimer(piece.replyId);
     reply.pieces.push(piece);
     for (const queue of reply.listeners) queue.push(piece);
     if (ended(piece)) this.end(piece.replyId, reply);
@@ -176,16 +177,21 @@ export class PreviewService {
     reply.timer.unref();
   }
 
+  private silenceTimer(id: string): NodeJS.Timeout {
+    const timer = setTimeout(() => this.timedOut(id), this.options.startTimeoutMs);
+    timer.unref();
+    return timer;
+  }
+
   private timedOut(id: string): void {
     const reply = this.replies.get(id);
-    if (!reply || reply.ended || reply.pieces.length > 0) return;
+    if (!reply || reply.ended) return;
     const seconds = Math.round(this.options.startTimeoutMs / 1000);
-    this.onPiece(
-      previewPiece(id, reply.nextSeq, {
-        kind: "error",
-        message: `no preview process started the reply within ${seconds} s; is a process with the \`preview\` role running?`,
-      }),
-    );
+    const message =
+      reply.pieces.length === 0
+        ? `no preview process took the reply within ${seconds} s; is a process with the \`preview\` role running?`
+        : `the preview process stopped answering (${seconds} s without a piece of the reply)`;
+    this.onPiece(previewPiece(id, reply.nextSeq, { kind: "error", message }));
     void this.cancel(id);
   }
 

@@ -55,7 +55,7 @@ export class PreviewReply {
 
 @ObjectType({
   description:
-    "One piece of a preview reply: text to append, then a last piece with done (and finishReason) or error.",
+    "One piece of a preview reply: the first (empty) once a preview process took it, then text to append, then a last piece with done (and finishReason) or error.",
 })
 export class PreviewReplyPiece {
   @Field(() => ID) replyId!: string;

@@ -57,7 +57,7 @@ describe("preview role in its own process, over Kafka and S3", { skip }, () => {
           forcePathStyle: true,
           suffixObjectKeys: true,
         },
-        preview: { cpu: true, threads: 1, startTimeoutSeconds: 4 },
+        preview: { cpu: true, threads: 1, startTimeoutSeconds: 10 },
         // The preview process opens the clones' encrypted adapters with the platform's master key.
         security: { masterKey: MasterKey.generate().base64 },
       }),
@@ -80,7 +80,7 @@ describe("preview role in its own process, over Kafka and S3", { skip }, () => {
     const unanswered = await api.data(START, ask(cloneId, [{ role: "USER", content: "Привет!" }], 3));
     const failed = await pieces(api, unanswered.startPreviewReply.id);
     assert.equal(failed.length, 1);
-    assert.match(String(failed[0]?.error), /no preview process started the reply within 4 s/);
+    assert.match(String(failed[0]?.error), /no preview process took the reply within 10 s/);
 
     const preview = PlatformProcess.spawn(["--config", configFile], { ...env, AICLONE_ROLES: "preview" });
     processes.push(preview);

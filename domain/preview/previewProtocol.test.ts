@@ -30,6 +30,7 @@ describe("preview protocol", () => {
     const cancel = { schema: "aiclone.preview-request", version: 1, kind: "cancel", replyId: "r1" };
     assert.deepEqual(parsePreviewRequest(copy(cancel)), cancel);
     for (const piece of [
+      previewPiece("r1", 0, { kind: "accepted" }),
       previewPiece("r1", 0, { kind: "text", text: "При" }),
       previewPiece("r1", 1, { kind: "done", finishReason: "stop", completionTokens: 4 }),
       previewPiece("r1", 2, { kind: "error", message: "the adapter cannot be applied" }),

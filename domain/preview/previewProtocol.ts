@@ -8,7 +8,10 @@ import { z } from "zod";
 
 /** API → preview role, keyed by the reply id; the role's processes share one consumer group. */
 export const PREVIEW_REQUESTS_TOPIC = "preview-requests";
-/** Preview role → API, keyed by the reply id (so a reply's pieces keep their order); every API process reads all. */
+/**
+ * Preview role → API, keyed by the reply id (so a reply's pieces keep their order): `accepted`, then `text`
+ * pieces, then `done` or `error`. Every API process reads all.
+ */
 export const PREVIEW_PIECES_TOPIC = "preview-pieces";
 /** The consumer group the preview role's processes share: each request is answered once. */
 export const PREVIEW_WORKER_GROUP = "preview";
@@ -64,6 +67,8 @@ const pieceBase = {
 };
 
 export const previewPieceSchema = z.discriminatedUnion("kind", [
+  /** The first piece: a preview process took the request (it may still be loading the model). */
+  z.strictObject({ ...pieceBase, kind: z.literal("accepted") }),
   z.strictObject({ ...pieceBase, kind: z.literal("text"), text: z.string() }),
   z.strictObject({
     ...pieceBase,
@@ -76,6 +81,7 @@ export const previewPieceSchema = z.discriminatedUnion("kind", [
 export type PreviewPiece = z.infer<typeof previewPieceSchema>;
 
 type PieceBody =
+  | { kind: "accepted" }
   | { kind: "text"; text: string }
   | { kind: "done"; finishReason: PreviewFinishReason; completionTokens: number }
   | { kind: "error"; message: string };

@@ -52,6 +52,10 @@ class PieceSender {
     this.flushing ??= this.flush();
   }
 
+  accepted(): Promise<void> {
+    return this.send({ kind: "accepted" });
+  }
+
   async end(
     body:
       | { kind: "done"; finishReason: "stop" | "length" | "abort"; completionTokens: number }
@@ -92,8 +96,9 @@ export class PreviewWorker {
     await mkdir(this.options.cacheDir, { recursive: true });
     this.subscription = await this.options.bus.subscribe(
       PREVIEW_REQUESTS_TOPIC,
-      // `latest`: a request sent while no preview process ran has timed out at its API already.
-      { group: PREVIEW_WORKER_GROUP, maxAttempts: 1, startFrom: "latest" },
+      // `earliest` for a group's first start, so no request is missed while it joins; requests older than
+      // the API's timeout (already failed there) are dropped below.
+      { group: PREVIEW_WORKER_GROUP, maxAttempts: 1, startFrom: "earliest" },
       async (message) => {
         const request = parsePreviewRequest(message.value);
         if (request.kind === "cancel") {
@@ -115,6 +120,7 @@ export class PreviewWorker {
     const abort = new AbortController();
     this.running.set(request.replyId, abort);
     try {
+      await sender.accepted();
       const base = this.options.baseModelFile(request.baseModel);
       const adapterPath = await this.adapterFile(request.adapterKey);
       const lease = await this.options.engines.lease(base, adapterPath);
