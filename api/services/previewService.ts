@@ -5,6 +5,7 @@
  * while after it ended (preview.keepEndedSeconds), so a subscription opened just after the mutation misses none.
  */
 import { randomUUID } from "node:crypto";
+import { trainingRunStatusOf } from "../../domain/index.js";
 import {
   PREVIEW_PIECES_TOPIC,
   PREVIEW_REQUESTS_TOPIC,
@@ -178,9 +179,8 @@ export class PreviewService {
   }
 
   private silenceTimer(id: string): NodeJS.Timeout {
-    const timer = setTimeout(() => this.timedOut(id), this.options.startTimeoutMs);
-    timer.unref();
-    return timer;
+    // Not unref'd: a reply in flight keeps the process alive until it ends or times out (stop clears it).
+    return setTimeout(() => this.timedOut(id), this.options.startTimeoutMs);
   }
 
   private timedOut(id: string): void {
@@ -206,7 +206,9 @@ export class PreviewService {
 
 /** The completed run of that adapter version, or NOT_FOUND naming the versions there are. */
 function trainedRun(clone: CloneView, adapterVersion: number): { adapterKey: string; baseModel: string } {
-  const trained = clone.trainingRuns.filter((r) => r.status === "completed" && r.adapterVersion !== null);
+  const trained = clone.trainingRuns.filter(
+    (r) => trainingRunStatusOf(r.status) === "completed" && r.adapterVersion !== null,
+  );
   const run = trained.find((r) => r.adapterVersion === adapterVersion);
   // TrainingCompleted's artifactKey names the adapter file itself.
   if (run?.artifactKey) return { adapterKey: run.artifactKey, baseModel: run.baseModel };
