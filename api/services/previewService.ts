@@ -172,6 +172,7 @@ export class PreviewService {
   private end(id: string, reply: Reply): void {
     reply.ended = true;
     reply.release();
+    this.limiter.prune();
     reply.listeners.clear();
     clearTimeout(reply.timer);
     reply.timer = setTimeout(() => this.replies.delete(id), this.options.keepEndedMs ?? 300_000);

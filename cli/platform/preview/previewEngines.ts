@@ -26,6 +26,8 @@ export interface PreviewEnginesOptions {
   gpu: "auto" | false;
   /** Bindings to share (tests); otherwise loaded on first use and disposed at close. */
   llama?: Llama;
+  /** Called once an adapter is unloaded (its local copy may go). */
+  onUnload?: (adapterPath: string) => void | Promise<void>;
 }
 
 /** The preview cannot take another adapter now: every loaded one is answering. */
@@ -201,6 +203,7 @@ export class PreviewEngines {
     if (this.adapters.get(entry.adapterPath) !== entry) return;
     this.adapters.delete(entry.adapterPath);
     await entry.loaded.then(({ engine }) => engine.close()).catch(() => {});
+    await Promise.resolve(this.options.onUnload?.(entry.adapterPath)).catch(() => {});
     if (![...this.adapters.values()].some((a) => a.base === entry.base)) {
       this.bases.delete(entry.base.path);
       await entry.base.model.then((model) => model.dispose()).catch(() => {});

@@ -12,6 +12,7 @@ export async function startPreviewRole({
   stops,
 }: PlatformParts): Promise<PreviewWorker> {
   const { preview } = config;
+  let worker: PreviewWorker | undefined;
   const engines = new PreviewEngines({
     maxLoadedAdapters: preview.maxLoadedAdapters,
     memoryBytes: preview.memoryMiB * 1024 ** 2,
@@ -20,8 +21,9 @@ export async function startPreviewRole({
     sequences: preview.sequences,
     ...(preview.threads ? { threads: preview.threads } : {}),
     gpu: preview.cpu ? false : "auto",
+    onUnload: (adapterPath) => worker?.forget(adapterPath),
   });
-  const worker = new PreviewWorker({
+  worker = new PreviewWorker({
     bus: adapters.bus,
     artifacts: adapters.artifacts,
     engines,
@@ -33,7 +35,8 @@ export async function startPreviewRole({
     startTimeoutMs: preview.startTimeoutSeconds * 1000,
     logger: logger.child({ component: "preview" }),
   });
-  await worker.start();
-  stops.push(() => worker.stop());
-  return worker;
+  const started = worker;
+  await started.start();
+  stops.push(() => started.stop());
+  return started;
 }

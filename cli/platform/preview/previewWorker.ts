@@ -154,6 +154,13 @@ export class PreviewWorker {
     }
   }
 
+  /** Forgets an adapter's local copy once its engine is unloaded (PreviewEngines' onUnload). */
+  async forget(adapterPath: string): Promise<void> {
+    for (const [key, file] of this.downloads)
+      if ((await file.catch(() => null)) === adapterPath) this.downloads.delete(key);
+    await rm(adapterPath, { force: true });
+  }
+
   /** The adapter's local copy, fetched from the artifact store on first use. */
   private adapterFile(key: string): Promise<string> {
     let file = this.downloads.get(key);
