@@ -13,6 +13,8 @@ export interface ApiServices {
   preview: PreviewService;
   /** The platform's address as users reach it (install commands, download links). */
   publicUrl: string;
+  /** The public key of the platform's install-signing key (SPKI DER, base64): install commands pin it. */
+  platformKey: string;
   /** The base models training accepts, and whether this platform's trainer has each one's weights. */
   baseModels: () => BaseModelInfo[];
 }

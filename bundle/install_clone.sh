@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (or upgrades) a published AI clone on this machine and starts it:
-#   bash <(curl -fsSL __AICLONE_PLATFORM_URL__/install_clone.sh) --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--version N] [--no-start]
+#   AICLONE_PLATFORM_KEY=KEY bash <(curl -fsSL __AICLONE_PLATFORM_URL__/install_clone.sh) --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--version N] [--no-start]
+# KEY is the platform's public key, pasted with the command: the bundle and every package must be signed by it.
 # Everything new is prepared in a staging folder first; the running install is replaced only at the very end,
 # so a wrong token, a network failure or Ctrl-C leave the previous install as it was.
 set -Eeuo pipefail
@@ -8,6 +9,8 @@ set -Eeuo pipefail
 PLATFORM="${AICLONE_PLATFORM_URL:-__AICLONE_PLATFORM_URL__}"
 CLONE_ID=""
 TOKEN="${AICLONE_INSTALL_TOKEN:-}"
+PLATFORM_KEY="${AICLONE_PLATFORM_KEY:-}"
+SKIP_SIGNATURE=0
 DIR=""
 PORT=""
 VERSION="latest"
@@ -24,6 +27,8 @@ usage: install_clone.sh --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [-
   --port PORT    port of the local web chat and OpenAI-compatible API (default: 3000, or the one set before)
   --version N    a published version (default: the newest)
   --no-start     install only; start later with DIR/start.sh
+  --platform-key KEY   the platform's public key (or AICLONE_PLATFORM_KEY=KEY, as the pasted command sets it)
+  --insecure-skip-signature   install without checking that the platform signed what is downloaded
 USAGE
 }
 
@@ -36,6 +41,8 @@ while [ $# -gt 0 ]; do
     --version) VERSION="${2:-}"; shift 2 ;;
     --platform) PLATFORM="${2:-}"; shift 2 ;;
     --no-start) START=0; shift ;;
+    --platform-key) PLATFORM_KEY="${2:-}"; shift 2 ;;
+    --insecure-skip-signature) SKIP_SIGNATURE=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage; fail "unknown option: $1" ;;
   esac
@@ -50,6 +57,15 @@ platform_pattern='^https?://[]A-Za-z0-9.:[-]+(/[A-Za-z0-9._~/-]*)?$'
 [[ "$PLATFORM" =~ $platform_pattern ]] ||
   fail "--platform: expected http(s)://host[:port][/path], got ${PLATFORM//[^[:print:]]/?}"
 DIR="${DIR:-$HOME/.aiclone/clones/$CLONE_ID}"
+# An Ed25519 public key as SPKI DER in base64: a fixed 16-character prefix and the 32-byte key.
+if [ -n "$PLATFORM_KEY" ]; then
+  [[ "$PLATFORM_KEY" =~ ^MCowBQYDK2VwAyEA[A-Za-z0-9+/]{43}=$ ]] ||
+    fail "the platform key is not an Ed25519 public key (copy the whole install command again)"
+elif [ "$SKIP_SIGNATURE" = 1 ]; then
+  say "WARNING: --insecure-skip-signature: nothing checks that the platform made what gets installed."
+else
+  fail "no platform key: paste the whole install command from the dashboard (it starts with AICLONE_PLATFORM_KEY=), or pass --insecure-skip-signature to install without checking signatures"
+fi
 
 # --- the channel to the platform ---------------------------------------------------------------------------
 # An https platform is reached over https only: curl refuses plain http (and any other protocol) for the
@@ -111,6 +127,29 @@ fetch() { # url output [extra curl args...]
   fi
 }
 json() { node -e 'const v = process.argv[2].split(".").reduce((o, k) => o?.[k], JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))); if (v === undefined || v === null) process.exit(1); console.log(typeof v === "object" ? JSON.stringify(v) : v)' "$@"; }
+# npm failed: say its own error lines (not the stack frames under them), what they most likely mean and what
+# to do, and keep the whole log where the person can read it (the staging folder goes away).
+npm_failed() { # log
+  local log="${TMPDIR:-/tmp}/aiclone-install-npm.log" cause hint
+  cp "$1" "$log" 2>/dev/null || log="$1"
+  cause="$(grep -E '^(npm (error|ERR!)|gyp ERR!)' "$1" |
+    grep -vE '(^| )at [^ ]+ \(|ERR! stack +at |ERR! (cwd|node -v|node-gyp -v|not ok|System)|gyp info|A complete log' |
+    grep -vE '^(npm (error|ERR!)|gyp ERR!) *$' | head -n 8 || true)"
+  [ -n "$cause" ] || cause="$(tail -n 20 "$1")"
+  if grep -qE 'ETIMEDOUT|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET' "$1"; then
+    hint="npm could not reach its registry: check the network, or npm's proxy and registry settings (npm config get registry)"
+  elif grep -qE 'gyp (ERR|info)|node-gyp|prebuild-install' "$1"; then
+    hint="a native module had no prebuilt binary for this machine and could not be built from source: install python3, make and a C++ compiler (Debian/Ubuntu: sudo apt-get install -y build-essential python3), or use an official Node.js build, which ships the headers a build needs"
+  elif grep -qE 'EACCES|EPERM' "$1"; then
+    hint="npm has no permission on a folder it uses (its cache, usually ~/.npm): give that folder back to your user"
+  elif grep -qE 'ENOSPC' "$1"; then
+    hint="the disk is full"
+  else
+    hint="see its log"
+  fi
+  say "$cause"
+  fail "npm could not install the runtime: $hint (the whole npm log: $log); nothing was changed"
+}
 verify() { # file expected-sha256 what
   local actual
   actual="$("${SHA256[@]}" "$1" | awk '{ print $1 }')"
@@ -123,8 +162,9 @@ fetch "$PLATFORM/clones/$CLONE_ID/bundles/$VERSION/manifest" "$STAGE/manifest.js
 # it reaches a path, a command or the terminal (a version like "../../x" would otherwise name a folder
 # outside the install for rm and mv), and both download URLs must be on the platform itself (the token goes
 # with them).
-manifest_fields="$(node - "$STAGE/manifest.json" "$PLATFORM" "$CLONE_ID" "$VERSION" "$STAGE/packages.tsv" <<'NODE'
+manifest_fields="$(AICLONE_VERIFY_KEY="$PLATFORM_KEY" node - "$STAGE/manifest.json" "$PLATFORM" "$CLONE_ID" "$VERSION" "$STAGE/packages.tsv" <<'NODE'
 const fs = require("fs");
+const crypto = require("crypto");
 const [file, platform, cloneId, requested, packagesFile] = process.argv.slice(2);
 const refuse = (field, what) => {
   console.error(`aiclone install: the manifest's ${field} is not ${what}; nothing was changed`);
@@ -159,6 +199,22 @@ const packages = m.packages.map((p, i) => {
   if (!onPlatform(p.url)) refuse(`packages.${i}.url`, `a download from ${platform}`);
   return [p.name, p.plugin ?? "-", p.version, p.sha256, p.url].join("\t");
 });
+// Signed by the platform key of the install command (domain/artifacts/installStatements.ts on the platform).
+const key = process.env.AICLONE_VERIFY_KEY;
+const publicKey = key ? crypto.createPublicKey({ key: Buffer.from(key, "base64"), format: "der", type: "spki" }) : null;
+const signed = (field, statement, signature) => {
+  if (!publicKey) return;
+  if (!text(signature, /^[A-Za-z0-9+/]{86}==$/)) refuse(field, "an Ed25519 signature");
+  if (!crypto.verify(null, Buffer.from(statement, "utf8"), publicKey, Buffer.from(signature, "base64"))) {
+    console.error(`aiclone install: the manifest's ${field} does not verify with the platform key of your install command: what would be installed was changed on the way or on the server; nothing was changed`);
+    process.exit(1);
+  }
+};
+signed("signature", `aiclone-bundle-v1\n${cloneId}\n${m.version}\n${m.sha256}\n${m.size}\n`, m.signature);
+signed("runtime.signature", `aiclone-package-v1\naiclone-runtime\n${runtime.version}\n${runtime.sha256}\n`, runtime.signature);
+m.packages.forEach((p, i) =>
+  signed(`packages.${i}.signature`, `aiclone-package-v1\n${p.name}\n${p.version}\n${p.sha256}\n`, p.signature),
+);
 fs.writeFileSync(packagesFile, packages.map((line) => `${line}\n`).join(""));
 console.log([m.version, m.sha256, m.size, m.url, runtime.version, runtime.sha256, runtime.url].join("\n"));
 NODE
@@ -191,11 +247,14 @@ fi
 # the npm registry) ---------------------------------------------------------------------------------------------
 BUNDLE_DIR="$STAGE/bundle"
 [ -f "$BUNDLE_DIR/clone.json" ] || BUNDLE_DIR="$DIR/bundles/$NEW_VERSION"
-# The SDK always; a built-in plugin's package when clone.json enables that plugin (no "path", no "package").
-node - "$BUNDLE_DIR/clone.json" "$STAGE/packages.tsv" > "$STAGE/wanted.tsv" <<'NODE' || exit 1
+# The SDK always; a built-in plugin's package when clone.json enables that plugin (no "path", no "package");
+# onnxruntime (through @huggingface/transformers, ~450 MB) only when clone.json asks for transformers embeddings.
+node - "$BUNDLE_DIR/clone.json" "$STAGE/packages.tsv" "$STAGE/extras" > "$STAGE/wanted.tsv" <<'NODE' || exit 1
 const fs = require("fs");
-const [cloneJson, packagesFile] = process.argv.slice(2);
-const plugins = JSON.parse(fs.readFileSync(cloneJson, "utf8")).plugins ?? [];
+const [cloneJson, packagesFile, extrasFile] = process.argv.slice(2);
+const clone = JSON.parse(fs.readFileSync(cloneJson, "utf8"));
+const plugins = clone.plugins ?? [];
+fs.writeFileSync(extrasFile, clone.embeddings?.kind === "transformers" ? "transformers\n" : "");
 const builtins = new Set(
   plugins.filter((p) => p && p.enabled !== false && p.path === undefined && p.package === undefined).map((p) => p.name),
 );
@@ -207,7 +266,7 @@ for (const name of builtins)
   }
 for (const row of rows) if (row[1] === "-" || builtins.has(row[1])) console.log(row.join("\t"));
 NODE
-PACKAGES_ID="$(cut -f4 "$STAGE/wanted.tsv" | cat <(echo "$RUNTIME_SHA") - | "${SHA256[@]}" | awk '{ print $1 }')"
+PACKAGES_ID="$(cut -f4 "$STAGE/wanted.tsv" | cat <(echo "$RUNTIME_SHA") - "$STAGE/extras" | "${SHA256[@]}" | awk '{ print $1 }')"
 if [ "$(cat "$DIR/runtime/.package-sha256" 2>/dev/null || true)" = "$PACKAGES_ID" ]; then
   say "runtime $RUNTIME_VERSION and its plugins are already installed"
 else
@@ -225,9 +284,9 @@ else
   # Optional dependencies are left out (they hold every platform's and every GPU's binaries); the ones this
   # machine runs are named explicitly, GPU ones only when a GPU is there.
   tar -xzOf "$STAGE/runtime/aiclone-runtime.tgz" package/package.json > "$STAGE/runtime-package.json"
-  GPU="$gpu" node - "$STAGE/runtime-package.json" "$STAGE/runtime/package.json" "$STAGE/wanted.tsv" <<'NODE'
+  GPU="$gpu" node - "$STAGE/runtime-package.json" "$STAGE/runtime/package.json" "$STAGE/wanted.tsv" "$STAGE/extras" <<'NODE'
 const fs = require("fs");
-const [source, target, wanted] = process.argv.slice(2);
+const [source, target, wanted, extrasFile] = process.argv.slice(2);
 const pkg = JSON.parse(fs.readFileSync(source, "utf8"));
 let libc = "";
 try { libc = process.report.getReport().header.glibcVersionRuntime ? "" : "-musl"; } catch {}
@@ -238,7 +297,11 @@ if (!native) { console.error(`aiclone install: no runtime binaries for ${key}`);
 const dependencies = { "aiclone-runtime": "file:./aiclone-runtime.tgz" };
 for (const [name] of fs.readFileSync(wanted, "utf8").split("\n").filter(Boolean).map((l) => l.split("\t")))
   dependencies[name] = `file:./${name.slice(1).replace("/", "-")}.tgz`;
-for (const spec of [...native.cpu, ...(process.env.GPU === "1" ? native.gpu : [])]) {
+const transformers = fs.readFileSync(extrasFile, "utf8").includes("transformers");
+if (transformers)
+  dependencies["@huggingface/transformers"] = pkg.optionalDependencies["@huggingface/transformers"];
+const onDemand = transformers ? (native.transformers ?? []) : [];
+for (const spec of [...native.cpu, ...(process.env.GPU === "1" ? native.gpu : []), ...onDemand]) {
   const at = spec.lastIndexOf("@");
   dependencies[spec.slice(0, at)] = spec.slice(at + 1);
 }
@@ -246,10 +309,15 @@ for (const spec of [...native.cpu, ...(process.env.GPU === "1" ? native.gpu : []
 const overrides = { "@aiclone/plugin-sdk": "$@aiclone/plugin-sdk" };
 fs.writeFileSync(target, JSON.stringify({ private: true, dependencies, overrides }, null, 2));
 NODE
+  # A native module without a prebuilt binary for this machine is built from source: with the headers this
+  # Node ships (official builds and distribution packages do), npm needs no download from nodejs.org.
+  node_prefix="$(node -p 'require("path").resolve(process.execPath, "..", "..")')"
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/common.gypi" ]; then
+    export npm_config_nodedir="$node_prefix"
+  fi
   if ! (cd "$STAGE/runtime" && ONNXRUNTIME_NODE_INSTALL=skip NODE_LLAMA_CPP_SKIP_DOWNLOAD=true \
       npm install --omit=optional --no-audit --no-fund --loglevel=error > "$STAGE/npm.log" 2>&1); then
-    tail -n 20 "$STAGE/npm.log" >&2
-    fail "npm could not install the runtime (log above); nothing was changed"
+    npm_failed "$STAGE/npm.log"
   fi
   printf '%s\n' "$PACKAGES_ID" > "$STAGE/runtime/.package-sha256"
 fi

@@ -21,6 +21,9 @@ export interface StreamPositionDoc extends Document {
   _rev: number;
 }
 
+/** The clone views' collection name, after the prefix. */
+export const CLONE_VIEWS = "clones";
+
 /** The read-model collections, optionally under a prefix (a rebuild writes beside the live ones). */
 export class ReadModels {
   readonly clones: Collection<CloneView>;
@@ -35,7 +38,7 @@ export class ReadModels {
     readonly store: DocumentStore,
     readonly prefix = "rm_",
   ) {
-    this.clones = store.collection<CloneView>(`${prefix}clones`);
+    this.clones = store.collection<CloneView>(`${prefix}${CLONE_VIEWS}`);
     this.owners = store.collection<OwnerView>(`${prefix}owners`);
     this.apiKeys = store.collection<ApiKeyView>(`${prefix}api_keys`);
     this.installTokens = store.collection<InstallTokenDoc>(`${prefix}install_tokens`);

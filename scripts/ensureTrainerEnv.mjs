@@ -6,8 +6,9 @@ import { spawnSync } from "node:child_process";
 // runs return at once. Prints the interpreter path on stdout when ready; progress goes to stderr.
 //
 //   node scripts/ensureTrainerEnv.mjs            # installs trainer[test]
-//   AICLONE_TRAINER_EXTRAS=gpu,test node scripts/ensureTrainerEnv.mjs   # adds bitsandbytes (CUDA workers)
-//   AICLONE_TRAINER_VENV=/some/dir                # another venv location
+//   AICLONE_TRAINING__EXTRAS=gpu,test node scripts/ensureTrainerEnv.mjs   # adds bitsandbytes (CUDA workers)
+//   AICLONE_TRAINING__VENV=/some/dir              # another venv location
+// Both are the platform's own settings too (training.venv, training.extras), so one name serves both.
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -16,8 +17,8 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const trainerDir = join(root, "trainer");
 const pyproject = join(trainerDir, "pyproject.toml");
-const venv = resolve(process.env.AICLONE_TRAINER_VENV ?? join(root, ".cache", "trainer-venv"));
-const extras = (process.env.AICLONE_TRAINER_EXTRAS ?? "test")
+const venv = resolve(process.env.AICLONE_TRAINING__VENV ?? join(root, ".cache", "trainer-venv"));
+const extras = (process.env.AICLONE_TRAINING__EXTRAS ?? "test")
   .split(",")
   .map((s) => s.trim())
   .filter(Boolean);

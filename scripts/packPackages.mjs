@@ -31,19 +31,20 @@ const platformKey = (info) => `${info.os[0]}-${info.cpu[0]}${info.libc?.[0] === 
 /** Per-platform binaries npm would otherwise pick among optional dependencies: by `os-cpu`, CPU and GPU. */
 function nativeBinaries(dependencies) {
   const native = {};
-  const add = (optional, version, forceCpu) => {
+  const add = (optional, version, group) => {
     const info = lockEntry(optional) ?? {};
     if (!info.os?.[0] || !info.cpu?.[0]) return;
     const key = platformKey(info);
-    native[key] ??= { cpu: [], gpu: [] };
-    native[key][!forceCpu && /cuda|vulkan/.test(optional) ? "gpu" : "cpu"].push(`${optional}@${version}`);
+    native[key] ??= { cpu: [], gpu: [], transformers: [] };
+    native[key][group ?? (/cuda|vulkan/.test(optional) ? "gpu" : "cpu")].push(`${optional}@${version}`);
   };
   for (const name of Object.keys(dependencies))
     for (const [optional, version] of Object.entries(lockEntry(name)?.optionalDependencies ?? {}))
-      add(optional, version, false);
-  // sharp (through @huggingface/transformers) brings its platform binaries the same way.
+      add(optional, version);
+  // sharp (through @huggingface/transformers, installed only for transformers embeddings) brings its platform
+  // binaries the same way.
   for (const [optional, version] of Object.entries(lockEntry("sharp")?.optionalDependencies ?? {}))
-    add(optional, version, true);
+    add(optional, version, "transformers");
   return native;
 }
 

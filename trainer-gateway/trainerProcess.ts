@@ -41,13 +41,19 @@ export class TrainerEnvironmentError extends Error {
 }
 
 /**
- * The trainer venv's python, installing the environment first when needed (instant once installed;
+ * The trainer venv's python (`training.venv`, `training.extras`), installing the environment first when needed (instant once installed;
  * the first install downloads torch and takes minutes). Asynchronous, so a platform process keeps
  * serving meanwhile.
  */
-export async function trainerPython(): Promise<string> {
+export async function trainerPython(where: { venv?: string; extras?: string } = {}): Promise<string> {
+  const env = {
+    ...process.env,
+    ...(where.venv ? { AICLONE_TRAINING__VENV: where.venv } : {}),
+    ...(where.extras ? { AICLONE_TRAINING__EXTRAS: where.extras } : {}),
+  };
   const child = spawn(process.execPath, [join(repoRoot, "scripts", "ensureTrainerEnv.mjs")], {
     stdio: ["ignore", "pipe", "pipe"],
+    env,
   });
   let stdout = "";
   let stderr = "";

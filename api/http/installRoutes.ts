@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type express from "express";
+import { bundleStatement, packageStatement } from "../../domain/index.js";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
 import type { CloneView, PublishedVersionView as PublishedVersion } from "../../projections/views.js";
@@ -25,6 +26,11 @@ export interface InstallPackage {
 
 export const RUNTIME_PACKAGE = "aiclone-runtime";
 
+/** The platform's install-signing key (infra/crypto/signingKey.ts): signs a statement, base64. */
+export interface InstallSigner {
+  sign(statement: string): string;
+}
+
 export interface InstallRoutesOptions {
   models: ReadModels;
   artifacts: ArtifactStore;
@@ -34,6 +40,8 @@ export interface InstallRoutesOptions {
   publicUrl: () => string;
   /** The packages built here (the runtime among them); null when not built: installs are refused saying so. */
   packages: InstallPackage[] | null;
+  /** Signs the bundle's and each package's facts in the manifest (domain/artifacts/installStatements.ts). */
+  signer: InstallSigner;
   /** Base models served from this machine (registry name → GGUF path), for bundles that name no other URL. */
   baseModelFiles?: Map<string, string>;
 }
@@ -131,22 +139,29 @@ function bundleManifest(
   const packages = builtPackages(options);
   const runtime = packages.find((pkg) => pkg.name === RUNTIME_PACKAGE);
   if (!runtime) throw new HttpError(503, "the runtime package is not built on this platform (npm run build)");
+  const { signer } = options;
+  const { sha256, size } = version;
+  if (sha256 === null || size === null)
+    throw new HttpError(410, `the bundle of version ${version.version} has no recorded checksum`);
+  const bundle = { cloneId, version: version.version, sha256, size };
+  const signedPackage = (pkg: InstallPackage) => ({
+    version: pkg.version,
+    sha256: pkg.sha256,
+    url: packageUrl(options, pkg),
+    signature: signer.sign(packageStatement(pkg)),
+  });
   return {
-    cloneId,
+    ...bundle,
     name: clone.name,
-    version: version.version,
-    sha256: version.sha256,
-    size: version.size,
     url: `${options.publicUrl()}${bundlePath(cloneId, version.version)}`,
-    runtime: { url: packageUrl(options, runtime), version: runtime.version, sha256: runtime.sha256 },
+    signature: signer.sign(bundleStatement(bundle)),
+    runtime: signedPackage(runtime),
     packages: packages
       .filter((pkg) => pkg !== runtime)
       .map((pkg) => ({
         name: pkg.name,
         ...(pkg.plugin ? { plugin: pkg.plugin } : {}),
-        version: pkg.version,
-        sha256: pkg.sha256,
-        url: packageUrl(options, pkg),
+        ...signedPackage(pkg),
       })),
   };
 }

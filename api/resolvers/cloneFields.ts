@@ -15,7 +15,7 @@ export class CloneFields {
   @FieldResolver(() => String, { nullable: true })
   installCommand(@Root() clone: Clone, @Ctx() context: ApiContext): string | null {
     if (clone.publishedVersions.length === 0) return null;
-    return installCommand(context.services.publicUrl, clone.id, "<INSTALL_TOKEN>");
+    return installCommand(context.services, clone.id, "<INSTALL_TOKEN>");
   }
 }
 

@@ -179,7 +179,7 @@ export class CloneMutations {
     return {
       token: created.token,
       installToken,
-      installCommand: installCommand(context.services.publicUrl, cloneId, created.token),
+      installCommand: installCommand(context.services, cloneId, created.token),
     };
   }
 

@@ -41,14 +41,15 @@ describe("toTrainingRun", () => {
 });
 
 describe("installCommand", () => {
+  const platformKey = `MCowBQYDK2VwAyEA${"A".repeat(44)}`;
   it("fetches the installer over https only when the platform is https (issue 16, item 3)", () => {
     assert.equal(
-      installCommand("https://clones.example.org", "c1", "<INSTALL_TOKEN>"),
-      "bash <(curl --proto '=https' --tlsv1.2 -fsSL https://clones.example.org/install_clone.sh) --clone-id c1 --token <INSTALL_TOKEN>",
+      installCommand({ publicUrl: "https://clones.example.org", platformKey }, "c1", "<INSTALL_TOKEN>"),
+      `AICLONE_PLATFORM_KEY=${platformKey} bash <(curl --proto '=https' --tlsv1.2 -fsSL https://clones.example.org/install_clone.sh) --clone-id c1 --token <INSTALL_TOKEN>`,
     );
     assert.equal(
-      installCommand("http://127.0.0.1:4000", "c1", "<INSTALL_TOKEN>"),
-      "bash <(curl -fsSL http://127.0.0.1:4000/install_clone.sh) --clone-id c1 --token <INSTALL_TOKEN>",
+      installCommand({ publicUrl: "http://127.0.0.1:4000", platformKey }, "c1", "<INSTALL_TOKEN>"),
+      `AICLONE_PLATFORM_KEY=${platformKey} bash <(curl -fsSL http://127.0.0.1:4000/install_clone.sh) --clone-id c1 --token <INSTALL_TOKEN>`,
     );
   });
 });

@@ -71,10 +71,15 @@ export const bundlePath = (cloneId: string, version: number): string =>
 /**
  * What a person pastes into a terminal to install (or upgrade to) the newest version of a clone. An https
  * platform's installer is fetched over https only (no redirect to plain http, TLS 1.2 or newer); the
- * installer then holds its own downloads to the same rule (bundle/install_clone.sh).
+ * installer then holds its own downloads to the same rule (bundle/install_clone.sh). The platform's public
+ * key rides in the command itself: the installer accepts only a bundle and packages the platform signed.
  */
-export const installCommand = (publicUrl: string, cloneId: string, token: string): string =>
-  `bash <(curl ${publicUrl.startsWith("https://") ? "--proto '=https' --tlsv1.2 " : ""}-fsSL ${publicUrl}/install_clone.sh) --clone-id ${cloneId} --token ${token}`;
+export const installCommand = (
+  services: { publicUrl: string; platformKey: string },
+  cloneId: string,
+  token: string,
+): string =>
+  `AICLONE_PLATFORM_KEY=${services.platformKey} bash <(curl ${services.publicUrl.startsWith("https://") ? "--proto '=https' --tlsv1.2 " : ""}-fsSL ${services.publicUrl}/install_clone.sh) --clone-id ${cloneId} --token ${token}`;
 
 /** The one vocabulary (domain/clone/trainingRunStatus.ts) as the schema's enum spells it. */
 const graphqlRunStatus: Record<RunStatus, TrainingRunStatus> = {

@@ -7,9 +7,11 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { networkInterfaces, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { bundleStatement, packageStatement } from "../../domain/index.js";
+import { SigningKey } from "../../infra/crypto/signingKey.js";
 
 /**
  * Issue 16, item 3: install_clone.sh does not trust what the platform (or whoever stands in for it) sends.
@@ -22,6 +24,8 @@ const RUNTIME_SHA = "a".repeat(64);
 const SDK_SHA = "b".repeat(64);
 /** What the installer records for an installed runtime: the runtime's and each installed package's sha256. */
 const INSTALLED_PACKAGES = createHash("sha256").update(`${RUNTIME_SHA}\n${SDK_SHA}\n`).digest("hex");
+/** The stand-in platform's signing key; the install command the tests "paste" pins its public key. */
+const PLATFORM = SigningKey.generate().key;
 
 interface Run {
   code: number | null;
@@ -32,7 +36,13 @@ interface Run {
 function runScript(args: string[], home: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn("bash", [script, "--clone-id", CLONE_ID, "--token", "ait_test", ...args], {
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, AICLONE_MIN_FREE_MB: "1", ...env },
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: home,
+        AICLONE_MIN_FREE_MB: "1",
+        AICLONE_PLATFORM_KEY: PLATFORM.publicKeyBase64,
+        ...env,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -52,6 +62,8 @@ interface FakePlatform {
   url: string;
   requests: string[];
   manifest: (base: string) => unknown;
+  /** Other files it serves, by path (packages). */
+  files: Map<string, Buffer>;
   close: () => Promise<void>;
 }
 
@@ -63,6 +75,7 @@ async function fakePlatform(
   const state: FakePlatform = {
     url: "",
     requests: [],
+    files: new Map(),
     manifest: () => ({}),
     close: async () => {},
   };
@@ -74,6 +87,9 @@ async function fakePlatform(
     } else if (request.url === "/bundle.tar.gz") {
       response.writeHead(200, { "content-type": "application/gzip" });
       response.end(bundle);
+    } else if (state.files.has(String(request.url))) {
+      response.writeHead(200, { "content-type": "application/gzip" });
+      response.end(state.files.get(String(request.url)));
     } else {
       response.writeHead(404, { "content-type": "application/json" });
       response.end(JSON.stringify({ error: "not here" }));
@@ -93,38 +109,55 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
   let work: string;
   let bundle: Buffer;
   let platform: FakePlatform;
-  const good = (base: string) => ({
-    cloneId: CLONE_ID,
-    name: "Alice",
-    version: 1,
-    sha256: sha256(bundle),
-    size: bundle.length,
-    url: `${base}/bundle.tar.gz`,
-    runtime: {
-      url: `${base}/runtime/packages/aiclone-runtime-0.1.0.tgz`,
-      version: "0.1.0",
-      sha256: RUNTIME_SHA,
-    },
-    packages: [
-      {
-        name: "@aiclone/plugin-sdk",
-        version: "1.1.0",
-        sha256: SDK_SHA,
-        url: `${base}/runtime/packages/aiclone-plugin-sdk-1.1.0.tgz`,
-      },
-      {
-        name: "@aiclone/plugin-web",
-        plugin: "web",
-        version: "1.1.0",
-        sha256: "c".repeat(64),
-        url: `${base}/runtime/packages/aiclone-plugin-web-1.1.0.tgz`,
-      },
-    ],
+  /** A package entry as the platform signs it. */
+  const signedPackage = (name: string, version: string, sha256: string, url: string) => ({
+    name,
+    version,
+    sha256,
+    url,
+    signature: PLATFORM.sign(packageStatement({ name, version, sha256 })),
   });
-  const withPackage = (base: string, change: Record<string, unknown>) => {
-    const manifest = good(base);
-    return { ...manifest, packages: [{ ...manifest.packages[0], ...change }] };
+  const good = (base: string) => {
+    const facts = { cloneId: CLONE_ID, version: 1, sha256: sha256(bundle), size: bundle.length };
+    const { name: _runtime, ...runtime } = signedPackage(
+      "aiclone-runtime",
+      "0.1.0",
+      RUNTIME_SHA,
+      `${base}/runtime/packages/aiclone-runtime-0.1.0.tgz`,
+    );
+    return {
+      ...facts,
+      name: "Alice",
+      url: `${base}/bundle.tar.gz`,
+      signature: PLATFORM.sign(bundleStatement(facts)),
+      runtime,
+      packages: [
+        signedPackage(
+          "@aiclone/plugin-sdk",
+          "1.1.0",
+          SDK_SHA,
+          `${base}/runtime/packages/aiclone-plugin-sdk-1.1.0.tgz`,
+        ),
+        {
+          ...signedPackage(
+            "@aiclone/plugin-web",
+            "1.1.0",
+            "c".repeat(64),
+            `${base}/runtime/packages/aiclone-plugin-web-1.1.0.tgz`,
+          ),
+          plugin: "web",
+        },
+      ],
+    };
   };
+  const withPackageAt = (base: string, index: number, change: Record<string, unknown>) => {
+    const manifest = good(base);
+    return {
+      ...manifest,
+      packages: manifest.packages.map((p, i) => (i === index ? { ...p, ...change } : p)),
+    };
+  };
+  const withPackage = (base: string, change: Record<string, unknown>) => withPackageAt(base, 0, change);
 
   before(async () => {
     work = await mkdtemp(join(tmpdir(), "aiclone-installer-"));
@@ -159,6 +192,191 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     assert.ok(existsSync(join(dir, "bundles", "1", "clone.json")));
     assert.match(await readFile(join(dir, "start.sh"), "utf8"), /--port "3000"/);
     assert.doesNotMatch(run.stderr, /WARNING/, "no warning for a loopback platform");
+  });
+
+  it("refuses what the platform key of the install command did not sign, before downloading anything", async () => {
+    const other = SigningKey.generate().key;
+    const cases: [string, (base: string) => unknown][] = [
+      // A bundle swapped on the server or on the way, with its own sha256 and size: the old signature fails.
+      ["signature", (b) => ({ ...good(b), sha256: "d".repeat(64), size: 10 })],
+      [
+        "signature",
+        (b) => ({ ...good(b), signature: other.sign(bundleStatement({ ...good(b), version: 1 })) }),
+      ],
+      ["signature", (b) => ({ ...good(b), version: 2, signature: good(b).signature })],
+      ["runtime.signature", (b) => ({ ...good(b), runtime: { ...good(b).runtime, sha256: "e".repeat(64) } })],
+      ["packages.1.signature", (b) => withPackageAt(b, 1, { sha256: "f".repeat(64) })],
+      ["packages.0.signature", (b) => withPackageAt(b, 0, { name: "@aiclone/plugin-evil" })],
+      ["signature", (b) => ({ ...good(b), signature: undefined })],
+    ];
+    for (const [index, [field, manifest]] of cases.entries()) {
+      platform.manifest = manifest;
+      platform.requests.length = 0;
+      const { home, dir } = await installDir(`unsigned-${index}`);
+      const run = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
+      const label = `${field} #${index}`;
+      assert.notEqual(run.code, 0, `${label} must be refused`);
+      assert.match(
+        run.stderr,
+        new RegExp(`manifest's ${field.replaceAll(".", "\\.")} (does not verify|is not)`),
+        `${label}\n${run.stderr}`,
+      );
+      assert.deepEqual(platform.requests, [`/clones/${CLONE_ID}/bundles/latest/manifest`], label);
+      assert.equal(existsSync(join(dir, "current")), false, label);
+    }
+  });
+
+  it("needs the platform key: refuses without it, or with a malformed one, unless told to skip the check", async () => {
+    platform.manifest = good;
+    const none = await installDir("no-key");
+    const refused = await runScript(
+      ["--platform", platform.url, "--dir", none.dir, "--no-start"],
+      none.home,
+      {
+        AICLONE_PLATFORM_KEY: "",
+      },
+    );
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /no platform key: paste the whole install command/);
+    const bad = await runScript(["--platform", platform.url, "--dir", none.dir, "--no-start"], none.home, {
+      AICLONE_PLATFORM_KEY: "MCowBQYDK2VwAyEA;rm -rf x",
+    });
+    assert.match(bad.stderr, /the platform key is not an Ed25519 public key/);
+    assert.equal(existsSync(join(none.dir, "current")), false);
+    const skipped = await runScript(
+      ["--platform", platform.url, "--dir", none.dir, "--no-start", "--insecure-skip-signature"],
+      none.home,
+      { AICLONE_PLATFORM_KEY: "" },
+    );
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.match(skipped.stderr, /WARNING: --insecure-skip-signature/);
+  });
+
+  /** Serves a runtime package (naming this machine's native packages) and the SDK, signed, with `bundle`. */
+  async function servePackages(target: FakePlatform) {
+    const pack = async (name: string, manifest: object) => {
+      const folder = join(work, `pkg-${name}`, "package");
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, "package.json"), JSON.stringify({ name, version: "0.1.0", ...manifest }));
+      const file = join(work, `pkg-${name}.tgz`);
+      assert.equal(spawnSync("tar", ["-czf", file, "-C", dirname(folder), "package"]).status, 0);
+      return readFile(file);
+    };
+    const native = {
+      [`${process.platform}-${process.arch}`]: {
+        cpu: ["@native/cpu@1.0.0"],
+        gpu: [],
+        transformers: ["@img/x@2.0.0"],
+      },
+    };
+    const runtimeTgz = await pack("aiclone-runtime", {
+      aiclone: { native },
+      optionalDependencies: { "@huggingface/transformers": "^4.3.1" },
+    });
+    const sdkTgz = await pack("sdk", {});
+    target.files.set("/runtime/packages/aiclone-runtime-0.1.0.tgz", runtimeTgz);
+    target.files.set("/runtime/packages/aiclone-plugin-sdk-1.1.0.tgz", sdkTgz);
+    target.manifest = (base) => {
+      const manifest = good(base);
+      const runtime = signedPackage("aiclone-runtime", "0.1.0", sha256(runtimeTgz), manifest.runtime.url);
+      const sdk = signedPackage("@aiclone/plugin-sdk", "1.1.0", sha256(sdkTgz), manifest.packages[0]!.url);
+      return { ...manifest, runtime: { ...runtime, name: undefined }, packages: [sdk, manifest.packages[1]] };
+    };
+  }
+
+  it("adds onnxruntime (transformers) only for a bundle whose clone.json asks for transformers embeddings", async () => {
+    // An npm that succeeds and keeps the package.json the installer wrote for it.
+    const bin = join(work, "recording-npm");
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, "npm"), '#!/bin/sh\ncp package.json "$RECORD"\n', { mode: 0o755 });
+    const installWith = async (name: string, clone: object) => {
+      const content = join(work, `${name}-content`);
+      await mkdir(content, { recursive: true });
+      await writeFile(join(content, "clone.json"), JSON.stringify(clone));
+      const tgz = join(work, `${name}.tar.gz`);
+      assert.equal(spawnSync("tar", ["-czf", tgz, "-C", content, "clone.json"]).status, 0);
+      const served = await fakePlatform(await readFile(tgz));
+      try {
+        await servePackages(served);
+        const facts = {
+          cloneId: CLONE_ID,
+          version: 1,
+          sha256: sha256(await readFile(tgz)),
+          size: (await readFile(tgz)).length,
+        };
+        const signedManifest = served.manifest;
+        served.manifest = (base) => ({
+          ...(signedManifest(base) as object),
+          ...facts,
+          signature: PLATFORM.sign(bundleStatement(facts)),
+        });
+        const home = join(work, name);
+        const record = join(work, `${name}-package.json`);
+        const run = await runScript(
+          ["--platform", served.url, "--dir", join(home, "clone"), "--no-start"],
+          home,
+          {
+            PATH: `${bin}:${process.env.PATH}`,
+            RECORD: record,
+          },
+        );
+        assert.equal(run.code, 0, run.stderr);
+        return JSON.parse(await readFile(record, "utf8")).dependencies as Record<string, string>;
+      } finally {
+        await served.close();
+      }
+    };
+    const plain = await installWith("gguf-embeddings", { schemaVersion: 1, embeddings: { kind: "gguf" } });
+    assert.equal(plain["@huggingface/transformers"], undefined);
+    assert.equal(plain["@img/x"], undefined);
+    assert.equal(plain["@native/cpu"], "1.0.0");
+    const withTransformers = await installWith("transformers-embeddings", {
+      schemaVersion: 1,
+      embeddings: { kind: "transformers", modelDir: "./model" },
+    });
+    assert.equal(withTransformers["@huggingface/transformers"], "^4.3.1");
+    assert.equal(withTransformers["@img/x"], "2.0.0");
+  });
+
+  it("names npm's cause and what to do when the runtime cannot be installed, and keeps the whole log", async () => {
+    await servePackages(platform);
+    // An npm that fails the way a native build without a compiler does.
+    const bin = join(work, "failing-npm");
+    await mkdir(bin, { recursive: true });
+    await writeFile(
+      join(bin, "npm"),
+      [
+        "#!/bin/sh",
+        "echo 'npm error code 1'",
+        "echo 'npm error path /home/x/runtime/node_modules/better-sqlite3'",
+        "echo 'npm error command failed'",
+        "echo 'npm error command sh -c prebuild-install || node-gyp rebuild --release'",
+        "echo 'npm error gyp info it worked if it ends with ok'",
+        "echo 'npm error gyp ERR! stack Error: not found: make'",
+        "echo 'npm error gyp ERR! stack     at getNotFoundError (/usr/lib/node_modules/which/lib/index.js:16:17)'",
+        "echo 'npm error gyp ERR! not ok'",
+        "echo 'npm error A complete log of this run can be found in: /root/.npm/_logs/1.log'",
+        "exit 1",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const home = join(work, "npm-fails");
+    const dir = join(home, "clone");
+    const run = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home, {
+      PATH: `${bin}:${process.env.PATH}`,
+      TMPDIR: work,
+    });
+    assert.notEqual(run.code, 0);
+    assert.match(run.stderr, /npm error gyp ERR! stack Error: not found: make/);
+    assert.match(run.stderr, /npm error path \/home\/x\/runtime\/node_modules\/better-sqlite3/);
+    assert.doesNotMatch(run.stderr, /getNotFoundError|it worked if it ends/, "no stack frames, no noise");
+    assert.match(
+      run.stderr,
+      /had no prebuilt binary for this machine and could not be built from source: install python3, make/,
+    );
+    assert.match(run.stderr, new RegExp(`the whole npm log: ${join(work, "aiclone-install-npm.log")}`));
+    assert.match(await readFile(join(work, "aiclone-install-npm.log"), "utf8"), /getNotFoundError/);
+    assert.equal(existsSync(join(dir, "current")), false, "nothing was changed");
   });
 
   it('refuses `"version": "../../../victim"` before deleting or moving anything', async () => {
@@ -220,7 +438,7 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     }
   });
 
-  it("refuses a bundle that holds a link, even when its sha256 matches", async () => {
+  it("refuses a bundle that holds a link, even when its sha256 matches and it is signed", async () => {
     const content = join(work, "linked-content");
     await mkdir(content);
     await writeFile(join(content, "clone.json"), "{}");
@@ -235,7 +453,13 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     const linked = await readFile(join(work, "linked.tar.gz"));
     const evil = await fakePlatform(linked);
     try {
-      evil.manifest = (base) => ({ ...good(base), sha256: sha256(linked), size: linked.length });
+      // Signed too: even a bundle the platform itself signed may hold no link.
+      const facts = { cloneId: CLONE_ID, version: 1, sha256: sha256(linked), size: linked.length };
+      evil.manifest = (base) => ({
+        ...good(base),
+        ...facts,
+        signature: PLATFORM.sign(bundleStatement(facts)),
+      });
       const { home, dir } = await installDir("linked");
       const run = await runScript(["--platform", evil.url, "--dir", dir, "--no-start"], home);
       assert.notEqual(run.code, 0);

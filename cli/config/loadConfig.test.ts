@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -41,6 +41,17 @@ describe("platform configuration", () => {
     assert.equal(config.api.host, "0.0.0.0");
     assert.equal(config.api.port, 6001);
     assert.deepEqual(config.eventStore, { kind: "eventstoredb", url: "esdb://h:2113?tls=false" });
+  });
+
+  it("takes the trainer venv's variables, which scripts/ensureTrainerEnv.mjs reads too, as settings", async () => {
+    const config = await loadPlatformConfig({
+      env: { AICLONE_TRAINING__VENV: "/opt/venv", AICLONE_TRAINING__EXTRAS: "gpu,test" },
+    });
+    assert.equal(config.training.venv, "/opt/venv");
+    assert.equal(config.training.extras, "gpu,test");
+    const script = await readFile(new URL("../../../scripts/ensureTrainerEnv.mjs", import.meta.url), "utf8");
+    assert.match(script, /process\.env\.AICLONE_TRAINING__VENV/);
+    assert.match(script, /process\.env\.AICLONE_TRAINING__EXTRAS/);
   });
 
   it("names the key and the variable of a bad value", async () => {

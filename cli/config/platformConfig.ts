@@ -135,6 +135,16 @@ export const platformConfigSchema = z
         checkpointEvery: z.coerce.number().int().min(0).default(25),
         /** The Python that runs the trainer; default: the project's own venv (installed on first use). */
         python: z.string().min(1).optional(),
+        /**
+         * Where that venv lives (default `.cache/trainer-venv`) and which extras it installs (default `test`;
+         * `gpu,test` adds bitsandbytes on CUDA workers). scripts/ensureTrainerEnv.mjs reads the same
+         * variables, AICLONE_TRAINING__VENV and AICLONE_TRAINING__EXTRAS: one name for both.
+         */
+        venv: z.string().min(1).optional(),
+        extras: z
+          .string()
+          .regex(/^[a-z0-9_-]+(,[a-z0-9_-]+)*$/, "expected extras like gpu,test")
+          .optional(),
         /** The trainer script; default: trainer/train_qlora.py of this checkout. */
         script: z.string().min(1).optional(),
       })
@@ -220,6 +230,12 @@ export const platformConfigSchema = z
         masterKeyFile: z.string().min(1).optional(),
         /** Master keys the data keys may still be wrapped with, during a rotation. */
         previousMasterKeys: list(z.string().min(1)).optional(),
+        /**
+         * The Ed25519 key that signs what the one-command install downloads (PKCS#8 PEM text, or a file
+         * holding it); without either, embedded defaults keep one in `<dataDir>/signing.key`.
+         */
+        signingKey: z.string().min(1).optional(),
+        signingKeyFile: z.string().min(1).optional(),
         /** How long a process keeps an unwrapped data key; bounds how late it notices a deletion. */
         keyCacheSeconds: z.coerce.number().min(0).default(30),
       })

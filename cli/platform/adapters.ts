@@ -26,6 +26,7 @@ export interface Adapters {
   eventLog: EventStore;
   /** Delivers relayed events with their personal fields opened. */
   bus: EventBus;
+  /** The clones' read models with their personal fields encrypted (the clone's key). */
   documents: DocumentStore;
   /** Clones' personal artifacts encrypted at rest. */
   artifacts: ArtifactStore;
@@ -85,8 +86,9 @@ export async function openAdapters(config: PlatformConfig, logger: Logger): Prom
   };
   try {
     const eventLog = track(await openEventStore(config, dataDir));
-    const documents = track(await openDocumentStore(config, dataDir));
-    const protection = await openDataProtection(config, documents, logger);
+    const stored = track(await openDocumentStore(config, dataDir));
+    const protection = await openDataProtection(config, stored, logger);
+    const documents = protection.protectDocuments(stored);
     const artifacts = protection.protect(track(await openArtifactStore(config, dataDir)));
     const bus = new OpeningEventBus(track(createBus(config, logger)), protection.sealer);
     const eventStore = new SealingEventStore(eventLog, protection.sealer);

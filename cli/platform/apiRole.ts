@@ -9,6 +9,7 @@ import { IdempotencyGuard, type IdempotencyRecord } from "../../api/services/ide
 import { OwnerService } from "../../api/services/ownerService.js";
 import { PreviewService } from "../../api/services/previewService.js";
 import type { UpdateFeed } from "../../api/subscriptions/updateFeed.js";
+import type { SigningKey } from "../../infra/crypto/signingKey.js";
 import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
 import type { Projector } from "../../projections/projector.js";
 import { ReadModelWaiter } from "../../projections/readModelWaiter.js";
@@ -16,6 +17,7 @@ import { checkTrainingRequest } from "../../trainer-gateway/trainingRequest.js";
 import type { PlatformParts } from "./platformParts.js";
 import { baseModelCatalog, createBundlePublisher, installRoutesFor } from "./publishing.js";
 import { rateLimitersFor } from "./rateLimiters.js";
+import { loadSigningKey } from "./signingKey.js";
 
 /** The `api` role once it serves: its services, its server and the key a first start created. */
 export interface RunningApi {
@@ -25,6 +27,16 @@ export interface RunningApi {
   initialApiKey: string | null;
 }
 
+/** The `api` role: its services, then its server, with the platform's install-signing key. */
+export async function startApiRole(parts: PlatformParts, feed: UpdateFeed, projector?: Projector) {
+  const signingKey = await loadSigningKey(parts.config, parts.logger);
+  const services = createApiServices(parts, feed, projector, signingKey.publicKeyBase64);
+  // The preview replies' reader subscribes before the server answers (stopped after the server closes).
+  await services.preview.start();
+  parts.stops.push(() => services.preview.stop());
+  return serveApi(parts, services, signingKey);
+}
+
 /**
  * The `api` role's services over the update feed (subscribed earlier, see startPlatform). Without a local
  * projector (`projections` role elsewhere) the waiter polls the read models another process maintains.
@@ -32,7 +44,8 @@ export interface RunningApi {
 export function createApiServices(
   parts: PlatformParts,
   feed: UpdateFeed,
-  projector?: Projector,
+  projector: Projector | undefined,
+  platformKey: string,
 ): ApiServices {
   const { config, models, cloneKeys } = parts;
   const { eventStore, documents, artifacts } = parts.adapters;
@@ -47,6 +60,7 @@ export function createApiServices(
     feed,
     // Empty until serveApi knows the server's address, unless configured.
     publicUrl: config.api.publicUrl?.replace(/\/$/, "") ?? "",
+    platformKey,
     baseModels: () => baseModelCatalog(config.training.defaultBaseModel),
   };
   const clones = new CloneService({
@@ -79,7 +93,11 @@ export function createApiServices(
  * dashboard routes. The server answers not-ready until it is fully wired, and closes first at stop, so no
  * request arrives at a stopped relay or a closed store.
  */
-export async function serveApi(parts: PlatformParts, services: ApiServices): Promise<RunningApi> {
+export async function serveApi(
+  parts: PlatformParts,
+  services: ApiServices,
+  signingKey: SigningKey,
+): Promise<RunningApi> {
   const { config, logger, models, stops } = parts;
   const { documents, artifacts } = parts.adapters;
   const bootstrap = await services.owners.bootstrap();
@@ -93,7 +111,7 @@ export async function serveApi(parts: PlatformParts, services: ApiServices): Pro
     services,
     authenticator,
     routes: [
-      installRoutesFor(models, artifacts, authenticator, () => services.publicUrl),
+      installRoutesFor(models, artifacts, authenticator, () => services.publicUrl, signingKey),
       dashboardRoutes(fileURLToPath(new URL("../../../dashboard/dist", import.meta.url))),
     ],
     logger: logger.child({ component: "api" }),

@@ -1,9 +1,9 @@
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { CloneKeys } from "../../api/services/artifactSweeper.js";
 import {
   cloneOfPersonalDataScope,
   erasedPersonalFields,
+  mayBeStoredInPlaintext,
   personalDataScopeOfArtifact,
   personalDataScopeOfClone,
   personalDataScopeOfStream,
@@ -14,8 +14,11 @@ import { type DataKeyDoc, DataKeyring } from "../../infra/crypto/dataKeyring.js"
 import { MasterKey } from "../../infra/crypto/masterKey.js";
 import { type PersonalDataPolicy, PersonalDataSealer } from "../../infra/crypto/personalDataSealer.js";
 import type { DocumentStore } from "../../infra/docstore/documentStore.js";
+import { SealingDocumentStore } from "../../infra/docstore/sealingDocumentStore.js";
+import { readModelSealing } from "../../projections/readModelSealing.js";
 import type { PlatformConfig } from "../config/platformConfig.js";
 import type { Logger } from "./logger.js";
+import { readConfiguredSecret, readOrCreateSecret } from "./secretFile.js";
 
 /** The document-store collection of wrapped data keys; not a read model: a rebuild never drops it. */
 export const DATA_KEYS_COLLECTION = "data_keys";
@@ -31,6 +34,8 @@ export interface DataProtection {
   sealer: PersonalDataSealer;
   /** Wraps an artifact store so clones' personal artifacts are stored encrypted. */
   protect(artifacts: ArtifactStore): ArtifactStore;
+  /** Wraps the document store so the personal fields of clones' read models are stored encrypted. */
+  protectDocuments(documents: DocumentStore): DocumentStore;
 }
 
 /** The master key from configuration, or the embedded default's key file (made, owner-only, on first use). */
@@ -44,39 +49,24 @@ export async function loadMasterKey(
   );
   if (s.masterKey) return { current: MasterKey.fromBase64(s.masterKey, "security.masterKey"), previous };
   if (s.masterKeyFile) {
-    const text = await readFile(resolve(s.masterKeyFile), "utf8").catch((error: NodeJS.ErrnoException) => {
-      throw new Error(
-        `security.masterKeyFile: cannot read ${s.masterKeyFile} (${error.code ?? error.message})`,
-      );
-    });
+    const text = await readConfiguredSecret(s.masterKeyFile, "security.masterKeyFile");
     return { current: MasterKey.fromBase64(text, `security.masterKeyFile ${s.masterKeyFile}`), previous };
   }
   const file = resolve(config.dataDir, "master.key");
-  const existing = await readFile(file, "utf8").catch(() => null);
-  if (existing !== null) return { current: MasterKey.fromBase64(existing, file), previous };
-  const made = MasterKey.generate();
-  await mkdir(dirname(file), { recursive: true });
-  // "wx": two processes starting at once must not each make a different key.
-  const written = await writeFile(file, `${made.base64}\n`, { mode: 0o600, flag: "wx" }).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === "EEXIST") return false;
-      throw error;
-    },
-  );
-  if (!written) return { current: MasterKey.fromBase64(await readFile(file, "utf8"), file), previous };
-  await chmod(file, 0o600);
+  const { text, created } = await readOrCreateSecret(file, () => `${MasterKey.generate().base64}\n`);
+  const current = MasterKey.fromBase64(text, file);
+  if (!created) return { current, previous };
   const distributed =
     config.eventStore.kind !== "sqlite" ||
     config.documentStore.kind !== "sqlite" ||
     config.artifacts.kind !== "local";
   logger.warn(
-    { file, masterKeyId: made.key.id },
+    { file, masterKeyId: current.id },
     distributed
       ? "made a master key in the data folder: on distributed engines set security.masterKey (the same in every process) and keep it apart from the data"
       : "made a master key in the data folder; back it up: without it no clone's data can be read",
   );
-  return { current: made.key, previous };
+  return { current, previous };
 }
 
 export async function openDataProtection(
@@ -94,7 +84,9 @@ export async function openDataProtection(
   return {
     keyring,
     sealer: new PersonalDataSealer(keyring, clonePolicy),
-    protect: (artifacts) => new EncryptedArtifactStore(artifacts, keyring, personalDataScopeOfArtifact),
+    protect: (artifacts) =>
+      new EncryptedArtifactStore(artifacts, keyring, personalDataScopeOfArtifact, mayBeStoredInPlaintext),
+    protectDocuments: (documents) => new SealingDocumentStore(documents, keyring, readModelSealing),
   };
 }
 

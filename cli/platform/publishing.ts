@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Authenticator } from "../../api/auth/authenticator.js";
-import { type InstallPackage, installRoutes } from "../../api/http/installRoutes.js";
+import { type InstallPackage, type InstallSigner, installRoutes } from "../../api/http/installRoutes.js";
 import { type BaseModelLookup, BundlePublisher } from "../../bundle/bundlePublisher.js";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
@@ -81,6 +81,7 @@ export function installRoutesFor(
   artifacts: ArtifactStore,
   authenticator: Authenticator,
   publicUrl: () => string,
+  signer: InstallSigner,
 ): ReturnType<typeof installRoutes> {
   return installRoutes({
     models,
@@ -89,6 +90,7 @@ export function installRoutesFor(
     installScript: readFileSync(join(repoRoot, "bundle", "install_clone.sh"), "utf8"),
     publicUrl,
     packages: builtPackages(),
+    signer,
     baseModelFiles: localBaseModelFiles(),
   });
 }

@@ -9,7 +9,7 @@ import { Projector } from "../../projections/projector.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { type PlatformConfig, type PlatformRole, platformRoles } from "../config/platformConfig.js";
 import { type Adapters, closeAdapters, openAdapters } from "./adapters.js";
-import { createApiServices, type RunningApi, serveApi } from "./apiRole.js";
+import { type RunningApi, startApiRole } from "./apiRole.js";
 import { cloneKeysOf } from "./dataProtection.js";
 import type { Logger } from "./logger.js";
 import { type PlatformParts, StopList } from "./platformParts.js";
@@ -58,20 +58,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       scheduleArtifactSweeps(parts);
       await startRelay(parts);
     }
-    const api = roles.has("api") ? await startApi(parts, feed!, projector) : null;
+    const api = roles.has("api") ? await startApiRole(parts, feed!, projector) : null;
     return runningPlatform(parts, api);
   } catch (error) {
     await parts.stops.stopAll();
     throw error;
   }
-}
-
-/** The API's services (the preview replies' reader subscribed before the server answers), then the server. */
-async function startApi(parts: PlatformParts, feed: UpdateFeed, projector?: Projector): Promise<RunningApi> {
-  const services = createApiServices(parts, feed, projector);
-  await services.preview.start();
-  parts.stops.push(() => services.preview.stop());
-  return serveApi(parts, services);
 }
 
 function checkedRoles(config: PlatformConfig): ReadonlySet<PlatformRole> {

@@ -24,7 +24,7 @@ export function createTrainerWorker(
   backend: "local" | "remote",
   device?: string,
 ): TrainerWorker {
-  const { python, script } = config.training;
+  const { python, script, venv, extras } = config.training;
   return new TrainerWorker({
     bus: adapters.bus,
     artifacts: adapters.artifacts,
@@ -33,7 +33,10 @@ export function createTrainerWorker(
     backend,
     heartbeatMs: config.training.heartbeatMs,
     checkpointEvery: config.training.checkpointEvery,
-    trainer: { python: python ? async () => python : trainerPython, ...(script ? { script } : {}) },
+    trainer: {
+      python: python ? async () => python : () => trainerPython({ venv, extras }),
+      ...(script ? { script } : {}),
+    },
     ...(device ? { device } : {}),
     // A stand-in trainer script (tests) writes no real adapter: nothing to generate with.
     ...(script ? {} : { measureFidelity: runtimeFidelity(logger) }),

@@ -35,6 +35,8 @@ async function* sourceFiles(dir: string): AsyncGenerator<string> {
 interface Manifest {
   name: string;
   dependencies?: Record<string, string>;
+  /** Loaded on demand only (the installer adds them when a bundle needs them). */
+  optionalDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   workspaces?: string[];
 }
@@ -183,7 +185,11 @@ describe("architecture: the workspace packages (runtime, plugin SDK, plugins, te
     const broken: string[] = [];
     for (const folder of await workspaceFolders()) {
       const manifest = await manifestOf(folder);
-      const production = new Set([manifest.name, ...Object.keys(manifest.dependencies ?? {})]);
+      const production = new Set([
+        manifest.name,
+        ...Object.keys(manifest.dependencies ?? {}),
+        ...Object.keys(manifest.optionalDependencies ?? {}),
+      ]);
       const forTests = new Set([...production, ...Object.keys(manifest.devDependencies ?? {})]);
       for (const { from, packageName } of await edgesUnder(folder))
         if (packageName && !(isTestFile(from) ? forTests : production).has(packageName))

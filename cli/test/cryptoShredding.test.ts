@@ -125,20 +125,23 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
         keys.some((k) => k.includes(`/${kind}/`)),
         `${kind} stored: ${keys.join(", ")}`,
       );
-    const leaks = await filesHolding(harness.dataDir, MARKERS, (f) => f.includes("read-models.sqlite"));
-    assert.deepEqual(
-      leaks,
-      [],
-      "only the read models (the live query side) hold the clone's words in the clear",
-    );
+    // Issue 16, item 5: the read models too (the personal fields of clone views are sealed).
+    const leaks = await filesHolding(harness.dataDir, MARKERS, () => false);
+    assert.deepEqual(leaks, [], "no file of the data folder holds the clone's words in the clear");
     // ...and the API still answers with them while the clone lives.
     const { clone } = await apiOf(harness).data(
-      "query ($id: ID!) { clone(id: $id) { name persona { systemPrompt } sources { fileName } } }",
+      `query ($id: ID!) { clone(id: $id) { name persona { systemPrompt }
+         sources { fileName inspection { participants { name messages } } } } }`,
       { id: cloneId },
     );
     assert.equal(clone.name, "Клон Зинаиды Шредер");
     assert.equal(clone.persona.systemPrompt, "Пиши как Зинаида Шредер из Кощеева");
     assert.equal(clone.sources[0].fileName, "шредер-чат.json");
+    const people = clone.sources[0].inspection.participants as { name: string; messages: number }[];
+    assert.ok(
+      people.some((p) => p.name === "Евлампий Крипто" && p.messages > 0),
+      JSON.stringify(people),
+    );
     const keyRow = readModelRows(join(harness.dataDir, "read-models.sqlite")).find(
       (r) => r.table.endsWith("data_keys") && r.text.includes(cloneId),
     );
@@ -246,10 +249,11 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
     assert.equal(other.sources[0].fileName, "шредер-чат.json");
   });
 
-  it("after a clean stop no SQLite file holds the deleted clone's name, persona or wrapped key", async () => {
+  it("after a clean stop no SQLite file holds the deleted clone's name, persona, people, file name or key", async () => {
     // Issue 16, item 5: deleted rows must not linger in free pages or the WAL (secure_delete, a checkpoint
-    // after the deletion). Only words of the deleted clone: the other clone shares its export.
-    const needles = ["Клон Зинаиды Шредер", "из Кощеева", wrappedKey];
+    // after the deletion), and the live read models seal the personal fields, so not even the other clone
+    // (same export, same file name, same people) shows them in the clear.
+    const needles = ["Клон Зинаиды Шредер", "из Кощеева", "шредер-чат.json", ...MARKERS, wrappedKey];
     await harness.stop();
     const leaks = await filesHolding(
       harness.dataDir,

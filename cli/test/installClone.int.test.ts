@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createReadStream } from "node:fs";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { sharedDataDir } from "@aiclone/testing/sharedData";
@@ -52,9 +52,8 @@ function runInstaller(
       env: {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         HOME: home,
-        // The runtime's dependencies come from the npm registry; this machine's npm settings (registry, Node
-        // headers for native builds) and cache apply as they would for its user, and the cache makes it quick.
-        npm_config_userconfig: process.env.npm_config_userconfig ?? join(homedir(), ".npmrc"),
+        // A clean HOME: no npm settings of this machine's user (a native build finds Node's headers through the
+        // installer, not through a developer's ~/.npmrc). Only npm's download cache is shared, to be quick.
         npm_config_cache: process.env.npm_config_cache ?? join(homedir(), ".npm"),
         npm_config_prefer_offline: "true",
         AICLONE_MIN_FREE_MB: "200",
@@ -167,7 +166,27 @@ describe("one-command install of a published clone", () => {
     await stat(join(installedModules, "@node-llama-cpp", "linux-x64"));
     for (const present of ["aiclone-runtime", "@aiclone/plugin-sdk", "@aiclone/plugin-web"])
       await stat(join(installedModules, present, "package.json"));
-    assert.match(installed.stderr, /installing the runtime 0\.1\.0 and @aiclone\/plugin-sdk, @aiclone\/plugin-web/);
+    // What the install weighs on disk (README's figure), the largest packages first (du in KiB, so small
+    // packages are not rounded up to a megabyte each).
+    const du = (...paths: string[]) =>
+      spawnSync("du", ["-sk", ...paths], { encoding: "utf8" })
+        .stdout.trim()
+        .split("\n")
+        .map((line) => line.split("\t"))
+        .map(
+          ([kib, path]) => [Math.round(Number(kib) / 1024), relative(installedModules, path ?? "")] as const,
+        );
+    const total = du(join(dir, "runtime"))[0]?.[0];
+    const largest = du(...(await readdir(installedModules)).map((name) => join(installedModules, name)))
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 6);
+    console.error(
+      `installed runtime: ${total} MB; largest: ${largest.map(([mb, n]) => `${n} ${mb} MB`).join(", ")}`,
+    );
+    assert.match(
+      installed.stderr,
+      /installing the runtime 0\.1\.0 and @aiclone\/plugin-sdk, @aiclone\/plugin-web/,
+    );
 
     const openai = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: "unused-on-loopback" });
     const listed = await openai.models.list();

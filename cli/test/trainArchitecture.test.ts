@@ -35,7 +35,7 @@ describe("aiclone train and the base model's architecture", () => {
       // A venv that does not exist: reaching the trainer's environment would fail differently.
       {
         encoding: "utf8",
-        env: { ...process.env, AICLONE_TRAINER_VENV: join(dir, "no-venv") },
+        env: { ...process.env, AICLONE_TRAINING__VENV: join(dir, "no-venv") },
         timeout: 60_000,
       },
     );

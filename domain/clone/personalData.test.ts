@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { cloneEventSchemas, parseCloneEvent } from "./events.js";
 import {
   erasedPersonalFields,
+  mayBeStoredInPlaintext,
   personalDataScopeOfArtifact,
   personalDataScopeOfClone,
   personalDataScopeOfStream,
@@ -41,7 +42,7 @@ describe("personal data of a clone", () => {
       assert.doesNotThrow(() => parseCloneEvent(type, { ...samples[type], ...erased }), type);
   });
 
-  it("scopes streams, artifacts and clones to the clone's key; bundles and other streams are not", () => {
+  it("scopes streams, artifacts (bundles too) and clones to the clone's key; other streams are not", () => {
     assert.equal(personalDataScopeOfStream("clone-abc"), "clone:abc");
     assert.equal(personalDataScopeOfStream("owner-abc"), null);
     assert.equal(personalDataScopeOfClone("abc"), "clone:abc");
@@ -50,9 +51,22 @@ describe("personal data of a clone", () => {
       "clones/abc/inspections/s1/summary.json",
       "clones/abc/datasets/r/train.jsonl",
       "clones/abc/training/r/adapter.gguf",
+      // The persona and the adapter trained on the person's messages (issue 16, item 6).
+      "clones/abc/bundles/1/bundle.tar.gz",
     ])
       assert.equal(personalDataScopeOfArtifact(key), "clone:abc", key);
-    assert.equal(personalDataScopeOfArtifact("clones/abc/bundles/1/bundle.tar.gz"), null);
+    assert.equal(personalDataScopeOfArtifact("clones/abc/unknown-kind/x"), null);
     assert.equal(personalDataScopeOfArtifact("runtime/aiclone-runtime.tgz"), null);
+  });
+
+  it("reads only bundles back as plaintext when they carry no cipher header (stored before item 6)", () => {
+    assert.equal(mayBeStoredInPlaintext("clones/abc/bundles/1/bundle.tar.gz"), true);
+    for (const key of [
+      "clones/abc/sources/s1",
+      "clones/abc/inspections/s1/summary.json",
+      "clones/abc/datasets/r/train.jsonl",
+      "clones/abc/training/r/adapter.gguf",
+    ])
+      assert.equal(mayBeStoredInPlaintext(key), false, key);
   });
 });

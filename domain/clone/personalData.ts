@@ -30,16 +30,21 @@ export const personalDataScopeOfStream = (streamId: string): string | null =>
 
 /**
  * The clone whose key protects an artifact, or null: raw exports (and their inspection summaries, which
- * name chats and people), datasets and training outputs are
- * encrypted; published bundles are not (they are what the owner downloads, guarded by install tokens).
+ * name chats and people), datasets, training outputs and published bundles (the persona and the adapter
+ * trained on the person's messages; served decrypted to install tokens) are encrypted; a kind the layout
+ * does not know is not.
  */
 export function personalDataScopeOfArtifact(key: string): string | null {
   const ref = parseArtifactKey(key);
-  return ref &&
-    (ref.kind === "source" || ref.kind === "inspection" || ref.kind === "dataset" || ref.kind === "training")
-    ? personalDataScopeOfClone(ref.cloneId)
-    : null;
+  return ref && ref.kind !== "unknown" ? personalDataScopeOfClone(ref.cloneId) : null;
 }
+
+/**
+ * Artifacts of a kind that was stored in plaintext before it was encrypted: bundles published before
+ * issue 16 (item 6). Such an artifact without the cipher's header is read back as it is; any other
+ * encrypted kind without it is refused (a plaintext put in place of a ciphertext is not trusted).
+ */
+export const mayBeStoredInPlaintext = (key: string): boolean => parseArtifactKey(key)?.kind === "bundle";
 
 /** The key scope of a clone, for destroying it when the clone is deleted. */
 export const personalDataScopeOfClone = (cloneId: string): string => `clone:${cloneId}`;

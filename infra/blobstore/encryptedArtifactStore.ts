@@ -1,10 +1,13 @@
 import { Readable } from "node:stream";
 import type { DataKeyring } from "../crypto/dataKeyring.js";
 import {
+  CiphertextError,
   decryptChunks,
   decryptRange,
   encryptChunks,
   HEADER_SIZE,
+  isSealed,
+  MAGIC,
   plainSize,
   planRange,
   sealedSha256,
@@ -20,6 +23,7 @@ import {
   type GetOptions,
   type PutOptions,
 } from "./artifactStore.js";
+import { streamHead } from "./streamHead.js";
 
 /**
  * Encrypts at rest the artifacts that hold personal data (AES-256-GCM in authenticated segments, under
@@ -27,6 +31,9 @@ import {
  * through. Callers see plaintext: sizes, sha256s, maxBytes, expectedSha256 and ranges are the plaintext's
  * (stat and list read the sha256 from the file's sealed trailer: two small ranged reads each). Once
  * the scope's key is destroyed, its artifacts cannot be read, wherever copies of them went.
+ *
+ * `mayBePlain` names the keys of a kind that was stored in plaintext before it was encrypted: such an
+ * artifact without the cipher's header is read (and stat'd) as it is. Any other key must be ciphertext.
  */
 export class EncryptedArtifactStore implements ArtifactStore {
   readonly downloadUrl?: (key: string, options: { expiresInSeconds: number }) => Promise<string>;
@@ -35,6 +42,7 @@ export class EncryptedArtifactStore implements ArtifactStore {
     private readonly inner: ArtifactStore,
     private readonly keyring: DataKeyring,
     private readonly scopeOf: (key: string) => string | null,
+    private readonly mayBePlain: (key: string) => boolean = () => false,
   ) {
     const direct = inner.downloadUrl?.bind(inner);
     if (direct)
@@ -91,18 +99,48 @@ export class EncryptedArtifactStore implements ArtifactStore {
   async get(key: string, options: GetOptions = {}): Promise<Readable> {
     const scope = this.scopeOf(key);
     if (!scope) return this.inner.get(key, options);
-    const dataKey = await this.keyOf(scope, key);
-    if (!options.range) return Readable.from(decryptChunks(dataKey, key, await this.inner.get(key)));
+    return options.range ? this.getRange(scope, key, options.range) : this.getWhole(scope, key);
+  }
+
+  private async getWhole(scope: string, key: string): Promise<Readable> {
+    if (!this.mayBePlain(key))
+      return Readable.from(decryptChunks(await this.keyOf(scope, key), key, await this.inner.get(key)));
+    const stored = await this.inner.get(key);
+    try {
+      const { head, body } = await streamHead(stored, MAGIC.length);
+      if (!isSealed(head)) return Readable.from(body);
+      return Readable.from(decryptChunks(await this.keyOf(scope, key), key, body));
+    } catch (error) {
+      stored.destroy();
+      throw error;
+    }
+  }
+
+  private async getRange(
+    scope: string,
+    key: string,
+    range: NonNullable<GetOptions["range"]>,
+  ): Promise<Readable> {
     const info = await this.inner.stat(key);
     if (!info) throw new ArtifactNotFoundError(key);
+    const header =
+      info.size === 0
+        ? Buffer.alloc(0)
+        : await readAll(
+            await this.inner.get(key, { range: { start: 0, end: Math.min(HEADER_SIZE, info.size) - 1 } }),
+          );
+    if (!isSealed(header)) {
+      if (this.mayBePlain(key)) return this.inner.get(key, { range });
+      throw new CiphertextError(`${key}: not an encrypted artifact (bad header)`);
+    }
+    const dataKey = await this.keyOf(scope, key);
     const size = plainSize(info.size);
-    const { start, end = size - 1 } = options.range;
+    const { start, end = size - 1 } = range;
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start)
-      throw new RangeError(`artifact ${key}: invalid range ${JSON.stringify(options.range)}`);
+      throw new RangeError(`artifact ${key}: invalid range ${JSON.stringify(range)}`);
     if (start >= size)
       throw new RangeError(`artifact ${key}: range starts at ${start}, past its ${size} bytes`);
     const plan = planRange(info.size, start, end);
-    const header = await readAll(await this.inner.get(key, { range: { start: 0, end: HEADER_SIZE - 1 } }));
     const segments = await this.inner.get(key, { range: { start: plan.cipherStart, end: plan.cipherEnd } });
     return Readable.from(decryptRange(dataKey, key, header, plan, segments));
   }
@@ -132,21 +170,26 @@ export class EncryptedArtifactStore implements ArtifactStore {
     return this.inner.close();
   }
 
-  /** What the caller stored: its size from the layout, its sha256 from the sealed trailer. */
+  /**
+   * What the caller stored: its size from the layout, its sha256 from the sealed trailer; an artifact
+   * that may be plaintext and has no cipher header, as stored.
+   */
   private async plain(info: ArtifactInfo): Promise<ArtifactInfo> {
     const scope = this.scopeOf(info.key);
     if (!scope || info.size < sealedSize(0)) return info;
-    const size = plainSize(info.size);
     const dataKey = await this.keyring.existingKey(scope);
+    const mayBePlain = this.mayBePlain(info.key);
     // Left behind by a deleted clone: no longer readable, reported as stored.
-    if (!dataKey) return { ...info, size };
+    if (!dataKey && !mayBePlain) return { ...info, size: plainSize(info.size) };
     const header = await readAll(
       await this.inner.get(info.key, { range: { start: 0, end: HEADER_SIZE - 1 } }),
     );
+    if (mayBePlain && !isSealed(header)) return info;
+    if (!dataKey) return { ...info, size: plainSize(info.size) };
     const trailer = await readAll(
       await this.inner.get(info.key, { range: { start: info.size - TRAILER_SIZE, end: info.size - 1 } }),
     );
-    return { ...info, size, sha256: sealedSha256(dataKey, info.key, header, trailer) };
+    return { ...info, size: plainSize(info.size), sha256: sealedSha256(dataKey, info.key, header, trailer) };
   }
 
   /** A destroyed key reads as a missing artifact: after crypto-shredding the data is gone. */

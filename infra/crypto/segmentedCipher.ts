@@ -30,6 +30,10 @@ export class CiphertextError extends Error {
   override readonly name = "CiphertextError";
 }
 
+/** Whether stored bytes (their first few are enough) begin as this cipher's output does. */
+export const isSealed = (head: Uint8Array): boolean =>
+  head.length >= MAGIC.length && Buffer.from(head.subarray(0, MAGIC.length)).equals(MAGIC);
+
 interface FileKey {
   key: Buffer;
   prefix: Buffer;

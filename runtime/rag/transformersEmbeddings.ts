@@ -41,6 +41,21 @@ async function checkModelFolder(modelDir: string): Promise<void> {
   if (!onnx.some((name) => name.endsWith(".onnx"))) throw fail(modelDir, "has no onnx/*.onnx weights");
 }
 
+/**
+ * Loaded on demand: onnxruntime is heavy (~450 MB) and only this kind of embeddings needs it, so it is an
+ * optional dependency of the runtime that the installer adds only for a bundle that asks for it.
+ */
+async function loadTransformers(): Promise<typeof import("@huggingface/transformers")> {
+  try {
+    return await import("@huggingface/transformers");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new Error(
+      'embeddings.kind "transformers" needs @huggingface/transformers, which is not installed beside the runtime: run the install command again (it adds it for a bundle that asks for it), or `npm install @huggingface/transformers` in the runtime folder',
+    );
+  }
+}
+
 export class TransformersEmbeddings implements RuntimeEmbeddings {
   private closed = false;
 
@@ -54,8 +69,7 @@ export class TransformersEmbeddings implements RuntimeEmbeddings {
   static async open(config: TransformersEmbeddingsConfig): Promise<TransformersEmbeddings> {
     const modelDir = resolve(config.modelDir);
     await checkModelFolder(modelDir);
-    // Loaded on demand: onnxruntime is heavy and only this kind of embeddings needs it.
-    const { env, pipeline } = await import("@huggingface/transformers");
+    const { env, pipeline } = await loadTransformers();
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
     env.localModelPath = `${dirname(modelDir)}/`;

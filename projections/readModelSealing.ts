@@ -1,0 +1,34 @@
+import { personalDataScopeOfClone } from "../domain/clone/personalData.js";
+import type { SealedFields, SealingPolicy } from "../infra/docstore/sealedFields.js";
+import { CLONE_VIEWS } from "./readModels.js";
+
+/**
+ * A clone's view keeps in the clear what the API queries, sorts and guards on — its id, owner, status,
+ * deletion flag, revision and times — and seals everything else under the clone's key: its name, persona,
+ * sources (file names, and the chats and people their inspection found, with counts), datasets (the
+ * request's owner and chat lists, stats), training runs (errors, the fidelity report quoting messages),
+ * published versions and install tokens (their names). `erased` is what each reads as after deleteClone.
+ */
+export const cloneViewFields: SealedFields = {
+  plain: ["_rev", "ownerId", "status", "deleted", "createdAt", "updatedAt"],
+  scopeOf: personalDataScopeOfClone,
+  erased: {
+    name: "",
+    persona: null,
+    sources: [],
+    datasets: [],
+    datasetError: null,
+    datasetRequest: null,
+    trainingRuns: [],
+    published: [],
+    installTokens: [],
+  },
+};
+
+/**
+ * Which read-model collections are sealed: the clone views, whatever the prefix (live `rm_` or a rebuild's).
+ * The other read models hold no clone's personal data: owners and API keys (the platform's own users),
+ * install tokens and training runs by id (ids, hashes, times), stream positions.
+ */
+export const readModelSealing: SealingPolicy = (collection) =>
+  collection.endsWith(CLONE_VIEWS) ? cloneViewFields : null;
