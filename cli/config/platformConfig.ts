@@ -172,7 +172,10 @@ export const platformConfigSchema = z
         idleUnloadSeconds: z.coerce.number().min(1).default(600),
         /** Tokens per conversation (prompt + reply); the bundle's default, so replies are cut as an installed clone's. */
         contextSize: z.coerce.number().int().min(128).max(1_048_576).default(4096),
-        /** Conversations one loaded adapter generates at the same time. */
+        /**
+         * Conversations one loaded adapter generates at the same time; the runtime's default (2), since the
+         * context's layout can flip a near-tie and the reply would differ from the installed clone's.
+         */
         sequences: z.coerce.number().int().min(1).max(64).default(2),
         /** CPU threads per context; default: the cores that do the math. */
         threads: z.coerce.number().int().min(1).optional(),
