@@ -2,12 +2,15 @@ import type { AuthPrincipal } from "./auth/authenticator.js";
 import { unauthenticated } from "./errors.js";
 import type { CloneService } from "./services/cloneService.js";
 import type { OwnerService } from "./services/ownerService.js";
+import type { PreviewService } from "./services/previewService.js";
 import type { UpdateFeed } from "./subscriptions/updateFeed.js";
 
 export interface ApiServices {
   clones: CloneService;
   owners: OwnerService;
   feed: UpdateFeed;
+  /** Preview replies of trained adapter versions (the `preview` role answers them over the bus). */
+  preview: PreviewService;
   /** The platform's address as users reach it (install commands, download links). */
   publicUrl: string;
   /** The public key of the platform's install-signing key (SPKI DER, base64): install commands pin it. */

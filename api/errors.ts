@@ -8,7 +8,8 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
-  | "QUOTA_EXCEEDED";
+  | "QUOTA_EXCEEDED"
+  | "RATE_LIMITED";
 
 export const apiError = (
   code: ErrorCode,

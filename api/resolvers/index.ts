@@ -3,6 +3,7 @@ import { CloneMutations } from "./cloneMutations.js";
 import { CloneQueries } from "./cloneQueries.js";
 import { CloneSubscriptions } from "./cloneSubscriptions.js";
 import { OwnerResolvers } from "./ownerResolvers.js";
+import { PreviewResolvers } from "./previewResolvers.js";
 
 export const resolvers = [
   CloneQueries,
@@ -12,4 +13,5 @@ export const resolvers = [
   PublishedVersionFields,
   DatasetFields,
   OwnerResolvers,
+  PreviewResolvers,
 ] as const;

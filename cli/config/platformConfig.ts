@@ -16,7 +16,7 @@ const list = <T extends z.ZodType>(item: T) =>
     z.array(item).min(1),
   );
 
-export const platformRoles = ["api", "relay", "projections", "pipeline", "training"] as const;
+export const platformRoles = ["api", "relay", "projections", "pipeline", "training", "preview"] as const;
 export type PlatformRole = (typeof platformRoles)[number];
 
 /** Every adapter and limit of the platform; file + environment are merged and validated against this. */
@@ -157,6 +157,49 @@ export const platformConfigSchema = z
             message: `must be at most half of training.leaseMs (${training.leaseMs}), or workers lose their leases between beats`,
           });
       })
+      .prefault({}),
+    /**
+     * Preview chat (docs/preview.md): the `preview` role answers as a trained adapter version would, through
+     * the runtime's engine; the API process enforces the per-owner limits.
+     */
+    preview: z
+      .object({
+        /** Adapter versions kept loaded at once, each in its own context over its base model (loaded once). */
+        maxLoadedAdapters: z.coerce.number().int().min(1).max(256).default(4),
+        /** The loaded files together (base models + adapters), in MiB; past it the least recently used idle adapter goes. */
+        memoryMiB: z.coerce.number().int().min(1).default(16_384),
+        /** An adapter unused this long is unloaded, and a base model once none of its adapters is left. */
+        idleUnloadSeconds: z.coerce.number().min(1).default(600),
+        /** Tokens per conversation (prompt + reply); the bundle's default, so replies are cut as an installed clone's. */
+        contextSize: z.coerce.number().int().min(128).max(1_048_576).default(4096),
+        /**
+         * Conversations one loaded adapter generates at the same time; the runtime's default (2), since the
+         * context's layout can flip a near-tie and the reply would differ from the installed clone's.
+         */
+        sequences: z.coerce.number().int().min(1).max(64).default(2),
+        /** CPU threads per context; default: the cores that do the math. */
+        threads: z.coerce.number().int().min(1).optional(),
+        /** Run on the CPU even when a GPU is present. */
+        cpu: flag.default(false),
+        /** A reply no preview process has started within this many seconds fails (no `preview` role running?). */
+        startTimeoutSeconds: z.coerce.number().min(1).max(3600).default(60),
+        /** How long the API keeps an ended reply's pieces for a subscriber that comes late. */
+        keepEndedSeconds: z.coerce.number().min(1).max(86_400).default(300),
+        limits: z
+          .object({
+            /** Replies of one owner generating at the same time. */
+            concurrentReplies: z.coerce.number().int().min(1).default(2),
+            /** Replies one owner may start within any 60 seconds. */
+            repliesPerMinute: z.coerce.number().int().min(1).default(20),
+            /** Messages in one conversation sent for a reply. */
+            maxMessages: z.coerce.number().int().min(1).max(1000).default(40),
+            /** Characters in one message. */
+            maxMessageChars: z.coerce.number().int().min(1).default(4000),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
       .prefault({}),
     /**
      * Where the runtime downloads each base model from and its sha256, over the registry's own values (a

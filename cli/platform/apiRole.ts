@@ -7,6 +7,7 @@ import { type RunningApiServer, startApiServer } from "../../api/server.js";
 import { CloneService } from "../../api/services/cloneService.js";
 import { IdempotencyGuard, type IdempotencyRecord } from "../../api/services/idempotency.js";
 import { OwnerService } from "../../api/services/ownerService.js";
+import { PreviewService } from "../../api/services/previewService.js";
 import type { UpdateFeed } from "../../api/subscriptions/updateFeed.js";
 import type { SigningKey } from "../../infra/crypto/signingKey.js";
 import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
@@ -29,7 +30,11 @@ export interface RunningApi {
 /** The `api` role: its services, then its server, with the platform's install-signing key. */
 export async function startApiRole(parts: PlatformParts, feed: UpdateFeed, projector?: Projector) {
   const signingKey = await loadSigningKey(parts.config, parts.logger);
-  return serveApi(parts, createApiServices(parts, feed, projector, signingKey.publicKeyBase64), signingKey);
+  const services = createApiServices(parts, feed, projector, signingKey.publicKeyBase64);
+  // The preview replies' reader subscribes before the server answers (stopped after the server closes).
+  await services.preview.start();
+  parts.stops.push(() => services.preview.stop());
+  return serveApi(parts, services, signingKey);
 }
 
 /**
@@ -50,7 +55,7 @@ export function createApiServices(
     documents.collection<IdempotencyRecord>("idempotency_keys"),
     config.api.idempotencyLeaseMs,
   );
-  const services: Omit<ApiServices, "clones"> = {
+  const services: Omit<ApiServices, "clones" | "preview"> = {
     owners: new OwnerService(eventStore, commands, models, waiter, idempotency),
     feed,
     // Empty until serveApi knows the server's address, unless configured.
@@ -73,7 +78,14 @@ export function createApiServices(
     // Read at each publish, so it sees the address serveApi fills in.
     publisher: createBundlePublisher(config, artifacts, () => services.publicUrl),
   });
-  return Object.assign(services, { clones });
+  const preview = new PreviewService({
+    bus: parts.adapters.bus,
+    requireClone: (principal, cloneId) => clones.require(principal, cloneId),
+    limits: config.preview.limits,
+    startTimeoutMs: config.preview.startTimeoutSeconds * 1000,
+    keepEndedMs: config.preview.keepEndedSeconds * 1000,
+  });
+  return Object.assign(services, { clones, preview });
 }
 
 /**

@@ -13,6 +13,7 @@ import { type RunningApi, startApiRole } from "./apiRole.js";
 import { cloneKeysOf } from "./dataProtection.js";
 import type { Logger } from "./logger.js";
 import { type PlatformParts, StopList } from "./platformParts.js";
+import { startPreviewRole } from "./preview/previewRole.js";
 import { startTraining } from "./training.js";
 
 export interface RunningPlatform {
@@ -35,7 +36,8 @@ const CATCH_UP_TIMEOUT_MS = 10 * 60_000;
 /**
  * The platform, or the part of it this process's roles name: `api` (GraphQL server), `relay` (event
  * log → bus), `projections` (bus → read models), `pipeline` (the dataset worker), `training` (the trainer
- * gateway, plus a local trainer worker when training.backend is local). On embedded defaults one process runs all; on
+ * gateway, plus a local trainer worker when training.backend is local), `preview` (answers preview replies of trained
+ * adapters with node-llama-cpp). On embedded defaults one process runs all; on
  * the distributed engines any number of API processes share one relay and projection worker.
  *
  * Steps: check the roles, open the stores, start the consumers of the bus, start the relay (which waits
@@ -51,6 +53,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
     const feed = roles.has("api") ? await subscribeUpdateFeed(parts) : undefined;
     if (roles.has("pipeline")) await startPipeline(parts);
     if (roles.has("training")) await startTrainingRole(parts);
+    if (roles.has("preview")) await startPreviewRole(parts);
     if (roles.has("relay")) {
       scheduleArtifactSweeps(parts);
       await startRelay(parts);

@@ -7,7 +7,12 @@ import { type GraphQLResponse, GraphQLTestClient } from "../../testing/platform/
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
 import { telegramExport } from "./telegramExportFixture.js";
-import { standInTrainerEnv } from "./trainingScenario.js";
+import {
+  cloneWithDataset,
+  finishedJob,
+  requestTraining as requestTrainingOf,
+  standInTrainerEnv,
+} from "./trainingScenario.js";
 
 // The random-weight test model is not in the production catalogue: this test registers it.
 useTestBaseModels();
@@ -25,6 +30,9 @@ interface Fixture {
   runId: string;
   keyToRevoke: string;
   installTokenId: string;
+  /** A clone with a trained adapter (version 1), and a preview reply of it. */
+  trainedCloneId: string;
+  replyId: string;
 }
 
 interface Case {
@@ -139,6 +147,17 @@ const cases: Record<string, Case> = {
     variables: (f) => ({ id: f.cloneId }),
     stranger: "NOT_FOUND",
   },
+  "Mutation.startPreviewReply": {
+    document:
+      'mutation ($id: ID!) { startPreviewReply(input: {cloneId: $id, adapterVersion: 1, messages: [{role: USER, content: "привет"}]}) { id } }',
+    variables: (f) => ({ id: f.trainedCloneId }),
+    stranger: "NOT_FOUND",
+  },
+  "Subscription.previewReply": {
+    document: "subscription ($id: ID!) { previewReply(replyId: $id) { seq text done } }",
+    variables: (f) => ({ id: f.replyId }),
+    stranger: "NOT_FOUND",
+  },
   "Subscription.cloneUpdated": {
     document: "subscription ($id: ID!) { cloneUpdated(id: $id) { id status } }",
     variables: (f) => ({ id: f.cloneId }),
@@ -167,8 +186,20 @@ describe("authorization matrix: every operation × every kind of caller", () => 
 
   before(async () => {
     process.env.STANDIN_STEP_MS = "20";
-    harness = await PlatformHarness.start(standInTrainerEnv);
+    harness = await PlatformHarness.start({ ...standInTrainerEnv, AICLONE_PREVIEW__CPU: "true" });
     owner = new GraphQLTestClient(harness.platform.graphqlUrl, harness.platform.initialApiKey);
+    // Trained first: the long job below would keep the local trainer busy.
+    fixture.trainedCloneId = await cloneWithDataset(owner);
+    const trained = await finishedJob(
+      owner,
+      await requestTrainingOf(owner, fixture.trainedCloneId, { maxSteps: 2 }),
+    );
+    assert.equal(trained.status, "COMPLETED");
+    const { startPreviewReply } = await owner.data(
+      'mutation ($id: ID!) { startPreviewReply(input: {cloneId: $id, adapterVersion: 1, messages: [{role: USER, content: "привет"}]}) { id } }',
+      { id: fixture.trainedCloneId },
+    );
+    fixture.replyId = startPreviewReply.id;
     const { createClone } = await owner.data('mutation { createClone(input: {name: "Аня"}) { id } }');
     fixture.cloneId = createClone.id;
     const revoked = await owner.data('mutation { createApiKey(name: "старый") { secret apiKey { id } } }');

@@ -17,7 +17,7 @@ useTestBaseModels();
  * The dashboard end to end in Debian's Chromium (driven by playwright-core), against a real platform on
  * embedded defaults with the stand-in trainer: sign in → create a clone (Russian UI) → upload a WhatsApp
  * export → review and build the dataset → train with live progress pushed by the subscription (no reload)
- * → fidelity report → publish → timeline → English → API keys → purge and delete with confirmation.
+ * → fidelity report → a preview reply of the trained version → publish → timeline → English → API keys → purge and delete with confirmation.
  * A screenshot of each screen goes to $TMPDIR/aiclone-dashboard-shots.
  */
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -98,6 +98,7 @@ describe("dashboard journey in Chromium", { skip }, () => {
       AICLONE_CONFIG: configFile,
       AICLONE_TRAINING__HEARTBEAT_MS: "200",
       AICLONE_TRAINING__LEASE_MS: "5000",
+      AICLONE_PREVIEW__CPU: "true",
     });
     const { chromium } = await import("playwright-core");
     browser = await chromium.launch({
@@ -270,6 +271,26 @@ describe("dashboard journey in Chromium", { skip }, () => {
     assert.match(perplexity, /12,5/);
     assert.match(perplexity, /9,75/);
     await screenshot("fidelity");
+
+    // Preview: a reply of adapter v1 streams in before publishing (the preview role, the tiny model).
+    await page.getByRole("link", { name: "Предпросмотр" }).click();
+    await page.getByLabel("Версия адаптера").waitFor();
+    await page.getByLabel("Сообщение").fill("Привет! Как дела?");
+    await page.getByRole("button", { name: "Отправить" }).click();
+    const cloneTurn = page.locator('[data-testid="preview-chat"] li[data-role="ASSISTANT"]');
+    await cloneTurn.first().waitFor();
+    // The random-weight model writes the bundle's 512 tokens: allow for a loaded machine.
+    await page
+      .locator('[data-testid="preview-chat"] li[data-role="ASSISTANT"]:not([data-pending])')
+      .waitFor({ timeout: 120_000 })
+      .catch(async (error: Error) => {
+        await screenshot("preview-unfinished");
+        const chat = await page.getByTestId("preview-chat").textContent();
+        throw new Error(`${error.message}\nthe preview chat: ${chat?.slice(0, 300)}`);
+      });
+    assert.equal(await cloneTurn.getByRole("alert").count(), 0, "the preview reply did not fail");
+    assert.ok(((await cloneTurn.first().textContent()) ?? "").length > "Клон".length, "the reply has text");
+    await screenshot("preview");
 
     // Publish: the versions list grows and the install command appears.
     await page.getByRole("link", { name: "Публикация" }).click();

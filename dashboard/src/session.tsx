@@ -70,6 +70,7 @@ export function describeError(t: Translate, error: unknown): string {
       case "CONFLICT":
       case "NOT_FOUND":
       case "FORBIDDEN":
+      case "RATE_LIMITED":
         return t(`error.${error.code}`, { message: error.message });
       case "BAD_USER_INPUT":
         return t("error.BAD_USER_INPUT", {

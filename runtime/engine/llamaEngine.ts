@@ -36,6 +36,11 @@ export interface EngineOptions {
   gpu?: "auto" | false;
   /** A node-llama-cpp instance to share (tests load the bindings once); the engine then does not dispose it. */
   llama?: Llama;
+  /**
+   * The base model already loaded by `llama` (the platform's preview loads each base once and applies a
+   * different adapter per engine); the engine then neither loads nor disposes it. `modelPath` still names it.
+   */
+  model?: LlamaModel;
   /** Conversations generated at the same time. Default 2. */
   sequences?: number;
   /** Tokens per sequence (prompt + reply). */
@@ -106,6 +111,7 @@ export class LlamaEngine {
   private constructor(
     private readonly llama: Llama,
     private readonly ownsLlama: boolean,
+    private readonly ownsModel: boolean,
     readonly model: LlamaModel,
     private readonly context: LlamaContext,
     readonly chatWrapper: ChatWrapper,
@@ -118,6 +124,8 @@ export class LlamaEngine {
   }
 
   static async load(options: EngineOptions): Promise<LlamaEngine> {
+    if (options.model && !options.llama)
+      throw new EngineStartError("a shared model needs the llama instance that loaded it (options.llama)");
     if (!(await exists(options.modelPath)))
       throw new EngineStartError(`model file ${options.modelPath} not found`);
     if (options.adapterPath !== undefined && !(await exists(options.adapterPath)))
@@ -132,7 +140,7 @@ export class LlamaEngine {
       options.llama ?? (await getLlama({ gpu: options.gpu ?? "auto", logLevel: LlamaLogLevel.warn }));
     let model: LlamaModel | undefined;
     try {
-      model = await llama.loadModel({ modelPath: options.modelPath });
+      model = options.model ?? (await llama.loadModel({ modelPath: options.modelPath }));
       let context: LlamaContext;
       try {
         context = await model.createContext({
@@ -153,9 +161,9 @@ export class LlamaEngine {
       const chatWrapper = options.promptContract
         ? new ContractChatWrapper(options.promptContract)
         : resolveChatWrapper(model, { type: template as "auto", warningLogs: false });
-      return new LlamaEngine(llama, !options.llama, model, context, chatWrapper, options);
+      return new LlamaEngine(llama, !options.llama, !options.model, model, context, chatWrapper, options);
     } catch (error) {
-      await model?.dispose();
+      if (!options.model) await model?.dispose();
       if (!options.llama) await llama.dispose();
       throw error;
     }
@@ -278,7 +286,7 @@ export class LlamaEngine {
     this.shutdown.abort(new Error("the engine is closing"));
     await Promise.allSettled([...this.inFlight]);
     await this.context.dispose();
-    await this.model.dispose();
+    if (this.ownsModel) await this.model.dispose();
     if (this.ownsLlama) await this.llama.dispose();
   }
 }

@@ -5,13 +5,14 @@
  * without torch. The real trainer is covered by trainer/tests and the end-to-end tests.
  * --init-adapter DIR (a continued run) puts DIR's adapter_config.json into metrics.json as `init_adapter`.
  * STANDIN_STEP_MS sets the time per step (default 40); --seed 666 fails at step 2.
- * STANDIN_ADAPTER_BYTES sets the size of adapter.gguf (default 64): random, so incompressible, bytes make
- * packing a bundle take seconds (tests/faults: a crash during a publish).
+ * adapter.gguf is a real tiny LoRA for the random-weight test model (the preview applies it); with
+ * STANDIN_ADAPTER_BYTES it is a header and that many random, so incompressible, bytes, which make packing a
+ * bundle take seconds (tests/faults: a crash during a publish).
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tinyPromptContract } from "@aiclone/testing/loraAdapterGguf";
+import { tinyPromptContract, writeTinyLoraAdapter } from "@aiclone/testing/loraAdapterGguf";
 import { ggufHeader } from "./ggufHeader.js";
 
 const args = process.argv.slice(2);
@@ -100,19 +101,24 @@ const firstSample = readFileSync(join(dataset, "train.jsonl"), "utf8").split("\n
 const firstMessage = (JSON.parse(firstSample) as { messages?: { role: string; content: string }[] })
   .messages?.[0];
 const standInContract = tinyPromptContract(firstMessage?.role === "system" ? firstMessage.content : null);
-const header = ggufHeader({
-  "general.architecture": "llama",
-  "general.type": "adapter",
-  "adapter.type": "lora",
-  "aiclone.prompt_contract": JSON.stringify(standInContract),
-});
-writeFileSync(
-  join(out, "adapter.gguf"),
-  Buffer.concat([
-    header,
-    adapterBytes > header.length ? randomBytes(adapterBytes - header.length) : Buffer.alloc(0),
-  ]),
-);
+if (process.env.STANDIN_ADAPTER_BYTES === undefined) {
+  // A real (tiny) LoRA for the random-weight test model: the preview and the runtime can apply it.
+  await writeTinyLoraAdapter(join(out, "adapter.gguf"), { promptContract: standInContract });
+} else {
+  const header = ggufHeader({
+    "general.architecture": "llama",
+    "general.type": "adapter",
+    "adapter.type": "lora",
+    "aiclone.prompt_contract": JSON.stringify(standInContract),
+  });
+  writeFileSync(
+    join(out, "adapter.gguf"),
+    Buffer.concat([
+      header,
+      adapterBytes > header.length ? randomBytes(adapterBytes - header.length) : Buffer.alloc(0),
+    ]),
+  );
+}
 const metrics = {
   base,
   train: { steps: step, start_step: start, total_steps: total, losses },

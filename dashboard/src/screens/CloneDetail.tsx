@@ -4,6 +4,7 @@ import { useLiveClone } from "../live";
 import { Link } from "../router";
 import { DatasetPanel } from "./DatasetPanel";
 import { FidelityPanel } from "./FidelityPanel";
+import { PreviewPanel } from "./PreviewPanel";
 import { PublishPanel } from "./PublishPanel";
 import { SettingsPanel } from "./SettingsPanel";
 import { SourcesPanel } from "./SourcesPanel";
@@ -15,6 +16,7 @@ export const tabs = [
   "dataset",
   "training",
   "fidelity",
+  "preview",
   "publish",
   "timeline",
   "settings",
@@ -60,6 +62,7 @@ export function CloneDetail({ id, tab }: { id: string; tab: Tab }) {
         {tab === "dataset" && <DatasetPanel clone={clone} />}
         {tab === "training" && <TrainingPanel clone={clone} accept={live.accept} />}
         {tab === "fidelity" && <FidelityPanel clone={clone} />}
+        {tab === "preview" && <PreviewPanel clone={clone} />}
         {tab === "publish" && <PublishPanel clone={clone} accept={live.accept} />}
         {tab === "timeline" && <TimelinePanel cloneId={clone.id} />}
         {tab === "settings" && <SettingsPanel clone={clone} accept={live.accept} />}

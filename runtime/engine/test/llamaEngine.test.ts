@@ -157,6 +157,50 @@ describe("LlamaEngine (tiny llama model on the CPU)", () => {
     );
   });
 
+  it("shares one loaded base model between engines with different adapters", async () => {
+    const adapter = join(dir, "shared-adapter.gguf");
+    await writeTinyLoraAdapter(adapter);
+    const model = await llama.loadModel({ modelPath: tinyModelPath() });
+    try {
+      const plain = await LlamaEngine.load({
+        modelPath: tinyModelPath(),
+        llama,
+        model,
+        contextSize: 512,
+        sequences: 1,
+        threads: 1,
+        defaults: greedy,
+      });
+      const tuned = await LlamaEngine.load({
+        modelPath: tinyModelPath(),
+        llama,
+        model,
+        adapterPath: adapter,
+        contextSize: 512,
+        sequences: 1,
+        threads: 1,
+        defaults: greedy,
+      });
+      assert.equal(plain.model, model);
+      assert.equal(tuned.model, model);
+      const ask = (engine: LlamaEngine) => engine.generate({ system: "", messages: question, maxTokens: 10 });
+      const adaptedBefore = await ask(tuned);
+      assert.notEqual((await ask(plain)).text, adaptedBefore.text);
+      // Closing one engine leaves the shared model to the other.
+      await plain.close();
+      assert.equal(model.disposed, false);
+      assert.equal((await ask(tuned)).text, adaptedBefore.text);
+      await tuned.close();
+      assert.equal(model.disposed, false);
+    } finally {
+      await model.dispose();
+    }
+    await assert.rejects(
+      LlamaEngine.load({ modelPath: tinyModelPath(), model, contextSize: 512, defaults: greedy }),
+      /needs the llama instance/,
+    );
+  });
+
   it("names an unknown chat template", async () => {
     await assert.rejects(load({ chatTemplate: "nonsense" }), /chat template 'nonsense' is unknown/);
   });
