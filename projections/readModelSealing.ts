@@ -1,5 +1,6 @@
 import { personalDataScopeOfClone } from "../domain/clone/personalData.js";
 import type { SealedFields, SealingPolicy } from "../infra/docstore/sealedFields.js";
+import { erasedContent } from "./cloneView/existenceProjection.js";
 import { CLONE_VIEWS } from "./readModels.js";
 
 /**
@@ -12,18 +13,8 @@ import { CLONE_VIEWS } from "./readModels.js";
 export const cloneViewFields: SealedFields = {
   plain: ["_rev", "ownerId", "status", "deleted", "createdAt", "updatedAt"],
   scopeOf: personalDataScopeOfClone,
-  erased: {
-    name: "",
-    persona: null,
-    sources: [],
-    datasets: [],
-    datasetError: null,
-    datasetRequest: null,
-    trainingRuns: [],
-    published: [],
-    currentPublishedVersion: null,
-    installTokens: [],
-  },
+  // What a deleted clone's view reads as: the tombstone's own content, so a rebuild equals the live views.
+  erased: erasedContent(),
 };
 
 /**

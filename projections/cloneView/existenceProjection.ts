@@ -13,6 +13,9 @@ const noContent = () => ({
   currentPublishedVersion: null,
 });
 
+/** What a deleted clone's view holds of its content: nothing the person wrote or uploaded, nor made from it. */
+export const erasedContent = () => ({ ...noContent(), name: "", installTokens: [] });
+
 /** The first document of a clone: the only event that does not need a view to apply to. */
 export const createdView = (event: EventOf<"CloneCreated">, revision: number, at: string): CloneView => ({
   _id: event.data.cloneId,
@@ -29,5 +32,5 @@ export const createdView = (event: EventOf<"CloneCreated">, revision: number, at
 export const existenceProjections: ViewProjections<"CloneDeleted"> = {
   // A tombstone answers deleteClone and keeps the guard for late redeliveries; nothing the person
   // wrote or uploaded, nor anything made from it, stays in it.
-  CloneDeleted: (view) => ({ ...view, ...noContent(), deleted: true, name: "", installTokens: [] }),
+  CloneDeleted: (view) => ({ ...view, ...erasedContent(), deleted: true }),
 };
