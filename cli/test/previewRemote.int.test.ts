@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { MasterKey } from "../../infra/crypto/masterKey.js";
+import { distributedConfig, distributedSkip } from "../../testing/platform/distributedPlatform.js";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformProcess } from "../../testing/platform/platformProcess.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
@@ -14,15 +14,7 @@ import { cloneWithDataset, finishedJob, requestTraining, standInTrainerEnv } fro
 // The random-weight test model is not in the production catalogue: this test registers it.
 useTestBaseModels();
 
-const { KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION } =
-  process.env;
-const missing = Object.entries({ KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT })
-  .filter(([, value]) => !value)
-  .map(([name]) => name);
-const skip = missing.length
-  ? `preview role split test needs ${missing.join(", ")} (npm run services:up starts Kafka, FerretDB and an S3 server)`
-  : false;
-if (skip) console.log(`skipped: ${skip}`);
+const skip = distributedSkip("preview role split test");
 
 /**
  * The distributed preview as operators run it: the platform's other roles in one process, the `preview`
@@ -38,29 +30,18 @@ describe("preview role in its own process, over Kafka and S3", { skip }, () => {
 
   it("answers from the preview process; without one the reply fails with a clear message", async () => {
     dir = await mkdtemp(join(tmpdir(), "aiclone-preview-remote-"));
-    const run = randomBytes(4).toString("hex");
     const configFile = join(dir, "platform.json");
     await writeFile(
       configFile,
-      JSON.stringify({
-        dataDir: join(dir, "platform"),
-        api: { port: 0 },
-        bus: { kind: "kafka", brokers: KAFKA_BROKERS, topicPrefix: `preview-${run}.`, partitions: 3 },
-        documentStore: { kind: "mongodb", url: MONGODB_URL, database: `aiclone_preview_${run}` },
-        artifacts: {
-          kind: "s3",
-          endpoint: S3_ENDPOINT,
-          region: S3_REGION ?? "us-east-1",
-          bucket: `aiclone-preview-${run}`,
-          accessKeyId: S3_ACCESS_KEY_ID,
-          secretAccessKey: S3_SECRET_ACCESS_KEY,
-          forcePathStyle: true,
-          suffixObjectKeys: true,
-        },
-        preview: { cpu: true, threads: 1, startTimeoutSeconds: 10 },
-        // The preview process opens the clones' encrypted adapters with the platform's master key.
-        security: { masterKey: MasterKey.generate().base64 },
-      }),
+      JSON.stringify(
+        distributedConfig(dir, "preview", {
+          extra: {
+            preview: { cpu: true, threads: 1, startTimeoutSeconds: 10 },
+            // The preview process opens the clones' encrypted adapters with the platform's master key.
+            security: { masterKey: MasterKey.generate().base64 },
+          },
+        }),
+      ),
     );
     const env = { ...standInTrainerEnv, STANDIN_STEP_MS: "5" };
     const platform = PlatformProcess.spawn(["--config", configFile], {

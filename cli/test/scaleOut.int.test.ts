@@ -1,22 +1,14 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { waitFor } from "@aiclone/testing/until";
+import { distributedConfig, distributedSkip } from "../../testing/platform/distributedPlatform.js";
 import { GraphQLTestClient, SubscriptionRecorder } from "../../testing/platform/graphqlClient.js";
 import { PlatformProcess } from "../../testing/platform/platformProcess.js";
 
-const { KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION } =
-  process.env;
-const missing = Object.entries({ KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT })
-  .filter(([, value]) => !value)
-  .map(([name]) => name);
-const skip = missing.length
-  ? `scale-out test needs ${missing.join(", ")} (npm run services:up starts Kafka, FerretDB and an S3 server)`
-  : false;
-if (skip) console.log(`skipped: ${skip}`);
+const skip = distributedSkip("scale-out test");
 
 describe("scale-out on Kafka, MongoDB (FerretDB) and S3: two API processes and a worker", { skip }, () => {
   let dir: string;
@@ -25,29 +17,9 @@ describe("scale-out on Kafka, MongoDB (FerretDB) and S3: two API processes and a
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "aiclone-scale-"));
-    const run = randomBytes(4).toString("hex");
     configFile = join(dir, "platform.json");
     // The event store stays the SQLite file (shared by the processes of one machine, WAL); the rest is distributed.
-    await writeFile(
-      configFile,
-      JSON.stringify({
-        dataDir: join(dir, "data"),
-        api: { port: 0 },
-        bus: { kind: "kafka", brokers: KAFKA_BROKERS, topicPrefix: `scale-${run}.`, partitions: 3 },
-        documentStore: { kind: "mongodb", url: MONGODB_URL, database: `aiclone_scale_${run}` },
-        artifacts: {
-          kind: "s3",
-          endpoint: S3_ENDPOINT,
-          region: S3_REGION ?? "us-east-1",
-          bucket: `aiclone-scale-${run}`,
-          accessKeyId: S3_ACCESS_KEY_ID,
-          secretAccessKey: S3_SECRET_ACCESS_KEY,
-          forcePathStyle: true,
-          // versitygw's posix backend keeps objects as files (see S3ArtifactStoreOptions.suffixObjectKeys).
-          suffixObjectKeys: true,
-        },
-      }),
-    );
+    await writeFile(configFile, JSON.stringify(distributedConfig(dir, "scale", { dataDir: "data" })));
   });
 
   after(async () => {

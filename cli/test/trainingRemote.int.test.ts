@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { until } from "@aiclone/testing/until";
 import { MasterKey } from "../../infra/crypto/masterKey.js";
+import { distributedConfig, distributedSkip } from "../../testing/platform/distributedPlatform.js";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformProcess } from "../../testing/platform/platformProcess.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
@@ -20,15 +20,7 @@ import {
 // The random-weight test model is not in the production catalogue: this test registers it.
 useTestBaseModels();
 
-const { KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION } =
-  process.env;
-const missing = Object.entries({ KAFKA_BROKERS, MONGODB_URL, S3_ENDPOINT })
-  .filter(([, value]) => !value)
-  .map(([name]) => name);
-const skip = missing.length
-  ? `remote trainer test needs ${missing.join(", ")} (npm run services:up starts Kafka, FerretDB and an S3 server)`
-  : false;
-if (skip) console.log(`skipped: ${skip}`);
+const skip = distributedSkip("remote trainer test");
 
 /**
  * The distributed training path as operators run it: the platform (Kafka, MongoDB API, S3) with
@@ -45,29 +37,18 @@ describe("remote trainer workers over Kafka and S3", { skip }, () => {
 
   it("a killed worker's job resumes on another worker from the checkpoint it uploaded", async () => {
     dir = await mkdtemp(join(tmpdir(), "aiclone-remote-training-"));
-    const run = randomBytes(4).toString("hex");
     const configFile = join(dir, "platform.json");
     await writeFile(
       configFile,
-      JSON.stringify({
-        dataDir: join(dir, "platform"),
-        api: { port: 0 },
-        bus: { kind: "kafka", brokers: KAFKA_BROKERS, topicPrefix: `train-${run}.`, partitions: 3 },
-        documentStore: { kind: "mongodb", url: MONGODB_URL, database: `aiclone_train_${run}` },
-        artifacts: {
-          kind: "s3",
-          endpoint: S3_ENDPOINT,
-          region: S3_REGION ?? "us-east-1",
-          bucket: `aiclone-train-${run}`,
-          accessKeyId: S3_ACCESS_KEY_ID,
-          secretAccessKey: S3_SECRET_ACCESS_KEY,
-          forcePathStyle: true,
-          suffixObjectKeys: true,
-        },
-        training: { backend: "remote", heartbeatMs: 300, leaseMs: 4000 },
-        // Workers on other machines open the clones' encrypted datasets with the platform's master key.
-        security: { masterKey: MasterKey.generate().base64 },
-      }),
+      JSON.stringify(
+        distributedConfig(dir, "train", {
+          extra: {
+            training: { backend: "remote", heartbeatMs: 300, leaseMs: 4000 },
+            // Workers on other machines open the clones' encrypted datasets with the platform's master key.
+            security: { masterKey: MasterKey.generate().base64 },
+          },
+        }),
+      ),
     );
     const env = { ...standInTrainerEnv, STANDIN_STEP_MS: "150" };
     const platform = PlatformProcess.spawn(["--config", configFile], env);
