@@ -97,7 +97,7 @@ describe("blind test decider", () => {
       outcome: "real" | "clone" | "cant_tell",
     ): CloneEvent => ({
       type: "BlindTrialAnswered",
-      data: { cloneId, trialId: "t1", adapterVersion: 1, choice, outcome },
+      data: { cloneId, trialId: "t1", adapterVersion: 1, choice, outcome, realCandidate: "b" },
     });
     given([...trained, drawn("t1", "b")])
       .when(answer("b"))
@@ -131,7 +131,7 @@ describe("blind test decider", () => {
       drawn("t1", "a"),
       {
         type: "BlindTrialAnswered",
-        data: { cloneId, trialId: "t1", adapterVersion: 1, choice: "a", outcome: "real" },
+        data: { cloneId, trialId: "t1", adapterVersion: 1, choice: "a", outcome: "real", realCandidate: "a" },
       },
       drawn("t2"),
     ];

@@ -214,6 +214,8 @@ export const cloneEventSchemas = {
     adapterVersion: version,
     choice: blindChoiceSchema,
     outcome: z.enum(["real", "clone", "cant_tell"]),
+    /** Which candidate was the owner's: told once answered. */
+    realCandidate: blindCandidateSchema,
   }),
   RawDataPurged: z.object({ cloneId, sourceIds: z.array(z.string()) }),
   CloneDeleted: z.object({ cloneId }),

@@ -54,6 +54,7 @@ export const blindTestDeciders: CommandDeciders<BlindTestCommand> = {
           adapterVersion: trial.adapterVersion,
           choice: command.choice,
           outcome,
+          realCandidate: trial.realCandidate,
         },
       },
     ];
