@@ -1,5 +1,6 @@
 import type { AuthPrincipal } from "./auth/authenticator.js";
 import { unauthenticated } from "./errors.js";
+import type { BlindTestService } from "./services/blindTestService.js";
 import type { CloneService } from "./services/cloneService.js";
 import type { OwnerService } from "./services/ownerService.js";
 import type { PreviewService } from "./services/previewService.js";
@@ -11,6 +12,8 @@ export interface ApiServices {
   feed: UpdateFeed;
   /** Preview replies of trained adapter versions (the `preview` role answers them over the bus). */
   preview: PreviewService;
+  /** The blind test: held-out validation samples, the real reply and the clone's side by side. */
+  blindTest: BlindTestService;
   /** The platform's address as users reach it (install commands, download links). */
   publicUrl: string;
   /** The public key of the platform's install-signing key (SPKI DER, base64): install commands pin it. */

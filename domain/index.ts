@@ -1,5 +1,6 @@
 export * from "./artifacts/artifactKeys.js";
 export * from "./artifacts/installStatements.js";
+export * from "./clone/blindTestScore.js";
 export * from "./clone/commands.js";
 export * from "./clone/decide.js";
 export * from "./clone/events.js";

@@ -1,4 +1,5 @@
 import { type CloneEvent, type CloneEventType, statusAfter } from "../domain/index.js";
+import { blindTestProjections } from "./cloneView/blindTestProjection.js";
 import { datasetProjections } from "./cloneView/datasetProjection.js";
 import { createdView, existenceProjections } from "./cloneView/existenceProjection.js";
 import { personaProjections } from "./cloneView/personaProjection.js";
@@ -26,6 +27,7 @@ const projections: ViewProjections<Exclude<CloneEventType, "CloneCreated">> = {
   ...trainingProjections,
   ...publishingProjections,
   ...tokensProjections,
+  ...blindTestProjections,
 };
 
 /**

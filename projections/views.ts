@@ -106,6 +106,16 @@ export interface PublishedVersionView {
   size: number | null;
 }
 
+/** The blind test's answers for one adapter version (the score is blindTestScore of these counts). */
+export interface BlindTestTallyView {
+  adapterVersion: number;
+  realPicked: number;
+  clonePicked: number;
+  cantTell: number;
+  /** Trials drawn for this version, answered or not. */
+  drawn: number;
+}
+
 export interface CloneView {
   _id: string;
   _rev: number;
@@ -128,6 +138,8 @@ export interface CloneView {
    */
   currentPublishedVersion?: number | null;
   installTokens?: InstallTokenView[];
+  /** Blind-test answers per adapter version; absent before the first trial. */
+  blindTests?: BlindTestTallyView[];
   [field: string]: unknown;
 }
 

@@ -98,7 +98,7 @@ export class CloneMutations {
     );
     const run = view.trainingRuns.find((r) => r.id === id);
     if (!run) throw new Error(`training run ${id} is missing from clone ${view._id}`);
-    return toTrainingRun(view._id, run);
+    return toTrainingRun(view._id, run, view.blindTests);
   }
 
   @Mutation(() => Clone, {

@@ -38,7 +38,7 @@ export class CloneQueries {
   ): Promise<TrainingRun | null> {
     const view = await context.services.clones.trainingRunClone(requirePrincipal(context), id);
     const run = view?.trainingRuns.find((r) => r.id === id);
-    return view && run ? toTrainingRun(view._id, run) : null;
+    return view && run ? toTrainingRun(view._id, run, view.blindTests) : null;
   }
 
   @Query(() => [BaseModel], { description: "The base models training accepts, the default first." })

@@ -1,3 +1,4 @@
+import { BlindTestResolvers } from "./blindTestResolvers.js";
 import { CloneFields, DatasetFields, PublishedVersionFields } from "./cloneFields.js";
 import { CloneMutations } from "./cloneMutations.js";
 import { CloneQueries } from "./cloneQueries.js";
@@ -14,4 +15,5 @@ export const resolvers = [
   DatasetFields,
   OwnerResolvers,
   PreviewResolvers,
+  BlindTestResolvers,
 ] as const;

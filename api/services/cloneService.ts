@@ -5,6 +5,7 @@ import {
   type Actor,
   assertDisplaySafe,
   type CloneCommand,
+  type CloneEvent,
   cloneDecider,
   clonePrefix,
   cloneStreamId,
@@ -141,6 +142,22 @@ export class CloneService {
   }
 
   private async execute(command: CloneCommand): Promise<CloneView> {
+    return (await this.executeWithEvents(command)).view;
+  }
+
+  /**
+   * Draws or answers a blind-test trial (BlindTestService chooses the sample and the order); returns the
+   * events, which tell the answer's outcome and which candidate was real.
+   */
+  async blindTrial(
+    principal: AuthPrincipal,
+    command: Omit<Extract<CloneCommand, { type: "DrawBlindTrial" | "AnswerBlindTrial" }>, "actor">,
+  ): Promise<{ view: CloneView; events: CloneEvent[] }> {
+    await this.owned(principal, command.cloneId);
+    return this.executeWithEvents({ ...command, actor: actorOf(principal) } as CloneCommand);
+  }
+
+  private async executeWithEvents(command: CloneCommand): Promise<{ view: CloneView; events: CloneEvent[] }> {
     const streamId = cloneStreamId(command.cloneId);
     const outcome = await this.deps.commands.handle(streamId, cloneDecider, parseCloneEvent, command, {
       principal: principalOf(command.actor),
@@ -152,7 +169,7 @@ export class CloneService {
       throw new Error(
         `read model for clone ${command.cloneId} is missing after revision ${outcome.revision}`,
       );
-    return view;
+    return { view, events: outcome.events.map((e) => parseCloneEvent(e.type, e.data)) };
   }
 
   private async owned(principal: AuthPrincipal, cloneId: string): Promise<void> {
@@ -321,6 +338,11 @@ export class CloneService {
     }
     stream.destroy();
     return samples;
+  }
+
+  /** A dataset file's text (val.jsonl for the blind test), null when gone; bounded. */
+  async datasetFileText(key: string): Promise<string | null> {
+    return this.readArtifactText(key, 64 * 1024 ** 2);
   }
 
   private async readArtifactText(key: string, maxBytes: number): Promise<string | null> {

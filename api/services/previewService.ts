@@ -125,6 +125,17 @@ export class PreviewService {
     return { id };
   }
 
+  /** A whole reply (the blind test's clone candidate): its text once done; a failed reply is a CONFLICT. */
+  async complete(principal: AuthPrincipal, input: StartPreviewReply): Promise<string> {
+    const { id } = await this.startReply(principal, input);
+    let text = "";
+    for await (const piece of this.listen(principal, id)) {
+      if (piece.kind === "text") text += piece.text;
+      if (piece.kind === "error") throw apiError("CONFLICT", `the clone's reply failed: ${piece.message}`);
+    }
+    return text;
+  }
+
   /**
    * The reply's pieces, from the first, ending after its `done` or `error` piece; NOT_FOUND for a reply
    * of another owner, or one this API process did not start (or ended longer ago than it keeps them).

@@ -1,5 +1,6 @@
 import { GraphQLDateTimeISO, GraphQLJSONObject } from "graphql-scalars";
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { BlindTestResult } from "./blindTestTypes.js";
 
 export enum CloneStatus {
   CREATED = "CREATED",
@@ -201,6 +202,11 @@ export class TrainingRun {
     description: "Null for runs requested before lineage was recorded.",
   })
   lineage!: TrainingLineage | null;
+  @Field(() => BlindTestResult, {
+    nullable: true,
+    description: "The blind test of the run's adapter version (null until the run produced one).",
+  })
+  blindTest!: BlindTestResult | null;
 }
 
 @ObjectType({

@@ -1,12 +1,18 @@
-import { type TrainingRunStatus as RunStatus, trainingRunStatusOf } from "../../domain/index.js";
+import {
+  blindTestScore,
+  type TrainingRunStatus as RunStatus,
+  trainingRunStatusOf,
+} from "../../domain/index.js";
 import type { RecordedEvent } from "../../infra/eventstore/eventStore.js";
 import {
   type ApiKeyView,
+  type BlindTestTallyView,
   type CloneView,
   currentPublishedVersionOf,
   type DatasetRequestView,
   type TrainingRunView,
 } from "../../projections/views.js";
+import type { BlindTestResult } from "./blindTestTypes.js";
 import {
   type ApiKey,
   type Clone,
@@ -53,7 +59,7 @@ export function toClone(view: CloneView): Clone {
       ? { reason: view.datasetError.reason, at: date(view.datasetError.at) }
       : null,
     datasetRequest: view.datasetRequest ? toDatasetRequest(view.datasetRequest) : null,
-    trainingRuns: view.trainingRuns.map((r) => toTrainingRun(view._id, r)),
+    trainingRuns: view.trainingRuns.map((r) => toTrainingRun(view._id, r, view.blindTests)),
     publishedVersions: view.published.map((p) => ({
       ...p,
       publishedAt: date(p.publishedAt),
@@ -99,7 +105,26 @@ const graphqlRunStatus: Record<RunStatus, TrainingRunStatus> = {
   cancelled: TrainingRunStatus.CANCELLED,
 };
 
-export function toTrainingRun(cloneId: string, r: TrainingRunView): TrainingRun {
+/** An adapter version's blind-test result from its tally (all zero and null before the first answer). */
+export function toBlindTestResult(tally: BlindTestTallyView | undefined): BlindTestResult {
+  const score = blindTestScore(tally ?? { realPicked: 0, clonePicked: 0, cantTell: 0 });
+  return {
+    answers: score.n,
+    drawn: tally?.drawn ?? 0,
+    pickedReal: tally?.realPicked ?? 0,
+    pickedClone: tally?.clonePicked ?? 0,
+    cantTell: tally?.cantTell ?? 0,
+    pickedRealShare: score.pickedReal,
+    low: score.low,
+    high: score.high,
+  };
+}
+
+export function toTrainingRun(
+  cloneId: string,
+  r: TrainingRunView,
+  blindTests: BlindTestTallyView[] = [],
+): TrainingRun {
   return {
     ...r,
     cloneId,
@@ -112,6 +137,10 @@ export function toTrainingRun(cloneId: string, r: TrainingRunView): TrainingRun 
     finishedAt: maybeDate(r.finishedAt),
     progress: r.progress ? { ...r.progress, at: date(r.progress.at) } : null,
     lineage: r.lineage ? { ...r.lineage, datasetVersion: r.datasetVersion, baseModel: r.baseModel } : null,
+    blindTest:
+      r.adapterVersion === null
+        ? null
+        : toBlindTestResult(blindTests.find((t) => t.adapterVersion === r.adapterVersion)),
   };
 }
 

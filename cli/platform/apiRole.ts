@@ -4,6 +4,7 @@ import type { ApiServices } from "../../api/context.js";
 import { dashboardRoutes } from "../../api/http/dashboardRoutes.js";
 import { buildApiSchema } from "../../api/schema.js";
 import { type RunningApiServer, startApiServer } from "../../api/server.js";
+import { BlindTestService } from "../../api/services/blindTestService.js";
 import { CloneService } from "../../api/services/cloneService.js";
 import { IdempotencyGuard, type IdempotencyRecord } from "../../api/services/idempotency.js";
 import { OwnerService } from "../../api/services/ownerService.js";
@@ -55,7 +56,7 @@ export function createApiServices(
     documents.collection<IdempotencyRecord>("idempotency_keys"),
     config.api.idempotencyLeaseMs,
   );
-  const services: Omit<ApiServices, "clones" | "preview"> = {
+  const services: Omit<ApiServices, "clones" | "preview" | "blindTest"> = {
     owners: new OwnerService(eventStore, commands, models, waiter, idempotency),
     feed,
     // Empty until serveApi knows the server's address, unless configured.
@@ -85,7 +86,13 @@ export function createApiServices(
     startTimeoutMs: config.preview.startTimeoutSeconds * 1000,
     keepEndedMs: config.preview.keepEndedSeconds * 1000,
   });
-  return Object.assign(services, { clones, preview });
+  const blindTest = new BlindTestService({
+    requireClone: (principal, cloneId) => clones.require(principal, cloneId),
+    readArtifactText: (key) => clones.datasetFileText(key),
+    generate: (principal, input) => preview.complete(principal, input),
+    record: (principal, command) => clones.blindTrial(principal, command),
+  });
+  return Object.assign(services, { clones, preview, blindTest });
 }
 
 /**

@@ -33,6 +33,8 @@ interface Fixture {
   /** A clone with a trained adapter (version 1), and a preview reply of it. */
   trainedCloneId: string;
   replyId: string;
+  /** A blind-test trial of that adapter, drawn by the owner. */
+  trialId: string;
 }
 
 interface Case {
@@ -153,6 +155,18 @@ const cases: Record<string, Case> = {
     variables: (f) => ({ id: f.trainedCloneId }),
     stranger: "NOT_FOUND",
   },
+  "Mutation.drawBlindTestTrial": {
+    document:
+      "mutation ($id: ID!) { drawBlindTestTrial(input: {cloneId: $id, adapterVersion: 1}) { id candidates { id text } } }",
+    variables: (f) => ({ id: f.trainedCloneId }),
+    stranger: "NOT_FOUND",
+  },
+  "Mutation.answerBlindTestTrial": {
+    document:
+      "mutation ($id: ID!, $trial: ID!) { answerBlindTestTrial(input: {cloneId: $id, trialId: $trial, choice: CANT_TELL}) { outcome result { answers } } }",
+    variables: (f) => ({ id: f.trainedCloneId, trial: f.trialId }),
+    stranger: "NOT_FOUND",
+  },
   "Subscription.previewReply": {
     document: "subscription ($id: ID!) { previewReply(replyId: $id) { seq text done } }",
     variables: (f) => ({ id: f.replyId }),
@@ -200,6 +214,11 @@ describe("authorization matrix: every operation × every kind of caller", () => 
       { id: fixture.trainedCloneId },
     );
     fixture.replyId = startPreviewReply.id;
+    const { drawBlindTestTrial } = await owner.data(
+      "mutation ($id: ID!) { drawBlindTestTrial(input: {cloneId: $id, adapterVersion: 1}) { id } }",
+      { id: fixture.trainedCloneId },
+    );
+    fixture.trialId = drawBlindTestTrial.id;
     const { createClone } = await owner.data('mutation { createClone(input: {name: "Аня"}) { id } }');
     fixture.cloneId = createClone.id;
     const revoked = await owner.data('mutation { createApiKey(name: "старый") { secret apiKey { id } } }');

@@ -1,5 +1,11 @@
 import type { Actor } from "../decider.js";
-import type { DatasetRequestSpec, DatasetStats, SourceInspection } from "./events.js";
+import type {
+  BlindCandidate,
+  BlindChoice,
+  DatasetRequestSpec,
+  DatasetStats,
+  SourceInspection,
+} from "./events.js";
 
 /**
  * Commands carry every value the decider needs (ids, hashes) so that deciding stays pure.
@@ -90,5 +96,14 @@ export type CloneCommand =
       expiresAt: string;
     })
   | (Base & { type: "RevokeInstallToken"; tokenId: string })
+  | (Base & {
+      type: "DrawBlindTrial";
+      trialId: string;
+      adapterVersion: number;
+      /** The val.jsonl line drawn and where the real reply goes: the service draws them at random. */
+      sampleIndex: number;
+      realCandidate: BlindCandidate;
+    })
+  | (Base & { type: "AnswerBlindTrial"; trialId: string; choice: BlindChoice })
   | (Base & { type: "PurgeRawData" })
   | (Base & { type: "DeleteClone" });

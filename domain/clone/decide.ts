@@ -1,6 +1,7 @@
 import type { Decider } from "../decider.js";
 import { cloneStreamId } from "../ids.js";
 import type { CloneCommand } from "./commands.js";
+import { blindTestDeciders } from "./decide/blindTestDecider.js";
 import { datasetDeciders } from "./decide/datasetDecider.js";
 import { existenceDeciders } from "./decide/existenceDecider.js";
 import { type CommandDeciders, requireLiveClone } from "./decide/guards.js";
@@ -25,6 +26,7 @@ const deciders: CommandDeciders<CloneCommand["type"]> = {
   ...trainingDeciders,
   ...publishingDeciders,
   ...tokensDeciders,
+  ...blindTestDeciders,
 };
 
 /** Only CreateClone acts on a clone that does not exist yet; every other command needs a live clone. */

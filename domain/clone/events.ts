@@ -86,6 +86,14 @@ export const trainingLineageSchema = z.object({
 });
 export type TrainingLineage = z.infer<typeof trainingLineageSchema>;
 
+/** The two candidates of a blind-test trial, shown in this order. */
+export const blindCandidateSchema = z.enum(["a", "b"]);
+export type BlindCandidate = z.infer<typeof blindCandidateSchema>;
+/** What the owner answers: the candidate they think they wrote, or that they cannot tell. */
+export const blindChoiceSchema = z.enum(["a", "b", "cant_tell"]);
+export type BlindChoice = z.infer<typeof blindChoiceSchema>;
+export type BlindOutcome = "real" | "clone" | "cant_tell";
+
 export const cloneEventSchemas = {
   CloneCreated: z.object({ cloneId, ownerId: z.string().min(1), name: z.string() }),
   PersonaConfigured: z.object({
@@ -185,6 +193,30 @@ export const cloneEventSchemas = {
     expiresAt: z.iso.datetime(),
   }),
   InstallTokenRevoked: z.object({ cloneId, tokenId: z.string().min(1) }),
+  /**
+   * A blind-test trial: a held-out sample of the validation split (`val.jsonl`) of the dataset the adapter
+   * version was trained on, its real reply and the clone's shown as candidates "a" and "b". Which one is
+   * real stays on the server until the owner answers.
+   */
+  BlindTrialDrawn: z.object({
+    cloneId,
+    trialId: z.string().min(1),
+    adapterVersion: version,
+    datasetVersion: version.optional(),
+    /** The sample's line in val.jsonl (0-based). */
+    sampleIndex: count,
+    realCandidate: blindCandidateSchema,
+  }),
+  /** The owner's answer: which candidate they wrote, or that they cannot tell; `outcome` scores it. */
+  BlindTrialAnswered: z.object({
+    cloneId,
+    trialId: z.string().min(1),
+    adapterVersion: version,
+    choice: blindChoiceSchema,
+    outcome: z.enum(["real", "clone", "cant_tell"]),
+    /** Which candidate was the owner's: told once answered. */
+    realCandidate: blindCandidateSchema,
+  }),
   RawDataPurged: z.object({ cloneId, sourceIds: z.array(z.string()) }),
   CloneDeleted: z.object({ cloneId }),
 } as const;
@@ -212,6 +244,7 @@ export type CloneEventsOf = {
     | "TrainingCancelled";
   publishing: "ClonePublished" | "PublishedVersionSelected";
   tokens: "InstallTokenCreated" | "InstallTokenRevoked";
+  blindTest: "BlindTrialDrawn" | "BlindTrialAnswered";
 };
 
 export const isCloneEventType = (type: string): type is CloneEventType =>

@@ -1,4 +1,5 @@
 import type { CloneEvent, CloneEventType } from "./events.js";
+import { blindTestEvolution } from "./evolve/blindTestEvolution.js";
 import { datasetEvolution } from "./evolve/datasetEvolution.js";
 import type { EventEvolution, EventEvolutions } from "./evolve/evolution.js";
 import { existenceEvolution } from "./evolve/existenceEvolution.js";
@@ -21,6 +22,7 @@ const evolutions: EventEvolutions<CloneEventType> = {
   ...trainingEvolution,
   ...publishingEvolution,
   ...tokensEvolution,
+  ...blindTestEvolution,
 };
 
 const evolutionOf = (event: CloneEvent) => evolutions[event.type] as EventEvolution<CloneEventType>;

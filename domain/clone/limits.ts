@@ -13,6 +13,8 @@ export const cloneLimits = {
   selectionListMax: 1000,
   /** Install tokens of a clone that are neither revoked nor expired. */
   activeInstallTokensMax: 20,
+  /** Blind-test trials drawn and not yet answered, per clone. */
+  openBlindTrialsMax: 20,
   installTokenNameMax: 80,
   /** Longest life of an install token. */
   installTokenMaxSeconds: 90 * 24 * 3600,

@@ -40,6 +40,9 @@ export interface TrainingState {
   baseModel: string;
   /** The adapter version the run continues from (null: a fresh LoRA). */
   parentAdapterVersion: number | null;
+  /** The dataset version the run trains on and its artifact prefix (null when the event did not say). */
+  datasetVersion?: number | null;
+  datasetArtifactKey?: string | null;
 }
 
 /** An adapter a completed run produced: what a continued run or a publish picks by its version. */
@@ -50,6 +53,17 @@ export interface AdapterState {
   /** Its adapter.gguf in the artifact store; its PEFT folder sits beside it. */
   artifactKey: string;
   parentAdapterVersion: number | null;
+  /** The dataset the run trained on (its prefix holds val.jsonl); null for runs recorded before it was kept. */
+  datasetVersion?: number | null;
+  datasetArtifactKey?: string | null;
+}
+
+/** A blind-test trial drawn for one adapter version; its real candidate is known to the server only. */
+export interface BlindTrialState {
+  trialId: string;
+  adapterVersion: number;
+  realCandidate: "a" | "b";
+  answered: boolean;
 }
 
 /** A published bundle and the adapter it packs. */
@@ -89,6 +103,8 @@ export interface CloneState {
   training: TrainingState | null;
   datasetRequest: DatasetRequestState | null;
   installTokens: InstallTokenState[];
+  /** Blind-test trials, oldest first. */
+  blindTrials: BlindTrialState[];
 }
 
 export const initialCloneState: CloneState = {
@@ -108,6 +124,7 @@ export const initialCloneState: CloneState = {
   training: null,
   datasetRequest: null,
   installTokens: [],
+  blindTrials: [],
 };
 
 export const datasetBuildInFlight = (state: CloneState): boolean =>

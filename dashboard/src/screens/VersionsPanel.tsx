@@ -5,6 +5,7 @@ import { PublishCloneDocument, SelectPublishedVersionDocument } from "../gql/gra
 import { useI18n } from "../i18n";
 import type { Clone, Run } from "../live";
 import { useApi } from "../session";
+import { BlindTestPanel } from "./BlindTestPanel";
 
 /**
  * The trained adapter versions side by side: where each comes from (parent, dataset, corrections, base
@@ -36,6 +37,7 @@ export function VersionsPanel({ clone, accept }: { clone: Clone; accept(next: Cl
   const api = useApi();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [blindVersion, setBlindVersion] = useState<number | null>(null);
   const runs = clone.trainingRuns.filter((r) => r.status === "COMPLETED" && r.adapterVersion != null);
   const training = clone.status === "TRAINING" || clone.status === "TRAINING_QUEUED";
   const act = async (key: string, action: () => Promise<Clone>) => {
@@ -90,6 +92,19 @@ export function VersionsPanel({ clone, accept }: { clone: Clone; accept(next: Cl
     ],
     [t("versions.baseModel"), (r) => <span className="mono">{r.baseModel}</span>],
     [t("versions.soundsLikeYou"), (r) => percent(figuresOf(r).soundsLikeYou)],
+    [
+      t("versions.blindTest"),
+      (r) => {
+        const b = r.blindTest;
+        if (!b || b.answers === 0 || b.pickedRealShare == null) return t("versions.blindTestNone");
+        return t("versions.blindTestResult", {
+          share: percent(b.pickedRealShare),
+          low: percent(b.low ?? undefined),
+          high: percent(b.high ?? undefined),
+          n: b.answers,
+        });
+      },
+    ],
     [
       t("versions.perplexity"),
       (r) => {
@@ -150,6 +165,14 @@ export function VersionsPanel({ clone, accept }: { clone: Clone; accept(next: Cl
                       >
                         {t("versions.publish")}
                       </button>
+                      <button
+                        type="button"
+                        data-testid={`blind-test-v${version}`}
+                        disabled={busy !== null}
+                        onClick={() => setBlindVersion(version)}
+                      >
+                        {t("versions.blindTestStart")}
+                      </button>
                       {current ? (
                         <span className="good small">{t("versions.current")}</span>
                       ) : (
@@ -171,6 +194,14 @@ export function VersionsPanel({ clone, accept }: { clone: Clone; accept(next: Cl
           </tbody>
         </table>
       </div>
+      {blindVersion !== null && (
+        <BlindTestPanel
+          key={blindVersion}
+          cloneId={clone.id}
+          adapterVersion={blindVersion}
+          onClose={() => setBlindVersion(null)}
+        />
+      )}
     </section>
   );
 }
