@@ -28,6 +28,8 @@ export interface Adapters {
   bus: EventBus;
   /** The clones' read models with their personal fields encrypted (the clone's key). */
   documents: DocumentStore;
+  /** The engine underneath, for what is no clone's data and needs the engine itself (rate counters). */
+  storedDocuments: DocumentStore;
   /** Clones' personal artifacts encrypted at rest. */
   artifacts: ArtifactStore;
   /** Per-clone data keys; destroying one crypto-shreds the clone. */
@@ -103,7 +105,15 @@ export async function openAdapters(config: PlatformConfig, logger: Logger): Prom
       },
       "adapters opened",
     );
-    return { eventStore, eventLog, bus, documents, artifacts, keyring: protection.keyring };
+    return {
+      eventStore,
+      eventLog,
+      bus,
+      documents,
+      storedDocuments: stored,
+      artifacts,
+      keyring: protection.keyring,
+    };
   } catch (error) {
     await Promise.allSettled(opened.map((a) => a.close()));
     throw error;

@@ -106,7 +106,7 @@ export async function serveApi(
   signingKey: SigningKey,
 ): Promise<RunningApi> {
   const { config, logger, models, stops } = parts;
-  const { documents, artifacts } = parts.adapters;
+  const { storedDocuments, artifacts } = parts.adapters;
   const bootstrap = await services.owners.bootstrap();
   if (bootstrap)
     logger.info({ ownerId: bootstrap.ownerId }, "empty platform: created the first owner and its key");
@@ -129,7 +129,7 @@ export async function serveApi(
     queryLimits: config.api.limits,
     rateLimits: config.api.limits,
     anonymousWebSockets: config.api.limits.anonymousWebSockets,
-    rateLimiters: rateLimitersFor(documents, logger.child({ component: "api" })),
+    rateLimiters: rateLimitersFor(storedDocuments, logger.child({ component: "api" })),
     isReady: () => ready,
   });
   // Known only now when the port was 0; an explicit api.publicUrl (a proxy, a public host) wins.

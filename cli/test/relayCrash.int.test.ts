@@ -10,6 +10,8 @@ import { waitFor } from "@aiclone/testing/until";
 import Database from "better-sqlite3";
 import { type Admin, Kafka, logLevel } from "kafkajs";
 import { cloneDecider, newId, parseCloneEvent } from "../../domain/index.js";
+import { MasterKey } from "../../infra/crypto/masterKey.js";
+import type { DocumentStore } from "../../infra/docstore/documentStore.js";
 import { MongoDocumentStore } from "../../infra/docstore/mongoDocumentStore.js";
 import { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
 import { SqliteEventStore } from "../../infra/eventstore/sqliteEventStore.js";
@@ -17,6 +19,9 @@ import type { CheckpointDoc } from "../../infra/relay/eventRelay.js";
 import { ReadModels } from "../../projections/readModels.js";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformProcess } from "../../testing/platform/platformProcess.js";
+import { loadPlatformConfig } from "../config/loadConfig.js";
+import { openDataProtection } from "../platform/dataProtection.js";
+import { createLogger } from "../platform/logger.js";
 
 const bin = fileURLToPath(new URL("../../../bin/aiclone", import.meta.url));
 const { KAFKA_BROKERS, MONGODB_URL } = process.env;
@@ -43,6 +48,8 @@ describe("the relay killed (SIGKILL) in the middle of a backlog, on Kafka and Mo
   let configFile: string;
   let topicPrefix: string;
   let documents: MongoDocumentStore;
+  /** The same store, with the clones' views opened as the platform opens them. */
+  let views: DocumentStore;
   let admin: Admin;
   const processes: PlatformProcess[] = [];
   const spawn = (roles: string) => {
@@ -64,9 +71,17 @@ describe("the relay killed (SIGKILL) in the middle of a backlog, on Kafka and Mo
         api: { port: 0 },
         bus: { kind: "kafka", brokers: KAFKA_BROKERS, topicPrefix, partitions: 3 },
         documentStore: { kind: "mongodb", url: MONGODB_URL, database },
+        // The test reads the clones' views, sealed under their keys, with the platform's master key.
+        security: { masterKey: MasterKey.generate().base64 },
       }),
     );
     documents = await MongoDocumentStore.connect(MONGODB_URL!, { database });
+    const protection = await openDataProtection(
+      await loadPlatformConfig({ file: configFile, env: {} }),
+      documents,
+      createLogger("silent"),
+    );
+    views = protection.protectDocuments(documents);
     admin = new Kafka({ brokers: KAFKA_BROKERS!.split(","), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
   });
@@ -85,7 +100,7 @@ describe("the relay killed (SIGKILL) in the middle of a backlog, on Kafka and Mo
     const url = await apiProcess.graphqlUrl();
     const api = new GraphQLTestClient(url, (await apiProcess.waitFor(/API key: (\S+)/))[1]!);
     const { createClone } = await api.data('mutation { createClone(input: {name: "Аня"}) { id } }');
-    const models = new ReadModels(documents);
+    const models = new ReadModels(views);
     const ownerId = (await models.clones.get(createClone.id))!.ownerId;
     assert.equal(await relay.stop("SIGTERM"), 0, relay.stderr);
 

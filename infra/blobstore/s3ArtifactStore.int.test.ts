@@ -171,11 +171,13 @@ if (endpoint === undefined || endpoint === "") {
       await fixture.store.put("shared/adapter.gguf", pattern(1000), {
         contentType: "application/octet-stream",
       });
-      const url = await fixture.store.downloadUrl("shared/adapter.gguf", { expiresInSeconds: 1 });
+      // SigV4 dates are whole seconds, truncated: a 1 s URL signed late in a second is already past its
+      // expiry a few milliseconds later. 3 s leaves at least 2 s to use it; 4.2 s later it has expired.
+      const url = await fixture.store.downloadUrl("shared/adapter.gguf", { expiresInSeconds: 3 });
       const response = await fetch(url);
       assert.equal(response.status, 200);
       assert.equal(Buffer.from(await response.arrayBuffer()).length, 1000);
-      await sleep(2_100);
+      await sleep(4_200);
       const expired = await fetch(url);
       await expired.arrayBuffer();
       assert.equal(expired.status, 403);
