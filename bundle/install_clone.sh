@@ -264,7 +264,9 @@ for (const name of builtins)
     console.error(`aiclone install: the bundle enables the plugin '${name}', which the platform does not serve; nothing was changed`);
     process.exit(1);
   }
-for (const row of rows) if (row[1] === "-" || builtins.has(row[1])) console.log(row.join("\t"));
+// Each kept package with the file it is saved as, named from its validated name (`@aiclone/x` → aiclone-x.tgz).
+for (const row of rows)
+  if (row[1] === "-" || builtins.has(row[1])) console.log([...row, `${row[0].slice(1).replace("/", "-")}.tgz`].join("\t"));
 NODE
 PACKAGES_ID="$(cut -f4 "$STAGE/wanted.tsv" | cat <(echo "$RUNTIME_SHA") - "$STAGE/extras" | "${SHA256[@]}" | awk '{ print $1 }')"
 if [ "$(cat "$DIR/runtime/.package-sha256" 2>/dev/null || true)" = "$PACKAGES_ID" ]; then
@@ -274,8 +276,7 @@ else
   mkdir -p "$STAGE/runtime"
   fetch "$RUNTIME_URL" "$STAGE/runtime/aiclone-runtime.tgz"
   verify "$STAGE/runtime/aiclone-runtime.tgz" "$RUNTIME_SHA" "the runtime package"
-  while IFS=$'\t' read -r name _plugin version sha url; do
-    file="${name#@}"; file="${file//\//-}.tgz"
+  while IFS=$'\t' read -r name _plugin version sha url file; do
     fetch "$url" "$STAGE/runtime/$file"
     verify "$STAGE/runtime/$file" "$sha" "the package $name $version"
   done < "$STAGE/wanted.tsv"
@@ -295,8 +296,8 @@ const key = `${process.platform}-${process.arch}${libc}`;
 const native = pkg.aiclone?.native?.[key];
 if (!native) { console.error(`aiclone install: no runtime binaries for ${key}`); process.exit(1); }
 const dependencies = { "aiclone-runtime": "file:./aiclone-runtime.tgz" };
-for (const [name] of fs.readFileSync(wanted, "utf8").split("\n").filter(Boolean).map((l) => l.split("\t")))
-  dependencies[name] = `file:./${name.slice(1).replace("/", "-")}.tgz`;
+for (const row of fs.readFileSync(wanted, "utf8").split("\n").filter(Boolean).map((l) => l.split("\t")))
+  dependencies[row[0]] = `file:./${row[5]}`;
 const transformers = fs.readFileSync(extrasFile, "utf8").includes("transformers");
 if (transformers)
   dependencies["@huggingface/transformers"] = pkg.optionalDependencies["@huggingface/transformers"];
