@@ -32,6 +32,8 @@ export const DATASET_FILES = {
   train: "train.jsonl",
   val: "val.jsonl",
   stats: "stats.json",
+  /** Optional: the draft/edit pairs of the owner's corrections, for a preference objective. */
+  preferences: "preferences.jsonl",
 } as const;
 export type DatasetFile = keyof typeof DATASET_FILES;
 
