@@ -167,21 +167,36 @@ async function main(): Promise<void> {
     const incrementalSeconds = (performance.now() - started) / 1000;
     await plugin.stop();
 
-    const fullTextContext = ragTestContext({
-      config: { ...config, hybridWeight: 0 },
-      dataDir: join(root, "data"),
-      storage: context.storage as InMemoryStorage,
-      embeddings,
-      documents: new FileDocumentReader(),
-    });
-    const fullTextOnly: RagPlugin = new RagIndexer(
-      "lancedb",
-      fullTextContext,
-      await lancedbPlugin.create(fullTextContext),
-    );
-    await fullTextOnly.start();
+    /** The same index read with other settings: full-text only, or every vector scanned (exact). */
+    const reader = async (changes: Partial<typeof config>): Promise<RagPlugin> => {
+      const readContext = ragTestContext({
+        config: { ...config, ...changes },
+        dataDir: join(root, "data"),
+        storage: context.storage as InMemoryStorage,
+        embeddings,
+        documents: new FileDocumentReader(),
+      });
+      const rag = new RagIndexer("lancedb", readContext, await lancedbPlugin.create(readContext));
+      await rag.start();
+      return rag;
+    };
+    const fullTextOnly = await reader({ hybridWeight: 0 });
     const fullText = await time(fullTextOnly);
     await fullTextOnly.stop();
+    const vectorOnly = await reader({ hybridWeight: 1 });
+    const vectors = await time(vectorOnly);
+    const exactVectors = await reader({
+      hybridWeight: 1,
+      vectorIndex: { ...config.vectorIndex, enabled: false },
+    });
+    const exact = await time(exactVectors);
+    let found = 0;
+    for (const query of queries) {
+      const truth = new Set((await exactVectors.retrieve(query, { limit: 6 })).map((p) => p.chunkId));
+      found += (await vectorOnly.retrieve(query, { limit: 6 })).filter((p) => truth.has(p.chunkId)).length;
+    }
+    await vectorOnly.stop();
+    await exactVectors.stop();
 
     const ms = (v: number) => `${v.toFixed(1)} ms`;
     console.log(`RAG index bench (lancedb plugin, ${report.chunks} chunks in ${report.files} files)`);
@@ -199,6 +214,12 @@ async function main(): Promise<void> {
     );
     console.log(
       `full-text-only query: p50 ${ms(percentile(fullText, 50))}, p95 ${ms(percentile(fullText, 95))}`,
+    );
+    console.log(
+      `vector-only query, IVF index (${config.vectorIndex.probes} probes): p50 ${ms(percentile(vectors, 50))}, p95 ${ms(percentile(vectors, 95))}; recall@6 against an exact scan ${(found / (6 * queries.length)).toFixed(3)}`,
+    );
+    console.log(
+      `vector-only query, exact scan of every vector: p50 ${ms(percentile(exact, 50))}, p95 ${ms(percentile(exact, 95))}`,
     );
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -33,6 +33,19 @@ export interface ChunkHit {
 export interface TableSettings {
   dimensions: number | null;
   stemming: StemmingLanguage | null;
+  vectorIndex: VectorIndexSettings;
+}
+
+export interface VectorIndexSettings {
+  enabled: boolean;
+  minRows: number;
+  probes: number;
+}
+
+/** Which indexes the table has: read once when opened, then kept as the table changes them. */
+interface IndexState {
+  fullText: boolean;
+  vector: boolean;
 }
 
 const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -68,6 +81,7 @@ export class ChunkTable {
     private readonly connection: lancedb.Connection,
     private readonly table: lancedb.Table,
     private readonly settings: TableSettings,
+    private readonly indexes: IndexState,
   ) {}
 
   /** Opens the table in `dir`, creating it; `rebuild` drops what was there first. */
@@ -79,7 +93,9 @@ export class ChunkTable {
       exists && !rebuild
         ? await connection.openTable(TABLE)
         : await connection.createEmptyTable(TABLE, schemaFor(settings.dimensions));
-    return new ChunkTable(connection, table, settings);
+    const columns = (await table.listIndices()).flatMap((index) => index.columns);
+    const indexes = { fullText: columns.includes(FTS_COLUMN), vector: columns.includes("vector") };
+    return new ChunkTable(connection, table, settings, indexes);
   }
 
   get hasVectors(): boolean {
@@ -103,10 +119,6 @@ export class ChunkTable {
     return this.table.countRows();
   }
 
-  private async hasFullTextIndex(): Promise<boolean> {
-    return (await this.table.listIndices()).some((index) => index.columns.includes(FTS_COLUMN));
-  }
-
   /**
    * Creates the full-text index when there is none and the table has rows. Called after the first batch of an
    * index run, on purpose: LanceDB 0.31 built one over ~100k chunks with many distinct words for minutes
@@ -114,7 +126,7 @@ export class ChunkTable {
    * seconds.
    */
   async ensureFullTextIndex(): Promise<void> {
-    if (await this.hasFullTextIndex()) return;
+    if (this.indexes.fullText) return;
     if ((await this.table.countRows()) === 0) return;
     const { stemming } = this.settings;
     await this.table.createIndex(FTS_COLUMN, {
@@ -128,6 +140,22 @@ export class ChunkTable {
         withPosition: false,
       }),
     });
+    this.indexes.fullText = true;
+  }
+
+  /**
+   * Creates the vector index (IVF, √rows partitions, exact distances inside the probed ones) once the table
+   * is large enough for a scan of every vector to cost more than probing a few partitions.
+   */
+  private async ensureVectorIndex(): Promise<void> {
+    const { vectorIndex } = this.settings;
+    if (this.indexes.vector || !this.hasVectors || !vectorIndex.enabled) return;
+    const rows = await this.table.countRows();
+    if (rows < vectorIndex.minRows) return;
+    await this.table.createIndex("vector", {
+      config: lancedb.Index.ivfFlat({ distanceType: "cosine", numPartitions: Math.round(Math.sqrt(rows)) }),
+    });
+    this.indexes.vector = true;
   }
 
   /**
@@ -135,12 +163,13 @@ export class ChunkTable {
    * (rows not yet indexed are still searched, only slower).
    */
   async refreshIndexes(): Promise<void> {
-    if (!(await this.hasFullTextIndex())) return this.ensureFullTextIndex();
-    await this.table.optimize({ cleanupOlderThan: new Date() });
+    if (!this.indexes.fullText) await this.ensureFullTextIndex();
+    else await this.table.optimize({ cleanupOlderThan: new Date() });
+    await this.ensureVectorIndex();
   }
 
   async fullText(query: string, limit: number): Promise<ChunkHit[]> {
-    if (!(await this.hasFullTextIndex())) return [];
+    if (!this.indexes.fullText) return [];
     const rows = await this.table
       .query()
       .fullTextSearch(query, { columns: FTS_COLUMN })
@@ -153,10 +182,11 @@ export class ChunkTable {
 
   async nearest(vector: number[], limit: number): Promise<ChunkHit[]> {
     if (!this.hasVectors) return [];
-    const rows = await this.table
-      .vectorSearch(vector)
-      .column("vector")
-      .distanceType("cosine")
+    const search = this.table.vectorSearch(vector).column("vector").distanceType("cosine");
+    if (this.indexes.vector && this.settings.vectorIndex.enabled)
+      search.nprobes(this.settings.vectorIndex.probes);
+    else search.bypassVectorIndex();
+    const rows = await search
       .select([...HIT_COLUMNS, "_distance"])
       .limit(limit)
       .toArray();

@@ -38,6 +38,22 @@ export const lancedbConfigSchema = z.object({
    * words only. Changing it rebuilds the index.
    */
   stemming: z.union([z.enum(["auto", "off"]), z.enum(STEMMING_LANGUAGES)]).default("auto"),
+  /**
+   * The vector index (IVF): built once the table holds `minRows` chunks (below that an exact scan is fast),
+   * searched in `probes` of its partitions. `enabled: false` always scans every vector (exact, slower).
+   */
+  vectorIndex: z
+    .object({
+      enabled: z.boolean().default(true),
+      minRows: z.number().int().min(256).default(20_000),
+      probes: z.number().int().min(1).max(1024).default(20),
+    })
+    .prefault({}),
+  /**
+   * Rows changed (written or deleted) before the table is compacted and its indexes rebuilt; fewer are
+   * searched as they are (unindexed rows are scanned), so editing one file re-indexes in well under a second.
+   */
+  compactAfterRows: z.number().int().min(1).default(10_000),
 });
 
 export type LancedbConfig = z.infer<typeof lancedbConfigSchema>;

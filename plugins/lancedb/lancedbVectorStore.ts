@@ -23,6 +23,8 @@ import { searchText } from "./searchText.js";
 
 /** Rows written per table add: fewer, larger writes keep LanceDB's fragments few. */
 const FLUSH_ROWS = 4096;
+/** Writes and deletes before the table is compacted whatever their size (LanceDB's advice: about 20). */
+const COMPACT_AFTER_OPERATIONS = 20;
 
 export class LancedbVectorStore implements VectorStore {
   readonly writeBatch = FLUSH_ROWS;
@@ -30,8 +32,8 @@ export class LancedbVectorStore implements VectorStore {
   private manifest: IndexManifest | undefined;
   private readonly settings: IndexSettings;
   private readonly stemming: StemmingLanguage | null;
-  /** Rows written or deleted since the indexes were last brought up to date. */
-  private changed = false;
+  /** Rows written or deleted since the table was last compacted and its indexes brought up to date. */
+  private changed = { rows: 0, operations: 0 };
 
   constructor(private readonly context: PluginContext<LancedbConfig>) {
     const { embeddings, config, clone } = context;
@@ -64,7 +66,11 @@ export class LancedbVectorStore implements VectorStore {
     }
     this.table = await ChunkTable.open(
       this.indexDir,
-      { dimensions: this.settings.dimensions, stemming: this.stemming },
+      {
+        dimensions: this.settings.dimensions,
+        stemming: this.stemming,
+        vectorIndex: this.context.config.vectorIndex,
+      },
       rebuild,
     );
     this.manifest = rebuild ? emptyManifest(this.settings) : stored;
@@ -112,7 +118,8 @@ export class LancedbVectorStore implements VectorStore {
     }
     await saveManifest(this.context.storage, manifest);
     await table.ensureFullTextIndex();
-    this.changed = true;
+    this.changed.rows += rows.length;
+    this.changed.operations += 1;
   }
 
   async removeFiles(paths: string[]): Promise<void> {
@@ -120,14 +127,22 @@ export class LancedbVectorStore implements VectorStore {
     const held = paths.filter((path) => manifest.files[path]);
     if (held.length === 0) return;
     await table.deleteFiles(held);
-    for (const path of held) delete manifest.files[path];
+    for (const path of held) {
+      this.changed.rows += manifest.files[path]?.chunks ?? 0;
+      delete manifest.files[path];
+    }
     await saveManifest(this.context.storage, manifest);
-    this.changed = true;
+    this.changed.operations += 1;
   }
 
+  /**
+   * After an index run: compacts the table and brings its indexes up to date once enough rows changed (a few
+   * changed rows are searched unindexed, so editing one file does not rewrite a large table).
+   */
   async settle(): Promise<void> {
-    if (!this.changed) return;
-    this.changed = false;
+    const { rows, operations } = this.changed;
+    if (rows < this.context.config.compactAfterRows && operations < COMPACT_AFTER_OPERATIONS) return;
+    this.changed = { rows: 0, operations: 0 };
     await this.opened().table.refreshIndexes();
   }
 

@@ -6,17 +6,22 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readdir, realpath, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { DocumentScan, SourceDocument } from "@aiclone/plugin-sdk";
 import { formatOf } from "./documentFormats.js";
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** Files up to this size are hashed from one read (a stream costs more than the hashing of a small file). */
+const WHOLE_READ_BYTES = 1024 * 1024;
+/** Files hashed at once: a folder of thousands of notes is bound by opening files, not by hashing. */
+const HASH_CONCURRENCY = 16;
 
-export async function fileSha256(path: string): Promise<string> {
+export async function fileSha256(path: string, size?: number): Promise<string> {
   const hash = createHash("sha256");
-  await pipeline(createReadStream(path), hash);
+  if (size !== undefined && size <= WHOLE_READ_BYTES) hash.update(await readFile(path));
+  else await pipeline(createReadStream(path), hash);
   return hash.digest("hex");
 }
 
@@ -54,12 +59,14 @@ export async function scanDocuments(
         skipped.push({ path, reason: `${size} bytes, over the ${maxFileBytes}-byte limit` });
         return;
       }
-      documents.push({ path, sha256: await fileSha256(realFile), size });
+      documents.push({ path, sha256: await fileSha256(realFile, size), size });
     } catch (error) {
       skipped.push({ path, reason: `unreadable: ${errorText(error)}` });
     }
   };
 
+  // Found by the walk, hashed afterwards several at a time.
+  const found: { path: string; realFile: string }[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       if (entry.name.startsWith(".")) continue;
@@ -83,15 +90,23 @@ export async function scanDocuments(
             visited.add(target);
             await walk(full);
           }
-        } else if (targetStat.isFile() && formatOf(entry.name)) await addFile(path, target);
+        } else if (targetStat.isFile() && formatOf(entry.name)) found.push({ path, realFile: target });
       } else if (entry.isDirectory()) {
         visited.add(full);
         await walk(full);
-      } else if (entry.isFile() && formatOf(entry.name)) await addFile(path, full);
+      } else if (entry.isFile() && formatOf(entry.name)) found.push({ path, realFile: full });
     }
   };
 
   await walk(root);
+  let next = 0;
+  const worker = async () => {
+    while (next < found.length) {
+      const file = found[next++] as (typeof found)[number];
+      await addFile(file.path, file.realFile);
+    }
+  };
+  await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
   const byPath = (a: { path: string }, b: { path: string }) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
   return { documents: documents.sort(byPath), skipped: skipped.sort(byPath) };
