@@ -112,6 +112,8 @@ export class CloneMutations {
   ): Promise<Clone> {
     const spec: DatasetRequestSpec = {
       owner: input.owner ?? null,
+      ...(input.owners != null ? { owners: input.owners } : {}),
+      ...(input.ownerConfirmed === true ? { ownerConfirmed: true as const } : {}),
       includeChats: input.includeChats ?? [],
       excludeChats: input.excludeChats ?? [],
       includeContacts: input.includeContacts ?? [],

@@ -108,6 +108,14 @@ export class DatasetRequest {
   @Field(() => DatasetRequestStatus) status!: DatasetRequestStatus;
   @Field(() => [ID]) sourceIds!: string[];
   @Field(() => String, { nullable: true }) owner!: string | null;
+  @Field(() => [String], {
+    description: "Every identity of the owner the build used; [owner] or [] for a single one.",
+  })
+  owners!: string[];
+  @Field(() => Boolean, {
+    description: "The owner confirmed the identities are theirs though another account made the exports.",
+  })
+  ownerConfirmed!: boolean;
   @Field(() => [String]) includeChats!: string[];
   @Field(() => [String]) excludeChats!: string[];
   @Field(() => [String]) includeContacts!: string[];

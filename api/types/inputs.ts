@@ -48,6 +48,18 @@ export class BuildDatasetInput {
       "The person being cloned, by name or id; omitted when the export names its account (Telegram).",
   })
   owner?: string | null;
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "Every identity of the person across the exports (a Telegram account, a WhatsApp name, a Discord id), by name or id as the inspection shows them; with `owner`, all are the owner. At most 20.",
+  })
+  owners?: string[] | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "Consent: the owner confirms that the chosen identities are them although the exports were made by another account (the inspection's ownerCandidate). Required in that case, recorded in the event log.",
+  })
+  ownerConfirmed?: boolean | null;
   @Field(() => [String], { nullable: true, description: "Only these chats (all when empty)." }) includeChats?:
     | string[]
     | null;

@@ -145,12 +145,23 @@ export function toTrainingRun(
 }
 
 function toDatasetRequest(request: DatasetRequestView): DatasetRequest {
-  const { owner, includeChats, excludeChats, includeContacts, excludeContacts, ...options } = request.spec;
+  const {
+    owner,
+    owners,
+    ownerConfirmed,
+    includeChats,
+    excludeChats,
+    includeContacts,
+    excludeContacts,
+    ...options
+  } = request.spec;
   return {
     id: request.requestId,
     status: DatasetRequestStatus[request.status],
     sourceIds: request.sourceIds,
     owner,
+    owners: owners ?? (owner === null ? [] : [owner]),
+    ownerConfirmed: ownerConfirmed === true,
     includeChats,
     excludeChats,
     includeContacts,

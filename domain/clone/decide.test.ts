@@ -227,6 +227,62 @@ describe("clone decider", () => {
       given([created, uploaded, datasetRequested])
         .when(cmd("RequestDataset", { requestId: "q2", spec }))
         .thenRefused("CONFLICT", "still running"));
+    it("takes several identities of one person, the first as `owner`, duplicates once", () =>
+      given([created, uploaded])
+        .when(
+          cmd("RequestDataset", {
+            requestId: "q1",
+            spec: { ...spec, owners: ["Аня", "+7 900 000-00-00", "Аня"] },
+          }),
+        )
+        .then([
+          {
+            ...datasetRequested,
+            data: {
+              ...datasetRequested.data,
+              spec: { ...spec, owner: "Аня", owners: ["Аня", "+7 900 000-00-00"] },
+            },
+          },
+        ]));
+    it("refuses more identities than the limit, and an empty one", () => {
+      const many = Array.from({ length: 21 }, (_, i) => `id${i}`);
+      given([created, uploaded])
+        .when(cmd("RequestDataset", { requestId: "q1", spec: { ...spec, owner: null, owners: many } }))
+        .thenRefused("INVALID", "owners");
+      given([created, uploaded])
+        .when(cmd("RequestDataset", { requestId: "q1", spec: { ...spec, owner: null, owners: [" "] } }))
+        .thenRefused("INVALID", "owners");
+    });
+    it("asks for the owner's confirmation when the export was made by another account (consent)", () => {
+      const other = { ...spec, owner: "Маша" };
+      given([created, uploaded, inspected])
+        .when(cmd("RequestDataset", { requestId: "q1", spec: other }))
+        .thenRefused("INVALID", "ownerConfirmed");
+      given([created, uploaded, inspected])
+        .when(cmd("RequestDataset", { requestId: "q1", spec: { ...other, ownerConfirmed: true } }))
+        .then([
+          {
+            ...datasetRequested,
+            data: { ...datasetRequested.data, spec: { ...other, ownerConfirmed: true } },
+          },
+        ]);
+    });
+    it("needs no confirmation when an identity is the exporting account, by id or by name", () => {
+      for (const owners of [["user1"], ["Маша", "аня"]])
+        given([created, uploaded, inspected])
+          .when(
+            cmd("RequestDataset", {
+              requestId: "q1",
+              spec: { ...spec, owner: null, owners, ownerConfirmed: true },
+            }),
+          )
+          .then([
+            {
+              ...datasetRequested,
+              data: { ...datasetRequested.data, spec: { ...spec, owner: owners[0] as string, owners } },
+            },
+          ]);
+    });
     it("refuses a bad session gap", () =>
       given([created, uploaded])
         .when(cmd("RequestDataset", { requestId: "q1", spec: { ...spec, sessionGapMinutes: 0 } }))

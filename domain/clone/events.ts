@@ -54,6 +54,16 @@ export const emptySourceInspection = (): SourceInspection => ({
 export const datasetRequestSchema = z.object({
   /** Name or id of the person being cloned; null: the export names them (Telegram's account). */
   owner: z.string().nullable(),
+  /**
+   * Every identity of the person across the exports (a Telegram account, a WhatsApp name, a Discord id):
+   * all of them are the owner. `owner` is the first; absent in requests made before several were allowed.
+   */
+  owners: z.array(z.string()).optional(),
+  /**
+   * The owner confirmed that the chosen identities are them although the exports were made by another
+   * account (consent: a clone is of the person who uploads); set only when that confirmation was needed.
+   */
+  ownerConfirmed: z.literal(true).optional(),
   includeChats: z.array(z.string()),
   excludeChats: z.array(z.string()),
   includeContacts: z.array(z.string()),

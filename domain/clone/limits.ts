@@ -9,6 +9,8 @@ export const cloneLimits = {
   hyperparametersMax: 50,
   /** Chats and participants kept in a SourceInspected event (the biggest first). */
   inspectionListMax: 500,
+  /** Identities of the owner in one dataset request (one person across exports). */
+  ownerIdentitiesMax: 20,
   /** Entries of one include/exclude list of a dataset request. */
   selectionListMax: 1000,
   /** Install tokens of a clone that are neither revoked nor expired. */

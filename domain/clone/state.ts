@@ -23,6 +23,8 @@ export interface SourceState {
   fileName: string;
   purged: boolean;
   inspected: boolean;
+  /** The account that made the export, when the export names it (Telegram): the consent check compares it. */
+  exportedBy?: { id: string; name: string | null } | null;
 }
 
 export interface DatasetRequestState {

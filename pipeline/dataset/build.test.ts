@@ -348,7 +348,12 @@ describe("build: output", () => {
     assert.deepEqual(files, ["stats.json", "train.jsonl", "val.jsonl"]);
     const written = JSON.parse(await readFile(join(dir, "stats.json"), "utf8"));
     assert.equal(written.samples, 1);
-    assert.deepEqual(written.owner, { id: me.id, ids: [me.id], name: me.name });
+    assert.deepEqual(written.owner, {
+      id: me.id,
+      ids: [me.id],
+      name: me.name,
+      identities: [{ id: me.id, messages: 2, samples: 1 }],
+    });
     assert.deepEqual(written.skippedInputs, {
       total: 1,
       byReason: { "bad json": 1 },
@@ -423,5 +428,26 @@ describe("build: output", () => {
       build(dialogue().source(), { owner: { ids: [], name: "x" }, dryRun: true }),
       (e: unknown) => e instanceof DatasetOptionsError && e.option === "owner",
     );
+  });
+});
+
+describe("build: one person across exports", () => {
+  it("counts the owner's messages and samples per identity", async () => {
+    const whatsappMe = { id: "wa:Ваня", name: "Ваня" };
+    const f = dialogue()
+      .chat("wa-1", "Маша (WhatsApp)")
+      .msg(masha.id, masha.name, "завтра в кино?")
+      .msg(whatsappMe.id, whatsappMe.name, "давай")
+      .msg(masha.id, masha.name, "в 7")
+      .msg(whatsappMe.id, whatsappMe.name, "ок")
+      .msg(whatsappMe.id, whatsappMe.name, "до встречи");
+    const { stats } = await buildFixture(f, { owner: { ids: [me.id, whatsappMe.id], name: me.name } });
+    assert.equal(stats.ownerMessages, 5);
+    assert.deepEqual(stats.owner.identities, [
+      { id: me.id, messages: 2, samples: 1 },
+      { id: whatsappMe.id, messages: 3, samples: 1 },
+    ]);
+    const single = await buildFixture(f);
+    assert.deepEqual(single.stats.owner.identities, [{ id: me.id, messages: 2, samples: 1 }]);
   });
 });

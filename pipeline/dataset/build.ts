@@ -65,6 +65,8 @@ class DatasetBuild {
   private readonly pseudonyms: Pseudonyms | null;
   private readonly redacted = emptyRedactionCounts();
   private readonly chatStats = new Map<string, ChatStats>();
+  /** The owner's messages per identity in each chat (chat key → author key → messages). */
+  private readonly chatIdentities = new Map<string, Map<string, number>>();
   private readonly skipped: SkippedInputsTally;
   private readonly style = new StyleAccumulator();
   private readonly deduper: SampleDeduper;
@@ -153,6 +155,9 @@ class DatasetBuild {
     const stats = this.chatStats.get(chat.key)!;
     stats.messages += sampler.messages;
     stats.ownerMessages += sampler.ownerMessages;
+    const byKey = this.chatIdentities.get(chat.key) ?? new Map<string, number>();
+    for (const [key, n] of sampler.ownerMessagesByKey) byKey.set(key, (byKey.get(key) ?? 0) + n);
+    this.chatIdentities.set(chat.key, byKey);
     stats.skipped ??= sampler.skipReason;
     this.stats.cutSessions += sampler.cutSessions;
     this.open = null;
@@ -270,11 +275,29 @@ class DatasetBuild {
     } else stats.heldOut = { source: null, reason: "tooFewSamples" };
   }
 
+  /** Messages and samples per owner identity (see DatasetStats.owner.identities). */
+  private identityTotals(): { id: string; messages: number; samples: number }[] {
+    const totals = new Map(this.options.owner.ids.map((id) => [id, { id, messages: 0, samples: 0 }]));
+    for (const [chatKey, byKey] of this.chatIdentities) {
+      let top: string | null = null;
+      for (const [key, n] of byKey) {
+        const total = totals.get(key);
+        if (!total) continue;
+        total.messages += n;
+        if (top === null || n > (byKey.get(top) ?? 0)) top = key;
+      }
+      const samples = this.chatStats.get(chatKey)?.samples ?? 0;
+      if (top !== null) (totals.get(top) as { samples: number }).samples += samples;
+    }
+    return [...totals.values()];
+  }
+
   /** The stats with the per-chat, redaction, skipped-input and style totals filled in. */
   finalStats(): DatasetStats {
     const { stats } = this;
     stats.ownerMessages = [...this.chatStats.values()].reduce((sum, c) => sum + c.ownerMessages, 0);
     stats.chats = [...this.chatStats.values()];
+    stats.owner.identities = this.identityTotals();
     stats.redacted = this.redacted;
     stats.skippedInputs = this.skipped.result();
     stats.styleProfile = this.style.profile();

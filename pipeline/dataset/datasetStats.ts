@@ -20,7 +20,16 @@ export interface ChatStats {
 
 /** stats.json: what a build read, kept, dropped and why. */
 export interface DatasetStats {
-  owner: { id: string; ids: string[]; name: string };
+  owner: {
+    id: string;
+    ids: string[];
+    name: string;
+    /**
+     * Per identity (one person across exports): the owner's messages it wrote and the samples of the chats
+     * where it was the owner (a chat's samples go to the identity with most of the owner's messages there).
+     */
+    identities?: { id: string; messages: number; samples: number }[];
+  };
   messagesRead: number;
   ownerMessages: number;
   samples: number;

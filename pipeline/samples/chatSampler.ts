@@ -57,6 +57,8 @@ function hasWords(text: string): boolean {
 export class ChatSampler {
   messages = 0;
   ownerMessages = 0;
+  /** The owner's messages by identity (author key), when the owner has several across exports. */
+  readonly ownerMessagesByKey = new Map<string, number>();
   samples = 0;
   skipReason: ChatSkipReason | null;
   private readonly splitter: SessionSplitter<SpokenPart>;
@@ -78,7 +80,10 @@ export class ChatSampler {
     this.messages++;
     const key = authorKeyOf(message);
     const owner = key !== null && this.config.ownerKeys.has(key);
-    if (owner) this.ownerMessages++;
+    if (owner) {
+      this.ownerMessages++;
+      this.ownerMessagesByKey.set(key, (this.ownerMessagesByKey.get(key) ?? 0) + 1);
+    }
     const { events } = this.config;
     if (this.skipReason === null && key !== null && !owner) {
       const contactReason = this.contactReason(key, message.authorName);

@@ -125,7 +125,7 @@ export class DatasetWorker {
         const summary =
           (await storedSummaryOf(this.deps.artifacts, cloneId, sourceIds)) ??
           (await inspect(exportFilesSource(paths).records));
-        const owner = resolveOwner(summary, spec.owner ? [spec.owner] : []);
+        const owner = resolveOwner(summary, spec.owners ?? (spec.owner ? [spec.owner] : []));
         const ocr = spec.ocr ? await ocrForBuild(owner.ids) : null;
         const records = exportFilesSource(paths, ocr ? { transform: ocr.transform } : {}).records;
         const outDir = join(dir, "out");

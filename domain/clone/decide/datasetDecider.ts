@@ -1,11 +1,55 @@
 import { conflict, invalid } from "../../errors.js";
 import { boundedText } from "../../text.js";
+import type { DatasetRequestSpec } from "../events.js";
 import { cloneLimits } from "../limits.js";
 import { type CloneState, datasetBuildInFlight } from "../state.js";
 import { type CommandDeciders, nonNegativeInt, reasonText, requireSystem } from "./guards.js";
 
 const isCurrentRequest = (state: CloneState, requestId: string): boolean =>
   state.datasetRequest?.requestId === requestId && state.datasetRequest.status === "requested";
+
+const sameName = (a: string, b: string) =>
+  a.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase() ===
+  b.normalize("NFKC").trim().replace(/\s+/g, " ").toLowerCase();
+
+/** The owner's identities of a request: `owner`, then `owners`, each once, bounded. */
+function identitiesOf(spec: DatasetRequestSpec): string[] {
+  if (spec.owners === undefined)
+    return spec.owner === null ? [] : [boundedText("owner", spec.owner, { min: 1, max: 200 })];
+  if (spec.owners.length > cloneLimits.ownerIdentitiesMax)
+    throw invalid("owners", `at most ${cloneLimits.ownerIdentitiesMax} identities`);
+  const all = [...(spec.owner === null ? [] : [spec.owner]), ...spec.owners].map((o) =>
+    boundedText("owners", o, { min: 1, max: 200 }),
+  );
+  return [...new Set(all)];
+}
+
+const withoutConfirmation = ({ ownerConfirmed: _, ...spec }: DatasetRequestSpec) => spec;
+
+/**
+ * Consent: a clone is of the person who uploads. When the exports name the account that made them and none
+ * of the chosen identities is that account (by id or name), the owner must confirm the identities are theirs.
+ */
+function consentOf(
+  state: CloneState,
+  identities: string[],
+  confirmed: boolean | undefined,
+): true | undefined {
+  const exporters = state.sources.flatMap((s) => (!s.purged && s.exportedBy ? [s.exportedBy] : []));
+  if (identities.length === 0 || exporters.length === 0) return undefined;
+  const isExporter = exporters.some((e) =>
+    identities.some((i) => i === e.id || (e.name !== null && sameName(i, e.name))),
+  );
+  if (isExporter) return undefined;
+  if (confirmed !== true) {
+    const names = [...new Set(exporters.map((e) => e.name ?? e.id))].join(", ");
+    throw invalid(
+      "ownerConfirmed",
+      `the exports were made by ${names}, not by ${identities.join(", ")}: confirm that you are the person being cloned`,
+    );
+  }
+  return true;
+}
 
 /** One dataset build at a time: requested by the owner, answered (built or failed) by the pipeline. */
 export const datasetDeciders: CommandDeciders<
@@ -25,7 +69,9 @@ export const datasetDeciders: CommandDeciders<
         `dataset build ${state.datasetRequest?.requestId} is still running; wait for it to finish`,
       );
     const spec = command.spec;
-    const owner = spec.owner === null ? null : boundedText("owner", spec.owner, { min: 1, max: 200 });
+    const identities = identitiesOf(spec);
+    const owner = identities[0] ?? null;
+    const ownerConfirmed = consentOf(state, identities, spec.ownerConfirmed);
     const lists = ["includeChats", "excludeChats", "includeContacts", "excludeContacts"] as const;
     for (const list of lists)
       if (spec[list].length > cloneLimits.selectionListMax)
@@ -49,8 +95,10 @@ export const datasetDeciders: CommandDeciders<
           requestId: command.requestId,
           sourceIds,
           spec: {
-            ...spec,
+            ...withoutConfirmation(spec),
             owner,
+            ...(spec.owners === undefined ? {} : { owners: identities }),
+            ...(ownerConfirmed ? { ownerConfirmed } : {}),
             ...Object.fromEntries(
               lists.map((list) => [list, spec[list].map((v) => boundedText(list, v, { min: 1, max: 200 }))]),
             ),

@@ -27,7 +27,11 @@ export const sourcesEvolution: EventEvolutions<CloneEventsOf["sources"]> = {
     status: unchanged,
     evolve: (state, event) => ({
       ...state,
-      sources: state.sources.map((s) => (s.sourceId === event.data.sourceId ? { ...s, inspected: true } : s)),
+      sources: state.sources.map((s) =>
+        s.sourceId === event.data.sourceId
+          ? { ...s, inspected: true, exportedBy: event.data.inspection.ownerCandidate }
+          : s,
+      ),
     }),
   },
   RawDataPurged: {
