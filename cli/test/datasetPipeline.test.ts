@@ -158,6 +158,58 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     assert.match(again.errors?.[0]?.message ?? "", /purged/);
   });
 
+  it("takes one person across exports, and asks for consent when another account made the export", async () => {
+    const { createClone } = await api.data('mutation { createClone(input: {name: "Аня везде"}) { id } }');
+    const id = createClone.id;
+    // A full Telegram export made by Петя's account (user2), and a WhatsApp chat where Аня is "Анечка".
+    const chat = JSON.parse(telegramExport());
+    const full = {
+      personal_information: { user_id: 2, first_name: "Петя" },
+      chats: { list: [{ ...chat, id: 2 }] },
+    };
+    await api.upload(UPLOAD, { id }, "file", { name: "result.json", content: JSON.stringify(full) });
+    const lines = Array.from({ length: 8 }, (_, day) => [
+      `1${day}.02.2024, 10:00 - Петя: как выходные ${day}?`,
+      `1${day}.02.2024, 10:01 - Анечка: отлично!! были на даче ${day}`,
+      `1${day}.02.2024, 10:02 - Петя: круто`,
+      `1${day}.02.2024, 10:03 - Анечка: приезжай в следующий раз)`,
+    ]).flat();
+    await api.upload(UPLOAD, { id }, "file", {
+      name: "WhatsApp Chat with Петя.txt",
+      content: lines.join("\n"),
+    });
+    await until("both inspected", async () =>
+      (await clone(id)).sources.every((s: { inspection: unknown }) => s.inspection) ? true : undefined,
+    );
+    const tg = (await clone(id)).sources.find(
+      (s: { inspection: { ownerCandidate: unknown } }) => s.inspection.ownerCandidate,
+    );
+    assert.deepEqual(tg.inspection.ownerCandidate, { id: "user2", name: "Петя" });
+
+    const owners = ["user1", "Анечка"];
+    const refused = await api.request(BUILD, { input: { cloneId: id, owners } });
+    assert.equal(refused.errors?.[0]?.extensions?.code, "BAD_USER_INPUT", JSON.stringify(refused.errors));
+    assert.match(refused.errors?.[0]?.message ?? "", /made by Петя.*confirm/);
+
+    await api.data(BUILD, { input: { cloneId: id, owners, ownerConfirmed: true } });
+    const built = await until("DatasetBuilt", async () => {
+      const c = await clone(id);
+      return c.status === "DATASET_READY" ? c : undefined;
+    });
+    assert.equal(built.dataset.stats.ownerMessages, 36 + 16);
+    const { datasetRequest } = await api
+      .data("query ($id: ID!) { clone(id: $id) { datasetRequest { owner owners ownerConfirmed } } }", { id })
+      .then((d) => d.clone);
+    assert.deepEqual(datasetRequest, { owner: "user1", owners, ownerConfirmed: true });
+    const report = await api.data("query ($id: ID!) { clone(id: $id) { dataset { report } } }", { id });
+    const identities = report.clone.dataset.report.owner.identities;
+    assert.equal(identities.length, 2);
+    assert.deepEqual(
+      identities.map((i: { messages: number }) => i.messages),
+      [36, 16],
+    );
+  });
+
   it("reports an export it cannot read in the inspection instead of failing", async () => {
     const { createClone } = await api.data('mutation { createClone(input: {name: "битый"}) { id } }');
     const id = createClone.id;
