@@ -165,9 +165,9 @@ describe("dashboard journey in Chromium", { skip }, () => {
     await page.getByTestId("file-input").setInputFiles(whatsappExport(shared!));
     await page.locator('[data-upload-state="done"]').waitFor();
     await page.getByTestId("source-format").filter({ hasText: "whatsapp-txt" }).waitFor();
-    await page.getByRole("radio", { name: "Это я: Loris" }).waitFor();
+    await page.getByRole("checkbox", { name: "Это я: Loris" }).waitFor();
     await screenshot("source-review");
-    await page.getByRole("radio", { name: "Это я: Loris" }).check();
+    await page.getByRole("checkbox", { name: "Это я: Loris" }).check();
     await page.getByRole("button", { name: "Собрать датасет" }).click();
 
     // Dataset report.

@@ -36,14 +36,19 @@ function turnsOf(sample: Json): Turn[] {
 export function DatasetReport({ cloneId, version }: { cloneId: string; version: number }) {
   const { t } = useI18n();
   const api = useApi();
-  const [state, setState] = useState<{ report: Json | null; preview: Json[] } | undefined>(undefined);
+  const [state, setState] = useState<
+    { report: Json | null; preview: Json[]; names: Map<string, string> } | undefined
+  >(undefined);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(async () => {
     setError(null);
     try {
       const { clone } = await api.request(DatasetReportDocument, { id: cloneId, previewLimit: 3 });
       const dataset = clone?.dataset;
-      setState({ report: dataset?.report ?? null, preview: dataset?.preview ?? [] });
+      const names = new Map<string, string>();
+      for (const source of clone?.sources ?? [])
+        for (const p of source.inspection?.participants ?? []) if (p.name) names.set(p.id, p.name);
+      setState({ report: dataset?.report ?? null, preview: dataset?.preview ?? [], names });
     } catch (e) {
       setError(e);
     }
@@ -55,9 +60,10 @@ export function DatasetReport({ cloneId, version }: { cloneId: string; version: 
 
   if (error != null) return <ErrorBox error={error} onRetry={load} />;
   if (state === undefined) return <Loading />;
-  const { report, preview } = state;
+  const { report, preview, names } = state;
   return (
     <div className="report" data-testid="dataset-report">
+      {report && <Identities report={report} names={names} />}
       {report ? <ReportDetails report={report} /> : <p className="muted">{t("dataset.reportGone")}</p>}
       {report && (
         <>
@@ -75,6 +81,46 @@ export function DatasetReport({ cloneId, version }: { cloneId: string; version: 
         </>
       )}
     </div>
+  );
+}
+
+/** One person across exports: the owner's messages and samples per identity, when there are several. */
+function Identities({ report, names }: { report: Json; names: Map<string, string> }) {
+  const { t, number } = useI18n();
+  const owner = isObject(report.owner) ? report.owner : null;
+  const identities = Array.isArray(owner?.identities) ? owner.identities.filter(isObject) : [];
+  if (identities.length < 2) return null;
+  return (
+    <>
+      <h3>{t("dataset.identities")}</h3>
+      <div className="table-wrap">
+        <table className="counts" data-testid="dataset-identities">
+          <thead>
+            <tr>
+              <th scope="col">{t("dataset.identity")}</th>
+              <th scope="col" className="num">
+                {t("dataset.ownerMessages")}
+              </th>
+              <th scope="col" className="num">
+                {t("dataset.samples")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {identities.map((identity) => {
+              const id = String(identity.id);
+              return (
+                <tr key={id}>
+                  <td>{names.get(id) ?? id}</td>
+                  <td className="num">{number(num(identity.messages) ?? 0, 0)}</td>
+                  <td className="num">{number(num(identity.samples) ?? 0, 0)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
   );
 }
 

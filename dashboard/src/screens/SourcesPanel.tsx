@@ -134,7 +134,16 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
   const api = useApi();
   const request = clone.datasetRequest;
   const candidate = clone.sources.find((s) => s.inspection?.ownerCandidate)?.inspection?.ownerCandidate;
-  const [owner, setOwner] = useState<string>(request?.owner ?? candidate?.id ?? "");
+  const exporters = clone.sources.flatMap((s) =>
+    !s.purged && s.inspection?.ownerCandidate ? [s.inspection.ownerCandidate] : [],
+  );
+  // One person across exports: the owner ticks each of their identities (a Telegram account, a WhatsApp name).
+  const [owners, setOwners] = useState<Set<string>>(
+    new Set(request?.owners.length ? request.owners : candidate ? [candidate.id] : []),
+  );
+  const [confirmed, setConfirmed] = useState(false);
+  // Consent: the exports name the account that made them, and none of the ticked identities is that account.
+  const needsConsent = owners.size > 0 && exporters.length > 0 && !exporters.some((e) => owners.has(e.id));
   const [excludeChats, setExcludeChats] = useState<Set<string>>(new Set(request?.excludeChats ?? []));
   const [excludeContacts, setExcludeContacts] = useState<Set<string>>(
     new Set(request?.excludeContacts ?? []),
@@ -146,6 +155,7 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [ownerMissing, setOwnerMissing] = useState(false);
+  const [consentMissing, setConsentMissing] = useState(false);
 
   // Participants and chats joined across all exports (one person may appear in several).
   const { people, chats } = useMemo(() => {
@@ -249,8 +259,12 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
         <form
           onSubmit={async (event) => {
             event.preventDefault();
-            if (!owner && !candidate) {
+            if (owners.size === 0 && !candidate) {
               setOwnerMissing(true);
+              return;
+            }
+            if (needsConsent && !confirmed) {
+              setConsentMissing(true);
               return;
             }
             setBusy(true);
@@ -259,7 +273,8 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
               const { buildDataset } = await api.request(BuildDatasetDocument, {
                 input: {
                   cloneId: clone.id,
-                  owner: owner || undefined,
+                  owners: owners.size > 0 ? [...owners] : undefined,
+                  ownerConfirmed: needsConsent ? confirmed : undefined,
                   excludeChats: [...excludeChats],
                   excludeContacts: [...excludeContacts],
                   sessionGapMinutes: Number(gap) || undefined,
@@ -281,9 +296,8 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
           <fieldset>
             <legend>{t("review.participants")}</legend>
             <p className="muted small">
-              {candidate
-                ? t("review.ownerFromExport", { name: candidate.name ?? candidate.id })
-                : t("review.ownerHint")}
+              {candidate && `${t("review.ownerFromExport", { name: candidate.name ?? candidate.id })} `}
+              {t("review.ownerHint")}
             </p>
             <div className="table-wrap">
               <table>
@@ -302,13 +316,13 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
                       <td>{number(person.messages, 0)}</td>
                       <td>
                         <input
-                          type="radio"
+                          type="checkbox"
                           name="owner"
                           value={person.id}
-                          checked={owner === person.id}
+                          checked={owners.has(person.id)}
                           aria-label={`${t("review.owner")}: ${person.name ?? person.id}`}
                           onChange={() => {
-                            setOwner(person.id);
+                            toggle(owners, person.id, setOwners);
                             setOwnerMissing(false);
                             setExcludeContacts((all) => new Set([...all].filter((x) => x !== person.id)));
                           }}
@@ -318,7 +332,7 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
                         <input
                           type="checkbox"
                           checked={excludeContacts.has(person.id)}
-                          disabled={owner === person.id}
+                          disabled={owners.has(person.id)}
                           aria-label={`${t("review.exclude")}: ${person.name ?? person.id}`}
                           onChange={() => toggle(excludeContacts, person.id, setExcludeContacts)}
                         />
@@ -329,6 +343,20 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
               </table>
             </div>
             {ownerMissing && <p className="field-error">{t("review.needOwner")}</p>}
+            {needsConsent && (
+              <label className="checkbox consent" data-testid="owner-consent">
+                <input
+                  type="checkbox"
+                  checked={confirmed}
+                  onChange={(event) => {
+                    setConfirmed(event.target.checked);
+                    setConsentMissing(false);
+                  }}
+                />
+                {t("review.consent", { name: exporters.map((e) => e.name ?? e.id).join(", ") })}
+              </label>
+            )}
+            {consentMissing && <p className="field-error">{t("review.needConsent")}</p>}
           </fieldset>
           <fieldset>
             <legend>{t("review.chats")}</legend>
