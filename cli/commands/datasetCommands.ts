@@ -10,7 +10,7 @@ import {
   skipMessage,
 } from "../../pipeline/dataset/index.js";
 import { ExportReadError } from "../../pipeline/model/conversation.js";
-import { ocrForBuild } from "../../pipeline/ocr/ocrForBuild.js";
+import { buildExtras } from "./buildExtras.js";
 import { BuildProgress } from "./buildProgress.js";
 import { printDatasetSummary } from "./datasetSummary.js";
 
@@ -28,6 +28,7 @@ interface BuildCommandOptions {
   redact: boolean;
   systemPrompt?: string;
   ocr?: boolean;
+  speechModel?: string;
   openers: boolean;
 }
 
@@ -81,6 +82,7 @@ export function registerDatasetCommands(program: Command): void {
       "drop the owner's turn that opens a conversation (default: keep it as an opener sample, no user turn)",
     )
     .option("--ocr", "read the text of images sent by others (Tesseract) and add it as context")
+    .option("--speech-model <dir>", "transcribe voice notes with a local Whisper model folder (ONNX)")
     .action(async (exports: string[], options: BuildCommandOptions) => {
       if (!options.dryRun && !options.out)
         throw new DatasetOptionsError("--out", "is required unless --dry-run");
@@ -98,9 +100,10 @@ export function registerDatasetCommands(program: Command): void {
         );
         printSkipped(summary.skippedInputs);
         const owner = resolveOwner(summary, options.owner);
-        const ocr = options.ocr ? await ocrForBuild(owner.ids, abort.signal) : null;
-        const records = ocr
-          ? exportFilesSource(exports, { signal: abort.signal, transform: ocr.transform }).records
+        const extras = await buildExtras(owner.ids, options, abort.signal);
+        const { transform } = extras;
+        const records = transform
+          ? exportFilesSource(exports, { signal: abort.signal, transform }).records
           : source.records;
         progress.startBuild(summary.messages);
         const stats = await build(records, {
@@ -122,8 +125,7 @@ export function registerDatasetCommands(program: Command): void {
           onProgress: (p) => progress.building(p.messagesRead, p.samples),
         });
         progress.stop();
-        if (ocr && options.out && !options.dryRun) await ocr.recordIn(options.out);
-        if (ocr) console.log(`ocr: ${JSON.stringify(ocr.counts)}`);
+        await extras.finish(options.dryRun ? null : (options.out ?? null));
         printDatasetSummary(stats, options.dryRun ? null : (options.out ?? null));
       } catch (error) {
         progress.stop();

@@ -118,6 +118,17 @@ export const platformConfigSchema = z
           .strict(),
       ])
       .prefault({ kind: "local" }),
+    pipeline: z
+      .object({
+        /**
+         * A local Whisper model folder (Hugging Face layout, ONNX weights; multilingual for Russian and
+         * English): voice notes in uploads are transcribed. None is bundled; without it they are counted
+         * as `voiceNotTranscribed` in the dataset report.
+         */
+        speechModel: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     training: z
       .object({
         defaultBaseModel: z.string().min(1).default("qwen2.5-7b-instruct"),

@@ -114,6 +114,7 @@ async function startPipeline({ config, logger, adapters, stops }: PlatformParts)
     artifacts,
     workDir: resolve(config.dataDir, "work", "pipeline"),
     logger: logger.child({ component: "pipeline" }),
+    ...(config.pipeline.speechModel ? { speechModel: resolve(config.pipeline.speechModel) } : {}),
   });
   await worker.start();
   stops.push(() => worker.stop());

@@ -158,7 +158,13 @@ describe("architecture: the platform's layers (DESIGN.md import rules)", () => {
   it("imports the runtime package only where the rules say, and every package it names is declared", async () => {
     const manifest = await manifestOf(".");
     const declared = (dev: boolean) =>
-      new Set(Object.keys({ ...manifest.dependencies, ...(dev ? manifest.devDependencies : {}) }));
+      new Set(
+        Object.keys({
+          ...manifest.dependencies,
+          ...manifest.optionalDependencies,
+          ...(dev ? manifest.devDependencies : {}),
+        }),
+      );
     const broken = (await platformEdges())
       .filter(({ packageName }) => packageName)
       .filter(({ from, packageName = "" }) => {

@@ -6,6 +6,7 @@ export type MessageDropReason =
   | "forwarded"
   | "service"
   | "media"
+  | "voiceNotTranscribed"
   | "sticker"
   | "poll"
   | "location"

@@ -17,7 +17,11 @@ export function messageText(message: ChatMessage): MessageVerdict {
       // A caption is the author's words; media without one is dropped.
       const text = normaliseText(message.text);
       if (text.length > 0) return { keep: true, text };
-      return { keep: false, reason: message.kind === "media" ? "media" : "empty" };
+      if (message.kind !== "media") return { keep: false, reason: "empty" };
+      // A voice note is the author's words, not yet text: no speech model transcribed it.
+      const voice =
+        (message.media ?? []).length > 0 && (message.media ?? []).every((m) => m.type === "voice");
+      return { keep: false, reason: voice ? "voiceNotTranscribed" : "media" };
     }
     default:
       return { keep: false, reason: message.kind };

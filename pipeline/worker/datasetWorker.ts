@@ -24,6 +24,7 @@ import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStor
 import { exportFilesSource } from "../dataset/exportFilesSource.js";
 import { build, inspect, resolveOwner, type SourceSummary } from "../dataset/index.js";
 import { ocrForBuild } from "../ocr/ocrForBuild.js";
+import { composeTransforms, speechForBuild } from "../speech/speechForBuild.js";
 import { inspectionOf, unreadableInspection } from "./inspectionOf.js";
 import { downloadSource, requestedSources, type StoredSource } from "./sourceFiles.js";
 import { storedSummaryOf, storeSummary } from "./storedSummaries.js";
@@ -42,6 +43,8 @@ export interface DatasetWorkerDeps {
   /** Scratch space for downloaded archives and the build's output; emptied after each job. */
   workDir: string;
   logger: WorkerLogger;
+  /** A local Whisper model folder: voice notes are transcribed (none is bundled; without it they are counted). */
+  speechModel?: string;
 }
 
 const actor: Actor = { kind: "system", name: "pipeline" };
@@ -127,10 +130,15 @@ export class DatasetWorker {
           (await inspect(exportFilesSource(paths).records));
         const owner = resolveOwner(summary, spec.owners ?? (spec.owner ? [spec.owner] : []));
         const ocr = spec.ocr ? await ocrForBuild(owner.ids) : null;
-        const records = exportFilesSource(paths, ocr ? { transform: ocr.transform } : {}).records;
+        const { speechModel } = this.deps;
+        const speech = speechModel ? await speechForBuild(owner.ids, { modelDir: speechModel }) : null;
+        const transform = composeTransforms([ocr?.transform, speech?.transform]);
+        const records = exportFilesSource(paths, transform ? { transform } : {}).records;
         const outDir = join(dir, "out");
         const stats = await build(records, { ...buildOptionsOf(spec), owner, outDir, summary });
         await ocr?.recordIn(outDir);
+        await speech?.recordIn(outDir);
+        await speech?.close();
         if (stats.samples === 0)
           throw new Error(
             `no samples: the owner ${owner.name} has no replies that could be used (${describeDrops(stats.dropped)})`,
