@@ -517,9 +517,22 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     });
     assert.match(await readFile(join(dir, "start.sh"), "utf8"), /--port "3000" --threads "2" "\$@"/);
     assert.match(first.stderr, /aiclone corrections export/);
-    const command = await readFile(join(dir, "aiclone"), "utf8");
-    assert.match(command, /AICLONE_RUNTIME_INSTALL_DIR="\$dir"/);
-    assert.match(command, /aiclone-runtime\/dist\/cli\/runtimeMain\.js" "\$@"/);
+    // DIR/aiclone runs the installed runtime's command with the install folder named (a stand-in main here).
+    const main = join(dir, "runtime", "node_modules", "aiclone-runtime", "dist", "cli", "runtimeMain.js");
+    await mkdir(dirname(main), { recursive: true });
+    await writeFile(
+      main,
+      "console.log(JSON.stringify({ install: process.env.AICLONE_RUNTIME_INSTALL_DIR, args: process.argv.slice(2) }));\n",
+    );
+    const ran = spawnSync(join(dir, "aiclone"), ["corrections", "export", "--out", "x y.json"], {
+      encoding: "utf8",
+      cwd: home,
+    });
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.deepEqual(JSON.parse(ran.stdout), {
+      install: dir,
+      args: ["corrections", "export", "--out", "x y.json"],
+    });
     // An upgrade without --threads keeps the number; a broken one in settings.json is refused, not run.
     const again = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
     assert.equal(again.code, 0, again.stderr);
