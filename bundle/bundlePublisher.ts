@@ -16,6 +16,8 @@ export interface PublishInput {
   baseModel: string;
   /** The completed training's adapter GGUF in the artifact store. */
   adapterKey: string;
+  /** That training's adapter version, written into clone.json (the runtime's corrections export names it). */
+  adapterVersion?: number;
 }
 
 export interface PublishedBundle {
@@ -35,7 +37,11 @@ export class BundlePublisher {
     const base = this.lookupBaseModel(input.baseModel);
     const manifest: CloneBundleInput = {
       schemaVersion: 1,
-      clone: { id: input.cloneId, version: input.version },
+      clone: {
+        id: input.cloneId,
+        version: input.version,
+        ...(input.adapterVersion !== undefined ? { adapterVersion: input.adapterVersion } : {}),
+      },
       baseModel: base,
       adapter: ADAPTER_FILE,
       persona: input.persona ?? { displayName: input.name, systemPrompt: "", language: "ru" },

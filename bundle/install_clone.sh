@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (or upgrades) a published AI clone on this machine and starts it:
-#   AICLONE_PLATFORM_KEY=KEY bash <(curl -fsSL __AICLONE_PLATFORM_URL__/install_clone.sh) --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--version N] [--no-start]
+#   AICLONE_PLATFORM_KEY=KEY bash <(curl -fsSL __AICLONE_PLATFORM_URL__/install_clone.sh) --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--threads N] [--version N] [--no-start]
 # KEY is the platform's public key, pasted with the command: the bundle and every package must be signed by it.
 # Everything new is prepared in a staging folder first; the running install is replaced only at the very end,
 # so a wrong token, a network failure or Ctrl-C leave the previous install as it was.
@@ -13,6 +13,7 @@ PLATFORM_KEY="${AICLONE_PLATFORM_KEY:-}"
 SKIP_SIGNATURE=0
 DIR=""
 PORT=""
+THREADS=""
 VERSION="latest"
 START=1
 MIN_FREE_MB="${AICLONE_MIN_FREE_MB:-1024}"
@@ -22,9 +23,10 @@ fail() { say "aiclone install: $*"; exit 1; }
 
 usage() {
   cat >&2 <<USAGE
-usage: install_clone.sh --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--version N] [--no-start]
+usage: install_clone.sh --clone-id ID --token TOKEN [--dir DIR] [--port PORT] [--threads N] [--version N] [--no-start]
   --dir DIR      where the clone lives (default: ~/.aiclone/clones/ID); conversations and settings stay on upgrade
   --port PORT    port of the local web chat and OpenAI-compatible API (default: 3000, or the one set before)
+  --threads N    CPU threads for the model (default: all cores, or the number set before; 1-2 on a small machine)
   --version N    a published version (default: the newest)
   --no-start     install only; start later with DIR/start.sh
   --platform-key KEY   the platform's public key (or AICLONE_PLATFORM_KEY=KEY, as the pasted command sets it)
@@ -38,6 +40,7 @@ while [ $# -gt 0 ]; do
     --token) TOKEN="${2:-}"; shift 2 ;;
     --dir) DIR="${2:-}"; shift 2 ;;
     --port) PORT="${2:-}"; shift 2 ;;
+    --threads) THREADS="${2:-}"; shift 2 ;;
     --version) VERSION="${2:-}"; shift 2 ;;
     --platform) PLATFORM="${2:-}"; shift 2 ;;
     --no-start) START=0; shift ;;
@@ -52,6 +55,7 @@ done
 [[ "$CLONE_ID" =~ ^[A-Za-z0-9-]+$ ]] || fail "--clone-id: not a clone id: $CLONE_ID"
 [[ "$VERSION" =~ ^(latest|[0-9]+)$ ]] || fail "--version: expected a number, got $VERSION"
 [ -z "$PORT" ] || [[ "$PORT" =~ ^[1-9][0-9]{0,4}$ && "$PORT" -le 65535 ]] || fail "--port: expected 1-65535, got $PORT"
+[ -z "$THREADS" ] || [[ "$THREADS" =~ ^[1-9][0-9]{0,3}$ && "$THREADS" -le 1024 ]] || fail "--threads: expected 1-1024, got $THREADS"
 PLATFORM="${PLATFORM%/}"
 platform_pattern='^https?://[]A-Za-z0-9.:[-]+(/[A-Za-z0-9._~/-]*)?$'
 [[ "$PLATFORM" =~ $platform_pattern ]] ||
@@ -330,15 +334,37 @@ if [ -z "$PORT" ]; then
   [[ "$PORT" =~ ^[1-9][0-9]{0,4}$ && "$PORT" -le 65535 ]] ||
     fail "$DIR/settings.json: port ${PORT//[^[:alnum:] ._-]/?} is not a port (1-65535); fix it or pass --port; nothing was changed"
 fi
-printf '{ "port": %s }\n' "$PORT" > "$STAGE/settings.json"
+if [ -z "$THREADS" ] && [ -f "$DIR/settings.json" ]; then
+  THREADS="$(json "$DIR/settings.json" threads 2>/dev/null || true)"
+  # Kept from an earlier --threads; it goes into start.sh, so a number 1-1024 and nothing else.
+  [ -z "$THREADS" ] || [[ "$THREADS" =~ ^[1-9][0-9]{0,3}$ && "$THREADS" -le 1024 ]] ||
+    fail "$DIR/settings.json: threads ${THREADS//[^[:alnum:] ._-]/?} is not a thread count (1-1024); fix it or pass --threads; nothing was changed"
+fi
+if [ -n "$THREADS" ]; then
+  printf '{ "port": %s, "threads": %s }\n' "$PORT" "$THREADS" > "$STAGE/settings.json"
+  THREADS_ARG=" --threads \"$THREADS\""
+else
+  printf '{ "port": %s }\n' "$PORT" > "$STAGE/settings.json"
+  THREADS_ARG=""
+fi
 cat > "$STAGE/start.sh" <<START
 #!/usr/bin/env bash
 # Starts the installed clone in the foreground (install_clone.sh starts it in the background).
 dir="\$(cd "\$(dirname "\$0")" && pwd)"
 exec node "\$dir/runtime/node_modules/aiclone-runtime/dist/cli/runtimeMain.js" runtime start \\
-  --bundle "\$dir/bundles/\$(cat "\$dir/current")" --data-dir "\$dir/data" --port "$PORT" "\$@"
+  --bundle "\$dir/bundles/\$(cat "\$dir/current")" --data-dir "\$dir/data" --port "$PORT"$THREADS_ARG "\$@"
 START
 chmod +x "$STAGE/start.sh"
+# The installed clone's command line (aiclone-runtime, told which install it serves): DIR/aiclone corrections
+# export, DIR/aiclone chat --bundle …
+cat > "$STAGE/aiclone" <<'AICLONE'
+#!/usr/bin/env bash
+# This installed clone's command line: ./aiclone corrections export, ./aiclone --help (aiclone-runtime).
+dir="$(cd "$(dirname "$0")" && pwd)"
+export AICLONE_RUNTIME_INSTALL_DIR="$dir"
+exec node "$dir/runtime/node_modules/aiclone-runtime/dist/cli/runtimeMain.js" "$@"
+AICLONE
+chmod +x "$STAGE/aiclone"
 
 # --- the switch: stop the old one, move the new parts in, start ---------------------------------------------
 trap '' INT TERM
@@ -361,9 +387,12 @@ if [ -d "$STAGE/runtime" ]; then
 fi
 mv -f "$STAGE/settings.json" "$DIR/settings.json"
 mv -f "$STAGE/start.sh" "$DIR/start.sh"
+mv -f "$STAGE/aiclone" "$DIR/aiclone"
 printf '%s\n' "$NEW_VERSION" > "$STAGE/current" && mv -f "$STAGE/current" "$DIR/current"
 trap - INT TERM
 say "installed version $NEW_VERSION in $DIR"
+
+say "corrections you make in Telegram's approve mode: $DIR/aiclone corrections export (a file to upload to the platform)"
 
 if [ "$START" -eq 0 ]; then
   say "start it with: $DIR/start.sh"

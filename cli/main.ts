@@ -1,4 +1,8 @@
-import { registerBundleCommands, registerRuntimeCommands } from "aiclone-runtime/cli";
+import {
+  registerBundleCommands,
+  registerCorrectionsCommands,
+  registerRuntimeCommands,
+} from "aiclone-runtime/cli";
 import { Command } from "commander";
 import { registerArtifactCommands } from "./commands/artifactCommands.js";
 import { registerDatasetCommands } from "./commands/datasetCommands.js";
@@ -20,6 +24,8 @@ registerProjectionCommands(program);
 registerTrainCommands(program);
 registerRuntimeCommands(program);
 registerBundleCommands(program);
+// The runtime's `corrections export`: the owner's corrections of a local bundle or installed clone, as a file.
+registerCorrectionsCommands(program);
 registerTrainerWorkerCommands(program);
 registerArtifactCommands(program);
 registerSecurityCommands(program);

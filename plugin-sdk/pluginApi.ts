@@ -7,7 +7,7 @@
 import type { VectorStore } from "./vectorStore.js";
 
 /** Semver of this interface; a plugin's `manifest.apiVersion` is a range that must include it. */
-export const PLUGIN_API_VERSION = "1.1.0";
+export const PLUGIN_API_VERSION = "1.2.0";
 
 /**
  * A channel talks to people; a RAG plugin indexes and retrieves the person's documents itself; a vector store
@@ -132,6 +132,22 @@ export interface CloneIdentity {
   language: string;
 }
 
+/** The owner replaced a reply the clone drafted with their own words (e.g. Telegram's approve mode). */
+export interface CorrectionRequest {
+  /** The conversation the draft was generated in (as given to chat()). */
+  conversationId: string;
+  /** The clone's reply as generated. */
+  draft: string;
+  /** What the owner sent instead. */
+  ownerText: string;
+}
+
+export interface RecordedCorrection {
+  id: string;
+  /** Whether the draft was found in the conversation's memory (and replaced there by the owner's text). */
+  replacedInMemory: boolean;
+}
+
 export interface PluginContext<Config = unknown> {
   config: Config;
   logger: PluginLogger;
@@ -151,8 +167,14 @@ export interface PluginContext<Config = unknown> {
   conversations(): Promise<
     { conversationId: string; partner: ChatPartner; updatedAt: string; title: string }[]
   >;
-  /** Forget a conversation of this channel. */
+  /** Forget a conversation of this channel (with the corrections recorded in it). */
   forget(conversationId: string): Promise<void>;
+  /**
+   * Since API 1.2.0. Records an owner's correction of a draft: the remembered assistant turn that holds the
+   * draft becomes the owner's text (the conversation goes on from what was really sent), and the pair
+   * (draft, owner's text) is kept with the turns before it, for `corrections export` and the next training.
+   */
+  correct(request: CorrectionRequest): Promise<RecordedCorrection>;
   /**
    * Report a failure the plugin cannot recover from (a dropped connection, an error in an event
    * handler): the host stops the plugin, logs the error and restarts it with backoff.

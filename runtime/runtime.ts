@@ -9,6 +9,7 @@ import type { Llama } from "node-llama-cpp";
 import { type LoadedBundle, loadBundle } from "./bundle/loadBundle.js";
 import { ChatService } from "./chat/chatService.js";
 import type { RetrievalOptions } from "./chat/passageRetrieval.js";
+import { CorrectionStore } from "./corrections/correctionStore.js";
 import { EngineStartError, LlamaEngine } from "./engine/llamaEngine.js";
 import { readPromptContract } from "./engine/promptContract.js";
 import { createRuntimeLogger, type RuntimeLogger } from "./logger.js";
@@ -250,6 +251,7 @@ async function startPlugins(parts: {
   const chat = new ChatService({
     engine: parts.engine,
     memory: new ConversationMemory(db),
+    corrections: new CorrectionStore(db),
     persona: manifest.persona,
     // Read at each question: the host exists by the time a question arrives.
     retrievers: () => host?.retrievers() ?? [],

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { tinyModelPath } from "@aiclone/testing/sharedData";
 import express from "express";
-import { list as listTar } from "tar";
+import { extract as extractTar, list as listTar } from "tar";
 import { BundlePublisher } from "../../bundle/bundlePublisher.js";
 import { mayBeStoredInPlaintext, personalDataScopeOfArtifact } from "../../domain/clone/personalData.js";
 import { bundleKey, bundleStatement } from "../../domain/index.js";
@@ -146,6 +146,7 @@ describe("bundles at rest and on download", () => {
       persona: { displayName: "Алиса", systemPrompt: "Ты Алиса, пишешь коротко.", language: "ru" },
       baseModel: "tiny",
       adapterKey,
+      adapterVersion: 1,
     });
     published.push({ version: 1, adapterVersion: 1, publishedAt: "", ...bundle });
     await saveClone();
@@ -173,6 +174,13 @@ describe("bundles at rest and on download", () => {
     assert.equal(served.length, manifest.size);
     assert.equal(sha256(served), manifest.sha256);
     assert.deepEqual((await tarEntries(served)).sort(), ["adapter.gguf", "clone.json"]);
+    // clone.json names the adapter version it carries (the runtime's corrections export reports it).
+    const unpacked = join(dir, "unpacked-1");
+    await mkdir(unpacked, { recursive: true });
+    await writeFile(join(dir, "served-1.tar.gz"), served);
+    await extractTar({ file: join(dir, "served-1.tar.gz"), cwd: unpacked });
+    const cloneJson = JSON.parse(await readFile(join(unpacked, "clone.json"), "utf8"));
+    assert.deepEqual(cloneJson.clone, { id: cloneId, version: 1, adapterVersion: 1 });
 
     // A resumed download (Range) gets the plaintext bytes too.
     const ranged = await download(`/clones/${cloneId}/bundles/1`, { range: "bytes=70000-" });

@@ -80,6 +80,8 @@ export interface BundlePublisherPort {
     persona: { displayName: string; systemPrompt: string; language: string } | null;
     baseModel: string;
     adapterKey: string;
+    /** Written into clone.json as clone.adapterVersion. */
+    adapterVersion?: number;
   }): Promise<{ artifactKey: string; sha256: string; size: number }>;
 }
 
@@ -449,6 +451,7 @@ export class CloneService {
           : null,
         baseModel: adapter.baseModel,
         adapterKey: adapter.artifactKey,
+        adapterVersion: adapter.adapterVersion,
       });
       try {
         return await this.execute({

@@ -497,6 +497,57 @@ describe("install_clone.sh does not trust the platform's manifest", () => {
     assert.deepEqual(JSON.parse(await readFile(join(dir, "settings.json"), "utf8")), { port: 4124 });
   });
 
+  it("keeps --threads in settings.json, passes it in start.sh and writes the install's aiclone command", async () => {
+    platform.manifest = good;
+    const { home, dir } = await installDir("threads");
+    const bad = await runScript(
+      ["--platform", platform.url, "--dir", dir, "--no-start", "--threads", "1; x"],
+      home,
+    );
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /--threads: expected 1-1024/);
+    const first = await runScript(
+      ["--platform", platform.url, "--dir", dir, "--no-start", "--threads", "2"],
+      home,
+    );
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(JSON.parse(await readFile(join(dir, "settings.json"), "utf8")), {
+      port: 3000,
+      threads: 2,
+    });
+    assert.match(await readFile(join(dir, "start.sh"), "utf8"), /--port "3000" --threads "2" "\$@"/);
+    assert.match(first.stderr, /aiclone corrections export/);
+    // DIR/aiclone runs the installed runtime's command with the install folder named (a stand-in main here).
+    const main = join(dir, "runtime", "node_modules", "aiclone-runtime", "dist", "cli", "runtimeMain.js");
+    await mkdir(dirname(main), { recursive: true });
+    await writeFile(
+      main,
+      "console.log(JSON.stringify({ install: process.env.AICLONE_RUNTIME_INSTALL_DIR, args: process.argv.slice(2) }));\n",
+    );
+    const ran = spawnSync(join(dir, "aiclone"), ["corrections", "export", "--out", "x y.json"], {
+      encoding: "utf8",
+      cwd: home,
+    });
+    assert.equal(ran.status, 0, ran.stderr);
+    assert.deepEqual(JSON.parse(ran.stdout), {
+      install: dir,
+      args: ["corrections", "export", "--out", "x y.json"],
+    });
+    // An upgrade without --threads keeps the number; a broken one in settings.json is refused, not run.
+    const again = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(await readFile(join(dir, "start.sh"), "utf8"), /--threads "2"/);
+    await writeFile(join(dir, "settings.json"), JSON.stringify({ port: 3000, threads: "2; rm -rf ~" }));
+    const broken = await runScript(["--platform", platform.url, "--dir", dir, "--no-start"], home);
+    assert.notEqual(broken.code, 0);
+    assert.match(broken.stderr, /settings\.json: threads/);
+    // Without --threads ever given, start.sh passes none (the runtime uses every core).
+    const plain = await installDir("no-threads");
+    const run = await runScript(["--platform", platform.url, "--dir", plain.dir, "--no-start"], plain.home);
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(await readFile(join(plain.dir, "start.sh"), "utf8"), /--threads/);
+  });
+
   it("over https, follows no redirect and no manifest URL to plain http", async () => {
     const keyFile = join(work, "tls.key");
     const certFile = join(work, "tls.crt");

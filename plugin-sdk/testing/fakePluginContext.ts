@@ -10,6 +10,7 @@ import type {
   ChatRequest,
   CompletionRequest,
   ConfigSchema,
+  CorrectionRequest,
   Passage,
   PluginContext,
   PluginStorage,
@@ -79,6 +80,8 @@ export interface FakeContext<Config> extends PluginContext<Config> {
   readonly failures: unknown[];
   readonly controller: AbortController;
   readonly memory: Map<string, StoredConversation>;
+  /** Corrections recorded through correct(), in order. */
+  readonly corrections: (CorrectionRequest & { id: string; replacedInMemory: boolean })[];
   script: FakeReplyScript;
 }
 
@@ -113,6 +116,7 @@ export function createFakeContext<Config>(options: FakeContextOptions<Config>): 
   const completionRequests: CompletionRequest[] = [];
   const aborted: string[] = [];
   const failures: unknown[] = [];
+  const corrections: FakeContext<Config>["corrections"] = [];
 
   const context: FakeContext<Config> = {
     config: options.config,
@@ -128,6 +132,7 @@ export function createFakeContext<Config>(options: FakeContextOptions<Config>): 
     failures,
     controller,
     memory,
+    corrections,
     script: { pieces: defaultPieces, pieceDelayMs: 5, passages: [], ...options.script },
 
     async chat(request: ChatRequest, streamOptions?: StreamOptions): Promise<ChatReply> {
@@ -193,6 +198,16 @@ export function createFakeContext<Config>(options: FakeContextOptions<Config>): 
 
     async forget(conversationId: string): Promise<void> {
       memory.delete(conversationId);
+    },
+
+    async correct(request: CorrectionRequest) {
+      // As the runtime does: the newest assistant turn holding the draft becomes the owner's text.
+      const turns = memory.get(request.conversationId)?.turns ?? [];
+      const index = turns.findLastIndex((t) => t.role === "assistant" && t.content === request.draft);
+      if (index >= 0) turns[index] = { role: "assistant", content: request.ownerText };
+      const recorded = { id: `correction-${corrections.length + 1}`, replacedInMemory: index >= 0 };
+      corrections.push({ ...request, ...recorded });
+      return recorded;
     },
 
     fail(error: unknown): void {

@@ -70,6 +70,7 @@ export function ragTestContext<Config>(options: {
     history: unused,
     conversations: unused,
     forget: unused,
+    correct: unused,
     fail(error: unknown) {
       throw error;
     },

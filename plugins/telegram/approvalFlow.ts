@@ -1,10 +1,13 @@
 /**
  * "Approve before sending": each reply goes to the owner as a draft with Send / Edit / Skip buttons and
- * reaches the partner only when the owner says so. Edit makes the owner's next message the reply.
+ * reaches the partner only when the owner says so. The owner edits a draft in either of two ways: Edit, then
+ * their next message is the reply; or a Telegram reply to the draft's message, whose text is the reply. An
+ * edited reply is recorded as a correction (the draft and the owner's text, through `context.correct()`),
+ * so memory holds what was really sent and `aiclone-runtime corrections export` can hand it to the platform.
  * Drafts live in the plugin's storage, so buttons pressed after a restart still work.
  */
 
-import type { PluginLogger } from "@aiclone/plugin-sdk";
+import type { CorrectionRequest, PluginLogger } from "@aiclone/plugin-sdk";
 import { type Api, InlineKeyboard } from "grammy";
 import { type Draft, DraftStore } from "./draftStore.js";
 
@@ -25,10 +28,12 @@ export function draftKeyboard(id: string): InlineKeyboard {
     .text("Skip", `skip:${id}`);
 }
 
-/** The owner's copy: who it is for, then the draft, shortened to fit one message. */
+export const EDIT_HINT = "To send your own words instead: Edit, or reply to this message with them.";
+
+/** The owner's copy: who it is for, then the draft, shortened to fit one message, then a status or the hint. */
 export function draftPreview(draft: Draft, status?: string): string {
   const head = `Draft reply to ${draft.partnerName} (chat ${draft.chatId}):\n\n`;
-  const tail = status ? `\n\n${status}` : "";
+  const tail = `\n\n${status ?? EDIT_HINT}`;
   const room = TELEGRAM_MESSAGE_LIMIT - head.length - tail.length;
   const body = draft.text.length <= room ? draft.text : `${draft.text.slice(0, room - 1)}…`;
   return head + body + tail;
@@ -43,6 +48,7 @@ export class ApprovalFlow {
     private readonly ownerId: number,
     private readonly deliver: (chatId: number, text: string, replyTo?: number) => Promise<void>,
     private readonly logger: PluginLogger,
+    private readonly correct: (request: CorrectionRequest) => Promise<unknown>,
   ) {
     this.drafts = new DraftStore(storage);
   }
@@ -88,19 +94,39 @@ export class ApprovalFlow {
     return true;
   }
 
-  /** The owner's own message: consumed as the replacement when a draft is being edited. */
-  async onOwnerText(text: string): Promise<boolean> {
-    const id = await this.drafts.editing();
-    if (id === undefined) return false;
-    const draft = await this.drafts.get(id);
-    if (!draft) {
-      await this.drafts.remove(id);
-      return false;
-    }
+  /**
+   * The owner's own message: consumed as the replacement when it replies to a draft's message, or when a
+   * draft is being edited (after Edit). Anything else is a message to the clone.
+   */
+  async onOwnerText(text: string, replyToMessageId?: number): Promise<boolean> {
+    const draft = await this.editedDraft(replyToMessageId);
+    if (!draft || !text.trim()) return false;
     await this.deliver(draft.chatId, text, draft.replyToMessageId);
     await this.drafts.remove(draft.id);
-    await this.markOwnerCopy({ ...draft, text }, "✅ Sent your text");
+    try {
+      await this.correct({ conversationId: String(draft.chatId), draft: draft.text, ownerText: text });
+    } catch (error) {
+      // The partner has the owner's text already; only the record of the correction is missing.
+      this.logger.warn({ error: String(error), draftId: draft.id }, "could not record the correction");
+    }
+    this.logger.info({ draftId: draft.id, chatId: draft.chatId }, "the owner's edit sent and recorded");
+    await this.markOwnerCopy({ ...draft, text }, "✅ Sent your text (kept as a correction)");
     return true;
+  }
+
+  /** The draft a reply to its message edits, else the one Edit was pressed on. */
+  private async editedDraft(replyToMessageId: number | undefined): Promise<Draft | undefined> {
+    if (replyToMessageId !== undefined) {
+      for (const id of await this.drafts.pending()) {
+        const draft = await this.drafts.get(id);
+        if (draft?.ownerMessageId === replyToMessageId) return draft;
+      }
+    }
+    const id = await this.drafts.editing();
+    if (id === undefined) return undefined;
+    const draft = await this.drafts.get(id);
+    if (!draft) await this.drafts.remove(id);
+    return draft;
   }
 
   private async markOwnerCopy(draft: Draft, status: string, keepButtons = false): Promise<void> {

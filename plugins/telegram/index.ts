@@ -12,7 +12,7 @@ export default definePlugin({
     name: "telegram",
     kind: "channel",
     version: "1.0.0",
-    apiVersion: "^1.0.0",
+    apiVersion: "^1.2.0",
     description: "Telegram bot: allow-listed users, groups by mention, approve-before-sending",
     configSchema: telegramConfigSchema,
   },

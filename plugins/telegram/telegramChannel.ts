@@ -28,6 +28,7 @@ export class TelegramChannel implements ChannelPlugin {
       ownerId,
       (chatId, text, replyTo) => this.deliver(chatId, text, replyTo),
       context.logger,
+      (request) => context.correct(request),
     );
     this.bot.on("callback_query:data", async (ctx) => {
       if (!(await this.approval.onCallback(ctx.callbackQuery))) await ctx.answerCallbackQuery();
@@ -142,7 +143,7 @@ export class TelegramChannel implements ChannelPlugin {
       return;
     }
     if (config.approve && from.id === config.ownerId && message.chat.type === "private") {
-      if (await this.approval.onOwnerText(text)) return;
+      if (await this.approval.onOwnerText(text, message.reply_to_message?.message_id)) return;
     }
     if (!text) return;
     const chatId = message.chat.id;

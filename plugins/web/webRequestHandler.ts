@@ -11,7 +11,7 @@ import {
   handleNewConversation,
   handleTurn,
 } from "./chatApiRoutes.js";
-import { CHAT_PAGE_HTML } from "./chatPage.js";
+import { chatPageHtml, FAVICON_SVG } from "./chatPage.js";
 import { hostOfHostHeader, isLoopbackHost } from "./loopbackHost.js";
 import { handleChatCompletions, handleGetModel, handleListModels } from "./openAiRoutes.js";
 import type { WebConfig } from "./webConfig.js";
@@ -35,8 +35,8 @@ function authorize(req: IncomingMessage, config: WebConfig, path: string): void 
     }
     return;
   }
-  // The page itself holds no data; it asks for the token and sends it with every API call.
-  if (path === "/" || path === "/index.html") return;
+  // The page and its icon hold no data; the page asks for the token and sends it with every API call.
+  if (path === "/" || path === "/index.html" || path === "/favicon.ico") return;
   if (!bearerTokenMatches(req.headers.authorization, config.token)) {
     throw new ApiError(401, "missing or wrong bearer token", "authorization", "invalid_api_key");
   }
@@ -49,6 +49,7 @@ export function createWebRequestHandler(
   const config = context.config;
   const partner: ChatPartner = { id: "web-owner", displayName: config.partnerName };
   const ctx = context as PluginContext<unknown>;
+  const page = chatPageHtml(context.clone.language, context.clone.displayName);
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? "GET";
@@ -58,10 +59,19 @@ export function createWebRequestHandler(
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-cache",
         "content-security-policy":
-          "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+          "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:",
         "x-content-type-options": "nosniff",
       });
-      res.end(CHAT_PAGE_HTML);
+      res.end(page);
+      return;
+    }
+    if (method === "GET" && path === "/favicon.ico") {
+      res.writeHead(200, {
+        "content-type": "image/svg+xml",
+        "cache-control": "max-age=86400",
+        "x-content-type-options": "nosniff",
+      });
+      res.end(FAVICON_SVG);
       return;
     }
     if (path === "/v1/models" && method === "GET") return handleListModels(ctx, res);

@@ -104,6 +104,8 @@ export const cloneBundleSchema = z
     clone: z.strictObject({
       id: z.string().min(1).max(200),
       version: z.number().int().positive(),
+      /** The platform's adapter version the bundle carries (its training run), when the publisher names it. */
+      adapterVersion: z.number().int().positive().optional(),
     }),
     baseModel: baseModelSchema,
     /** The LoRA adapter GGUF, a file in the bundle folder; absent for a bare base model. */

@@ -8,9 +8,12 @@ import type {
   ChatReply,
   ChatRequest,
   CompletionRequest,
+  CorrectionRequest,
   Passage,
+  RecordedCorrection,
   StreamOptions,
 } from "@aiclone/plugin-sdk";
+import type { CorrectionStore } from "../corrections/correctionStore.js";
 import type { GenerateResult, LlamaEngine } from "../engine/llamaEngine.js";
 import type { ConversationMemory, ConversationSummary } from "../memory/conversationMemory.js";
 import type { ConversationServices } from "../plugin/pluginHost.js";
@@ -20,6 +23,8 @@ import { buildSystemPrompt } from "./systemPrompt.js";
 export interface ChatServiceOptions {
   engine: Pick<LlamaEngine, "generate">;
   memory: ConversationMemory;
+  /** The owner's corrections of drafts (context.correct()). */
+  corrections: CorrectionStore;
   persona: { systemPrompt: string; language: string };
   /** Late-bound: the running RAG plugins at the time of each turn. */
   retrievers: () => readonly Retriever[];
@@ -128,5 +133,9 @@ export class ChatService implements ConversationServices {
 
   forget(channel: string, conversationId: string): void {
     this.options.memory.forget(channel, conversationId);
+  }
+
+  correct(channel: string, request: CorrectionRequest): RecordedCorrection {
+    return this.options.corrections.record(channel, request);
   }
 }

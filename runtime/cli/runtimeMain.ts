@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { registerBundleCommands } from "./bundleCommands.js";
+import { registerCorrectionsCommands } from "./correctionsCommands.js";
 import { registerRuntimeCommands } from "./runtimeCommands.js";
 
 const program = new Command("aiclone-runtime")
@@ -14,4 +15,5 @@ const program = new Command("aiclone-runtime")
   .showHelpAfterError();
 registerRuntimeCommands(program);
 registerBundleCommands(program);
+registerCorrectionsCommands(program);
 await program.parseAsync(process.argv);

@@ -86,9 +86,15 @@ export class ConversationMemory {
     }));
   }
 
+  /** Drops the conversation, its turns and the corrections made in it (they quote its turns). */
   forget(channel: string, conversationId: string): void {
-    this.db
-      .prepare("DELETE FROM conversations WHERE channel = ? AND conversation_id = ?")
-      .run(channel, conversationId);
+    this.db.transaction(() => {
+      this.db
+        .prepare("DELETE FROM conversations WHERE channel = ? AND conversation_id = ?")
+        .run(channel, conversationId);
+      this.db
+        .prepare("DELETE FROM corrections WHERE channel = ? AND conversation_id = ?")
+        .run(channel, conversationId);
+    })();
   }
 }

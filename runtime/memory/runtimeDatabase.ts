@@ -1,6 +1,6 @@
 /**
- * The runtime's own SQLite file (`<dataDir>/runtime.sqlite`, WAL): conversations, their turns and the
- * plugins' key-value storage. One file, so a copy of the data folder is a complete backup.
+ * The runtime's own SQLite file (`<dataDir>/runtime.sqlite`, WAL): conversations, their turns, the owner's
+ * corrections of drafts and the plugins' key-value storage. One file, so a copy of the data folder is a complete backup.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -37,6 +37,18 @@ const MIGRATIONS: string[] = [
      value TEXT NOT NULL,
      PRIMARY KEY (plugin, key)
    ) WITHOUT ROWID;`,
+  // The owner's corrections (runtime/corrections): the draft, the owner's text and the turns before it (JSON).
+  `CREATE TABLE corrections (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     channel TEXT NOT NULL,
+     conversation_id TEXT NOT NULL,
+     context TEXT NOT NULL,
+     draft TEXT NOT NULL,
+     owner_text TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX corrections_by_conversation ON corrections (channel, conversation_id);`,
 ];
 
 export function openRuntimeDatabase(path: string): RuntimeDatabase {

@@ -12,12 +12,14 @@ import type {
   ChatRequest,
   CloneIdentity,
   CompletionRequest,
+  CorrectionRequest,
   DocumentReader,
   Embeddings,
   PluginContext,
   PluginKind,
   PluginLogger,
   RagPlugin,
+  RecordedCorrection,
   StreamOptions,
   VectorStore,
 } from "@aiclone/plugin-sdk";
@@ -36,6 +38,7 @@ export interface ConversationServices {
   history(channel: string, conversationId: string): ChatMessage[];
   conversations(channel: string): ConversationSummary[];
   forget(channel: string, conversationId: string): void;
+  correct(channel: string, request: CorrectionRequest): RecordedCorrection;
 }
 
 export type PluginState = "starting" | "running" | "restarting" | "failed" | "stopped";
@@ -309,6 +312,7 @@ class PluginRunner {
       history: async (conversationId) => services.history(channel, conversationId),
       conversations: async () => services.conversations(channel),
       forget: async (conversationId) => services.forget(channel, conversationId),
+      correct: async (request) => services.correct(channel, request),
       fail,
       embeddings: this.host.embeddings,
       documents: this.host.documents,

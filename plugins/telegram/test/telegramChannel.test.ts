@@ -10,6 +10,7 @@ import {
 } from "@aiclone/plugin-sdk/testing";
 import { BOT, BOT_TOKEN, FakeBotApi } from "@aiclone/testing/fakeBotApi";
 import { waitFor } from "@aiclone/testing/until";
+import { EDIT_HINT } from "../approvalFlow.js";
 import { TelegramChannel } from "../telegramChannel.js";
 import { type TelegramConfig, telegramConfigSchema } from "../telegramConfig.js";
 
@@ -254,7 +255,7 @@ describe("telegram approve-before-sending", () => {
     );
     assert.equal(
       draft.params.text,
-      `Draft reply to Мария Иванова (chat ${FRIEND.id}):\n\n${reply("Как дела?")}`,
+      `Draft reply to Мария Иванова (chat ${FRIEND.id}):\n\n${reply("Как дела?")}\n\n${EDIT_HINT}`,
     );
     assert.deepEqual(api.sent(FRIEND.id), [], "nothing reaches the friend before approval");
     assert.equal((await ctx.storage.keys("draft:")).length, 1);
@@ -270,6 +271,7 @@ describe("telegram approve-before-sending", () => {
     await waitFor(() => api.called("editMessageText").length === 1, "the owner's copy marked");
     assert.match(api.called("editMessageText")[0]!.params.text, /✅ Sent$/);
     assert.equal((await ctx.storage.keys("draft:")).length, 0);
+    assert.deepEqual(ctx.corrections, [], "a draft sent as it is is no correction");
   });
 
   it("drops a draft on Skip", async () => {
@@ -300,9 +302,65 @@ describe("telegram approve-before-sending", () => {
       ["Придёшь завтра?"],
       "the owner's replacement is not a message to the clone",
     );
+    // Recorded as a correction, and memory goes on from what the friend really got.
+    await waitFor(() => ctx.corrections.length === 1, "the correction");
+    assert.deepEqual(ctx.corrections[0], {
+      conversationId: String(FRIEND.id),
+      draft: reply("Придёшь завтра?"),
+      ownerText: "Да, приду к семи!",
+      id: "correction-1",
+      replacedInMemory: true,
+    });
+    assert.deepEqual(await ctx.history(String(FRIEND.id)), [
+      { role: "user", content: "Придёшь завтра?" },
+      { role: "assistant", content: "Да, приду к семи!" },
+    ]);
+    await waitFor(() => api.called("editMessageText").length === 2, "the owner's copy marked");
+    assert.match(api.called("editMessageText")[1]!.params.text, /Да, приду к семи!\n\n✅ Sent your text/);
     // After the edit the owner talks to the clone again, answered directly (no self-approval).
     api.privateText(OWNER, "Как дела?");
     await waitFor(() => textsTo(api, OWNER.id).includes(reply("Как дела?")), "the owner's own reply");
+  });
+
+  it("sends the owner's reply to a draft's message instead of that draft, among several", async () => {
+    const api = await startApi();
+    const { ctx } = await startBot(api, { approve: true, allowedUserIds: [FRIEND.id] });
+    await draftFor(api, "Как дела?", 1);
+    await draftFor(api, "Что делаешь вечером?", 2);
+    const drafts = await Promise.all(
+      (await ctx.storage.keys("draft:")).map((key) =>
+        ctx.storage.get<{ text: string; ownerMessageId: number }>(key),
+      ),
+    );
+    const evening = drafts.find((d) => d?.text === reply("Что делаешь вечером?"))!;
+    api.push({
+      message: {
+        message_id: 9001,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: OWNER.id, type: "private", first_name: OWNER.first_name },
+        from: { ...OWNER, is_bot: false },
+        text: "кино смотрю, присоединяйся",
+        reply_to_message: {
+          message_id: evening.ownerMessageId,
+          date: 0,
+          chat: { id: OWNER.id, type: "private", first_name: OWNER.first_name },
+          text: "Draft reply…",
+        },
+      },
+    });
+    await waitFor(() => api.sent(FRIEND.id).length === 1, "the owner's text delivered");
+    assert.deepEqual(textsTo(api, FRIEND.id), ["кино смотрю, присоединяйся"]);
+    await waitFor(() => ctx.corrections.length === 1, "the correction");
+    assert.equal(ctx.corrections[0]?.draft, reply("Что делаешь вечером?"));
+    assert.equal(ctx.corrections[0]?.ownerText, "кино смотрю, присоединяйся");
+    assert.equal((await ctx.storage.keys("draft:")).length, 1, "the other draft still waits");
+    assert.deepEqual(
+      ctx.chatRequests.map((r) => r.text),
+      ["Как дела?", "Что делаешь вечером?"],
+      "the reply to a draft is not a message to the clone",
+    );
+    const history = await ctx.history(String(FRIEND.id));
+    assert.deepEqual(history.at(-1), { role: "assistant", content: "кино смотрю, присоединяйся" });
   });
 
   it("keeps pending drafts across a restart", async () => {

@@ -175,11 +175,20 @@ describe("web channel without a token (loopback)", () => {
     }
   });
 
-  it("serves the chat page", async () => {
+  it("serves the chat page in the clone's language, and its icon", async () => {
     const res = await fetch(`${url}/`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
-    assert.match(await res.text(), /Напишите сообщение/);
+    assert.match(res.headers.get("content-security-policy") ?? "", /img-src 'self' data:/);
+    const html = await res.text();
+    assert.match(html, /Напишите сообщение/);
+    assert.match(html, /<html lang="ru">/);
+    assert.match(html, /<title>Анна — Чат с клоном<\/title>/);
+    assert.match(html, /<button id="send" type="submit">Отправить<\/button>/);
+    const icon = await fetch(`${url}/favicon.ico`);
+    assert.equal(icon.status, 200);
+    assert.equal(icon.headers.get("content-type"), "image/svg+xml");
+    assert.match(await icon.text(), /^<svg /);
   });
 
   it("runs a conversation through the page API: new, streamed turn, history, list, forget", async () => {
@@ -301,6 +310,7 @@ describe("web channel with a token", () => {
     assert.equal(completion.choices[0]?.message.content, EXPECTED);
     const page = await fetch(`${url}/`);
     assert.equal(page.status, 200);
+    assert.equal((await fetch(`${url}/favicon.ico`)).status, 200, "the icon needs no token either");
     const list = await fetch(`${url}/api/conversations`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(list.status, 200);
   });

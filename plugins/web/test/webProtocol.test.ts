@@ -4,7 +4,7 @@ import { parseConfig } from "@aiclone/plugin-sdk/testing";
 import { ApiError } from "../apiError.js";
 import { bearerTokenMatches } from "../bearerToken.js";
 import { paramName, parseChatCompletion } from "../chatCompletionRequest.js";
-import { CHAT_PAGE_HTML } from "../chatPage.js";
+import { CHAT_PAGE_TEXT, chatPageHtml, pageLanguageOf } from "../chatPage.js";
 import { hostOfHostHeader, isLoopbackHost } from "../loopbackHost.js";
 import { frameSseData } from "../sseStream.js";
 import { webConfigSchema } from "../webConfig.js";
@@ -145,11 +145,53 @@ describe("chat completion request", () => {
 });
 
 describe("chat page", () => {
-  it("is one HTML file whose script parses", () => {
-    const script = /<script>([\s\S]*)<\/script>/.exec(CHAT_PAGE_HTML)?.[1];
-    assert.ok(script, "no inline script");
-    assert.doesNotThrow(() => new Function(script));
-    assert.match(CHAT_PAGE_HTML, /<meta name="viewport" content="width=device-width/);
-    assert.match(CHAT_PAGE_HTML, /<meta charset="utf-8">/);
+  /** What a person sees or hears: text outside script and style, titles, labels, placeholders, options. */
+  function visibleWords(html: string): string[] {
+    const body = html.replace(/<script>[\s\S]*?<\/script>/g, "").replace(/<style>[\s\S]*?<\/style>/g, "");
+    const attributes = [...body.matchAll(/\s(?:title|aria-label|placeholder)="([^"]*)"/g)].map(
+      (m) => m[1] ?? "",
+    );
+    const texts = body.replace(/<[^>]*>/g, " ");
+    return [...attributes, texts]
+      .join(" ")
+      .split(/[^\p{L}]+/u)
+      .filter(Boolean);
+  }
+
+  it("is one HTML file whose script parses, in either language", () => {
+    for (const language of ["ru", "en"]) {
+      const html = chatPageHtml(language, "Анна");
+      const script = /<script>([\s\S]*)<\/script>/.exec(html)?.[1];
+      assert.ok(script, "no inline script");
+      assert.doesNotThrow(() => new Function(script));
+      assert.match(html, /<meta name="viewport" content="width=device-width/);
+      assert.match(html, /<meta charset="utf-8">/);
+      assert.match(html, new RegExp(`<html lang="${language}">`));
+      assert.match(html, /<link rel="icon" href="data:image\/svg\+xml,/);
+    }
+  });
+
+  it("speaks the bundle's language: a Russian page shows no English word but the switch's 'English'", () => {
+    const ru = visibleWords(chatPageHtml("ru", "Анна"));
+    assert.deepEqual(
+      ru.filter((word) => /[A-Za-z]/.test(word)),
+      ["English"],
+    );
+    for (const word of ["Отправить", "Разговоры", "Новый", "Сообщение"]) assert.ok(ru.includes(word), word);
+    const en = visibleWords(chatPageHtml("en-US", "Anna"));
+    assert.deepEqual(
+      en.filter((word) => /[А-Яа-яЁё]/.test(word)),
+      ["Русский"],
+    );
+    for (const word of ["Send", "Conversations", "New", "Message"]) assert.ok(en.includes(word), word);
+    assert.equal(pageLanguageOf("ru-RU"), "ru");
+    assert.equal(pageLanguageOf("de"), "en");
+  });
+
+  it("has every word in both catalogues, and escapes the clone's name", () => {
+    assert.deepEqual(Object.keys(CHAT_PAGE_TEXT.ru).sort(), Object.keys(CHAT_PAGE_TEXT.en).sort());
+    const html = chatPageHtml("ru", '<img src=x onerror="alert(1)">');
+    assert.doesNotMatch(html, /<img src=x/);
+    assert.match(html, /&#60;img src=x onerror=&#34;alert\(1\)&#34;&#62;/);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Passage, RagPlugin, StreamOptions } from "@aiclone/plugin-sdk";
+import { CorrectionStore } from "../../corrections/correctionStore.js";
 import type { GenerateRequest, GenerateResult } from "../../engine/llamaEngine.js";
 import { ConversationMemory } from "../../memory/conversationMemory.js";
 import { openRuntimeDatabase, type RuntimeDatabase } from "../../memory/runtimeDatabase.js";
@@ -78,6 +79,7 @@ describe("ChatService", () => {
     const service = new ChatService({
       engine,
       memory: new ConversationMemory(db),
+      corrections: new CorrectionStore(db),
       persona: { systemPrompt: "Ты — Пётр.", language: "ru" },
       retrievers: () => [fast, failing, slow],
       retrieval: { limit: 2, timeoutMs: 50 },
@@ -118,6 +120,21 @@ describe("ChatService", () => {
     assert.equal(service.history("telegram", "chat-1").length, 4);
     assert.equal(service.conversations("telegram")[0]?.partner.displayName, "Мария");
     assert.deepEqual(service.history("discord", "chat-1"), []);
+    // The owner's correction of the newest draft is what the conversation goes on from.
+    const corrected = service.correct("telegram", {
+      conversationId: "chat-1",
+      draft: "Да, конечно.",
+      ownerText: "в 7:40, с третьей платформы",
+    });
+    assert.equal(corrected.replacedInMemory, true);
+    assert.deepEqual(service.history("telegram", "chat-1").at(-1), {
+      role: "assistant",
+      content: "в 7:40, с третьей платформы",
+    });
+    assert.deepEqual(service.history("telegram", "chat-1")[1], {
+      role: "assistant",
+      content: "Да, конечно.",
+    });
   });
 
   it("completes stateless requests with the caller's system prompt or the persona", async () => {
@@ -126,6 +143,7 @@ describe("ChatService", () => {
     const service = new ChatService({
       engine,
       memory,
+      corrections: new CorrectionStore(db),
       persona: { systemPrompt: "You are Pyotr.", language: "en" },
       retrievers: () => [rag("docs", async (query) => [passage(`q=${query}`, 1)])],
     });

@@ -35,6 +35,7 @@ const services: ConversationServices = {
   history: () => [],
   conversations: () => [],
   forget: () => {},
+  correct: () => ({ id: "correction-1", replacedInMemory: false }),
 };
 
 const noDocuments: DocumentReader = {

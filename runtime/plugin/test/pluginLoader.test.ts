@@ -67,7 +67,7 @@ describe("plugin loader", () => {
     const v2 = await write("v2.mjs", `name: "v2", kind: "channel", version: "1.0.0", apiVersion: "^2.0.0"`);
     await assert.rejects(
       loadPlugin({ name: "v2", path: v2, enabled: true, config: { port: 1 } }, "plugins.1", options()),
-      /plugins\.1 \(v2\): manifest\.apiVersion '\^2\.0\.0' does not include this runtime's plugin API 1\.1\.0/,
+      /plugins\.1 \(v2\): manifest\.apiVersion '\^2\.0\.0' does not include this runtime's plugin API 1\.2\.0/,
     );
     const kind = await write("kind.mjs", `name: "kind", kind: "bot", version: "1.0.0", apiVersion: "^1"`);
     await assert.rejects(
