@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { freePort } from "@aiclone/testing/freePort";
 import { tinyModelPath } from "@aiclone/testing/sharedData";
 import { startRuntime } from "aiclone-runtime";
-import { initBundle } from "aiclone-runtime/bundle";
+import { DEFAULT_GENERATION, initBundle } from "aiclone-runtime/bundle";
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import OpenAI from "openai";
 import { pino } from "pino";
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     threads: { type: "string" },
     repeat: { type: "string", default: "5" },
     gpu: { type: "boolean", default: false },
+    "repeat-penalty": { type: "string", default: String(DEFAULT_GENERATION.repeatPenalty) },
   },
 });
 const modelPath = values.model ?? tinyModelPath();
@@ -42,6 +43,8 @@ const maxTokens = Number(values.tokens);
 const repeat = Number(values.repeat);
 const threads = values.threads ? Number(values.threads) : undefined;
 const sequences = values.sequences ? Number(values.sequences) : undefined;
+/** The same sampling on both sides: greedy, with the bundle's repeat penalty unless told otherwise. */
+const repeatPenalty = Number(values["repeat-penalty"]);
 const question = "Привет! Расскажи, как прошёл твой день?";
 const persona = "Ты — Пётр. Отвечай коротко, как в мессенджере.";
 
@@ -50,7 +53,7 @@ const fmt = (x: number, digits = 1) => x.toFixed(digits);
 
 const llama = await getLlama({ gpu: values.gpu ? "auto" : false, logLevel: LlamaLogLevel.error });
 console.log(
-  `model ${modelPath}, gpu ${llama.gpu}, threads ${threads ?? "auto"}, ${maxTokens} tokens per reply, greedy`,
+  `model ${modelPath}, gpu ${llama.gpu}, threads ${threads ?? "auto"}, ${maxTokens} tokens per reply, greedy, repeat penalty ${repeatPenalty}`,
 );
 
 // 1a. Baseline: bare LlamaChat, one sequence, the same system + user prompt, greedy.
@@ -80,6 +83,7 @@ const bare = { tokensPerSecond: [] as number[], ttft: [] as number[], tokens: []
       {
         maxTokens,
         temperature: 0,
+        ...(repeatPenalty !== 1 ? { repeatPenalty: { penalty: repeatPenalty } } : {}),
         onToken: (t) => {
           if (tokens === 0) first = performance.now() - started;
           tokens += t.length;
@@ -109,7 +113,7 @@ const bundleDir = await initBundle({
 });
 const manifestPath = join(bundleDir, "clone.json");
 const manifest = JSON.parse(await readFile(manifestPath, "utf8"));
-manifest.generation = { ...manifest.generation, maxTokens, temperature: 0 };
+manifest.generation = { ...manifest.generation, maxTokens, temperature: 0, repeatPenalty };
 await writeFile(manifestPath, JSON.stringify(manifest));
 const runtime = await startRuntime({
   bundleDir,
