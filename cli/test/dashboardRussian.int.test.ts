@@ -278,6 +278,46 @@ describe("the Russian dashboard shows only Russian", { skip }, () => {
     await toast.waitFor({ state: "detached", timeout: 2_000 });
     await walk("fidelity");
 
+    // The quality screen with a trainer report that got slightly worse, style shares and a multi-line reply
+    // of the owner (the stand-in trainer writes perplexity only: its answer is rewritten for this check).
+    await page.route("**/graphql", async (route) => {
+      if (!(route.request().postData() ?? "").includes("query Clone(")) return route.fallback();
+      const response = await route.fetch();
+      const json = await response.json();
+      for (const run of json.data.clone?.trainingRuns ?? [])
+        if (run.status === "COMPLETED")
+          run.metrics = {
+            eval: {
+              perplexity: { base: 10, adapted: 10.01 },
+              style: Object.fromEntries(
+                ["owner", "base", "adapted"].map((side, i) => [
+                  side,
+                  { count: 12, share_with_emoji: 0.25 * i, lowercase_start_share: 0.5 },
+                ]),
+              ),
+              samples: [{ prompt: "Как дела?", owner: "норм\nа ты как?", base: "Хорошо.", adapted: "норм" }],
+            },
+          };
+      await route.fulfill({ response, json });
+    });
+    await page.reload();
+    const worse = page.getByTestId("perplexity-worse");
+    await worse.waitFor();
+    assert.match((await worse.textContent()) ?? "", /^Хуже на 0,1 %/, "a worse perplexity says it got worse");
+    assert.equal(await page.getByText(/Улучшение/).count(), 0);
+    const styleTable = (await page.locator("table").last().textContent()) ?? "";
+    assert.match(styleTable, /25 %/, `shares as percentages: ${styleTable}`);
+    assert.match(styleTable, /50 %/);
+    // The line break is in the text and rendered as one (white-space keeps it).
+    assert.equal(await page.locator('[data-column="owner"]').first().textContent(), "норм\nа ты как?");
+    assert.equal(
+      await page.evaluate(`getComputedStyle(document.querySelector('[data-column="owner"]')).whiteSpace`),
+      "pre-wrap",
+      "the owner's multi-line reply keeps its line break",
+    );
+    await walk("fidelity-report");
+    await page.unroute("**/graphql");
+
     await page.getByRole("link", { name: "Предпросмотр" }).click();
     await page.getByLabel("Версия адаптера").waitFor();
     await walk("preview");
