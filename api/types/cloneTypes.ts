@@ -68,7 +68,9 @@ export class SkippedReason {
   })
   reason!: string;
   @Field(() => Int) count!: number;
-  @Field(() => [String], { description: "Up to three places, named from the uploaded file (never a server path)." })
+  @Field(() => [String], {
+    description: "Up to three places, named from the uploaded file (never a server path).",
+  })
   where!: string[];
 }
 

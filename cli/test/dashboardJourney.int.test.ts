@@ -182,10 +182,7 @@ describe("dashboard journey in Chromium", { skip }, () => {
       '[data-testid="drop-reasons"] tbody tr, [data-testid="redactions"] tbody tr',
     );
     assert.ok((await reportRows.count()) >= 1, "at least one drop reason or redaction row");
-    assert.match(
-      (await page.getByTestId("drop-reasons").textContent()) ?? "",
-      /автор неизвестен\s*3/,
-    );
+    assert.match((await page.getByTestId("drop-reasons").textContent()) ?? "", /автор неизвестен\s*3/);
     assert.match((await page.getByTestId("redactions").textContent()) ?? "", /ссылки\s*3/);
     const dialogue = page.getByTestId("preview-dialogue").first();
     await dialogue.waitFor();

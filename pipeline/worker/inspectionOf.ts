@@ -25,7 +25,9 @@ export function inspectionOf(summary: SourceSummary): SourceInspection {
 }
 
 /** The skips by reason, most frequent first, each with up to three places from the summary's examples. */
-function skippedReasonsOf(skipped: SourceSummary["skippedInputs"]): NonNullable<SourceInspection["skippedReasons"]> {
+function skippedReasonsOf(
+  skipped: SourceSummary["skippedInputs"],
+): NonNullable<SourceInspection["skippedReasons"]> {
   return Object.entries(skipped.byReason)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, 50)
