@@ -60,6 +60,20 @@ export class InspectedParticipant {
   @Field(() => Int) messages!: number;
 }
 
+@ObjectType({ description: "Inputs of an export skipped for one reason." })
+export class SkippedReason {
+  @Field({
+    description:
+      "A reason code (nestedArchive, archiveCompressionRatio, lineTooLong, unknownFormat, …) or, for a reader's free-form reason, its English words.",
+  })
+  reason!: string;
+  @Field(() => Int) count!: number;
+  @Field(() => [String], {
+    description: "Up to three places, named from the uploaded file (never a server path).",
+  })
+  where!: string[];
+}
+
 @ObjectType({
   description: "What the pipeline found in an uploaded export, to choose the owner and what to leave out.",
 })
@@ -78,6 +92,8 @@ export class SourceInspection {
   })
   ownerCandidate!: InspectedParticipant | null;
   @Field(() => Int, { description: "Messages or files the readers could not use." }) skipped!: number;
+  @Field(() => [SkippedReason], { description: "Why they were skipped, most frequent first." })
+  skippedReasons!: SkippedReason[];
   @Field(() => String, { nullable: true, description: "Why the export could not be read at all." })
   error!: string | null;
 }

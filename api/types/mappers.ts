@@ -49,6 +49,7 @@ export function toClone(view: CloneView): Clone {
             ownerCandidate: s.inspection.ownerCandidate
               ? { ...s.inspection.ownerCandidate, messages: 0 }
               : null,
+            skippedReasons: s.inspection.skippedReasons ?? [],
             error: s.inspection.error ?? null,
           }
         : null,

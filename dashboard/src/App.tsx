@@ -34,7 +34,7 @@ function Shell() {
         <Link href="/" className="brand">
           {t("app.title")}
         </Link>
-        <nav aria-label="main">
+        <nav aria-label={t("nav.main")}>
           {api && (
             <>
               <Link href="/" aria-current={path === "/" ? "page" : undefined}>

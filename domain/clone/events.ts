@@ -33,6 +33,9 @@ export const sourceInspectionSchema = z.object({
   lastMessageAt: z.string().nullable(),
   ownerCandidate: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
   skipped: count,
+  /** Why they were skipped: a reason code (`nestedArchive`, …) or a reader's words, how many, and where
+   * (the uploaded file's own names, never a server path). Absent in inspections recorded before it. */
+  skippedReasons: z.array(z.object({ reason: z.string(), count, where: z.array(z.string()) })).optional(),
   /** Set when the archive could not be read at all; the rest is then empty. */
   error: z.string().optional(),
 });

@@ -26,7 +26,7 @@ import { build, inspect, resolveOwner, type SourceSummary } from "../dataset/ind
 import { ocrForBuild } from "../ocr/ocrForBuild.js";
 import { composeTransforms, speechForBuild } from "../speech/speechForBuild.js";
 import { inspectionOf, unreadableInspection } from "./inspectionOf.js";
-import { downloadSource, requestedSources, type StoredSource } from "./sourceFiles.js";
+import { downloadSource, requestedSources, type StoredSource, withoutScratchPaths } from "./sourceFiles.js";
 import { storedSummaryOf, storeSummary } from "./storedSummaries.js";
 
 export interface WorkerLogger {
@@ -102,7 +102,7 @@ export class DatasetWorker {
         inspection = inspectionOf(summary);
       } catch (error) {
         if (isGone(error)) return; // purged or deleted meanwhile: nothing to inspect
-        inspection = unreadableInspection(reasonOf(error));
+        inspection = unreadableInspection(reasonOf(error, dir));
         this.deps.logger.warn({ cloneId, sourceId, reason: inspection.error }, "export could not be read");
       }
       // Kept beside the upload (before the answer, which may lead to a build) so that dataset builds
@@ -179,7 +179,7 @@ export class DatasetWorker {
           );
           return;
         }
-        const reason = reasonOf(error);
+        const reason = reasonOf(error, dir);
         this.deps.logger.warn({ cloneId, requestId, reason }, "dataset build failed");
         await this.answer({ type: "RecordDatasetFailed", cloneId, actor, requestId, reason }, recorded);
       }
@@ -219,7 +219,9 @@ function buildOptionsOf(spec: DatasetRequestSpec) {
 }
 
 const isGone = (error: unknown) => error instanceof ArtifactNotFoundError;
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 3_900);
+/** The error's message for the person: no folder of this machine in it (the scratch folder's paths named by the file). */
+const reasonOf = (error: unknown, scratchDir: string) =>
+  withoutScratchPaths(error instanceof Error ? error.message : String(error), scratchDir).slice(0, 3_900);
 const describeDrops = (dropped: Record<string, number>) =>
   Object.entries(dropped)
     .sort((a, b) => b[1] - a[1])

@@ -20,7 +20,25 @@ export function inspectionOf(summary: SourceSummary): SourceInspection {
     lastMessageAt: iso(summary.dateRange?.last),
     ownerCandidate: account ? { id: account.id, name: account.name } : null,
     skipped: summary.skippedInputs.total,
+    skippedReasons: skippedReasonsOf(summary.skippedInputs),
   };
+}
+
+/** The skips by reason, most frequent first, each with up to three places from the summary's examples. */
+function skippedReasonsOf(
+  skipped: SourceSummary["skippedInputs"],
+): NonNullable<SourceInspection["skippedReasons"]> {
+  return Object.entries(skipped.byReason)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 50)
+    .map(([reason, count]) => ({
+      reason,
+      count,
+      where: skipped.examples
+        .filter((e) => (e.code ?? e.reason) === reason)
+        .slice(0, 3)
+        .map((e) => e.where),
+    }));
 }
 
 /** An export that could not be read at all still gets an inspection: the error is what the owner sees. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CloneEventData } from "../../domain/index.js";
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
-import { requestedSources } from "./sourceFiles.js";
+import { requestedSources, withoutScratchPaths } from "./sourceFiles.js";
 
 const sha256 = "a".repeat(64);
 const uploaded = (sourceId: string, fileName: string, revision: number): RecordedEvent => ({
@@ -74,5 +74,24 @@ describe("the sources of a dataset request", () => {
       }),
       /source s9 is not recorded/,
     );
+  });
+});
+
+describe("a reason names no server path", () => {
+  const dir = "/home/u/.aiclone/work/pipeline/job-AbC123";
+  it("a downloaded source's path becomes the uploaded name", () => {
+    assert.equal(
+      withoutScratchPaths(`not a readable zip archive: ${dir}/sources/0193-abc/Переписка с Петей.zip`, dir),
+      "not a readable zip archive: Переписка с Петей.zip",
+    );
+    assert.equal(
+      withoutScratchPaths(`${dir}/0193-abc/result.json: line 3: bad JSON`, dir),
+      "result.json: line 3: bad JSON",
+    );
+  });
+  it("any other mention of the scratch folder goes", () => {
+    const scrubbed = withoutScratchPaths(`ENOENT: open '${dir}/out/x/stats.json' in ${dir}`, dir);
+    assert.ok(!/\.aiclone|job-/.test(scrubbed), scrubbed);
+    assert.equal(scrubbed, "ENOENT: open 'x/stats.json' in …");
   });
 });

@@ -64,3 +64,15 @@ export async function downloadSource(
   await pipeline(await artifacts.get(source.artifactKey), createWriteStream(path), signal ? { signal } : {});
   return path;
 }
+
+/**
+ * A reason for the person, without this machine's folders: a downloaded source's path
+ * (`<scratch>/sources/<sourceId>/bomb.zip`) becomes the name they uploaded (`bomb.zip`), and any other
+ * mention of the scratch folder goes.
+ */
+export function withoutScratchPaths(message: string, scratchDir: string): string {
+  const escaped = scratchDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return message
+    .replace(new RegExp(`${escaped}[/\\\\](?:sources[/\\\\])?[\\w-]+[/\\\\]`, "g"), "")
+    .replace(new RegExp(`${escaped}(?:[/\\\\][^\\s:'"]*)?`, "g"), "…");
+}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { actionKey } from "../api/client";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CopyButton, ErrorBox, Loading } from "../components/common";
+import { keyName } from "../components/labels";
 import { useToast } from "../components/Toasts";
 import { CreateApiKeyDocument, MeDocument, type MeQuery, RevokeApiKeyDocument } from "../gql/graphql";
 import { useI18n } from "../i18n";
@@ -10,7 +11,8 @@ import { describeError, useApi, useSession } from "../session";
 type Key = MeQuery["me"]["apiKeys"][number];
 
 export function ApiKeys() {
-  const { t, dateTime } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime } = i18n;
   const api = useApi();
   const { signOut } = useSession();
   const notify = useToast();
@@ -36,7 +38,8 @@ export function ApiKeys() {
     <section aria-labelledby="keys-title">
       <h1 id="keys-title">{t("keys.title")}</h1>
       <p className="muted">{t("keys.lead")}</p>
-      {me && <p>{t("keys.owner", { name: me.name })}</p>}
+      {/* The platform names its first owner "owner": that is the reader, said so in their language. */}
+      {me && <p>{me.name === "owner" ? t("keys.firstOwner") : t("keys.owner", { name: me.name })}</p>}
       <div className="card">
         <form
           className="row wrap"
@@ -94,10 +97,10 @@ export function ApiKeys() {
           <table data-testid="keys">
             <thead>
               <tr>
-                <th scope="col">{t("keys.name")}</th>
+                <th scope="col">{t("keys.column")}</th>
                 <th scope="col">{t("keys.prefix")}</th>
                 <th scope="col">{t("keys.created")}</th>
-                <th scope="col">{t("keys.revoked")}</th>
+                <th scope="col">{t("tokens.state")}</th>
                 <th scope="col" />
               </tr>
             </thead>
@@ -105,12 +108,14 @@ export function ApiKeys() {
               {me.apiKeys.map((key) => (
                 <tr key={key.id}>
                   <td>
-                    {key.name}
+                    {keyName(i18n, key.name)}
                     {key.id === me.keyId && <span className="badge badge-neutral">{t("keys.current")}</span>}
                   </td>
                   <td className="mono">{key.prefix}</td>
                   <td>{dateTime(key.createdAt)}</td>
-                  <td>{key.revokedAt ? dateTime(key.revokedAt) : t("keys.active")}</td>
+                  <td data-testid="key-state">
+                    {key.revokedAt ? `${t("keys.revoked")} ${dateTime(key.revokedAt)}` : t("keys.active")}
+                  </td>
                   <td>
                     {!key.revokedAt && (
                       <button type="button" className="danger" onClick={() => setRevoking(key)}>
@@ -131,7 +136,7 @@ export function ApiKeys() {
         danger
         message={
           revoking
-            ? `${t("keys.revokeConfirm", { name: revoking.name })}${revoking.id === me?.keyId ? ` ${t("keys.revokeCurrent")}` : ""}`
+            ? `${t("keys.revokeConfirm", { name: keyName(i18n, revoking.name) })}${revoking.id === me?.keyId ? ` ${t("keys.revokeCurrent")}` : ""}`
             : ""
         }
         onCancel={() => setRevoking(null)}

@@ -84,7 +84,8 @@ export function BlindTestPanel(props: { cloneId: string; adapterVersion: number;
             {trial.context.map((m, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: the context is fixed for the trial
               <li key={i} style={text}>
-                <strong>{m.role === "USER" ? t("blind.them") : t("blind.you")}:</strong> {m.content}
+                <strong>{m.role === "USER" ? t("blind.them") : t("blind.you")}:</strong>{" "}
+                <span data-own-words>{m.content}</span>
               </li>
             ))}
           </ul>
@@ -92,7 +93,9 @@ export function BlindTestPanel(props: { cloneId: string; adapterVersion: number;
             {trial.candidates.map((c) => (
               <figure key={c.id} data-testid={`blind-candidate-${c.id}`} className="card">
                 <figcaption>{t("blind.candidate", { id: c.id })}</figcaption>
-                <p style={text}>{c.text}</p>
+                <p style={text} data-own-words>
+                  {c.text}
+                </p>
                 {answer?.realCandidate === c.id && <span className="good small">{t("blind.you")}</span>}
               </figure>
             ))}

@@ -3,10 +3,26 @@ import type { Clone } from "../live";
 import { Link } from "../router";
 import { DatasetReport } from "./DatasetReport";
 
+/** Ids of people and chats (`user1`, a WhatsApp file's path) by the names the inspections found. */
+function namesOf(clone: Clone): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const source of clone.sources)
+    for (const item of [...(source.inspection?.participants ?? []), ...(source.inspection?.chats ?? [])])
+      if (item.name) names.set(item.id, item.name);
+  return names;
+}
+
 export function DatasetPanel({ clone }: { clone: Clone }) {
   const { t, number, dateTime } = useI18n();
   const dataset = clone.dataset;
   const request = clone.datasetRequest;
+  const names = namesOf(clone);
+  const named = (ids: readonly string[]) =>
+    ids.length === 0 ? (
+      t("common.none")
+    ) : (
+      <span data-own-words>{ids.map((id) => names.get(id) ?? id).join(", ")}</span>
+    );
   return (
     <section className="card" aria-labelledby="dataset-title">
       <h2 id="dataset-title">{t("dataset.title")}</h2>
@@ -49,11 +65,11 @@ export function DatasetPanel({ clone }: { clone: Clone }) {
               <h3>{t("dataset.request")}</h3>
               <dl className="facts">
                 <dt>{t("dataset.owner")}</dt>
-                <dd>{request.owner ?? t("common.none")}</dd>
+                <dd>{named(request.owner ? [request.owner] : [])}</dd>
                 <dt>{t("dataset.excludedChats")}</dt>
-                <dd>{request.excludeChats.join(", ") || t("common.none")}</dd>
+                <dd>{named(request.excludeChats)}</dd>
                 <dt>{t("dataset.excludedContacts")}</dt>
-                <dd>{request.excludeContacts.join(", ") || t("common.none")}</dd>
+                <dd>{named(request.excludeContacts)}</dd>
               </dl>
             </>
           )}

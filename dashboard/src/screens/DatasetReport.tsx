@@ -1,5 +1,6 @@
 import { Fragment, useCallback, useEffect, useState } from "react";
 import { ErrorBox, Loading } from "../components/common";
+import { codeLabel, skipReason } from "../components/labels";
 import { DatasetReportDocument } from "../gql/graphql";
 import { type MessageKey, useI18n } from "../i18n";
 import { useApi } from "../session";
@@ -135,7 +136,8 @@ function CountTable({
   head: MessageKey;
   testId: string;
 }) {
-  const { t, maybe, number } = useI18n();
+  const i18n = useI18n();
+  const { t, number } = i18n;
   return (
     <div className="table-wrap">
       <table className="counts" data-testid={testId}>
@@ -150,9 +152,7 @@ function CountTable({
         <tbody>
           {rows.map(([key, value]) => (
             <tr key={key} data-key={key} className={value === 0 ? "zero" : undefined}>
-              <td>
-                {maybe(`${labelPrefix}.${key}`, key)} <span className="muted small mono">{key}</span>
-              </td>
+              <td>{labelPrefix === "skip" ? skipReason(i18n, key) : codeLabel(i18n, labelPrefix, key)}</td>
               <td className="num">{number(value, 0)}</td>
             </tr>
           ))}
@@ -163,7 +163,8 @@ function CountTable({
 }
 
 function ReportDetails({ report }: { report: Json }) {
-  const { t, maybe, number } = useI18n();
+  const i18n = useI18n();
+  const { t, number } = i18n;
   const dropped = counts(report.dropped);
   const droppedSamples = counts(report.droppedSamples);
   const redacted = counts(report.redacted ?? report.redactions);
@@ -176,6 +177,8 @@ function ReportDetails({ report }: { report: Json }) {
       ["dataset.messagesRead", num(report.messagesRead)],
       ["dataset.truncated", num(report.truncatedMessages)],
       ["dataset.cutSessions", num(report.cutSessions)],
+      ["dataset.openers", isObject(report.openers) ? num(report.openers.samples) : null],
+      ["dataset.openerMessages", isObject(report.openers) ? num(report.openers.messages) : null],
     ] as const
   ).filter(([, value]) => value !== null);
   return (
@@ -233,8 +236,17 @@ function ReportDetails({ report }: { report: Json }) {
             <ul className="small">
               {examples.map((example, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: report rows have no id and never reorder
-                <li key={i}>
-                  <span className="mono">{String(example.where ?? "")}</span> — {String(example.reason ?? "")}
+                <li key={i} data-skip={String(example.code ?? "")}>
+                  <span className="mono" data-own-words>
+                    {String(example.where ?? "")}
+                  </span>{" "}
+                  —{" "}
+                  {skipReason(
+                    i18n,
+                    String(example.code ?? example.reason ?? ""),
+                    isObject(example.values) ? example.values : undefined,
+                    String(example.reason ?? ""),
+                  )}
                 </li>
               ))}
             </ul>
@@ -271,10 +283,14 @@ function ReportDetails({ report }: { report: Json }) {
                     // biome-ignore lint/suspicious/noArrayIndexKey: report rows have no id and never reorder
                     <tr key={`${String(chat.id)}-${i}`}>
                       <td data-label={t("dataset.chat")}>
-                        {typeof chat.name === "string" && chat.name ? chat.name : String(chat.id ?? "")}
+                        {typeof chat.name === "string" && chat.name ? (
+                          <span data-own-words>{chat.name}</span>
+                        ) : (
+                          t("review.chatUnnamed")
+                        )}
                       </td>
                       <td data-label={t("review.chatType")}>
-                        {type ? maybe(`chatType.${type}`, type) : t("common.none")}
+                        {type ? codeLabel(i18n, "chatType", type) : t("common.none")}
                       </td>
                       <td className="num" data-label={t("dataset.chatMessages")}>
                         {number(num(chat.messages) ?? 0, 0)}
@@ -286,7 +302,7 @@ function ReportDetails({ report }: { report: Json }) {
                         {number(num(chat.samples) ?? 0, 0)}
                       </td>
                       <td data-label={t("dataset.chatSkipped")}>
-                        {skip ? maybe(`drop.${skip}`, skip) : t("common.none")}
+                        {skip ? codeLabel(i18n, "drop", skip) : t("common.none")}
                       </td>
                     </tr>
                   );
@@ -355,7 +371,7 @@ function ShareBars({
       <div className="bars">
         {values.map(([key, value]) => (
           <div key={key} className="bar-row">
-            <span>{maybe(`${prefix}.${key}`, key)}</span>
+            <span>{maybe(`${prefix}.${key}`, maybe(`${prefix}.other`, key))}</span>
             <span className="bar" style={{ width: `${Math.min(1, Math.max(0, value)) * 100}%` }} />
             <span className="num">{number(value * 100, 0)}%</span>
           </div>
@@ -380,7 +396,7 @@ function Dialogue({ n, turns }: { n: number; turns: Turn[] }) {
         // biome-ignore lint/suspicious/noArrayIndexKey: report rows have no id and never reorder
         <details key={`s${i}`} className="bubble bubble-system" data-role="system">
           <summary>{t("role.system")}</summary>
-          <p>{turn.content}</p>
+          <p data-own-words>{turn.content}</p>
         </details>
       ))}
       {shown.map((turn, i) => (
@@ -391,7 +407,7 @@ function Dialogue({ n, turns }: { n: number; turns: Turn[] }) {
           data-role={turn.role}
         >
           <span className="bubble-role">{maybe(`role.${turn.role}`, turn.role)}</span>
-          <p>{turn.content}</p>
+          <p data-own-words>{turn.content}</p>
         </div>
       ))}
       {rest.length > SHOWN_TURNS && (

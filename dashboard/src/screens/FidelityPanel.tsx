@@ -18,12 +18,13 @@ const perplexityOf = (v: unknown) => num(v) ?? num(obj(v)?.perplexity);
 /** Keeps a reply's line breaks (an owner's multi-line reply) and wraps long words. */
 const reply = { whiteSpace: "pre-wrap", overflowWrap: "anywhere" } as const;
 
-const oldStyleRows: [MessageKey, string, number][] = [
+/** The trainer's style rows: label, field, digits; a share (0–1) is shown as a percentage. */
+const oldStyleRows: [MessageKey, string, number | "percent"][] = [
   ["fidelity.count", "count", 0],
   ["fidelity.medianLength", "median_length_chars", 1],
   ["fidelity.emojiRate", "emoji_per_100_chars", 2],
-  ["fidelity.emojiShare", "share_with_emoji", 2],
-  ["fidelity.lowercaseShare", "lowercase_start_share", 2],
+  ["fidelity.emojiShare", "share_with_emoji", "percent"],
+  ["fidelity.lowercaseShare", "lowercase_start_share", "percent"],
 ];
 
 const modes = ["single", "context"] as const;
@@ -229,13 +230,13 @@ function Samples({
                 <p className="muted small">{t(modeLabel[sample.mode])}</p>
               )}
               <p className="prompt" style={reply}>
-                <strong>{t("fidelity.prompt")}:</strong> {text(sample.prompt)}
+                <strong>{t("fidelity.prompt")}:</strong> <span data-own-words>{text(sample.prompt)}</span>
               </p>
               <div className="side-by-side">
                 {columns.map((c) => (
                   <div key={c}>
                     <h4>{t(label[c])}</h4>
-                    <p style={reply} data-column={c}>
+                    <p style={reply} data-column={c} data-own-words>
                       {text(sample[c])}
                     </p>
                   </div>
@@ -269,6 +270,7 @@ const isSkipped = (v: Json | undefined): v is Json => typeof v?.skipped === "str
 
 export function FidelityPanel({ clone }: { clone: Clone }) {
   const { t, number } = useI18n();
+  const percent = usePercent();
   const run = [...clone.trainingRuns].reverse().find((r) => r.status === "COMPLETED");
   const metrics = obj(run?.metrics);
   const evaluation = obj(metrics?.eval);
@@ -340,7 +342,13 @@ export function FidelityPanel({ clone }: { clone: Clone }) {
                         <th scope="row">{t(key)}</th>
                         {oldColumns.map((c) => {
                           const value = num(obj(style[c])?.[field]);
-                          return <td key={c}>{value == null ? t("common.none") : number(value, digits)}</td>;
+                          const shown =
+                            value == null
+                              ? t("common.none")
+                              : digits === "percent"
+                                ? percent(value)
+                                : number(value, digits);
+                          return <td key={c}>{shown}</td>;
                         })}
                       </tr>
                     ))}

@@ -38,10 +38,11 @@ export function PersonaFields({
           value={value.language}
           onChange={(e) => onChange({ ...value, language: e.target.value })}
         >
-          <option value="ru">Русский (ru)</option>
-          <option value="en">English (en)</option>
-          <option value="uk">Українська (uk)</option>
-          <option value="de">Deutsch (de)</option>
+          {(["ru", "en", "uk", "de"] as const).map((code) => (
+            <option key={code} value={code}>
+              {t(`personaLanguage.${code}`)}
+            </option>
+          ))}
         </select>
       </label>
       <label className="field">
@@ -62,7 +63,14 @@ export function PersonaFields({
       <button
         type="button"
         className="link"
-        onClick={() => onChange({ ...value, systemPrompt: t("create.promptSample") })}
+        onClick={() =>
+          onChange({
+            ...value,
+            systemPrompt: t("create.promptSample", {
+              name: value.displayName.trim() || t("create.promptSampleName"),
+            }),
+          })
+        }
       >
         {t("create.promptExample")}
       </button>

@@ -132,7 +132,9 @@ export function PreviewPanel({ clone }: { clone: Clone }) {
             data-pending={turn.pending ? "true" : undefined}
           >
             <strong>{turn.role === "USER" ? t("preview.you") : t("preview.clone")}</strong>
-            <div style={reply}>{turn.content || (turn.pending ? "…" : "")}</div>
+            <div style={reply} data-own-words>
+              {turn.content || (turn.pending ? "…" : "")}
+            </div>
             {turn.error && (
               <span className="small bad" role="alert">
                 {t("preview.failed", { message: turn.error })}

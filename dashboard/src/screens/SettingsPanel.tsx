@@ -101,9 +101,10 @@ export function SettingsPanel({ clone, accept }: { clone: Clone; accept(next: Cl
           setDialog(null);
           try {
             await api.request(DeleteCloneDocument, { cloneId: clone.id, idempotencyKey: actionKey() });
-            notify(t("settings.deleted", { name: clone.name }), "success");
             void clones.reload();
             navigate("/");
+            // Raised on the list it leads to, so the change of screen does not dismiss it.
+            notify(t("settings.deleted", { name: clone.name }), "success");
           } catch (e) {
             notify(describeError(t, e), "error");
           }

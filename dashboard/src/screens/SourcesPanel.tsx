@@ -6,6 +6,7 @@ import { useI18n } from "../i18n";
 import type { Clone } from "../live";
 import { navigate } from "../router";
 import { describeError, useApi } from "../session";
+import { SourcesTable } from "./SourcesTable";
 
 interface UploadItem {
   key: number;
@@ -130,7 +131,7 @@ interface Person {
 }
 
 function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): void }) {
-  const { t, dateTime, bytes, number, maybe } = useI18n();
+  const { t, number, maybe } = useI18n();
   const api = useApi();
   const request = clone.datasetRequest;
   const candidate = clone.sources.find((s) => s.inspection?.ownerCandidate)?.inspection?.ownerCandidate;
@@ -203,52 +204,7 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
           {t("review.failed", { reason: clone.datasetError.reason })}
         </div>
       )}
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("review.chat")}</th>
-              <th scope="col">{t("review.format")}</th>
-              <th scope="col">{t("review.messages")}</th>
-              <th scope="col">{t("review.skipped")}</th>
-              <th scope="col">{t("review.period")}</th>
-              <th scope="col">{t("review.size")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {clone.sources.map((source) => {
-              const inspection = source.inspection;
-              return (
-                <tr key={source.id} data-source={source.fileName}>
-                  <td>
-                    {source.fileName}
-                    {source.purged && <span className="muted small"> — {t("review.purged")}</span>}
-                  </td>
-                  {!inspection ? (
-                    <td colSpan={5} className="muted">
-                      {source.purged ? t("common.none") : t("review.inspecting")}
-                    </td>
-                  ) : inspection.error ? (
-                    <td colSpan={5} className="field-error">
-                      {t("review.unreadable", { reason: inspection.error })}
-                    </td>
-                  ) : (
-                    <>
-                      <td data-testid="source-format">{inspection.formats.join(", ")}</td>
-                      <td>{number(inspection.messages, 0)}</td>
-                      <td>{number(inspection.skipped, 0)}</td>
-                      <td>
-                        {dateTime(inspection.firstMessageAt)} — {dateTime(inspection.lastMessageAt)}
-                      </td>
-                      <td>{bytes(source.size)}</td>
-                    </>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <SourcesTable sources={clone.sources} />
       {inspecting && (
         <p className="muted" aria-live="polite">
           {t("review.inspecting")}
@@ -373,8 +329,8 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
                 <tbody>
                   {chats.map((chat) => (
                     <tr key={chat.id}>
-                      <td>{chat.name ?? chat.id}</td>
-                      <td>{maybe(`chatType.${chat.type}`, chat.type)}</td>
+                      <td>{chat.name ? <span data-own-words>{chat.name}</span> : t("review.chatUnnamed")}</td>
+                      <td>{maybe(`chatType.${chat.type}`, maybe("chatType.other", chat.type))}</td>
                       <td>{number(chat.messages, 0)}</td>
                       <td>
                         <input

@@ -1,13 +1,28 @@
 import { useCallback, useEffect, useState } from "react";
 import { ErrorBox, Loading } from "../components/common";
-import { CloneEventAddedDocument, CloneEventsDocument, type EventFieldsFragment } from "../gql/graphql";
+import { principalName } from "../components/labels";
+import {
+  CloneEventAddedDocument,
+  CloneEventsDocument,
+  type EventFieldsFragment,
+  MeDocument,
+} from "../gql/graphql";
 import { useI18n } from "../i18n";
 import { useApi } from "../session";
 
 /** The clone's events, oldest first, with new ones appended live by the cloneEvents subscription. */
 export function TimelinePanel({ cloneId }: { cloneId: string }) {
-  const { t, dateTime, maybe } = useI18n();
+  const i18n = useI18n();
+  const { t, dateTime, maybe } = i18n;
   const api = useApi();
+  // Key names by id, to say who did it by name ("you (key “laptop”)") rather than by id.
+  const [keys, setKeys] = useState<ReadonlyMap<string, string>>(new Map());
+  useEffect(() => {
+    api
+      .request(MeDocument)
+      .then(({ me }) => setKeys(new Map(me.apiKeys.map((k) => [k.id, k.name]))))
+      .catch(() => {});
+  }, [api]);
   const [events, setEvents] = useState<EventFieldsFragment[] | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const merge = useCallback((incoming: EventFieldsFragment[]) => {
@@ -51,13 +66,14 @@ export function TimelinePanel({ cloneId }: { cloneId: string }) {
           {[...events].reverse().map((event) => (
             <li key={event.id} data-event-type={event.type}>
               <div className="row between wrap">
-                <strong>{maybe(`event.${event.type}`, event.type)}</strong>
+                <strong>{maybe(`event.${event.type}`, maybe("event.other", event.type))}</strong>
                 <time dateTime={event.timestamp} className="muted small">
                   {dateTime(event.timestamp)}
                 </time>
               </div>
               <span className="muted small">
-                #{event.revision} · {t("timeline.by", { principal: event.principal })}
+                #{event.revision} ·{" "}
+                {t("timeline.by", { principal: principalName(i18n, event.principal, keys) })}
               </span>
               <details>
                 <summary>{t("timeline.details")}</summary>

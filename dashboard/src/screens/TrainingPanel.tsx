@@ -3,6 +3,7 @@ import { actionKey } from "../api/client";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorBox, ProgressBar } from "../components/common";
 import { LossChart } from "../components/LossChart";
+import { modelDescription } from "../components/labels";
 import { useToast } from "../components/Toasts";
 import {
   BaseModelsDocument,
@@ -109,7 +110,8 @@ function hyperparametersOf(knobs: Knobs): Record<string, number> {
 const ACTIVE = new Set(["QUEUED", "RUNNING"]);
 
 export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Clone): void }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const api = useApi();
   const [preset, setPreset] = useState<Preset>("balanced");
   const [knobs, setKnobs] = useState<Knobs>(() => knobsOf("balanced"));
@@ -239,7 +241,7 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
             />
             <datalist id="base-models">
               {baseModels.map((m) => (
-                <option key={m.name} value={m.name} label={m.description} />
+                <option key={m.name} value={m.name} label={modelDescription(i18n, m.name, m.description)} />
               ))}
             </datalist>
             {baseModels.some((m) => m.name === baseModel && !m.availableLocally) && (

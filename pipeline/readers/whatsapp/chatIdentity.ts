@@ -31,3 +31,27 @@ export function chatNameFromPath(path: string): string | null {
 export function chatIdentity(path: string): { id: string; name: string | null } {
   return { id: path, name: chatNameFromPath(path) };
 }
+
+// A group's name where the file has none (iOS `_chat.txt`): the system lines that create or rename the group
+// carry it. The part before the verb has no colon, so a person's message (`Ann: I created group "x"`) is no
+// notice. English, Russian and German wordings; a miss only leaves the name unknown.
+const GROUP_NAME_NOTICES = [
+  /^[^:“”"«»]+ created group [“"](.+)[”"]$/,
+  /^[^:“”"«»]+ changed (?:the subject|the group name|this group's name) (?:from [“"].*[”"] )?to [“"](.+)[”"]$/,
+  /^[^:“”"«»]+ (?:создал|создала|создали|создал\(а\)) группу [«"“](.+)[»"”]$/,
+  /^[^:“”"«»]+ (?:изменил|изменила|изменили|изменил\(а\)) (?:тему|название группы)(?: с [«"“].*[»"”])? на [«"“](.+)[»"”]$/,
+  /^[^:„“"]+ ha(?:t|st) (?:die )?Gruppe [„"“](.+)[“"”] erstellt$/,
+];
+
+/** The group's latest name from the bodies (`Ann created group “Family”`) of authorless lines, or null. */
+export function groupNameFromNotices(bodies: Iterable<string>): string | null {
+  let name: string | null = null;
+  for (const body of bodies) {
+    const text = body.replace(/^[\u200e\u200f\u202a-\u202e]+/, "").trim();
+    for (const pattern of GROUP_NAME_NOTICES) {
+      const m = pattern.exec(text);
+      if (m?.[1]?.trim()) name = m[1].trim();
+    }
+  }
+  return name;
+}

@@ -2,7 +2,7 @@ import type { ExportRecord } from "../../model/conversation.js";
 import { ExportReadError } from "../../model/conversation.js";
 import type { ExportFile, ExportReader } from "../../model/exportSource.js";
 import { splitAuthor } from "./authorSplit.js";
-import { chatIdentity } from "./chatIdentity.js";
+import { chatIdentity, groupNameFromNotices } from "./chatIdentity.js";
 import { chatTypeOf } from "./chatType.js";
 import { type AmbiguousOrder, DateOrderDetector } from "./dateOrder.js";
 import { parseHeader } from "./headerGrammar.js";
@@ -73,7 +73,13 @@ export class WhatsAppReader implements ExportReader {
       const batches = splitLines(stream, { maxLineBytes: this.maxLineBytes, signal });
       const assembler = new MessageAssembler(this.maxMessageChars);
       const prefix = await this.readPrefix(file, batches, assembler);
-      const { id, name } = chatIdentity(file.path);
+      const identity = chatIdentity(file.path);
+      const { id } = identity;
+      const name =
+        identity.name ??
+        groupNameFromNotices(
+          prefix.held.flatMap((item) => (item.type === "message" ? [item.header.body] : [])),
+        );
       const builder = new MessageBuilder(id, file.label, prefix.detector.resolve());
       // Learn the prefix's authors first, so `Ann:.` (no space) in an early line is recognised as Ann's.
       for (const item of prefix.held)
