@@ -411,8 +411,6 @@ const ru = {
   "tokens.once": "Команда с токеном показывается один раз — скопируйте её сейчас:",
   "tokens.expires": "до {time}",
   "publish.installEmpty": "Команда появится после первой публикации.",
-  "publish.installPlaceholder":
-    "Вместо <INSTALL_TOKEN> подставьте токен установки — или создайте его ниже: команда с токеном покажется целиком.",
   "publish.bundle": "Бандл",
   "publish.downloading": "Скачиваем…",
   "publish.downloaded": "Скачано: {size}",
@@ -496,6 +494,14 @@ const ru = {
   "units.s": "{n} с",
   "units.min": "{m} мин {s} с",
   "units.h": "{h} ч {m} мин",
+  // wd1 (issue 17): the connection state, the install command once a token exists.
+  "connection.connecting": "Подключаемся…",
+  "connection.connected": "На связи",
+  "connection.reconnecting": "Связь с платформой прервалась — переподключаемся…",
+  "connection.lost": "Нет связи с платформой: обновления не приходят. Продолжаем пробовать.",
+  "connection.label": "Связь с платформой",
+  "publish.installNeedsToken":
+    "Чтобы установить клона, создайте токен установки ниже — здесь появится готовая команда с ним.",
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -912,8 +918,6 @@ const en: Dictionary = {
   "tokens.once": "The command with its token is shown once; copy it now:",
   "tokens.expires": "until {time}",
   "publish.installEmpty": "The command appears after the first publish.",
-  "publish.installPlaceholder":
-    "Put an install token in place of <INSTALL_TOKEN>, or create one below: the command with it is shown in full.",
   "publish.bundle": "Bundle",
   "publish.downloading": "Downloading…",
   "publish.downloaded": "Downloaded: {size}",
@@ -996,6 +1000,14 @@ const en: Dictionary = {
   "units.s": "{n} s",
   "units.min": "{m} min {s} s",
   "units.h": "{h} h {m} min",
+  // wd1 (issue 17): the connection state, the install command once a token exists.
+  "connection.connecting": "Connecting…",
+  "connection.connected": "Connected",
+  "connection.reconnecting": "Lost the connection to the platform; reconnecting…",
+  "connection.lost": "No connection to the platform: updates do not arrive. Still trying.",
+  "connection.label": "Connection to the platform",
+  "publish.installNeedsToken":
+    "To install the clone, create an install token below: the ready command with it appears here.",
 };
 
 export type Language = "ru" | "en";
