@@ -6,7 +6,13 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
-import { chromiumPath, ensureDashboardBuilt, launchRussianBrowser, sharedDir } from "./dashboardBrowser.js";
+import {
+  chromiumPath,
+  emojiRendering,
+  ensureDashboardBuilt,
+  launchRussianBrowser,
+  sharedDir,
+} from "./dashboardBrowser.js";
 import { standInTrainerEnv } from "./trainingScenario.js";
 
 // The random-weight test model is not in the production catalogue: this test registers it.
@@ -111,6 +117,12 @@ describe("dashboard journey in Chromium", { skip }, () => {
     await page.getByRole("heading", { name: "Ваши клоны" }).waitFor();
     await page.getByText("Клонов пока нет").waitFor();
     await screenshot("clone-list-empty");
+    // Emoji draw in colour with the page's font (a colour emoji font is installed with Chromium), not as the
+    // box of a missing glyph.
+    const emoji = await emojiRendering(page);
+    assert.ok(emoji.width > 0, `the emoji has a width: ${JSON.stringify(emoji)}`);
+    assert.ok(emoji.differsFromMissing, `the emoji is not the missing-glyph box: ${JSON.stringify(emoji)}`);
+    assert.ok(emoji.colouredPixels > 50, `the emoji is drawn in colour: ${JSON.stringify(emoji)}`);
 
     // Create a clone with a persona.
     await page.getByRole("link", { name: "Создать клона" }).click();
@@ -181,6 +193,23 @@ describe("dashboard journey in Chromium", { skip }, () => {
 
     // Training: preset + advanced (ten steps on the tiny model); progress arrives over the subscription.
     await page.getByRole("link", { name: "Перейти к обучению" }).click();
+    // The preselected base model is one the platform's trainer can train; each other says why it cannot.
+    const fit = page.getByTestId("base-model-fit");
+    await fit.locator("li").first().waitFor();
+    const preselected = await page.getByLabel("Базовая модель").inputValue();
+    assert.equal(
+      await fit.locator(`li[data-model="${preselected}"]`).getAttribute("data-trainable"),
+      "true",
+      `preselected ${preselected} can be trained here`,
+    );
+    for (const row of await fit.locator('li[data-trainable="false"]').all())
+      assert.match((await row.textContent()) ?? "", /здесь не обучить: /);
+    const qwen = fit.locator('li[data-model="qwen2.5-7b-instruct"]');
+    if ((await qwen.getAttribute("data-trainable")) === "false") {
+      assert.match((await qwen.textContent()) ?? "", /7,6\s?млрд параметров/);
+      await qwen.getByRole("button").waitFor({ state: "attached" });
+      assert.equal(await qwen.getByRole("button").isDisabled(), true, "an untrainable model is not offered");
+    }
     await page.getByLabel("Базовая модель").fill("smollm2-135m-instruct");
     const languageWarning = page.getByTestId("base-model-language-warning");
     await languageWarning.waitFor();
@@ -230,6 +259,13 @@ describe("dashboard journey in Chromium", { skip }, () => {
     // The "clone ready" notification (in-app toast).
     await page.getByRole("status").filter({ hasText: "Клон готов" }).waitFor();
     await page.locator('[data-status="TRAINED"]').first().waitFor();
+    // The next step after training: try the clone, then publish.
+    const nextStep = page.getByTestId("next-step");
+    await nextStep.getByRole("link", { name: "Попробовать клона" }).waitFor();
+    assert.match(
+      (await nextStep.getByRole("link", { name: "К публикации" }).getAttribute("href")) ?? "",
+      /\/clones\/[^/]+\/publish$/,
+    );
     await screenshot("training-done");
 
     // Fidelity report from the run's metrics.

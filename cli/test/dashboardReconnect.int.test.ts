@@ -80,6 +80,7 @@ describe("dashboard across a platform restart", { skip: browserInfo.reason }, ()
     console.log(`# reconnected ${Date.now() - back} ms after the platform was back`);
     await page.locator('[data-run-status="COMPLETED"]').waitFor({ timeout: 90_000 });
     await page.locator('[data-status="TRAINED"]').first().waitFor();
+    await page.getByTestId("next-step").getByRole("link", { name: "Попробовать клона" }).waitFor();
     assert.equal(await page.getByTestId("run-step").getAttribute("data-step"), "30");
     assert.ok(stepWhileDown < 30, `the run was cut mid-way (step ${stepWhileDown})`);
     assert.equal(

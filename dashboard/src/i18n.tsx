@@ -239,7 +239,6 @@ const ru = {
   "training.preset.thorough": "Тщательно",
   "training.preset.thoroughHint": "4 эпохи, ранг 32 — дольше, точнее стиль",
   "training.baseModel": "Базовая модель",
-  "training.baseModelHint": "Пусто — модель платформы по умолчанию.",
   "training.baseModelRemote":
     "Весов этой модели нет на машине платформы: здесь обучение не начнётся, нужен GPU-воркер, у которого они есть.",
   "training.baseModelTestOnly":
@@ -502,6 +501,22 @@ const ru = {
   "connection.label": "Связь с платформой",
   "publish.installNeedsToken":
     "Чтобы установить клона, создайте токен установки ниже — здесь появится готовая команда с ним.",
+  "next.title": "Что дальше",
+  "next.lead":
+    "Обучение закончено. Поговорите с клоном в предпросмотре — а если он звучит как вы, опубликуйте его и установите на свой компьютер.",
+  "next.leadPublished":
+    "Обучение закончено. Поговорите с новой версией в предпросмотре и сравните её с прежними на вкладке «Публикация».",
+  "next.try": "Попробовать клона",
+  "next.publish": "К публикации",
+  "model.hint":
+    "Предложена модель, которую можно обучить на этой машине. Пустое поле — модель платформы по умолчанию ({name}).",
+  "model.parameters": "{n} параметров",
+  "model.default": "по умолчанию",
+  "model.trainable": "можно обучить здесь",
+  "model.needsGpu":
+    "здесь не обучить: для модели на {parameters} нужна видеокарта, а у тренера платформы её нет",
+  "model.notEnoughMemory":
+    "здесь не обучить: обучению нужно около {need} памяти, у тренера платформы столько нет",
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -747,7 +762,6 @@ const en: Dictionary = {
   "training.preset.thorough": "Thorough",
   "training.preset.thoroughHint": "4 epochs, rank 32: slower, closer style",
   "training.baseModel": "Base model",
-  "training.baseModelHint": "Empty: the platform's default model.",
   "training.baseModelRemote":
     "This model's weights are not on the platform's machine: training fails here unless a GPU worker that has them takes the job.",
   "training.baseModelTestOnly": "A test model with random weights: it trains and runs, but talks gibberish.",
@@ -1008,6 +1022,22 @@ const en: Dictionary = {
   "connection.label": "Connection to the platform",
   "publish.installNeedsToken":
     "To install the clone, create an install token below: the ready command with it appears here.",
+  "next.title": "What next",
+  "next.lead":
+    "Training has finished. Talk to the clone in the preview; if it sounds like you, publish it and install it on your computer.",
+  "next.leadPublished":
+    "Training has finished. Talk to the new version in the preview and compare it with the earlier ones on the Publish tab.",
+  "next.try": "Try the clone",
+  "next.publish": "Go to publishing",
+  "model.hint":
+    "The suggested model can be trained on this machine. An empty field means the platform's default model ({name}).",
+  "model.parameters": "{n} parameters",
+  "model.default": "default",
+  "model.trainable": "can be trained here",
+  "model.needsGpu":
+    "cannot be trained here: a model of {parameters} needs a GPU, and the platform's trainer has none",
+  "model.notEnoughMemory":
+    "cannot be trained here: training needs about {need} of memory, more than the platform's trainer has",
 };
 
 export type Language = "ru" | "en";
