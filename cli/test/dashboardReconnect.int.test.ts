@@ -22,6 +22,7 @@ describe("dashboard across a platform restart", { skip: browserInfo.reason }, ()
   let harness: PlatformHarness;
   let browser: Browser;
   let page: Page;
+  let key: string;
   const pageErrors: string[] = [];
 
   before(async () => {
@@ -47,7 +48,7 @@ describe("dashboard across a platform restart", { skip: browserInfo.reason }, ()
   it("shows the drop, reconnects and reaches the finished run without a reload", async () => {
     const base = harness.platform.url;
     const port = new URL(base).port;
-    const key = harness.platform.initialApiKey!;
+    key = harness.platform.initialApiKey!; // printed on the first start only
     const api = new GraphQLTestClient(harness.platform.graphqlUrl, key);
     const cloneId = await cloneWithDataset(api);
 
@@ -88,6 +89,28 @@ describe("dashboard across a platform restart", { skip: browserInfo.reason }, ()
       7,
       "the page was never reloaded",
     );
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it("renames the clone from its page; the list and the API see the new name", async () => {
+    const url = new URL(page.url());
+    const cloneId = url.pathname.split("/")[2]!;
+    await page.getByRole("button", { name: "Переименовать" }).click();
+    const field = page.getByLabel("Новое название клона");
+    assert.equal(await field.inputValue(), "Аня");
+    await field.fill("  Аня с работы ");
+    await page.getByTestId("rename-form").getByRole("button", { name: "Сохранить" }).click();
+    await page.getByRole("heading", { name: "Аня с работы" }).waitFor();
+    await page.getByRole("status").filter({ hasText: "Название сохранено" }).waitFor();
+    const api = new GraphQLTestClient(harness.platform.graphqlUrl, key);
+    const { clone } = await api.data("query ($id: ID!) { clone(id: $id) { name } }", { id: cloneId });
+    assert.equal(clone.name, "Аня с работы");
+    const { cloneEvents } = await api.data("query ($id: ID!) { cloneEvents(id: $id) { type } }", {
+      id: cloneId,
+    });
+    assert.equal(cloneEvents.at(-1).type, "CloneRenamed");
+    await page.getByRole("link", { name: "Клоны" }).click();
+    await page.locator(`[data-clone-id="${cloneId}"]`).filter({ hasText: "Аня с работы" }).waitFor();
     assert.deepEqual(pageErrors, []);
   });
 });
