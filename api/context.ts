@@ -33,6 +33,13 @@ export interface BaseModelInfo {
   languages: string[];
   /** The registry pins a sha256 computed from the file itself. */
   checksumVerified: boolean;
+  /** Parameter count; null when the registry does not know it. */
+  parameters: number | null;
+  /** The platform's trainer can train it (trainer-gateway/trainability.ts); else why not. */
+  trainableHere: boolean;
+  untrainableReason: "NEEDS_GPU" | "NOT_ENOUGH_MEMORY" | null;
+  /** Memory a run needs on the trainer's device; null when unknown. */
+  requiredMemoryBytes: number | null;
 }
 
 export interface ApiContext {

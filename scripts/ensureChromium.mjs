@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Makes sure Debian's Chromium is installed, for the dashboard's Playwright journey (playwright-core drives a
-// browser it does not download). Installs the `chromium` package with apt-get when run as root on a machine
-// that has apt-get; otherwise says what to install. Prints the browser's path and exits 0 when it is there.
+// browser it does not download), with a colour emoji font (without one, emoji render as empty boxes).
+// Installs what is missing with apt-get when run as root on a machine that has apt-get; otherwise says what
+// to install. Prints the browser's path and exits 0 when it is there (a missing font is only reported).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const packages = ["chromium", "fonts-dejavu-core"];
+const browserPackages = ["chromium", "fonts-dejavu-core"];
+const emojiPackage = "fonts-noto-color-emoji";
+const emojiFont = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
 const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
   (path) => typeof path === "string" && path.length > 0,
 );
@@ -25,11 +28,14 @@ function done(path) {
 }
 
 const found = present();
-if (found) done(found);
+const hasEmoji = () => existsSync(emojiFont);
+if (found && hasEmoji()) done(found);
+const packages = [...(found ? [] : browserPackages), ...(hasEmoji() ? [] : [emojiPackage])];
 const isRoot = process.getuid?.() === 0;
 const hasApt = spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status === 0;
 if (!isRoot || !hasApt) {
-  console.error(`Chromium missing: install ${packages.join(" ")} (Debian/Ubuntu: sudo apt-get install ...)`);
+  console.error(`missing: install ${packages.join(" ")} (Debian/Ubuntu: sudo apt-get install ...)`);
+  if (found) done(found);
   process.exit(1);
 }
 console.error(`installing ${packages.join(", ")} with apt-get (once per machine)`);
@@ -41,6 +47,7 @@ for (const args of [
   const result = spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env });
   if (result.status !== 0) {
     console.error(`apt-get ${args[0]} failed (exit ${result.status})`);
+    if (found) done(found);
     process.exit(1);
   }
 }

@@ -41,6 +41,8 @@ export interface BaseModel {
    * test model that serves none. See domain/languageFit.ts for how an owner's language is checked.
    */
   languages: readonly string[];
+  /** Parameter count (its model card): decides where it can be trained (trainability.ts); unknown when absent. */
+  parameters?: number;
   /**
    * Only for tests: random weights, gibberish output. The catalogue has none; tests register theirs through
    * $AICLONE_EXTRA_BASE_MODELS (see `extraBaseModels`).
@@ -113,6 +115,7 @@ export const baseModels: readonly BaseModel[] = [
     chatTemplate: "chatml",
     contextLength: 32768,
     languages: QWEN25_LANGUAGES,
+    parameters: 7.62e9,
   },
   {
     name: "smollm2-135m-instruct",
@@ -133,6 +136,7 @@ export const baseModels: readonly BaseModel[] = [
     contextLength: 8192,
     // English only (its model card); other languages come out broken.
     languages: ["en"],
+    parameters: 1.35e8,
   },
 ];
 
@@ -162,6 +166,7 @@ const extraEntry = z.object({
   chatTemplate: z.enum(["chatml", "llama2", "llama3", "aiclone-fallback-v1"]),
   contextLength: z.number().int().positive(),
   languages: z.array(z.string()),
+  parameters: z.number().positive().optional(),
   testOnly: z.boolean().optional(),
 });
 

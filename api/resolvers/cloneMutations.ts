@@ -42,6 +42,20 @@ export class CloneMutations {
   }
 
   @Mutation(() => Clone, {
+    description: "Gives the clone a new name (1–80 characters); the same name changes nothing.",
+  })
+  async renameClone(
+    @Arg("cloneId", () => ID) cloneId: string,
+    @Arg("name", () => String) name: string,
+    @Arg("idempotencyKey", () => String, idempotencyKeyOptions) idempotencyKey: string | null,
+    @Ctx() context: ApiContext,
+  ): Promise<Clone> {
+    return toClone(
+      await context.services.clones.renameClone(requirePrincipal(context), { cloneId, name }, idempotencyKey),
+    );
+  }
+
+  @Mutation(() => Clone, {
     description:
       "Stores a chat export (multipart upload, GraphQL multipart request spec) as a source of the clone.",
   })

@@ -1,6 +1,13 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from "type-graphql";
 import { type ApiContext, requirePrincipal } from "../context.js";
-import { BaseModel, Clone, CloneConnection, CloneEvent, TrainingRun } from "../types/cloneTypes.js";
+import {
+  BaseModel,
+  BaseModelUntrainableReason,
+  Clone,
+  CloneConnection,
+  CloneEvent,
+  TrainingRun,
+} from "../types/cloneTypes.js";
 import { toClone, toCloneEvent, toTrainingRun } from "../types/mappers.js";
 
 @Resolver()
@@ -44,7 +51,12 @@ export class CloneQueries {
   @Query(() => [BaseModel], { description: "The base models training accepts, the default first." })
   baseModels(@Ctx() context: ApiContext): BaseModel[] {
     requirePrincipal(context);
-    return [...context.services.baseModels()].sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+    return [...context.services.baseModels()]
+      .sort((a, b) => Number(b.isDefault) - Number(a.isDefault))
+      .map((m) => ({
+        ...m,
+        untrainableReason: m.untrainableReason ? BaseModelUntrainableReason[m.untrainableReason] : null,
+      }));
   }
 
   @Query(() => [CloneEvent], {

@@ -196,6 +196,17 @@ export class CloneService {
     });
   }
 
+  async renameClone(
+    principal: AuthPrincipal,
+    input: { cloneId: string; name: string },
+    idempotencyKey?: string | null,
+  ): Promise<CloneView> {
+    return this.idempotent(principal, idempotencyKey, "renameClone", input, async () => {
+      await this.owned(principal, input.cloneId);
+      return this.execute({ type: "RenameClone", actor: actorOf(principal), ...input });
+    });
+  }
+
   async uploadSource(
     principal: AuthPrincipal,
     cloneId: string,

@@ -348,6 +348,21 @@ export class CloneEvent {
   @Field(() => GraphQLJSONObject) data!: Record<string, unknown>;
 }
 
+export enum BaseModelUntrainableReason {
+  NEEDS_GPU = "NEEDS_GPU",
+  NOT_ENOUGH_MEMORY = "NOT_ENOUGH_MEMORY",
+}
+registerEnumType(BaseModelUntrainableReason, {
+  name: "BaseModelUntrainableReason",
+  description: "Why the platform's trainer cannot train a base model.",
+  valuesConfig: {
+    NEEDS_GPU: { description: "Too large for training on the CPU, and the trainer's machine has no GPU." },
+    NOT_ENOUGH_MEMORY: {
+      description: "A run would not fit the memory of the trainer's GPU (or, without one, its RAM).",
+    },
+  },
+});
+
 @ObjectType({ description: "A base model training accepts (the registry)." })
 export class BaseModel {
   @Field(() => String) name!: string;
@@ -371,6 +386,21 @@ export class BaseModel {
       "The registry pins a sha256 computed from the file itself. Unverified models are published to runtimes only with a checksum from the configuration.",
   })
   checksumVerified!: boolean;
+  @Field(() => Float, { nullable: true, description: "Parameter count (its model card); null when unknown." })
+  parameters!: number | null;
+  @Field(() => Boolean, {
+    description:
+      "The platform's trainer can train it: on its CPU only small models, on its GPU what fits the GPU's memory; remote GPU workers are not judged here.",
+  })
+  trainableHere!: boolean;
+  @Field(() => BaseModelUntrainableReason, { nullable: true, description: "Why it cannot be trained here." })
+  untrainableReason!: BaseModelUntrainableReason | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Memory a training run of it needs on the trainer's device (GPU memory with a GPU), in bytes.",
+  })
+  requiredMemoryBytes!: number | null;
 }
 
 @ObjectType({ description: "Which of the owner's languages one base model does not serve." })

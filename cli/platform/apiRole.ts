@@ -16,7 +16,7 @@ import type { Projector } from "../../projections/projector.js";
 import { ReadModelWaiter } from "../../projections/readModelWaiter.js";
 import { checkTrainingRequest } from "../../trainer-gateway/trainingRequest.js";
 import type { PlatformParts } from "./platformParts.js";
-import { baseModelCatalog, createBundlePublisher, installRoutesFor } from "./publishing.js";
+import { baseModelCatalog, createBundlePublisher, installRoutesFor, trainerMachine } from "./publishing.js";
 import { rateLimitersFor } from "./rateLimiters.js";
 import { loadSigningKey } from "./signingKey.js";
 
@@ -62,7 +62,7 @@ export function createApiServices(
     // Empty until serveApi knows the server's address, unless configured.
     publicUrl: config.api.publicUrl?.replace(/\/$/, "") ?? "",
     platformKey,
-    baseModels: () => baseModelCatalog(config.training.defaultBaseModel),
+    baseModels: () => baseModelCatalog(config.training.defaultBaseModel, trainerMachine(config)),
   };
   const clones = new CloneService({
     store: eventStore,

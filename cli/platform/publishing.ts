@@ -1,12 +1,16 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { totalmem } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Authenticator } from "../../api/auth/authenticator.js";
+import type { BaseModelInfo } from "../../api/context.js";
 import { type InstallPackage, type InstallSigner, installRoutes } from "../../api/http/installRoutes.js";
 import { type BaseModelLookup, BundlePublisher } from "../../bundle/bundlePublisher.js";
 import type { ArtifactStore } from "../../infra/blobstore/artifactStore.js";
 import type { ReadModels } from "../../projections/readModels.js";
 import { listBaseModels } from "../../trainer-gateway/baseModels.js";
+import { type TrainerMachine, trainability } from "../../trainer-gateway/trainability.js";
 import type { PlatformConfig } from "../config/platformConfig.js";
 
 // dist/cli/platform/ → the repository root.
@@ -46,16 +50,41 @@ export function baseModelLookup(config: PlatformConfig, publicUrl: () => string)
 }
 
 /** The registry as the API lists it. */
-export function baseModelCatalog(defaultName: string) {
-  return listBaseModels().map((m) => ({
-    name: m.name,
-    description: m.description,
-    availableLocally: m.gguf.localPath !== undefined && existsSync(m.gguf.localPath),
-    testOnly: m.testOnly === true,
-    isDefault: m.name === defaultName,
-    languages: [...m.languages],
-    checksumVerified: m.gguf.verified,
-  }));
+export function baseModelCatalog(defaultName: string, machine: TrainerMachine): BaseModelInfo[] {
+  return listBaseModels().map((m) => {
+    const fit = trainability(m, machine);
+    return {
+      name: m.name,
+      description: m.description,
+      availableLocally: m.gguf.localPath !== undefined && existsSync(m.gguf.localPath),
+      testOnly: m.testOnly === true,
+      isDefault: m.name === defaultName,
+      languages: [...m.languages],
+      checksumVerified: m.gguf.verified,
+      parameters: m.parameters ?? null,
+      trainableHere: fit.trainableHere,
+      untrainableReason: fit.reason,
+      requiredMemoryBytes: fit.requiredMemoryBytes,
+    };
+  });
+}
+
+let cudaMemory: number | null | undefined;
+
+/**
+ * The machine the platform's local trainer runs on (this one: the `training` role's trainer runs beside the
+ * platform), or remote GPU workers. The GPU is asked of `nvidia-smi` once per process.
+ */
+export function trainerMachine(config: PlatformConfig): TrainerMachine {
+  if (cudaMemory === undefined) {
+    const query = spawnSync("nvidia-smi", ["--query-gpu=memory.total", "--format=csv,noheader,nounits"], {
+      encoding: "utf8",
+      timeout: 5_000,
+    });
+    const mib = Number(query.status === 0 ? query.stdout.trim().split("\n")[0] : Number.NaN);
+    cudaMemory = Number.isFinite(mib) && mib > 0 ? mib * 1024 ** 2 : null;
+  }
+  return { backend: config.training.backend, cudaMemoryBytes: cudaMemory, memoryBytes: totalmem() };
 }
 
 export const createBundlePublisher = (

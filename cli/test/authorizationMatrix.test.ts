@@ -82,6 +82,11 @@ const cases: Record<string, Case> = {
     variables: (f) => ({ id: f.cloneId }),
     stranger: "NOT_FOUND",
   },
+  "Mutation.renameClone": {
+    document: `mutation ($id: ID!) { renameClone(cloneId: $id, name: "Аня с работы") ${CLONE} }`,
+    variables: (f) => ({ id: f.cloneId }),
+    stranger: "NOT_FOUND",
+  },
   "Mutation.uploadSource": {
     document: `mutation ($id: ID!, $file: Upload!) { uploadSource(cloneId: $id, file: $file) ${CLONE} }`,
     variables: (f) => ({ id: f.cloneId }),

@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import {
+  chromiumPath,
+  emojiRendering,
+  ensureDashboardBuilt,
+  launchRussianBrowser,
+  sharedDir,
+} from "./dashboardBrowser.js";
 import { standInTrainerEnv } from "./trainingScenario.js";
 
 // The random-weight test model is not in the production catalogue: this test registers it.
@@ -20,7 +25,6 @@ useTestBaseModels();
  * → fidelity report → a preview reply of the trained version → publish → a blind-test answer → timeline → English → API keys → purge and delete with confirmation.
  * A screenshot of each screen goes to $TMPDIR/aiclone-dashboard-shots.
  */
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const shots = join(tmpdir(), "aiclone-dashboard-shots");
 const whatsappExport = (shared: string) =>
   join(
@@ -31,31 +35,6 @@ const whatsappExport = (shared: string) =>
     "example-2019-nested",
     "_chat.txt",
   );
-
-function sharedDir(): string | undefined {
-  const candidates = [process.env.SHARED_DATA_DIR, resolve(repoRoot, "..", "shared")];
-  return candidates.find((dir): dir is string => Boolean(dir && existsSync(join(dir, "corpus"))));
-}
-
-/** Chromium's path, installing Debian's package when missing; the reason when there is none. */
-function chromiumPath(): { path?: string; reason?: string } {
-  const result = spawnSync(process.execPath, [join(repoRoot, "scripts", "ensureChromium.mjs")], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const path = result.stdout.trim().split("\n").at(-1);
-  if (result.status === 0 && path) return { path };
-  return { reason: `no Chromium and it could not be installed: ${result.stderr.trim().split("\n").at(-1)}` };
-}
-
-function ensureDashboardBuilt(): void {
-  if (existsSync(join(repoRoot, "dashboard", "dist", "index.html"))) return;
-  const build = spawnSync(process.execPath, [join(repoRoot, "scripts", "buildDashboard.mjs")], {
-    cwd: repoRoot,
-    stdio: "inherit",
-  });
-  assert.equal(build.status, 0, "node scripts/buildDashboard.mjs failed");
-}
 
 const browserInfo = chromiumPath();
 const shared = sharedDir();
@@ -100,18 +79,9 @@ describe("dashboard journey in Chromium", { skip }, () => {
       AICLONE_TRAINING__LEASE_MS: "5000",
       AICLONE_PREVIEW__CPU: "true",
     });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: browserInfo.path,
-      headless: true,
-      args: ["--no-sandbox", "--disable-dev-shm-usage", "--lang=ru-RU"],
-    });
-    const context = await browser.newContext({
-      locale: "ru-RU",
-      viewport: { width: 1100, height: 900 },
-      permissions: ["clipboard-read", "clipboard-write"],
-    });
-    page = await context.newPage();
+    const launched = await launchRussianBrowser(browserInfo.path!);
+    browser = launched.browser;
+    page = await launched.context.newPage();
     page.setDefaultTimeout(30_000);
     page.on("console", (message) => {
       if (message.type() === "error") consoleErrors.push(message.text());
@@ -147,6 +117,12 @@ describe("dashboard journey in Chromium", { skip }, () => {
     await page.getByRole("heading", { name: "Ваши клоны" }).waitFor();
     await page.getByText("Клонов пока нет").waitFor();
     await screenshot("clone-list-empty");
+    // Emoji draw in colour with the page's font (a colour emoji font is installed with Chromium), not as the
+    // box of a missing glyph.
+    const emoji = await emojiRendering(page);
+    assert.ok(emoji.width > 0, `the emoji has a width: ${JSON.stringify(emoji)}`);
+    assert.ok(emoji.differsFromMissing, `the emoji is not the missing-glyph box: ${JSON.stringify(emoji)}`);
+    assert.ok(emoji.colouredPixels > 50, `the emoji is drawn in colour: ${JSON.stringify(emoji)}`);
 
     // Create a clone with a persona.
     await page.getByRole("link", { name: "Создать клона" }).click();
@@ -214,6 +190,23 @@ describe("dashboard journey in Chromium", { skip }, () => {
 
     // Training: preset + advanced (ten steps on the tiny model); progress arrives over the subscription.
     await page.getByRole("link", { name: "Перейти к обучению" }).click();
+    // The preselected base model is one the platform's trainer can train; each other says why it cannot.
+    const fit = page.getByTestId("base-model-fit");
+    await fit.locator("li").first().waitFor();
+    const preselected = await page.getByLabel("Базовая модель").inputValue();
+    assert.equal(
+      await fit.locator(`li[data-model="${preselected}"]`).getAttribute("data-trainable"),
+      "true",
+      `preselected ${preselected} can be trained here`,
+    );
+    for (const row of await fit.locator('li[data-trainable="false"]').all())
+      assert.match((await row.textContent()) ?? "", /здесь не обучить: /);
+    const qwen = fit.locator('li[data-model="qwen2.5-7b-instruct"]');
+    if ((await qwen.getAttribute("data-trainable")) === "false") {
+      assert.match((await qwen.textContent()) ?? "", /7,6\s?млрд параметров/);
+      await qwen.getByRole("button").waitFor({ state: "attached" });
+      assert.equal(await qwen.getByRole("button").isDisabled(), true, "an untrainable model is not offered");
+    }
     await page.getByLabel("Базовая модель").fill("smollm2-135m-instruct");
     const languageWarning = page.getByTestId("base-model-language-warning");
     await languageWarning.waitFor();
@@ -263,6 +256,13 @@ describe("dashboard journey in Chromium", { skip }, () => {
     // The "clone ready" notification (in-app toast).
     await page.getByRole("status").filter({ hasText: "Клон готов" }).waitFor();
     await page.locator('[data-status="TRAINED"]').first().waitFor();
+    // The next step after training: try the clone, then publish.
+    const nextStep = page.getByTestId("next-step");
+    await nextStep.getByRole("link", { name: "Попробовать клона" }).waitFor();
+    assert.match(
+      (await nextStep.getByRole("link", { name: "К публикации" }).getAttribute("href")) ?? "",
+      /\/clones\/[^/]+\/publish$/,
+    );
     await screenshot("training-done");
 
     // Fidelity report from the run's metrics.
@@ -300,13 +300,28 @@ describe("dashboard journey in Chromium", { skip }, () => {
     if (await page.locator(".error-box").count())
       assert.fail(`publishing failed: ${(await page.locator(".error-box").first().textContent()) ?? ""}`);
     assert.match((await page.getByTestId("versions").textContent()) ?? "", /v1/);
-    // The install command with its placeholder, then a token: the full command shown once.
-    const placeholder = (await page.getByTestId("install-command").textContent()) ?? "";
-    assert.match(placeholder, /install_clone\.sh\) --clone-id \S+ --token <INSTALL_TOKEN>/);
+    // No install command before a token (a placeholder would be copied and fail); with a token, one command,
+    // the real one, and "Копировать" copies exactly that.
+    await page.getByTestId("install-command-needs-token").waitFor();
+    assert.equal(await page.getByText("<INSTALL_TOKEN>").count(), 0, "no placeholder command on the page");
     await page.getByLabel("Для какого компьютера").fill("ноутбук");
     await page.getByRole("button", { name: "Создать токен установки" }).click();
     const command = (await page.getByTestId("install-command-with-token").textContent()) ?? "";
     assert.match(command, /install_clone\.sh\) --clone-id \S+ --token ait_/);
+    assert.equal(await page.getByTestId("install-command-needs-token").count(), 0);
+    const installSection = page.getByTestId("install-tokens");
+    assert.equal(await installSection.locator("code").count(), 1, "one install command on the page");
+    await installSection.getByRole("button", { name: "Копировать" }).click();
+    await installSection.getByRole("button", { name: "Скопировано" }).waitFor();
+    assert.equal(
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+        ).navigator.clipboard.readText(),
+      ),
+      command,
+      "the copied text is the command with the token",
+    );
     const installToken = /--token (\S+)/.exec(command)![1]!;
     const tokenRow = page.locator('[data-testid="install-token-list"] tr[data-token-id]');
     await tokenRow.filter({ hasText: "ноутбук" }).waitFor();

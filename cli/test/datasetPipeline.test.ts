@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { until } from "@aiclone/testing/until";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
@@ -116,8 +117,12 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     assert.deepEqual(reported.dataset.preview[0], sample);
 
     // Аня writes Russian: the English-only SmolLM2 does not serve it, Qwen2.5 does (the training screen's warning).
-    const { clone: fit, baseModels } = await api.data(
-      "query ($id: ID!) { clone(id: $id) { dataset { languageFit { ownerLanguages baseModels { name unservedLanguages } } } } baseModels { name languages checksumVerified } }",
+    const {
+      clone: fit,
+      baseModels,
+      trainable: trainability,
+    } = await api.data(
+      "query ($id: ID!) { clone(id: $id) { dataset { languageFit { ownerLanguages baseModels { name unservedLanguages } } } } baseModels { name languages checksumVerified } trainable: baseModels { name parameters trainableHere untrainableReason } }",
       { id },
     );
     assert.equal(fit.dataset.languageFit.ownerLanguages[0], "ru");
@@ -134,6 +139,16 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     assert.deepEqual(smol, { name: "smollm2-135m-instruct", languages: ["en"], checksumVerified: true });
     const qwen = baseModels.find((m: { name: string }) => m.name === "qwen2.5-7b-instruct");
     assert.equal(qwen.checksumVerified, false);
+    // Whether the platform's trainer can train each: SmolLM2 anywhere; the 7B Qwen not on a CPU-only machine.
+    const trainable = Object.fromEntries(trainability.map((m: { name: string }) => [m.name, m]));
+    assert.deepEqual(trainable["smollm2-135m-instruct"], {
+      name: "smollm2-135m-instruct",
+      parameters: 1.35e8,
+      trainableHere: true,
+      untrainableReason: null,
+    });
+    const hasGpu = spawnSync("nvidia-smi", ["-L"], { stdio: "ignore" }).status === 0;
+    if (!hasGpu) assert.equal(trainable["qwen2.5-7b-instruct"].untrainableReason, "NEEDS_GPU");
     const tooMany = await api.request(
       "query ($id: ID!) { clone(id: $id) { dataset { preview(limit: 50) } } }",
       {

@@ -1,3 +1,5 @@
+import { useEffect, useState } from "react";
+import type { ApiClient, ConnectionState } from "./api/client";
 import { ToastProvider } from "./components/Toasts";
 import { I18nProvider, useI18n } from "./i18n";
 import { ClonesProvider } from "./live";
@@ -35,6 +37,7 @@ function Shell() {
           {t("app.title")}
         </Link>
         <nav aria-label={t("nav.main")}>
+          {api && <ConnectionBadge api={api} />}
           {api && (
             <>
               <Link href="/" aria-current={path === "/" ? "page" : undefined}>
@@ -72,6 +75,24 @@ function Shell() {
         )}
       </main>
     </>
+  );
+}
+
+/** Whether live updates arrive: connected, reconnecting after a drop, or lost (still retrying). */
+function ConnectionBadge({ api }: { api: ApiClient }) {
+  const { t } = useI18n();
+  const [state, setState] = useState<ConnectionState>("connecting");
+  useEffect(() => api.onConnectionState(setState), [api]);
+  return (
+    <span
+      className={`connection ${state}`}
+      role="status"
+      aria-label={t("connection.label")}
+      data-testid="connection"
+      data-state={state}
+    >
+      {t(`connection.${state}`)}
+    </span>
   );
 }
 

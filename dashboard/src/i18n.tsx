@@ -246,7 +246,6 @@ const ru = {
   "training.preset.thorough": "Тщательно",
   "training.preset.thoroughHint": "4 эпохи, ранг 32 — дольше, точнее стиль",
   "training.baseModel": "Базовая модель",
-  "training.baseModelHint": "Пусто — модель платформы по умолчанию.",
   "training.baseModelRemote":
     "Весов этой модели нет на машине платформы: здесь обучение не начнётся, нужен GPU-воркер, у которого они есть.",
   "training.baseModelTestOnly":
@@ -418,8 +417,6 @@ const ru = {
   "tokens.once": "Команда с токеном показывается один раз — скопируйте её сейчас:",
   "tokens.expires": "до {time}",
   "publish.installEmpty": "Команда появится после первой публикации.",
-  "publish.installPlaceholder":
-    "Вместо <INSTALL_TOKEN> подставьте токен установки — или создайте его ниже: команда с токеном покажется целиком.",
   "publish.bundle": "Бандл",
   "publish.downloading": "Скачиваем…",
   "publish.downloaded": "Скачано: {size}",
@@ -556,6 +553,36 @@ const ru = {
   "personaLanguage.uk": "Украинский",
   "personaLanguage.de": "Немецкий",
   "nav.main": "Главное меню",
+  // wd1 (issue 17): the connection state, the install command once a token exists.
+  "connection.connecting": "Подключаемся…",
+  "connection.connected": "На связи",
+  "connection.reconnecting": "Связь с платформой прервалась — переподключаемся…",
+  "connection.lost": "Нет связи с платформой: обновления не приходят. Продолжаем пробовать.",
+  "connection.label": "Связь с платформой",
+  "publish.installNeedsToken":
+    "Чтобы установить клона, создайте токен установки ниже — здесь появится готовая команда с ним.",
+  "next.title": "Что дальше",
+  "next.lead":
+    "Обучение закончено. Поговорите с клоном в предпросмотре — а если он звучит как вы, опубликуйте его и установите на свой компьютер.",
+  "next.leadPublished":
+    "Обучение закончено. Поговорите с новой версией в предпросмотре и сравните её с прежними на вкладке «Публикация».",
+  "next.try": "Попробовать клона",
+  "next.publish": "К публикации",
+  "rename.edit": "Переименовать",
+  "rename.label": "Новое название клона",
+  "rename.save": "Сохранить",
+  "rename.cancel": "Отмена",
+  "rename.saved": "Название сохранено",
+  "event.CloneRenamed": "Клон переименован",
+  "model.hint":
+    "Предложена модель, которую можно обучить на этой машине. Пустое поле — модель платформы по умолчанию ({name}).",
+  "model.parameters": "{n} параметров",
+  "model.default": "по умолчанию",
+  "model.trainable": "можно обучить здесь",
+  "model.needsGpu":
+    "здесь не обучить: для модели на {parameters} нужна видеокарта, а у тренера платформы её нет",
+  "model.notEnoughMemory":
+    "здесь не обучить: обучению нужно около {need} памяти, у тренера платформы столько нет",
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -808,7 +835,6 @@ const en: Dictionary = {
   "training.preset.thorough": "Thorough",
   "training.preset.thoroughHint": "4 epochs, rank 32: slower, closer style",
   "training.baseModel": "Base model",
-  "training.baseModelHint": "Empty: the platform's default model.",
   "training.baseModelRemote":
     "This model's weights are not on the platform's machine: training fails here unless a GPU worker that has them takes the job.",
   "training.baseModelTestOnly": "A test model with random weights: it trains and runs, but talks gibberish.",
@@ -979,8 +1005,6 @@ const en: Dictionary = {
   "tokens.once": "The command with its token is shown once; copy it now:",
   "tokens.expires": "until {time}",
   "publish.installEmpty": "The command appears after the first publish.",
-  "publish.installPlaceholder":
-    "Put an install token in place of <INSTALL_TOKEN>, or create one below: the command with it is shown in full.",
   "publish.bundle": "Bundle",
   "publish.downloading": "Downloading…",
   "publish.downloaded": "Downloaded: {size}",
@@ -1116,6 +1140,36 @@ const en: Dictionary = {
   "personaLanguage.uk": "Ukrainian",
   "personaLanguage.de": "German",
   "nav.main": "Main menu",
+  // wd1 (issue 17): the connection state, the install command once a token exists.
+  "connection.connecting": "Connecting…",
+  "connection.connected": "Connected",
+  "connection.reconnecting": "Lost the connection to the platform; reconnecting…",
+  "connection.lost": "No connection to the platform: updates do not arrive. Still trying.",
+  "connection.label": "Connection to the platform",
+  "publish.installNeedsToken":
+    "To install the clone, create an install token below: the ready command with it appears here.",
+  "next.title": "What next",
+  "next.lead":
+    "Training has finished. Talk to the clone in the preview; if it sounds like you, publish it and install it on your computer.",
+  "next.leadPublished":
+    "Training has finished. Talk to the new version in the preview and compare it with the earlier ones on the Publish tab.",
+  "next.try": "Try the clone",
+  "next.publish": "Go to publishing",
+  "rename.edit": "Rename",
+  "rename.label": "New name of the clone",
+  "rename.save": "Save",
+  "rename.cancel": "Cancel",
+  "rename.saved": "Name saved",
+  "event.CloneRenamed": "Clone renamed",
+  "model.hint":
+    "The suggested model can be trained on this machine. An empty field means the platform's default model ({name}).",
+  "model.parameters": "{n} parameters",
+  "model.default": "default",
+  "model.trainable": "can be trained here",
+  "model.needsGpu":
+    "cannot be trained here: a model of {parameters} needs a GPU, and the platform's trainer has none",
+  "model.notEnoughMemory":
+    "cannot be trained here: training needs about {need} of memory, more than the platform's trainer has",
 };
 
 export type Language = "ru" | "en";

@@ -20,8 +20,8 @@ function newer<T extends { revision: number }>(current: T | null | undefined, in
 }
 
 /**
- * One clone, read once and then kept current by the `cloneUpdated` subscription (re-read after a
- * reconnect, so nothing pushed while offline is missed).
+ * One clone, read once and then kept current by the `cloneUpdated` subscription (re-subscribed when the
+ * server ends it, and re-read after a reconnect, so nothing pushed while offline is missed).
  */
 export function useLiveClone(id: string) {
   const api = useApi();
@@ -39,11 +39,8 @@ export function useLiveClone(id: string) {
   useEffect(() => {
     setClone(undefined);
     void load();
-    const stop = api.subscribe(
-      CloneUpdatedDocument,
-      { id },
-      (data) => setClone((current) => newer(current, data.cloneUpdated)),
-      () => {},
+    const stop = api.watch(CloneUpdatedDocument, { id }, (data) =>
+      setClone((current) => newer(current, data.cloneUpdated)),
     );
     const off = api.onReconnect(() => void load());
     return () => {
@@ -133,19 +130,14 @@ export function useLiveClones(pageSize = 20) {
   useEffect(() => {
     if (!ids) return;
     const stops = ids.split(",").map((id) =>
-      api.subscribe(
-        CloneSummaryUpdatedDocument,
-        { id },
-        ({ cloneUpdated }) => {
-          remember(cloneUpdated);
-          setClones((current) =>
-            current
-              ?.map((c) => (c.id === cloneUpdated.id ? newer(c, cloneUpdated) : c))
-              .filter((c) => c.status !== "DELETED"),
-          );
-        },
-        () => {},
-      ),
+      api.watch(CloneSummaryUpdatedDocument, { id }, ({ cloneUpdated }) => {
+        remember(cloneUpdated);
+        setClones((current) =>
+          current
+            ?.map((c) => (c.id === cloneUpdated.id ? newer(c, cloneUpdated) : c))
+            .filter((c) => c.status !== "DELETED"),
+        );
+      }),
     );
     return () => {
       for (const stop of stops) stop();

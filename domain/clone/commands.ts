@@ -19,6 +19,7 @@ interface Base {
 export type CloneCommand =
   | (Base & { type: "CreateClone"; name: string })
   | (Base & { type: "ConfigurePersona"; displayName: string; systemPrompt: string; language: string })
+  | (Base & { type: "RenameClone"; name: string })
   | (Base & {
       type: "RecordSourceUpload";
       sourceId: string;

@@ -107,6 +107,33 @@ describe("clone decider", () => {
         .thenRefused("NOT_FOUND", "does not exist"));
   });
 
+  describe("RenameClone", () => {
+    it("records the new name, trimmed", () =>
+      given([created])
+        .when(cmd("RenameClone", { name: "  Аня с работы " }))
+        .then([{ type: "CloneRenamed", data: { cloneId, name: "Аня с работы" } }]));
+    it("records nothing when the name is the same", () =>
+      given([created])
+        .when(cmd("RenameClone", { name: "Аня" }))
+        .then([]));
+    it("takes the latest name as the current one", () =>
+      given([created, { type: "CloneRenamed", data: { cloneId, name: "Маша" } }])
+        .when(cmd("RenameClone", { name: "Аня" }))
+        .then([{ type: "CloneRenamed", data: { cloneId, name: "Аня" } }]));
+    it("refuses an empty name", () =>
+      given([created])
+        .when(cmd("RenameClone", { name: "   " }))
+        .thenRefused("INVALID", "name"));
+    it("bounds the name at 80 characters", () =>
+      given([created])
+        .when(cmd("RenameClone", { name: "ж".repeat(81) }))
+        .thenRefused("INVALID", "name: must have at most 80"));
+    it("hides another owner's clone as not found", () =>
+      given([created])
+        .when(cmd("RenameClone", { name: "Маша" }, stranger))
+        .thenRefused("NOT_FOUND", "does not exist"));
+  });
+
   describe("RecordSourceUpload", () => {
     const upload = { sourceId: "s1", fileName: "result.json", size: 10, sha256: sha, artifactKey: "k" };
     it("records the upload", () => given([created]).when(cmd("RecordSourceUpload", upload)).then([uploaded]));
@@ -532,6 +559,7 @@ describe("clone decider", () => {
   describe("a deleted clone accepts nothing", () => {
     const commands: CloneCommand[] = [
       cmd("ConfigurePersona", { displayName: "a", systemPrompt: "b", language: "en" }),
+      cmd("RenameClone", { name: "Маша" }),
       cmd("RecordSourceUpload", { sourceId: "s", fileName: "f", size: 1, sha256: sha, artifactKey: "k" }),
       cmd("RequestTraining", { runId: "r", baseModel: "m", hyperparameters: {} }),
       cmd("PublishClone", { version: 1, artifactKey: "b", sha256: sha, size: 1 }),

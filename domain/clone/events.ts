@@ -109,6 +109,7 @@ export type BlindOutcome = "real" | "clone" | "cant_tell";
 
 export const cloneEventSchemas = {
   CloneCreated: z.object({ cloneId, ownerId: z.string().min(1), name: z.string() }),
+  CloneRenamed: z.object({ cloneId, name: z.string() }),
   PersonaConfigured: z.object({
     cloneId,
     displayName: z.string(),
@@ -245,7 +246,7 @@ export type CloneEvent = { [T in CloneEventType]: { type: T; data: CloneEventDat
  */
 export type CloneEventsOf = {
   existence: "CloneCreated" | "CloneDeleted";
-  persona: "PersonaConfigured";
+  persona: "PersonaConfigured" | "CloneRenamed";
   sources: "SourceUploaded" | "SourceInspected" | "RawDataPurged";
   dataset: "DatasetRequested" | "DatasetBuilt" | "DatasetFailed";
   training:

@@ -24,6 +24,7 @@ describe("personal data of a clone", () => {
     const samples: Record<string, Record<string, unknown>> = {
       CloneCreated: { cloneId: "c", ownerId: "o" },
       PersonaConfigured: { cloneId: "c", language: "ru" },
+      CloneRenamed: { cloneId: "c" },
       SourceUploaded: { ...ids, size: 1, sha256: "a".repeat(64), artifactKey: "k" },
       SourceInspected: ids,
       DatasetRequested: { ...ids, sourceIds: [] },

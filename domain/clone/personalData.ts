@@ -9,6 +9,7 @@ import { type CloneEventData, type CloneEventType, emptySourceInspection } from 
  */
 export const erasedPersonalFields: { [T in CloneEventType]?: Partial<CloneEventData<T>> } = {
   CloneCreated: { name: "" },
+  CloneRenamed: { name: "" },
   PersonaConfigured: { displayName: "", systemPrompt: "" },
   SourceUploaded: { fileName: "" },
   SourceInspected: { inspection: emptySourceInspection() },

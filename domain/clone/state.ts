@@ -84,6 +84,8 @@ export interface CloneState {
   exists: boolean;
   deleted: boolean;
   ownerId: string;
+  /** The clone's name (personal: erased in the log once the clone is deleted). */
+  name: string;
   status: CloneStatus;
   sources: SourceState[];
   /** Highest dataset version built so far (0: none). */
@@ -113,6 +115,7 @@ export const initialCloneState: CloneState = {
   exists: false,
   deleted: false,
   ownerId: "",
+  name: "",
   status: "CREATED",
   sources: [],
   datasetVersion: 0,

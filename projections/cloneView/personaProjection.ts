@@ -6,4 +6,5 @@ export const personaProjections: ViewProjections<CloneEventsOf["persona"]> = {
     const { displayName, systemPrompt, language } = event.data;
     return { ...view, persona: { displayName, systemPrompt, language, updatedAt: at } };
   },
+  CloneRenamed: (view, event) => ({ ...view, name: event.data.name }),
 };

@@ -22,14 +22,18 @@ export class PlatformHarness {
     return harness;
   }
 
-  /** Starts (again) on the same data folder, as a person restarting `npm start` would. */
-  async restart(): Promise<RunningPlatform> {
+  /**
+   * Starts (again) on the same data folder, as a person restarting `npm start` would; `env` adds settings
+   * for this start (e.g. `AICLONE_API__PORT` to come back on the port an open page talks to).
+   */
+  async restart(env: Record<string, string> = {}): Promise<RunningPlatform> {
     const config = await loadPlatformConfig({
       env: {
         AICLONE_DATA_DIR: this.dataDir,
         AICLONE_API__PORT: "0",
         AICLONE_LOG__LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
         ...this.env,
+        ...env,
       },
     });
     this.config = config;

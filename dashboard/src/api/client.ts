@@ -64,6 +64,10 @@ export class ApiClient {
   readonly wsUrl: string;
   private ws: Client | undefined;
   private readonly reconnectListeners = new Set<() => void>();
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private state: ConnectionState = "connecting";
+  private lostTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   constructor(
     readonly apiKey: string,
@@ -192,6 +196,7 @@ export class ApiClient {
     variables: TVariables,
     onData: (data: TResult) => void,
     onError: (error: ApiError) => void,
+    onComplete: () => void = () => {},
   ): () => void {
     return this.socket().subscribe<TResult>(
       { query: document.toString(), variables: (variables ?? {}) as Record<string, unknown> },
@@ -206,9 +211,55 @@ export class ApiClient {
               ? toApiError(error as GraphQLErrorShape[])
               : new ApiError(error instanceof Error ? error.message : "subscription closed", "NETWORK"),
           ),
-        complete: () => {},
+        complete: onComplete,
       },
     );
+  }
+
+  /**
+   * A long-lived subscription (a clone's updates): re-subscribed with backoff whenever the server ends it
+   * (it completes every subscription when it shuts down) or fails it with anything but an authorization
+   * error; each re-subscription tells the reconnect listeners, so views re-read what they may have missed.
+   */
+  watch<TResult, TVariables>(
+    document: TypedDocumentString<TResult, TVariables>,
+    variables: TVariables,
+    onData: (data: TResult) => void,
+  ): () => void {
+    let stopped = false;
+    let failures = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let unsubscribe = () => {};
+    const again = () => {
+      if (stopped) return;
+      timer = setTimeout(() => start(true), retryDelayMs(failures++));
+    };
+    const start = (restarted: boolean) => {
+      if (stopped) return;
+      let ended = false;
+      const end = (retry: boolean) => {
+        if (ended) return;
+        ended = true;
+        if (retry) again();
+      };
+      unsubscribe = this.subscribe(
+        document,
+        variables,
+        (data) => {
+          failures = 0;
+          onData(data);
+        },
+        (error) => end(!FINAL_CODES.has(error.code)),
+        () => end(true),
+      );
+      if (restarted) this.emitReconnect();
+    };
+    start(false);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      unsubscribe();
+    };
   }
 
   /** Called after the socket reconnects, so views re-read what they may have missed. */
@@ -217,9 +268,39 @@ export class ApiClient {
     return () => this.reconnectListeners.delete(listener);
   }
 
+  /** The socket's state now, and on every change (opens the socket if it is not open yet). */
+  onConnectionState(listener: (state: ConnectionState) => void): () => void {
+    this.socket();
+    this.stateListeners.add(listener);
+    listener(this.state);
+    return () => this.stateListeners.delete(listener);
+  }
+
   close(): void {
+    this.closed = true;
+    clearTimeout(this.lostTimer);
     void this.ws?.dispose();
     this.ws = undefined;
+  }
+
+  private emitReconnect(): void {
+    for (const listener of this.reconnectListeners) listener();
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+
+  /** Closed: reconnecting at once, "lost" once it has lasted LOST_AFTER_MS (the client keeps trying). */
+  private disconnected(): void {
+    if (this.closed || this.state === "reconnecting" || this.state === "lost") return;
+    this.setState("reconnecting");
+    clearTimeout(this.lostTimer);
+    this.lostTimer = setTimeout(() => {
+      if (this.state === "reconnecting") this.setState("lost");
+    }, LOST_AFTER_MS);
   }
 
   private socket(): Client {
@@ -229,17 +310,37 @@ export class ApiClient {
       url: this.wsUrl,
       // Browsers cannot set headers on a WebSocket: the key travels in connection_init's payload.
       connectionParams: { authorization: `Bearer ${this.apiKey}` },
-      lazy: true,
+      // Kept open, so the page can say whether it is connected even while nothing is subscribed.
+      lazy: false,
       keepAlive: 15_000,
       retryAttempts: Number.POSITIVE_INFINITY,
+      retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, retryDelayMs(retries))),
       shouldRetry: () => true,
+      onNonLazyError: () => this.setState("lost"),
       on: {
         connected: () => {
-          if (connectedBefore) for (const listener of this.reconnectListeners) listener();
+          clearTimeout(this.lostTimer);
+          this.setState("connected");
+          if (connectedBefore) this.emitReconnect();
           connectedBefore = true;
         },
+        closed: () => this.disconnected(),
       },
     });
     return this.ws;
   }
+}
+
+/** The socket as the page shows it. */
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "lost";
+
+/** After this long without a connection the page says it is lost (and keeps trying). */
+const LOST_AFTER_MS = 15_000;
+
+/** Errors a re-subscription cannot mend: the key or the clone is gone. */
+const FINAL_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"]);
+
+/** Exponential backoff capped at 8 s, with jitter: a restarted platform is found within seconds. */
+export function retryDelayMs(retries: number): number {
+  return Math.min(500 * 2 ** retries, 8_000) + Math.floor(Math.random() * 500);
 }

@@ -2,6 +2,7 @@ import { ErrorBox, Loading, StatusBadge } from "../components/common";
 import { type MessageKey, useI18n } from "../i18n";
 import { useLiveClone } from "../live";
 import { Link } from "../router";
+import { CloneName } from "./CloneName";
 import { DatasetPanel } from "./DatasetPanel";
 import { FidelityPanel } from "./FidelityPanel";
 import { PreviewPanel } from "./PreviewPanel";
@@ -41,7 +42,7 @@ export function CloneDetail({ id, tab }: { id: string; tab: Tab }) {
         {t("common.back")}
       </Link>
       <div className="row between wrap">
-        <h1 id="clone-title">{clone.name}</h1>
+        <CloneName clone={clone} accept={live.accept} />
         <StatusBadge status={clone.status} />
       </div>
       {error != null && <ErrorBox error={error} onRetry={reload} />}

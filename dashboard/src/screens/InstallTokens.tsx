@@ -13,7 +13,10 @@ import { describeError, useApi } from "../session";
 
 type InstallToken = InstallTokenFieldsFragment;
 
-/** Install tokens of one clone: create one (its install command shown once), list, revoke. */
+/**
+ * The install command and the clone's install tokens. The command is shown only with a real token (created
+ * here, shown once): a placeholder command would be copied and fail. Tokens are listed and revoked here.
+ */
 export function InstallTokens({ cloneId }: { cloneId: string }) {
   const { t, dateTime } = useI18n();
   const api = useApi();
@@ -40,6 +43,21 @@ export function InstallTokens({ cloneId }: { cloneId: string }) {
   const validDays = Number.isFinite(dayCount) && dayCount >= 1 && dayCount <= 90;
   return (
     <div data-testid="install-tokens">
+      <h3>{t("publish.install")}</h3>
+      {created ? (
+        <div className="secret" role="status">
+          <p>{t("tokens.once")}</p>
+          <div className="command">
+            <code data-testid="install-command-with-token">{created.command}</code>
+            <CopyButton text={created.command} />
+          </div>
+          <p className="muted small">{t("publish.installHint")}</p>
+        </div>
+      ) : (
+        <p className="muted" data-testid="install-command-needs-token">
+          {t("publish.installNeedsToken")}
+        </p>
+      )}
       <h3>{t("keys.installTokens")}</h3>
       <p className="muted small">{t("tokens.lead")}</p>
       <form
@@ -86,16 +104,6 @@ export function InstallTokens({ cloneId }: { cloneId: string }) {
           {t("tokens.create")}
         </button>
       </form>
-      {created && (
-        <div className="secret" role="status">
-          <p>{t("tokens.once")}</p>
-          <div className="command">
-            <code data-testid="install-command-with-token">{created.command}</code>
-            <CopyButton text={created.command} />
-          </div>
-          <p className="muted small">{t("publish.installHint")}</p>
-        </div>
-      )}
       {error != null && <ErrorBox error={error} onRetry={load} />}
       {tokens !== null && tokens.length === 0 && <p className="muted">{t("tokens.empty")}</p>}
       {tokens !== null && tokens.length > 0 && (

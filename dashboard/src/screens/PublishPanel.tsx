@@ -149,18 +149,14 @@ export function PublishPanel({ clone, accept }: { clone: Clone; accept(next: Clo
           </button>
         </div>
 
-        <h3>{t("publish.install")}</h3>
-        {clone.installCommand ? (
-          <div className="command">
-            <code data-testid="install-command">{clone.installCommand}</code>
-            <CopyButton text={clone.installCommand} />
-            <p className="muted small">{t("publish.installPlaceholder")}</p>
-          </div>
+        {published ? (
+          <InstallTokens cloneId={clone.id} />
         ) : (
-          <p className="muted">{t("publish.installEmpty")}</p>
+          <>
+            <h3>{t("publish.install")}</h3>
+            <p className="muted">{t("publish.installEmpty")}</p>
+          </>
         )}
-
-        {published && <InstallTokens cloneId={clone.id} />}
 
         <h3>{t("publish.versions")}</h3>
         {clone.publishedVersions.length === 0 ? (

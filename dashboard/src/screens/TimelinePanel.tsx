@@ -41,12 +41,7 @@ export function TimelinePanel({ cloneId }: { cloneId: string }) {
     }
   }, [api, cloneId, merge]);
   useEffect(() => {
-    const stop = api.subscribe(
-      CloneEventAddedDocument,
-      { id: cloneId },
-      (d) => merge([d.cloneEvents]),
-      () => {},
-    );
+    const stop = api.watch(CloneEventAddedDocument, { id: cloneId }, (d) => merge([d.cloneEvents]));
     void load();
     const off = api.onReconnect(() => void load());
     return () => {

@@ -14,6 +14,8 @@ import {
 import { type MessageKey, useI18n } from "../i18n";
 import type { Clone, Run } from "../live";
 import { describeError, useApi } from "../session";
+import { BaseModelFitList, type BaseModelOption, preferredBaseModel, UntrainableNote } from "./BaseModelFit";
+import { NextStep } from "./NextStep";
 
 type Preset = "quick" | "balanced" | "thorough";
 type Length = "epochs" | "maxSteps";
@@ -42,29 +44,8 @@ export const presets: Record<
   thorough: { epochs: 4, rank: 32, learningRate: 1e-4 },
 };
 
-type BaseModelOption = {
-  name: string;
-  description: string;
-  availableLocally: boolean;
-  testOnly: boolean;
-  isDefault: boolean;
-  languages: string[];
-};
-
 /** Per base model, the owner's languages it does not serve (decided by the platform). */
 type LanguageFit = { unserved: Map<string, string[]> };
-
-/** The default when its weights are here, else the first real model that is, else the first that is. */
-function preferredBaseModel(models: BaseModelOption[]): string {
-  const here = models.filter((m) => m.availableLocally);
-  return (
-    here.find((m) => m.isDefault)?.name ??
-    here.find((m) => !m.testOnly)?.name ??
-    here[0]?.name ??
-    models.find((m) => m.isDefault)?.name ??
-    ""
-  );
-}
 
 function knobsOf(preset: Preset): Knobs {
   const p = presets[preset];
@@ -157,6 +138,7 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
   return (
     <>
       {run && <RunView run={run} />}
+      {run?.status === "COMPLETED" && <NextStep clone={clone} />}
       <section className="card" aria-labelledby="training-title">
         <h2 id="training-title">{t("training.title")}</h2>
         {!clone.dataset && <p className="empty">{t("training.needDataset")}</p>}
@@ -254,7 +236,16 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
               model={baseModels.find((m) => m.name === baseModel)}
               unserved={languageFit?.unserved.get(baseModel) ?? []}
             />
-            <small id="base-hint">{t("training.baseModelHint")}</small>
+            <UntrainableNote model={baseModels.find((m) => m.name === baseModel)} />
+            <small id="base-hint">
+              {t("model.hint", { name: baseModels.find((m) => m.isDefault)?.name ?? "" })}
+            </small>
+            <BaseModelFitList
+              models={baseModels}
+              selected={baseModel}
+              disabled={continueFrom !== ""}
+              onPick={setBaseModel}
+            />
           </label>
           <details data-testid="advanced">
             <summary>{t("training.advanced")}</summary>

@@ -9,6 +9,7 @@ export const existenceEvolution: EventEvolutions<CloneEventsOf["existence"]> = {
       ...initialCloneState,
       exists: true,
       ownerId: event.data.ownerId,
+      name: event.data.name,
       status,
     }),
   },

@@ -6,4 +6,8 @@ export const personaEvolution: EventEvolutions<CloneEventsOf["persona"]> = {
     status: (current) => (current === "CREATED" ? "CONFIGURED" : current),
     evolve: (state, _event, status) => ({ ...state, status }),
   },
+  CloneRenamed: {
+    status: (current) => current,
+    evolve: (state, event, status) => ({ ...state, status, name: event.data.name }),
+  },
 };
