@@ -2,6 +2,7 @@ import type { ExportReader } from "../model/exportSource.js";
 import { discordReader } from "./discord/index.js";
 import { telegramReader } from "./telegram/index.js";
 import { telegramHtmlReader } from "./telegramHtml/index.js";
+import { vkReader } from "./vk/index.js";
 import { whatsappReader } from "./whatsapp/index.js";
 
 /**
@@ -10,5 +11,5 @@ import { whatsappReader } from "./whatsapp/index.js";
  * only their own page names: tdesktop's `messages.html`/`messagesN.html`, VK's `messages/<id>/messagesN.html`).
  */
 export function defaultReaders(): readonly ExportReader[] {
-  return [telegramReader, telegramHtmlReader, whatsappReader, discordReader];
+  return [telegramReader, telegramHtmlReader, whatsappReader, discordReader, vkReader];
 }

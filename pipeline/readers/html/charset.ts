@@ -1,4 +1,4 @@
-import type { HtmlCharset } from "./htmlStream.js";
+export type HtmlCharset = "utf-8" | "windows-1251";
 
 const META_CHARSET = /<meta[^>]*charset\s*=\s*["']?\s*([\w-]+)/i;
 
@@ -16,15 +16,11 @@ export function detectCharset(head: Buffer): HtmlCharset {
 }
 
 function isUtf8Prefix(head: Buffer): boolean {
-  // A head cut inside a multi-byte character is still UTF-8: drop up to 3 trailing bytes before checking.
-  for (let cut = 0; cut <= 3 && cut < head.length; cut++) {
-    if (
-      new TextDecoder("utf-8", { fatal: false })
-        .decode(head.subarray(0, head.length - cut))
-        .includes("\uFFFD")
-    )
-      continue;
+  // Streaming decode: a head cut inside a multi-byte character is held back, not an error.
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
     return true;
+  } catch {
+    return false;
   }
-  return head.length === 0;
 }
