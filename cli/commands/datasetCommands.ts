@@ -11,6 +11,7 @@ import {
 } from "../../pipeline/dataset/index.js";
 import { ExportReadError } from "../../pipeline/model/conversation.js";
 import { ocrForBuild } from "../../pipeline/ocr/ocrForBuild.js";
+import { supportedFormatsHelp } from "../../pipeline/readers/supportedFormats.js";
 import { BuildProgress } from "./buildProgress.js";
 import { printDatasetSummary } from "./datasetSummary.js";
 
@@ -56,8 +57,9 @@ export function registerDatasetCommands(program: Command): void {
   dataset
     .command("build")
     .description(
-      "read Telegram / WhatsApp / Discord exports (files, folders or zips) and write train.jsonl, val.jsonl, stats.json",
+      "read Telegram / WhatsApp / Discord / VK exports (files, folders or zips) and write train.jsonl, val.jsonl, stats.json",
     )
+    .addHelpText("after", `\n${supportedFormatsHelp()}`)
     .argument("<exports...>", "export files, folders or .zip archives")
     .option(
       "--owner <name|id>",
