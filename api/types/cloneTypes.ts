@@ -64,7 +64,10 @@ export class InspectedParticipant {
   description: "What the pipeline found in an uploaded export, to choose the owner and what to leave out.",
 })
 export class SourceInspection {
-  @Field(() => [String], { description: "telegram-json, whatsapp-txt, discord-json." }) formats!: string[];
+  @Field(() => [String], {
+    description: "telegram-json, telegram-html, whatsapp-txt, discord-json, vk-html.",
+  })
+  formats!: string[];
   @Field(() => Int) messages!: number;
   @Field(() => [InspectedChat], { description: "The biggest chats first (at most 500)." })
   chats!: InspectedChat[];

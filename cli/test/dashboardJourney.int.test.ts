@@ -164,7 +164,7 @@ describe("dashboard journey in Chromium", { skip }, () => {
     // Upload a WhatsApp export; the pipeline inspects it and the review fills in live.
     await page.getByTestId("file-input").setInputFiles(whatsappExport(shared!));
     await page.locator('[data-upload-state="done"]').waitFor();
-    await page.getByTestId("source-format").filter({ hasText: "whatsapp-txt" }).waitFor();
+    await page.getByTestId("source-format").filter({ hasText: "WhatsApp" }).waitFor();
     await page.getByRole("radio", { name: "Это я: Loris" }).waitFor();
     await screenshot("source-review");
     await page.getByRole("radio", { name: "Это я: Loris" }).check();

@@ -224,7 +224,9 @@ function SourceReview({ clone, accept }: { clone: Clone; accept(next: Clone): vo
                     </td>
                   ) : (
                     <>
-                      <td data-testid="source-format">{inspection.formats.join(", ")}</td>
+                      <td data-testid="source-format">
+                        {inspection.formats.map((f) => maybe(`format.${f}`, f)).join(", ")}
+                      </td>
                       <td>{number(inspection.messages, 0)}</td>
                       <td>{number(inspection.skipped, 0)}</td>
                       <td>
