@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { tempDir } from "../archive/test/tempDir.js";
-import { TdesktopHtmlWriter } from "../readers/telegramHtml/test/tdesktopHtml.js";
+import { TdesktopHtmlWriter, tdesktopAccountPage } from "../readers/telegramHtml/test/tdesktopHtml.js";
 import { vkConversationPages } from "../readers/vk/test/vkArchive.js";
 import { build } from "./build.js";
 import { exportFilesSource } from "./exportFilesSource.js";
@@ -66,6 +66,13 @@ describe("dataset build from HTML exports", () => {
     assert.equal(stats.chats.length, 1, "the three pages are one chat");
     assert.equal(stats.chats[0]?.messages, 6);
     assert.deepEqual(assistant.sort(), ["давай в семь", "отлично, а у тебя?"]);
+
+    // A full export's front page names the account: the owner needs no choosing.
+    await writeFile(join(root, "export_results.html"), tdesktopAccountPage("Аня", ""));
+    const named = await buildFolder(root, []);
+    assert.deepEqual(named.owner.ids, ["name:Аня"]);
+    assert.equal(named.owner.matchedBy, "account");
+    assert.deepEqual(named.assistant.sort(), ["давай в семь", "отлично, а у тебя?"]);
   });
 
   it("a VK archive: 'Вы' is the owner without being asked", async () => {

@@ -1,11 +1,14 @@
+import { posix } from "node:path";
+import { ACCOUNT_PAGE } from "./accountPage.js";
 import { pageNumberOf } from "./chatPages.js";
 
 /**
- * A tdesktop HTML chat page: named `messages.html` / `messagesN.html`, and its first bytes are tdesktop's
+ * A tdesktop HTML chat page (`messages.html` / `messagesN.html`) or a full export's front page
+ * (`export_results.html`, which names the account), whose first bytes are tdesktop's
  * page (`<title>Exported Data</title>` or its `page_wrap` / `history` blocks).
  */
 export function looksLikeTelegramHtml(path: string, head: Buffer): boolean {
-  if (pageNumberOf(path) === null) return false;
+  if (pageNumberOf(path) === null && posix.basename(path) !== ACCOUNT_PAGE) return false;
   const text = head.toString("utf8");
   return (
     /<title>\s*Exported Data\s*<\/title>/.test(text) ||

@@ -7,7 +7,7 @@ import { looksLikeTelegramHtml } from "./telegramHtmlHead.js";
 import { readTelegramHtml, telegramHtmlReader } from "./telegramHtmlReader.js";
 import { memorySource } from "./test/memorySource.js";
 import { sameChatMessages } from "./test/sameChat.js";
-import { TdesktopHtmlWriter } from "./test/tdesktopHtml.js";
+import { TdesktopHtmlWriter, tdesktopAccountPage } from "./test/tdesktopHtml.js";
 
 async function readSource(source: ExportSource): Promise<ExportRecord[]> {
   const records: ExportRecord[] = [];
@@ -111,6 +111,36 @@ describe("telegram HTML reader: pages", () => {
     assert.match(skipped[0]?.reason ?? "", /date/);
     assert.match(skipped[0]?.where ?? "", /^upload\.zip!\/messages\.html message \d+$/);
     assert.equal(ids(records).length, 2);
+  });
+});
+
+describe("telegram HTML: the account a full export names", () => {
+  it("reads export_results.html's first and last name as the account, keyed like its own messages", async () => {
+    const chat = new TdesktopHtmlWriter({ name: "Маша", folder: "chats/chat_001" }).pages(sameChatMessages());
+    const records = await readSource(
+      memorySource([["export_results.html", tdesktopAccountPage("Аня", "Смирнова")], ...chat]),
+    );
+    const accounts = records.flatMap((r) => (r.type === "account" ? [r.owner] : []));
+    assert.deepEqual(accounts, [{ id: "name:Аня Смирнова", name: "Аня Смирнова" }]);
+    const own = records.flatMap((r) =>
+      r.type === "message" && r.message.authorName === "Аня Смирнова" ? [r] : [],
+    );
+    assert.ok(own.length > 5);
+  });
+
+  it("names no account when the page has no name, and a last name alone is enough", async () => {
+    const none = await readSource(memorySource([["export_results.html", tdesktopAccountPage("", "")]]));
+    assert.deepEqual(
+      none.filter((r) => r.type !== "skipped"),
+      [],
+    );
+    const last = await readSource(
+      memorySource([["export_results.html", tdesktopAccountPage("", "Смирнова")]]),
+    );
+    assert.deepEqual(
+      last.flatMap((r) => (r.type === "account" ? [r.owner.id] : [])),
+      ["name:Смирнова"],
+    );
   });
 });
 

@@ -1,6 +1,8 @@
+import { posix } from "node:path";
 import type { ChatType, ExportRecord } from "../../model/conversation.js";
 import type { ExportFile, ExportReader, ExportSource, ReadContext } from "../../model/exportSource.js";
 import { streamHtml } from "../html/index.js";
+import { ACCOUNT_PAGE, readAccountPage } from "./accountPage.js";
 import { folderOf, pageNumberOf, pagePath } from "./chatPages.js";
 import { type HtmlChatState, mapHtmlMessage } from "./htmlMessage.js";
 import { TelegramHtmlPageParser } from "./pageParser.js";
@@ -15,9 +17,10 @@ const TYPE_WINDOW = 1000;
  * one folder per chat under `chats/`). The first page of a chat reads the later ones in order through the
  * source; a later page whose previous page exists yields nothing when its turn comes.
  *
- * The HTML names no ids: authors are their display names (`name:…` keys), the chat is its folder. It does not
- * name the exporting account either, so the owner is chosen by the person (the owner choice lists the
- * authors with their counts). Service lines carry no date: they take the previous message's time.
+ * The HTML names no ids: authors are their display names (`name:…` keys), the chat is its folder. A full
+ * export's `export_results.html` names the account by its name (an `account` record `name:<first last>`);
+ * a single chat's export does not, so the owner is chosen by the person (the owner choice lists the authors
+ * with their counts). Service lines carry no date: they take the previous message's time.
  */
 export const telegramHtmlReader: ExportReader = {
   format: "telegram-html",
@@ -30,6 +33,10 @@ export async function* readTelegramHtml(
   signal?: AbortSignal,
   context: ReadContext = {},
 ): AsyncGenerator<ExportRecord> {
+  if (posix.basename(file.path) === ACCOUNT_PAGE) {
+    yield* readAccountPage(file, signal);
+    return;
+  }
   const { source } = context;
   const page = pageNumberOf(file.path) ?? 1;
   const folder = folderOf(file.path);

@@ -485,3 +485,64 @@ function serviceText(m: Json): string {
       return `${actor} changed group title to &laquo;${serialize(String(m.title ?? ""))}&raquo;`;
   }
 }
+
+/** A full export's `export_results.html` with the account's personal info, as writePreparedPersonal draws it. */
+export function tdesktopAccountPage(firstName: string, lastName: string): string {
+  const c = new Context();
+  c.raw("<!DOCTYPE html>");
+  c.push("html");
+  c.push("head");
+  c.push("meta", { charset: "utf-8" }, { empty: true });
+  c.push("title", {}, { inline: true });
+  c.raw("Exported Data");
+  c.pop();
+  c.pop();
+  c.push("body", { onload: "CheckLocation();" });
+  c.div("page_wrap");
+  c.div("page_header");
+  c.div("content");
+  c.div("text bold");
+  c.raw("Exported Data");
+  c.pop();
+  c.pop();
+  c.pop();
+  c.div("page_body");
+  c.div("personal_info clearfix");
+  c.div("pull_right userpic_wrap");
+  c.pop();
+  const rows = (name: string, values: [string, string][]) => {
+    c.div(`rows ${name}`);
+    for (const [label, value] of values) {
+      if (value === "") continue;
+      c.div("row");
+      c.div("label details");
+      c.raw(serialize(label));
+      c.pop();
+      c.div("value bold");
+      c.raw(serialize(value));
+      c.pop();
+      c.pop();
+    }
+    c.pop();
+  };
+  rows("names", [
+    ["First name", firstName],
+    ["Last name", lastName],
+  ]);
+  rows("info", [
+    ["Phone number", "+7 900 000 00 00"],
+    ["Username", "@anya"],
+  ]);
+  c.pop();
+  c.div("sections with_divider");
+  c.push("a", { class: "section block_link chats", href: "lists/chats.html#allow_back" });
+  c.div("counter details");
+  c.raw("2");
+  c.pop();
+  c.div("label bold");
+  c.raw("Chats");
+  c.pop();
+  c.pop();
+  c.closeAll();
+  return c.out;
+}
