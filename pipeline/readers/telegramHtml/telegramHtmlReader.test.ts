@@ -7,7 +7,7 @@ import { looksLikeTelegramHtml } from "./telegramHtmlHead.js";
 import { readTelegramHtml, telegramHtmlReader } from "./telegramHtmlReader.js";
 import { memorySource } from "./test/memorySource.js";
 import { sameChatMessages } from "./test/sameChat.js";
-import { TdesktopHtmlWriter, tdesktopAccountPage } from "./test/tdesktopHtml.js";
+import { TdesktopHtmlWriter, tdesktopAccountPage, tdesktopChatList } from "./test/tdesktopHtml.js";
 
 async function readSource(source: ExportSource): Promise<ExportRecord[]> {
   const records: ExportRecord[] = [];
@@ -85,6 +85,29 @@ describe("telegram HTML reader: pages", () => {
     );
     assert.equal(order[0], "chat:chats/chat_001");
     assert.equal(order.indexOf("chat:chats/chat_002"), sameChatMessages().length + 1);
+  });
+
+  it("takes a full export's chat kinds from lists/chats.html (bots and channels included)", async () => {
+    const chats = [
+      { folder: "chats/chat_001", name: "Маша", type: "private" },
+      { folder: "chats/chat_002", name: "Погода бот", type: "bot" },
+      { folder: "chats/chat_003", name: "Новости", type: "channel" },
+      { folder: "chats/chat_004", name: "Дача 2024", type: "group" },
+    ];
+    const pages = chats.flatMap((chat) =>
+      new TdesktopHtmlWriter({ name: chat.name, folder: chat.folder }).pages(group(2)),
+    );
+    const kinds = async (files: [string, string][]) =>
+      (await readSource(memorySource(files))).flatMap((r) => (r.type === "chat" ? [r.chat.type] : []));
+    // Without the list, two authors on the first page read as a personal chat, whatever it is.
+    assert.deepEqual(await kinds(pages), ["personal", "personal", "personal", "personal"]);
+    const list = tdesktopChatList(chats.map((c) => ({ ...c, messages: 2 })));
+    assert.deepEqual(await kinds([...pages, ["lists/chats.html", list]]), [
+      "personal",
+      "bot",
+      "channel",
+      "group",
+    ]);
   });
 
   it("drops the day separators and gives a service line the time of the message before it", async () => {

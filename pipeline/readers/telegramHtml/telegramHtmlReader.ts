@@ -3,11 +3,12 @@ import type { ChatType, ExportRecord } from "../../model/conversation.js";
 import type { ExportFile, ExportReader, ExportSource, ReadContext } from "../../model/exportSource.js";
 import { streamHtml } from "../html/index.js";
 import { ACCOUNT_PAGE, readAccountPage } from "./accountPage.js";
+import { chatKinds } from "./chatList.js";
 import { folderOf, pageNumberOf, pagePath } from "./chatPages.js";
 import { type HtmlChatState, mapHtmlMessage } from "./htmlMessage.js";
 import { TelegramHtmlPageParser } from "./pageParser.js";
 import type { RawHtmlMessage } from "./rawMessage.js";
-import { looksLikeTelegramHtml } from "./telegramHtmlHead.js";
+import { isTdesktopCompanion, looksLikeTelegramHtml } from "./telegramHtmlHead.js";
 
 /** Messages held back to tell a personal chat from a group before the chat record goes out (tdesktop pages hold 1,000). */
 const TYPE_WINDOW = 1000;
@@ -24,7 +25,7 @@ const TYPE_WINDOW = 1000;
  */
 export const telegramHtmlReader: ExportReader = {
   format: "telegram-html",
-  accepts: (file, head) => looksLikeTelegramHtml(file.path, head),
+  accepts: (file, head) => looksLikeTelegramHtml(file.path, head) || isTdesktopCompanion(file.path, head),
   read: readTelegramHtml,
 };
 
@@ -38,7 +39,10 @@ export async function* readTelegramHtml(
     return;
   }
   const { source } = context;
-  const page = pageNumberOf(file.path) ?? 1;
+  const number = pageNumberOf(file.path);
+  // The export's lists, stylesheet and script: part of the export, no messages.
+  if (number === null) return;
+  const page = number;
   const folder = folderOf(file.path);
   if (page > 1 && source && (await source.file(pagePath(folder, page - 1))) !== null) return;
   const state: HtmlChatState = {
@@ -49,6 +53,7 @@ export async function* readTelegramHtml(
     forwardedFrom: null,
     timestamp: null,
   };
+  const listed = source && folder !== "" ? (await chatKinds(source, signal)).get(folder) : undefined;
   const held: ExportRecord[] = [];
   let chatSent = false;
   const authors = new Set<string>();
@@ -59,7 +64,7 @@ export async function* readTelegramHtml(
     const chat = {
       id: state.chatId,
       name,
-      type: chatTypeOf(name, authors),
+      type: chatTypeOf(name, listed, authors),
       format: "telegram-html" as const,
     };
     return [{ type: "chat", chat: { ...chat, source: file.label } }, ...held.splice(0)];
@@ -108,11 +113,16 @@ function toRecord(raw: RawHtmlMessage, state: HtmlChatState, label: string): Exp
 }
 
 /**
- * The HTML page does not say what kind of chat it is: "Saved messages" by its name, otherwise a personal
- * chat when at most two people write in its first page, else a group. A channel reads as a chat of one
- * author (the channel), which no owner choice matches.
+ * The chat page does not say what kind of chat it is: "Saved messages" by its name, else the kind a full
+ * export's `lists/chats.html` gives, else (a single chat's export) a personal chat when at most two people
+ * write in its first page and a group otherwise (a channel then reads as a chat of one author, the channel).
  */
-function chatTypeOf(name: string | null, authors: ReadonlySet<string>): ChatType {
+function chatTypeOf(
+  name: string | null,
+  listed: ChatType | undefined,
+  authors: ReadonlySet<string>,
+): ChatType {
   if (name === "Saved messages" || name === "Saved Messages") return "saved";
+  if (listed) return listed;
   return authors.size <= 2 ? "personal" : "group";
 }

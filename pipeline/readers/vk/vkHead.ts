@@ -13,8 +13,20 @@ export function vkPageOffsetOf(path: string): number | null {
  */
 export function looksLikeVkPage(path: string, head: Buffer): boolean {
   if (vkPageOffsetOf(path) === null) return false;
+  return isVkArchiveHtml(head);
+}
+
+function isVkArchiveHtml(head: Buffer): boolean {
   const text = head.toString("latin1");
   return (
     /class="message__header"/.test(text) || (/class="ui_crumb"/.test(text) && /wrap_page_content/.test(text))
   );
+}
+
+/**
+ * The archive's other pages (the list of conversations, profile, wall, likes, …): taken so that they are
+ * not reported as unknown files, and read as nothing.
+ */
+export function isVkCompanion(path: string, head: Buffer): boolean {
+  return path.toLowerCase().endsWith(".html") && vkPageOffsetOf(path) === null && isVkArchiveHtml(head);
 }

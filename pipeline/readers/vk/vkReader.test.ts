@@ -73,7 +73,17 @@ describe("VK archive reader", () => {
       }),
       ...vkConversationPages(dialogue().slice(0, 3), { peerId: -5000, name: "Магазин", charset: "utf-8" }),
     ];
-    const records = await read(memorySource(pages));
+    const [[, frame] = ["", Buffer.alloc(0)]] = vkConversationPages([], {
+      peerId: 1,
+      name: "Сообщения",
+      charset: "utf-8",
+    });
+    const records = await read(memorySource([["messages/index-messages.html", frame], ...pages]));
+    assert.equal(
+      records.filter((r) => r.type === "skipped").length,
+      0,
+      "the archive's other pages are no unknown files",
+    );
     const accounts = records.flatMap((r) => (r.type === "account" ? [r.owner] : []));
     assert.deepEqual(new Set(accounts.map((a) => a.id)), new Set(["vk:self"]));
     const chats = records.flatMap((r) => (r.type === "chat" ? [r.chat] : []));

@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import type { ChatType, ExportRecord } from "../../model/conversation.js";
 import type { ExportFile, ExportReader, ExportSource, ReadContext } from "../../model/exportSource.js";
 import { streamHtml } from "../html/index.js";
-import { looksLikeVkPage, vkPageOffsetOf } from "./vkHead.js";
+import { isVkCompanion, looksLikeVkPage, vkPageOffsetOf } from "./vkHead.js";
 import { mapVkMessage, VK_OWNER_ID } from "./vkMessage.js";
 import { type RawVkMessage, VkPageParser } from "./vkPageParser.js";
 
@@ -18,7 +18,7 @@ const GROUP_CHAT_FROM = 2_000_000_000;
  */
 export const vkReader: ExportReader = {
   format: "vk-html",
-  accepts: (file, head) => looksLikeVkPage(file.path, head),
+  accepts: (file, head) => looksLikeVkPage(file.path, head) || isVkCompanion(file.path, head),
   read: readVkConversation,
 };
 
@@ -28,7 +28,9 @@ export async function* readVkConversation(
   context: ReadContext = {},
 ): AsyncGenerator<ExportRecord> {
   const { source } = context;
-  const offset = vkPageOffsetOf(file.path) ?? 0;
+  const offset = vkPageOffsetOf(file.path);
+  // The archive's other pages: part of it, no messages.
+  if (offset === null) return;
   const folder = posix.dirname(file.path);
   const pathAt = (n: number) => (folder === "." ? `messages${n}.html` : `${folder}/messages${n}.html`);
   if (offset > 0 && source && (await source.file(pathAt(offset - PAGE_STEP))) !== null) return;

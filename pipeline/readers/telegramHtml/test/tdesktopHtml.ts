@@ -546,3 +546,55 @@ export function tdesktopAccountPage(firstName: string, lastName: string): string
   c.closeAll();
   return c.out;
 }
+
+/** A full export's `lists/chats.html`: one entry per chat, linked to its first page, with TypeString. */
+export function tdesktopChatList(
+  chats: { folder: string; name: string; type: string; messages: number }[],
+): string {
+  const c = new Context();
+  c.raw("<!DOCTYPE html>");
+  c.push("html");
+  c.push("head");
+  c.push("meta", { charset: "utf-8" }, { empty: true });
+  c.push("title", {}, { inline: true });
+  c.raw("Exported Data");
+  c.pop();
+  c.pop();
+  c.push("body", { onload: "CheckLocation();" });
+  c.div("page_wrap");
+  c.div("page_header");
+  c.push("a", {
+    class: "content block_link",
+    href: "../export_results.html",
+    onclick: "return GoBack(this)",
+  });
+  c.div("text bold");
+  c.raw("Chats");
+  c.pop();
+  c.pop();
+  c.pop();
+  c.div("page_body list_page");
+  c.div("page_about details");
+  c.raw("This page lists all chats from this export.");
+  c.pop();
+  c.div("entry_list");
+  for (const chat of chats) {
+    c.push("a", { class: "entry block_link clearfix", href: `../${chat.folder}/messages.html#allow_back` });
+    c.div("pull_left userpic_wrap");
+    c.pop();
+    c.div("body");
+    c.div("pull_right info details");
+    c.raw(chat.type);
+    c.pop();
+    c.div("name bold");
+    c.raw(serialize(chat.name));
+    c.pop();
+    c.div("details_entry details");
+    c.raw(`${chat.messages} messages`);
+    c.pop();
+    c.pop();
+    c.pop();
+  }
+  c.closeAll();
+  return c.out;
+}
