@@ -47,26 +47,41 @@ class ChatListParser implements HtmlHandler {
   }
 }
 
-const lists = new WeakMap<ExportSource, Promise<ReadonlyMap<string, ChatType>>>();
+const lists = new WeakMap<ExportSource, Map<string, Promise<ReadonlyMap<string, ChatType>>>>();
+const CHAT_FOLDER = /^(.*\/)?(chats\/chat_[^/]+)$/;
 
-/** The kinds of a full export's chats by folder, read once per source; empty when there is no list. */
-export function chatKinds(
+/**
+ * The kind a full export's `lists/chats.html` gives the chat in `folder` (`chats/chat_001`, also under a
+ * top folder the zip adds: `DataExport_2024-01-02/chats/chat_001`), read once per export; undefined when
+ * the chat is not in such a list.
+ */
+export async function listedChatKind(
   source: ExportSource,
+  folder: string,
   signal?: AbortSignal,
-): Promise<ReadonlyMap<string, ChatType>> {
-  let kinds = lists.get(source);
-  if (!kinds) {
-    kinds = readChatList(source, signal);
-    lists.set(source, kinds);
+): Promise<ChatType | undefined> {
+  const m = CHAT_FOLDER.exec(folder);
+  if (!m) return undefined;
+  const root = m[1] ?? "";
+  let byRoot = lists.get(source);
+  if (!byRoot) {
+    byRoot = new Map();
+    lists.set(source, byRoot);
   }
-  return kinds;
+  let kinds = byRoot.get(root);
+  if (!kinds) {
+    kinds = readChatList(source, `${root}${CHAT_LIST}`, signal);
+    byRoot.set(root, kinds);
+  }
+  return (await kinds).get(m[2] ?? "");
 }
 
 async function readChatList(
   source: ExportSource,
+  path: string,
   signal?: AbortSignal,
 ): Promise<ReadonlyMap<string, ChatType>> {
-  const file = await source.file(CHAT_LIST);
+  const file = await source.file(path);
   if (!file) return new Map();
   const parser = new ChatListParser();
   for await (const _ of streamHtml(file, parser, () => [], { charset: "utf-8", signal })) {

@@ -108,6 +108,32 @@ describe("telegram HTML reader: pages", () => {
       "channel",
       "group",
     ]);
+    // A zip that wraps the export in a top folder.
+    const top = (files: [string, string][]) =>
+      files.map(([path, html]): [string, string] => [`DataExport_2024-01-02/${path}`, html]);
+    assert.deepEqual(await kinds(top([...pages, ["lists/chats.html", list]])), [
+      "personal",
+      "bot",
+      "channel",
+      "group",
+    ]);
+  });
+
+  it("takes the rest of a full export (lists, stylesheet, script) without reporting it as unknown", async () => {
+    const list = tdesktopChatList([{ folder: "chats/chat_001", name: "Маша", type: "private", messages: 2 }]);
+    const records = await readSource(
+      memorySource([
+        ["css/style.css", ".page_wrap { background: #fff; }"],
+        ["js/script.js", "function CheckLocation() {}"],
+        ["lists/chats.html", list],
+        ["lists/contacts.html", list.replace(">Chats<", ">Contacts<")],
+        ...new TdesktopHtmlWriter({ name: "Маша", folder: "chats/chat_001" }).pages(group(2)),
+        ["notes.html", "<html><body>my notes</body></html>"],
+      ]),
+    );
+    const skipped = records.flatMap((r) => (r.type === "skipped" ? [r.skipped.where] : []));
+    assert.deepEqual(skipped, ["upload.zip!/notes.html"], "only the file that is no part of the export");
+    assert.deepEqual(ids(records), ["1", "2"]);
   });
 
   it("drops the day separators and gives a service line the time of the message before it", async () => {

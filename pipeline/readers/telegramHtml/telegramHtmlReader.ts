@@ -3,7 +3,7 @@ import type { ChatType, ExportRecord } from "../../model/conversation.js";
 import type { ExportFile, ExportReader, ExportSource, ReadContext } from "../../model/exportSource.js";
 import { streamHtml } from "../html/index.js";
 import { ACCOUNT_PAGE, readAccountPage } from "./accountPage.js";
-import { chatKinds } from "./chatList.js";
+import { listedChatKind } from "./chatList.js";
 import { folderOf, pageNumberOf, pagePath } from "./chatPages.js";
 import { type HtmlChatState, mapHtmlMessage } from "./htmlMessage.js";
 import { TelegramHtmlPageParser } from "./pageParser.js";
@@ -53,7 +53,7 @@ export async function* readTelegramHtml(
     forwardedFrom: null,
     timestamp: null,
   };
-  const listed = source && folder !== "" ? (await chatKinds(source, signal)).get(folder) : undefined;
+  const listed = source ? await listedChatKind(source, folder, signal) : undefined;
   const held: ExportRecord[] = [];
   let chatSent = false;
   const authors = new Set<string>();
