@@ -78,7 +78,10 @@ export class SkippedReason {
   description: "What the pipeline found in an uploaded export, to choose the owner and what to leave out.",
 })
 export class SourceInspection {
-  @Field(() => [String], { description: "telegram-json, whatsapp-txt, discord-json." }) formats!: string[];
+  @Field(() => [String], {
+    description: "telegram-json, telegram-html, whatsapp-txt, discord-json, vk-html.",
+  })
+  formats!: string[];
   @Field(() => Int) messages!: number;
   @Field(() => [InspectedChat], { description: "The biggest chats first (at most 500)." })
   chats!: InspectedChat[];

@@ -10,6 +10,7 @@ import {
   skipMessage,
 } from "../../pipeline/dataset/index.js";
 import { ExportReadError } from "../../pipeline/model/conversation.js";
+import { supportedFormatsHelp } from "../../pipeline/readers/supportedFormats.js";
 import { buildExtras } from "./buildExtras.js";
 import { BuildProgress } from "./buildProgress.js";
 import { printDatasetSummary } from "./datasetSummary.js";
@@ -57,8 +58,9 @@ export function registerDatasetCommands(program: Command): void {
   dataset
     .command("build")
     .description(
-      "read Telegram / WhatsApp / Discord exports (files, folders or zips) and write train.jsonl, val.jsonl, stats.json",
+      "read Telegram / WhatsApp / Discord / VK exports (files, folders or zips) and write train.jsonl, val.jsonl, stats.json",
     )
+    .addHelpText("after", `\n${supportedFormatsHelp()}`)
     .argument("<exports...>", "export files, folders or .zip archives")
     .option(
       "--owner <name|id>",

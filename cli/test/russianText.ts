@@ -24,7 +24,7 @@ export function russianCatalogue(repoRoot: string): string[] {
   return values;
 }
 
-/** Russian abbreviations Intl writes in dates ("6 дек. 2026 г., 23:40"). */
+/** Russian abbreviations Intl writes in dates ("6 дек. 2026 г., 23:40") and compact numbers ("7,6 млрд"). */
 const dateWords = [
   "янв",
   "февр",
@@ -39,6 +39,10 @@ const dateWords = [
   "нояб",
   "дек",
   "г",
+  "тыс",
+  "млн",
+  "млрд",
+  "трлн",
 ];
 
 /** Words: Cyrillic ones lower-cased (a sentence starts with a capital), Latin ones as written (`WhatsApp` is

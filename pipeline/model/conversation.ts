@@ -3,7 +3,7 @@
  * ExportRecords so that a multi-GB export is never held in memory.
  */
 
-export type ExportFormat = "telegram-json" | "whatsapp-txt" | "discord-json";
+export type ExportFormat = "telegram-json" | "telegram-html" | "whatsapp-txt" | "discord-json" | "vk-html";
 
 /** What kind of chat a message lives in; channels are broadcasts, not the owner's dialogue. */
 export type ChatType = "personal" | "group" | "channel" | "saved" | "bot" | "other";

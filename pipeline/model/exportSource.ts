@@ -23,10 +23,16 @@ export interface ExportSource {
   close(): Promise<void>;
 }
 
+/** What a reader may use besides its file: the source it came from, for exports split over several files. */
+export interface ReadContext {
+  /** The whole export, to open a chat's other pages in order (Telegram HTML's `messages2.html`, …). */
+  source?: ExportSource;
+}
+
 /** A reader turns the files of an export it recognises into records. */
 export interface ExportReader {
   format: ExportFormat;
   /** Cheap check on a file's name and first bytes. */
   accepts(file: ExportFile, head: Buffer): boolean;
-  read(file: ExportFile, signal?: AbortSignal): AsyncIterable<ExportRecord>;
+  read(file: ExportFile, signal?: AbortSignal, context?: ReadContext): AsyncIterable<ExportRecord>;
 }

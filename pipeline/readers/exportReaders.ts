@@ -78,7 +78,7 @@ export function detectAndRead(
         continue;
       }
       formats.add(detection.reader.format);
-      for await (const record of detection.reader.read(detection.file, options.signal)) {
+      for await (const record of detection.reader.read(detection.file, options.signal, { source })) {
         options.signal?.throwIfAborted();
         yield record;
       }

@@ -1,0 +1,2 @@
+export { looksLikeTelegramHtml } from "./telegramHtmlHead.js";
+export { readTelegramHtml, telegramHtmlReader } from "./telegramHtmlReader.js";
