@@ -13,6 +13,7 @@ import {
 import { type MessageKey, useI18n } from "../i18n";
 import type { Clone, Run } from "../live";
 import { describeError, useApi } from "../session";
+import { CorrectionsNote } from "./CorrectionsPanel";
 
 type Preset = "quick" | "balanced" | "thorough";
 type Length = "epochs" | "maxSteps";
@@ -158,6 +159,7 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
       <section className="card" aria-labelledby="training-title">
         <h2 id="training-title">{t("training.title")}</h2>
         {!clone.dataset && <p className="empty">{t("training.needDataset")}</p>}
+        {clone.corrections.total > 0 && <CorrectionsNote clone={clone} accept={accept} />}
         <form
           onSubmit={async (event) => {
             event.preventDefault();
