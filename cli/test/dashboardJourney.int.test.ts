@@ -376,7 +376,7 @@ describe("dashboard journey in Chromium", { skip }, () => {
     await page.getByRole("link", { name: "Обучение" }).click();
     const corrections = page.getByTestId("corrections-note");
     await corrections.getByRole("button", { name: "Пересобрать датасет с исправлениями" }).click();
-    await corrections.getByText("Все уже в датасете.").waitFor({ timeout: 60_000 });
+    await corrections.getByText("Все уже в датасете.").waitFor({ timeout: 180_000 });
     await page.getByLabel("С чего начать").selectOption("1");
     assert.equal(await page.getByLabel("Базовая модель").inputValue(), "llama-2-tiny-random");
     await page.getByRole("button", { name: "Начать обучение" }).click();
