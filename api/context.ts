@@ -2,6 +2,7 @@ import type { AuthPrincipal } from "./auth/authenticator.js";
 import { unauthenticated } from "./errors.js";
 import type { BlindTestService } from "./services/blindTestService.js";
 import type { CloneService } from "./services/cloneService.js";
+import type { CorrectionsService } from "./services/correctionsService.js";
 import type { OwnerService } from "./services/ownerService.js";
 import type { PreviewService } from "./services/previewService.js";
 import type { UpdateFeed } from "./subscriptions/updateFeed.js";
@@ -14,6 +15,8 @@ export interface ApiServices {
   preview: PreviewService;
   /** The blind test: held-out validation samples, the real reply and the clone's side by side. */
   blindTest: BlindTestService;
+  /** The owner's corrections: preview replies rewritten, corrections files imported, the list. */
+  corrections: CorrectionsService;
   /** The platform's address as users reach it (install commands, download links). */
   publicUrl: string;
   /** The public key of the platform's install-signing key (SPKI DER, base64): install commands pin it. */

@@ -1,5 +1,6 @@
 import { type CloneEvent, type CloneEventType, statusAfter } from "../domain/index.js";
 import { blindTestProjections } from "./cloneView/blindTestProjection.js";
+import { correctionsProjections } from "./cloneView/correctionsProjection.js";
 import { datasetProjections } from "./cloneView/datasetProjection.js";
 import { createdView, existenceProjections } from "./cloneView/existenceProjection.js";
 import { personaProjections } from "./cloneView/personaProjection.js";
@@ -28,6 +29,7 @@ const projections: ViewProjections<Exclude<CloneEventType, "CloneCreated">> = {
   ...publishingProjections,
   ...tokensProjections,
   ...blindTestProjections,
+  ...correctionsProjections,
 };
 
 /**

@@ -3,6 +3,7 @@ import { isCloneEventType, isOwnerEventType, parseCloneEvent, parseOwnerEvent } 
 import type { DeliveredMessage, EventBus, Subscription } from "../infra/bus/eventBus.js";
 import { parseEnvelope } from "../infra/bus/eventEnvelope.js";
 import type { RecordedEvent } from "../infra/eventstore/eventStore.js";
+import { correctionDoc } from "./cloneView/correctionsProjection.js";
 import { applyCloneEvent } from "./cloneView.js";
 import { applyOwnerEvent } from "./ownerViews.js";
 import type { ReadModels } from "./readModels.js";
@@ -67,7 +68,10 @@ export class Projector {
       } else if (domainEvent.type === "InstallTokenRevoked") {
         const token = await this.models.installTokens.get(domainEvent.data.tokenId);
         if (token) await this.models.installTokens.put({ ...token, revokedAt: event.metadata.timestamp });
+      } else if (domainEvent.type === "CorrectionRecorded") {
+        await this.models.corrections.put(correctionDoc(domainEvent.data, event.revision));
       } else if (domainEvent.type === "CloneDeleted") {
+        await this.models.corrections.deleteMany({ cloneId: domainEvent.data.cloneId });
         await this.models.installTokens.deleteMany({ cloneId: domainEvent.data.cloneId });
         await this.models.trainingRuns.deleteMany({ cloneId: domainEvent.data.cloneId });
       }

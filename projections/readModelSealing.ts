@@ -1,7 +1,7 @@
 import { personalDataScopeOfClone } from "../domain/clone/personalData.js";
 import type { SealedFields, SealingPolicy } from "../infra/docstore/sealedFields.js";
 import { erasedContent } from "./cloneView/existenceProjection.js";
-import { CLONE_VIEWS } from "./readModels.js";
+import { CLONE_VIEWS, CORRECTIONS } from "./readModels.js";
 
 /**
  * A clone's view keeps in the clear what the API queries, sorts and guards on — its id, owner, status,
@@ -18,9 +18,24 @@ export const cloneViewFields: SealedFields = {
 };
 
 /**
+ * A correction document keeps its ids, time and revision in the clear (the list is filtered by clone and
+ * sorted by time) and seals the owner's words, the draft, the conversation before it, where and by which
+ * adapter it was drafted. Its scope is the clone's key: the id starts with the clone's id.
+ */
+export const correctionFields: SealedFields = {
+  plain: ["cloneId", "correctionId", "at", "_rev"],
+  scopeOf: (id) => personalDataScopeOfClone(id.slice(0, id.indexOf("/"))),
+  erased: { channel: "", adapterVersion: null, context: [], draft: "", ownerText: "" },
+};
+
+/**
  * Which read-model collections are sealed: the clone views, whatever the prefix (live `rm_` or a rebuild's).
  * The other read models hold no clone's personal data: owners and API keys (the platform's own users),
  * install tokens and training runs by id (ids, hashes, times), stream positions.
  */
 export const readModelSealing: SealingPolicy = (collection) =>
-  collection.endsWith(CLONE_VIEWS) ? cloneViewFields : null;
+  collection.endsWith(CLONE_VIEWS)
+    ? cloneViewFields
+    : collection.endsWith(CORRECTIONS)
+      ? correctionFields
+      : null;

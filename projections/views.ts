@@ -116,6 +116,32 @@ export interface BlindTestTallyView {
   drawn: number;
 }
 
+/** The owner's corrections of a clone, counted: all recorded, and those the newest built dataset includes. */
+export interface CorrectionsCountView {
+  total: number;
+  inNewestDataset: number;
+}
+
+/**
+ * One correction as the dashboard lists it (collection `corrections`, one document per correction, sealed
+ * under the clone's key but for its ids and time): the owner's words, the draft and the turns before it.
+ */
+export interface CorrectionView {
+  /** `<cloneId>/<correctionId>`. */
+  _id: string;
+  cloneId: string;
+  correctionId: string;
+  at: string;
+  /** The clone stream's revision that recorded it. */
+  _rev: number;
+  channel: string;
+  adapterVersion: number | null;
+  context: { role: "user" | "assistant"; content: string }[];
+  draft: string;
+  ownerText: string;
+  [field: string]: unknown;
+}
+
 export interface CloneView {
   _id: string;
   _rev: number;
@@ -140,6 +166,8 @@ export interface CloneView {
   installTokens?: InstallTokenView[];
   /** Blind-test answers per adapter version; absent before the first trial. */
   blindTests?: BlindTestTallyView[];
+  /** The owner's corrections counted; absent in documents projected before corrections existed (none). */
+  corrections?: CorrectionsCountView;
   [field: string]: unknown;
 }
 

@@ -136,6 +136,7 @@ export class CloneMutations {
       ...(input.valFraction != null ? { valFraction: input.valFraction } : {}),
       ...(input.pseudonymizeContacts != null ? { pseudonymizeContacts: input.pseudonymizeContacts } : {}),
       ...(input.ocr != null ? { ocr: input.ocr } : {}),
+      ...(input.correctionWeight != null ? { correctionWeight: input.correctionWeight } : {}),
     };
     const view = await context.services.clones.buildDataset(
       requirePrincipal(context),

@@ -3,6 +3,7 @@ import { CloneFields, DatasetFields, PublishedVersionFields } from "./cloneField
 import { CloneMutations } from "./cloneMutations.js";
 import { CloneQueries } from "./cloneQueries.js";
 import { CloneSubscriptions } from "./cloneSubscriptions.js";
+import { CorrectionResolvers } from "./correctionResolvers.js";
 import { OwnerResolvers } from "./ownerResolvers.js";
 import { PreviewResolvers } from "./previewResolvers.js";
 
@@ -16,4 +17,5 @@ export const resolvers = [
   OwnerResolvers,
   PreviewResolvers,
   BlindTestResolvers,
+  CorrectionResolvers,
 ] as const;

@@ -30,6 +30,7 @@ import { generateInstallToken } from "../auth/apiKeyToken.js";
 import type { AuthPrincipal } from "../auth/authenticator.js";
 import { apiError } from "../errors.js";
 import type { CloneKeys } from "./artifactSweeper.js";
+import type { CorrectionCommand } from "./correctionsService.js";
 import type { IdempotencyGuard } from "./idempotency.js";
 
 export interface UploadedFile {
@@ -154,6 +155,15 @@ export class CloneService {
   async blindTrial(
     principal: AuthPrincipal,
     command: Omit<Extract<CloneCommand, { type: "DrawBlindTrial" | "AnswerBlindTrial" }>, "actor">,
+  ): Promise<{ view: CloneView; events: CloneEvent[] }> {
+    await this.owned(principal, command.cloneId);
+    return this.executeWithEvents({ ...command, actor: actorOf(principal) } as CloneCommand);
+  }
+
+  /** Records the owner's corrections (CorrectionsService checks the file and the input first). */
+  async recordCorrections(
+    principal: AuthPrincipal,
+    command: CorrectionCommand,
   ): Promise<{ view: CloneView; events: CloneEvent[] }> {
     await this.owned(principal, command.cloneId);
     return this.executeWithEvents({ ...command, actor: actorOf(principal) } as CloneCommand);

@@ -155,6 +155,11 @@ export class DatasetStats {
   @Field(() => Int) droppedMessages!: number;
   @Field(() => Int, { nullable: true }) trainSamples?: number | null;
   @Field(() => Int, { nullable: true }) validationSamples?: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: "The owner's corrections included as samples (null: built before corrections existed).",
+  })
+  corrections?: number | null;
 }
 
 @ObjectType()
@@ -286,6 +291,18 @@ export class DatasetError {
   @Field(() => GraphQLDateTimeISO) at!: Date;
 }
 
+@ObjectType({
+  description:
+    "The owner's corrections of a clone: all recorded, and those the next dataset adds (recorded since the newest dataset was built).",
+})
+export class CorrectionsCount {
+  @Field(() => Int) total!: number;
+  @Field(() => Int, {
+    description: "Corrections not in the newest built dataset: the next dataset build includes them.",
+  })
+  notInDataset!: number;
+}
+
 @ObjectType({ description: "A clone: a person's writing style learned from their chats." })
 export class Clone {
   @Field(() => ID) id!: string;
@@ -317,6 +334,8 @@ export class Clone {
       "The command that installs the current published version (`latest`), with <INSTALL_TOKEN> where a token from createInstallToken goes; null before the first publish.",
   })
   installCommand!: string | null;
+  @Field(() => CorrectionsCount, { description: "The owner's corrections (the list: Query.corrections)." })
+  corrections!: CorrectionsCount;
 }
 
 @ObjectType()

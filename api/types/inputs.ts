@@ -81,4 +81,10 @@ export class BuildDatasetInput {
   pseudonymizeContacts?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: "Read text from images (screenshots) as context." })
   ocr?: boolean | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "The loss weight of the owner's corrections in this dataset, above 0 and at most 10; default: the platform's dataset.correctionWeight (2).",
+  })
+  correctionWeight?: number | null;
 }

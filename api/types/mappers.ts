@@ -77,6 +77,10 @@ export function toClone(view: CloneView): Clone {
       active: t.revokedAt === null && Date.parse(t.expiresAt) > Date.now(),
     })),
     installCommand: null,
+    corrections: {
+      total: view.corrections?.total ?? 0,
+      notInDataset: (view.corrections?.total ?? 0) - (view.corrections?.inNewestDataset ?? 0),
+    },
   };
 }
 

@@ -169,6 +169,14 @@ export const platformConfigSchema = z
           });
       })
       .prefault({}),
+    /** Dataset builds (docs/corrections.md). */
+    dataset: z
+      .object({
+        /** The loss weight of the owner's corrections in a dataset when the request names none (0 < w ≤ 10). */
+        correctionWeight: z.coerce.number().positive().max(10).default(2),
+      })
+      .strict()
+      .prefault({}),
     /**
      * Preview chat (docs/preview.md): the `preview` role answers as a trained adapter version would, through
      * the runtime's engine; the API process enforces the per-owner limits.

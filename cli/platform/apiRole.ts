@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { parseCorrectionsFile } from "aiclone-runtime/corrections";
 import { Authenticator } from "../../api/auth/authenticator.js";
 import type { ApiServices } from "../../api/context.js";
 import { dashboardRoutes } from "../../api/http/dashboardRoutes.js";
@@ -6,6 +7,7 @@ import { buildApiSchema } from "../../api/schema.js";
 import { type RunningApiServer, startApiServer } from "../../api/server.js";
 import { BlindTestService } from "../../api/services/blindTestService.js";
 import { CloneService } from "../../api/services/cloneService.js";
+import { CorrectionsService } from "../../api/services/correctionsService.js";
 import { IdempotencyGuard, type IdempotencyRecord } from "../../api/services/idempotency.js";
 import { OwnerService } from "../../api/services/ownerService.js";
 import { PreviewService } from "../../api/services/previewService.js";
@@ -56,7 +58,7 @@ export function createApiServices(
     documents.collection<IdempotencyRecord>("idempotency_keys"),
     config.api.idempotencyLeaseMs,
   );
-  const services: Omit<ApiServices, "clones" | "preview" | "blindTest"> = {
+  const services: Omit<ApiServices, "clones" | "preview" | "blindTest" | "corrections"> = {
     owners: new OwnerService(eventStore, commands, models, waiter, idempotency),
     feed,
     // Empty until serveApi knows the server's address, unless configured.
@@ -92,7 +94,14 @@ export function createApiServices(
     generate: (principal, input) => preview.complete(principal, input),
     record: (principal, command) => clones.blindTrial(principal, command),
   });
-  return Object.assign(services, { clones, preview, blindTest });
+  const corrections = new CorrectionsService({
+    requireClone: (principal, cloneId) => clones.require(principal, cloneId),
+    record: (principal, command) => clones.recordCorrections(principal, command),
+    corrections: models.corrections,
+    parseFile: parseCorrectionsFile,
+    fileMaxBytes: config.api.requestMaxBytes,
+  });
+  return Object.assign(services, { clones, preview, blindTest, corrections });
 }
 
 /**

@@ -113,6 +113,7 @@ async function startPipeline({ config, logger, adapters, stops }: PlatformParts)
     commands: new CommandHandler(eventStore),
     artifacts,
     workDir: resolve(config.dataDir, "work", "pipeline"),
+    correctionWeight: config.dataset.correctionWeight,
     logger: logger.child({ component: "pipeline" }),
     ...(config.pipeline.speechModel ? { speechModel: resolve(config.pipeline.speechModel) } : {}),
   });

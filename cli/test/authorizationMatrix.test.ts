@@ -58,7 +58,7 @@ const cases: Record<string, Case> = {
   },
   "Query.clone": {
     document:
-      "query ($id: ID!) { clone(id: $id) { id currentPublishedVersion publishedVersions { version current } trainingRuns { lineage { datasetVersion sourceIds correctionsIncluded parentAdapterVersion baseModel } } } }",
+      "query ($id: ID!) { clone(id: $id) { id currentPublishedVersion corrections { total notInDataset } publishedVersions { version current } trainingRuns { lineage { datasetVersion sourceIds correctionsIncluded parentAdapterVersion baseModel } } } }",
     variables: (f) => ({ id: f.cloneId }),
     stranger: "NULL",
   },
@@ -170,6 +170,41 @@ const cases: Record<string, Case> = {
     document:
       "mutation ($id: ID!, $trial: ID!) { answerBlindTestTrial(input: {cloneId: $id, trialId: $trial, choice: CANT_TELL}) { outcome result { answers } } }",
     variables: (f) => ({ id: f.trainedCloneId, trial: f.trialId }),
+    stranger: "NOT_FOUND",
+  },
+  "Query.corrections": {
+    document: "query ($id: ID!) { corrections(cloneId: $id) { totalCount nodes { id ownerText } } }",
+    variables: (f) => ({ id: f.trainedCloneId }),
+    stranger: "NOT_FOUND",
+  },
+  "Mutation.recordCorrection": {
+    document:
+      'mutation ($id: ID!) { recordCorrection(input: {cloneId: $id, adapterVersion: 1, context: [{role: USER, content: "привет"}], draft: "здравствуйте", ownerText: "приветик"}) { correction { id } clone { corrections { total notInDataset } } } }',
+    variables: (f) => ({ id: f.trainedCloneId }),
+    stranger: "NOT_FOUND",
+  },
+  "Mutation.importCorrections": {
+    document:
+      "mutation ($id: ID!, $text: String!) { importCorrections(input: {cloneId: $id, text: $text}) { imported alreadyRecorded } }",
+    variables: (f) => ({
+      id: f.trainedCloneId,
+      text: JSON.stringify({
+        format: "aiclone-corrections",
+        version: 1,
+        clone: { id: null, displayName: "Аня", adapterVersion: 1 },
+        exportedAt: "2026-12-06T23:00:00Z",
+        corrections: [
+          {
+            id: "tg-1",
+            at: "2026-12-06T22:00:00Z",
+            channel: "telegram",
+            context: [{ role: "user", content: "как дела?" }],
+            draft: "нормально",
+            ownerText: "да отлично всё",
+          },
+        ],
+      }),
+    }),
     stranger: "NOT_FOUND",
   },
   "Subscription.previewReply": {

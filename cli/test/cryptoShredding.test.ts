@@ -113,6 +113,14 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
       });
     const job = await requestTraining(api, cloneId, { maxSteps: 6, checkpointEvery: 2 });
     assert.equal((await finishedJob(api, job)).status, "COMPLETED");
+    // Issue 15: the owner's corrections are their words too (the event, and the corrections read model).
+    const corrected = await api.data(
+      `mutation ($id: ID!) { recordCorrection(input: {cloneId: $id, adapterVersion: 1,
+         context: [{role: USER, content: "Где Евлампий Крипто?"}], draft: "Не знаю.",
+         ownerText: "У Кощея, передай Шредер"}) { correction { id } } }`,
+      { id: cloneId },
+    );
+    assert.ok(corrected.recordCorrection.correction.id);
   });
   after(() => harness.destroy());
 
@@ -137,6 +145,11 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
     assert.equal(clone.name, "Клон Зинаиды Шредер");
     assert.equal(clone.persona.systemPrompt, "Пиши как Зинаида Шредер из Кощеева");
     assert.equal(clone.sources[0].fileName, "шредер-чат.json");
+    const { corrections } = await apiOf(harness).data(
+      "query ($id: ID!) { corrections(cloneId: $id) { nodes { ownerText context { content } } } }",
+      { id: cloneId },
+    );
+    assert.equal(corrections.nodes[0].ownerText, "У Кощея, передай Шредер");
     const people = clone.sources[0].inspection.participants as { name: string; messages: number }[];
     assert.ok(
       people.some((p) => p.name === "Евлампий Крипто" && p.messages > 0),
@@ -190,6 +203,8 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
       skipped: 0,
     });
     assert.deepEqual(opened.find((e) => e.type === "TrainingCompleted")?.data.metrics, {});
+    const correction = opened.find((e) => e.type === "CorrectionRecorded")?.data;
+    assert.deepEqual([correction?.ownerText, correction?.draft, correction?.context], ["", "", []]);
 
     // Read models: no document of any collection names the clone, except its key's tombstone (no key in it).
     // What may stay: the key's tombstone, the clone's tombstone and its stream position (ids, revision,
@@ -274,6 +289,7 @@ describe("encryption at rest and crypto-shredding (deleteClone)", () => {
     assert.equal(rebuilt?.deleted, true, "only the tombstone");
     assert.equal(rebuilt?.name, "");
     assert.deepEqual(rebuilt?.trainingRuns, []);
+    assert.equal(await new ReadModels(adapters.documents).corrections.count({ cloneId }), 0);
     await closeAdapters(adapters);
     await harness.restart();
     const api = new GraphQLTestClient(harness.platform.graphqlUrl, apiToken);

@@ -22,7 +22,7 @@ useTestBaseModels();
  * The dashboard end to end in Debian's Chromium (driven by playwright-core), against a real platform on
  * embedded defaults with the stand-in trainer: sign in → create a clone (Russian UI) → upload a WhatsApp
  * export → review and build the dataset → train with live progress pushed by the subscription (no reload)
- * → fidelity report → a preview reply of the trained version → publish → a blind-test answer → timeline → English → API keys → purge and delete with confirmation.
+ * → fidelity report → a preview reply of the trained version, corrected → publish → a blind-test answer → timeline → English → API keys → purge and delete with confirmation.
  * A screenshot of each screen goes to $TMPDIR/aiclone-dashboard-shots.
  */
 const shots = join(tmpdir(), "aiclone-dashboard-shots");
@@ -292,6 +292,16 @@ describe("dashboard journey in Chromium", { skip }, () => {
     assert.equal(await cloneTurn.getByRole("alert").count(), 0, "the preview reply did not fail");
     assert.ok(((await cloneTurn.first().textContent()) ?? "").length > "Клон".length, "the reply has text");
     await screenshot("preview");
+    // Correct the reply into the owner's words: recorded, and counted for the next dataset.
+    await cloneTurn.first().getByRole("button", { name: "Исправить" }).click();
+    await page.getByLabel("Как ответили бы вы").fill("Да норм всё, на работе завал");
+    await page.getByRole("button", { name: "Сохранить исправление" }).click();
+    await cloneTurn.first().getByTestId("corrected").waitFor();
+    await page
+      .getByTestId("corrections-note")
+      .getByText("Исправлений: 1. В следующий датасет войдут новых: 1.")
+      .waitFor();
+    await screenshot("preview-corrected");
 
     // Publish: the versions list grows and the install command appears.
     await page.getByRole("link", { name: "Публикация" }).click();
@@ -373,8 +383,12 @@ describe("dashboard journey in Chromium", { skip }, () => {
     await screenshot("publish-token-revoked-phone");
     await page.setViewportSize({ width: 1100, height: 900 });
 
-    // Retrain from v1, compare v1 and v2 side by side, publish v2, then go back to v1's bundle.
+    // Retrain from v1 on a dataset rebuilt with the correction, compare v1 and v2 side by side (v2 counts
+    // the correction), publish v2, then go back to v1's bundle.
     await page.getByRole("link", { name: "Обучение" }).click();
+    const corrections = page.getByTestId("corrections-note");
+    await corrections.getByRole("button", { name: "Пересобрать датасет с исправлениями" }).click();
+    await corrections.getByText("Все уже в датасете.").waitFor({ timeout: 180_000 });
     await page.getByLabel("С чего начать").selectOption("1");
     assert.equal(await page.getByLabel("Базовая модель").inputValue(), "llama-2-tiny-random");
     await page.getByRole("button", { name: "Начать обучение" }).click();
@@ -384,6 +398,7 @@ describe("dashboard journey in Chromium", { skip }, () => {
     await versions.locator('th[data-adapter-version="2"]').waitFor();
     const table = (await versions.textContent()) ?? "";
     assert.match(table, /Продолжаетс нуляv1/, `v1 fresh, v2 continues v1: ${table}`);
+    assert.match(table, /Исправлений01/, `v2 includes the correction: ${table}`);
     await screenshot("versions");
     await page
       .getByTestId("adapter-v2-actions")

@@ -2,6 +2,7 @@ import type { Actor } from "../decider.js";
 import type {
   BlindCandidate,
   BlindChoice,
+  CorrectionTurn,
   DatasetRequestSpec,
   DatasetStats,
   SourceInspection,
@@ -14,6 +15,19 @@ import type {
 interface Base {
   cloneId: string;
   actor: Actor;
+}
+
+/** One correction as a command carries it: the owner's rewrite of a clone's draft, with its context. */
+export interface CorrectionInput {
+  /** Unique within the clone: a correction recorded again (a re-imported file) adds nothing. */
+  correctionId: string;
+  /** When the owner corrected the draft (ISO 8601, any offset). */
+  at: string;
+  channel: string;
+  adapterVersion: number | null;
+  context: CorrectionTurn[];
+  draft: string;
+  ownerText: string;
 }
 
 export type CloneCommand =
@@ -106,5 +120,7 @@ export type CloneCommand =
       realCandidate: BlindCandidate;
     })
   | (Base & { type: "AnswerBlindTrial"; trialId: string; choice: BlindChoice })
+  | (Base & { type: "RecordCorrection"; correction: CorrectionInput })
+  | (Base & { type: "ImportCorrections"; corrections: CorrectionInput[] })
   | (Base & { type: "PurgeRawData" })
   | (Base & { type: "DeleteClone" });

@@ -2,6 +2,7 @@ import type { Decider } from "../decider.js";
 import { cloneStreamId } from "../ids.js";
 import type { CloneCommand } from "./commands.js";
 import { blindTestDeciders } from "./decide/blindTestDecider.js";
+import { correctionsDeciders } from "./decide/correctionsDecider.js";
 import { datasetDeciders } from "./decide/datasetDecider.js";
 import { existenceDeciders } from "./decide/existenceDecider.js";
 import { type CommandDeciders, requireLiveClone } from "./decide/guards.js";
@@ -27,6 +28,7 @@ const deciders: CommandDeciders<CloneCommand["type"]> = {
   ...publishingDeciders,
   ...tokensDeciders,
   ...blindTestDeciders,
+  ...correctionsDeciders,
 };
 
 /** Only CreateClone acts on a clone that does not exist yet; every other command needs a live clone. */

@@ -18,6 +18,8 @@ export const datasetStatsSchema = z.object({
   droppedMessages: count,
   trainSamples: count.optional(),
   validationSamples: count.optional(),
+  /** The owner's corrections the dataset includes as samples (absent: built before corrections existed). */
+  corrections: count.optional(),
 });
 export type DatasetStats = z.infer<typeof datasetStatsSchema>;
 
@@ -75,6 +77,8 @@ export const datasetRequestSchema = z.object({
   valFraction: z.number().min(0).max(0.5).optional(),
   pseudonymizeContacts: z.boolean().optional(),
   ocr: z.boolean().optional(),
+  /** The loss weight of the owner's corrections in this dataset (the platform's default when absent). */
+  correctionWeight: z.number().positive().max(10).optional(),
 });
 export type DatasetRequestSpec = z.infer<typeof datasetRequestSchema>;
 
@@ -107,6 +111,13 @@ export const blindChoiceSchema = z.enum(["a", "b", "cant_tell"]);
 export type BlindChoice = z.infer<typeof blindChoiceSchema>;
 export type BlindOutcome = "real" | "clone" | "cant_tell";
 
+/** A turn of the conversation a correction answered (the context before the clone's draft). */
+export const correctionTurnSchema = z.object({
+  role: z.enum(["user", "assistant"]),
+  content: z.string(),
+});
+export type CorrectionTurn = z.infer<typeof correctionTurnSchema>;
+
 export const cloneEventSchemas = {
   CloneCreated: z.object({ cloneId, ownerId: z.string().min(1), name: z.string() }),
   CloneRenamed: z.object({ cloneId, name: z.string() }),
@@ -137,6 +148,11 @@ export const cloneEventSchemas = {
      * up in the stream's SourceUploaded events).
      */
     sources: z.array(requestedSourceSchema).optional(),
+    /**
+     * The owner's corrections recorded before the request: the build adds them as samples (their words are
+     * in the stream's CorrectionRecorded events). Absent in events recorded before corrections existed.
+     */
+    correctionIds: z.array(z.string()).optional(),
   }),
   DatasetBuilt: z.object({
     cloneId,
@@ -231,6 +247,24 @@ export const cloneEventSchemas = {
     /** Which candidate was the owner's: told once answered. */
     realCandidate: blindCandidateSchema,
   }),
+  /**
+   * The owner rewrote a clone's reply into what they would really say (in the preview, or in an installed
+   * clone and uploaded as a corrections file). The context, the draft and the owner's text are personal.
+   */
+  CorrectionRecorded: z.object({
+    cloneId,
+    correctionId: z.string().min(1),
+    /** When the owner corrected the draft (ISO, UTC). */
+    at: z.iso.datetime(),
+    /** Where: "preview", "telegram", "web", … */
+    channel: z.string().min(1),
+    /** The adapter version that drafted the reply, when known. */
+    adapterVersion: version.nullable(),
+    /** The turns before the draft, oldest first, the last one the user's. */
+    context: z.array(correctionTurnSchema),
+    draft: z.string(),
+    ownerText: z.string(),
+  }),
   RawDataPurged: z.object({ cloneId, sourceIds: z.array(z.string()) }),
   CloneDeleted: z.object({ cloneId }),
 } as const;
@@ -259,6 +293,7 @@ export type CloneEventsOf = {
   publishing: "ClonePublished" | "PublishedVersionSelected";
   tokens: "InstallTokenCreated" | "InstallTokenRevoked";
   blindTest: "BlindTrialDrawn" | "BlindTrialAnswered";
+  corrections: "CorrectionRecorded";
 };
 
 export const isCloneEventType = (type: string): type is CloneEventType =>

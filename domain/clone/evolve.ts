@@ -1,5 +1,6 @@
 import type { CloneEvent, CloneEventType } from "./events.js";
 import { blindTestEvolution } from "./evolve/blindTestEvolution.js";
+import { correctionsEvolution } from "./evolve/correctionsEvolution.js";
 import { datasetEvolution } from "./evolve/datasetEvolution.js";
 import type { EventEvolution, EventEvolutions } from "./evolve/evolution.js";
 import { existenceEvolution } from "./evolve/existenceEvolution.js";
@@ -23,6 +24,7 @@ const evolutions: EventEvolutions<CloneEventType> = {
   ...publishingEvolution,
   ...tokensEvolution,
   ...blindTestEvolution,
+  ...correctionsEvolution,
 };
 
 const evolutionOf = (event: CloneEvent) => evolutions[event.type] as EventEvolution<CloneEventType>;

@@ -17,6 +17,11 @@ export const cloneLimits = {
   activeInstallTokensMax: 20,
   /** Blind-test trials drawn and not yet answered, per clone. */
   openBlindTrialsMax: 20,
+  /** The owner's corrections a clone may hold, the turns of one's context and the length of one text. */
+  correctionsMax: 10_000,
+  correctionContextTurnsMax: 40,
+  correctionTextMax: 8000,
+  correctionChannelMax: 40,
   installTokenNameMax: 80,
   /** Longest life of an install token. */
   installTokenMaxSeconds: 90 * 24 * 3600,

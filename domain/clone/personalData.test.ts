@@ -31,6 +31,13 @@ describe("personal data of a clone", () => {
       DatasetFailed: ids,
       TrainingFailed: ids,
       TrainingCompleted: { ...ids, adapterVersion: 1, artifactKey: "k" },
+      CorrectionRecorded: {
+        ...ids,
+        correctionId: "k",
+        at: new Date().toISOString(),
+        channel: "preview",
+        adapterVersion: null,
+      },
       InstallTokenCreated: {
         ...ids,
         hash: "b".repeat(64),

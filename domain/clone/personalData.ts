@@ -23,6 +23,8 @@ export const erasedPersonalFields: { [T in CloneEventType]?: Partial<CloneEventD
   // The fidelity report quotes held-out messages and the clone's answers to them.
   TrainingCompleted: { metrics: {} },
   InstallTokenCreated: { name: "" },
+  // The owner's words, the conversation they answered and the clone's draft.
+  CorrectionRecorded: { context: [], draft: "", ownerText: "" },
 };
 
 /** The clone whose key protects a stream, or null: `clone-<id>` streams are encrypted per clone. */

@@ -109,6 +109,10 @@ export interface CloneState {
   installTokens: InstallTokenState[];
   /** Blind-test trials, oldest first. */
   blindTrials: BlindTrialState[];
+  /** The ids of the owner's corrections, oldest first (their words are in the events only). */
+  correctionIds: string[];
+  /** How many corrections the newest built dataset includes: a training run's lineage records it. */
+  datasetCorrections: number;
 }
 
 export const initialCloneState: CloneState = {
@@ -130,6 +134,8 @@ export const initialCloneState: CloneState = {
   datasetRequest: null,
   installTokens: [],
   blindTrials: [],
+  correctionIds: [],
+  datasetCorrections: 0,
 };
 
 export const datasetBuildInFlight = (state: CloneState): boolean =>

@@ -21,11 +21,13 @@ import { parseEnvelope } from "../../infra/bus/eventEnvelope.js";
 import type { CommandHandler } from "../../infra/eventsourcing/commandHandler.js";
 import { CommandSender, causeOf } from "../../infra/eventsourcing/commandSender.js";
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
+import { addCorrections } from "../dataset/correctionSamples.js";
 import { exportFilesSource } from "../dataset/exportFilesSource.js";
 import { build, inspect, resolveOwner, type SourceSummary } from "../dataset/index.js";
 import { ocrForBuild } from "../ocr/ocrForBuild.js";
 import { composeTransforms, speechForBuild } from "../speech/speechForBuild.js";
 import { inspectionOf, unreadableInspection } from "./inspectionOf.js";
+import { requestedCorrections } from "./requestedCorrections.js";
 import { downloadSource, requestedSources, type StoredSource, withoutScratchPaths } from "./sourceFiles.js";
 import { storedSummaryOf, storeSummary } from "./storedSummaries.js";
 
@@ -45,7 +47,12 @@ export interface DatasetWorkerDeps {
   logger: WorkerLogger;
   /** A local Whisper model folder: voice notes are transcribed (none is bundled; without it they are counted). */
   speechModel?: string;
+  /** The loss weight of the owner's corrections when the request names none (dataset.correctionWeight). */
+  correctionWeight?: number;
 }
+
+/** The platform's default weight of a correction sample (configuration: dataset.correctionWeight). */
+export const DEFAULT_CORRECTION_WEIGHT = 2;
 
 const actor: Actor = { kind: "system", name: "pipeline" };
 export const pipelineGroup = "pipeline";
@@ -143,6 +150,15 @@ export class DatasetWorker {
           throw new Error(
             `no samples: the owner ${owner.name} has no replies that could be used (${describeDrops(stats.dropped)})`,
           );
+        // The owner's corrections: train samples and preference pairs, beside the build (docs/corrections.md).
+        const corrections = await addCorrections(
+          outDir,
+          await requestedCorrections(this.deps.store, event.data),
+          {
+            systemPrompt: stats.systemPrompt,
+            weight: spec.correctionWeight ?? this.deps.correctionWeight ?? DEFAULT_CORRECTION_WEIGHT,
+          },
+        );
         const prefix = datasetPrefix(cloneId, requestId);
         for (const name of await readdir(outDir))
           await this.deps.artifacts.put(datasetFileKey(prefix, name), createReadStream(join(outDir, name)), {
@@ -158,11 +174,12 @@ export class DatasetWorker {
             artifactKey: prefix,
             stats: {
               conversations: stats.chats.filter((c) => c.samples > 0).length,
-              samples: stats.samples,
+              samples: stats.samples + corrections.samples,
               ownerMessages: stats.ownerMessages,
               droppedMessages: Object.values(stats.dropped).reduce((a, b) => a + b, 0),
-              trainSamples: stats.trainSamples,
+              trainSamples: stats.trainSamples + corrections.samples,
               validationSamples: stats.valSamples,
+              ...(event.data.correctionIds ? { corrections: corrections.samples } : {}),
             },
           },
           recorded,

@@ -20,6 +20,7 @@ export const datasetProjections: ViewProjections<CloneEventsOf["dataset"]> = {
       datasetError: null,
       datasetRequest: finishRequest(view, "BUILT", at),
       datasets: [...view.datasets, { version, sourceIds, artifactKey, stats, builtAt: at }],
+      corrections: { total: view.corrections?.total ?? 0, inNewestDataset: stats.corrections ?? 0 },
     };
   },
   DatasetFailed: (view, event, at) => ({

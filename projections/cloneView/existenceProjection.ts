@@ -11,6 +11,7 @@ const noContent = () => ({
   trainingRuns: [],
   published: [],
   currentPublishedVersion: null,
+  corrections: { total: 0, inNewestDataset: 0 },
 });
 
 /** What a deleted clone's view holds of its content: nothing the person wrote or uploaded, nor made from it. */

@@ -63,7 +63,7 @@ export function CloneDetail({ id, tab }: { id: string; tab: Tab }) {
         {tab === "dataset" && <DatasetPanel clone={clone} />}
         {tab === "training" && <TrainingPanel clone={clone} accept={live.accept} />}
         {tab === "fidelity" && <FidelityPanel clone={clone} />}
-        {tab === "preview" && <PreviewPanel clone={clone} />}
+        {tab === "preview" && <PreviewPanel clone={clone} accept={live.accept} />}
         {tab === "publish" && <PublishPanel clone={clone} accept={live.accept} />}
         {tab === "timeline" && <TimelinePanel cloneId={clone.id} />}
         {tab === "settings" && <SettingsPanel clone={clone} accept={live.accept} />}

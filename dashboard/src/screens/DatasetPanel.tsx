@@ -51,6 +51,7 @@ export function DatasetPanel({ clone }: { clone: Clone }) {
                 ["dataset.samples", dataset.stats.samples],
                 ["dataset.train", dataset.stats.trainSamples],
                 ["dataset.validation", dataset.stats.validationSamples],
+                ["dataset.corrections", dataset.stats.corrections ?? 0],
                 ["dataset.dropped", dataset.stats.droppedMessages],
               ] as const
             ).map(([key, value]) => (

@@ -4,11 +4,13 @@ import { PreviewReplyDocument, StartPreviewReplyDocument } from "../gql/graphql"
 import { useI18n } from "../i18n";
 import type { Clone } from "../live";
 import { useApi } from "../session";
+import { CorrectionsBox, CorrectReply } from "./CorrectionsPanel";
 
 /**
  * Preview chat: the owner talks to a trained adapter version before publishing it. The platform's `preview`
  * role answers through the runtime's engine with the bundle's defaults, so the reply is what the installed
- * clone would say; its text streams in over the previewReply subscription.
+ * clone would say; its text streams in over the previewReply subscription. Each finished reply can be
+ * corrected into the owner's own words (CorrectionsPanel), which the next dataset includes.
  */
 
 interface Turn {
@@ -18,6 +20,8 @@ interface Turn {
   pending?: boolean;
   finish?: string | null;
   error?: string | null;
+  /** The owner's words recorded as a correction of this reply. */
+  corrected?: string;
 }
 
 const reply = { whiteSpace: "pre-wrap", overflowWrap: "anywhere" } as const;
@@ -29,7 +33,14 @@ function useTrainedVersions(clone: Clone): number[] {
     .sort((a, b) => b - a);
 }
 
-export function PreviewPanel({ clone }: { clone: Clone }) {
+/** The conversation a reply answered: the turns before it, failed replies left out. */
+const contextOf = (turns: Turn[], index: number) =>
+  turns
+    .slice(0, index)
+    .filter((turn) => !turn.error)
+    .map(({ role, content }) => ({ role, content }));
+
+export function PreviewPanel({ clone, accept }: { clone: Clone; accept(next: Clone): void }) {
   const { t } = useI18n();
   const api = useApi();
   const versions = useTrainedVersions(clone);
@@ -141,6 +152,30 @@ export function PreviewPanel({ clone }: { clone: Clone }) {
               </span>
             )}
             {turn.finish === "LENGTH" && <span className="small muted">{t("preview.cut")}</span>}
+            {turn.corrected !== undefined && (
+              <div className="small good" data-testid="corrected" style={reply}>
+                {t("corrections.saved", { text: turn.corrected })}
+              </div>
+            )}
+            {turn.role === "ASSISTANT" &&
+              !turn.pending &&
+              !turn.error &&
+              turn.content &&
+              turn.corrected === undefined &&
+              version !== undefined && (
+                <CorrectReply
+                  clone={clone}
+                  adapterVersion={version}
+                  context={contextOf(turns, i)}
+                  draft={turn.content}
+                  accept={accept}
+                  onSaved={(text) =>
+                    setTurns((all) =>
+                      all.map((other, j) => (j === i ? { ...other, corrected: text } : other)),
+                    )
+                  }
+                />
+              )}
           </li>
         ))}
       </ol>
@@ -160,6 +195,7 @@ export function PreviewPanel({ clone }: { clone: Clone }) {
           {busy ? t("preview.answering") : t("preview.send")}
         </button>
       </form>
+      <CorrectionsBox clone={clone} accept={accept} />
     </section>
   );
 }

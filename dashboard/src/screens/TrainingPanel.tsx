@@ -15,6 +15,7 @@ import { type MessageKey, useI18n } from "../i18n";
 import type { Clone, Run } from "../live";
 import { describeError, useApi } from "../session";
 import { BaseModelFitList, type BaseModelOption, preferredBaseModel, UntrainableNote } from "./BaseModelFit";
+import { CorrectionsNote } from "./CorrectionsPanel";
 import { NextStep } from "./NextStep";
 
 type Preset = "quick" | "balanced" | "thorough";
@@ -142,6 +143,7 @@ export function TrainingPanel({ clone, accept }: { clone: Clone; accept(next: Cl
       <section className="card" aria-labelledby="training-title">
         <h2 id="training-title">{t("training.title")}</h2>
         {!clone.dataset && <p className="empty">{t("training.needDataset")}</p>}
+        {clone.corrections.total > 0 && <CorrectionsNote clone={clone} accept={accept} />}
         <form
           onSubmit={async (event) => {
             event.preventDefault();

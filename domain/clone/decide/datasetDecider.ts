@@ -87,6 +87,8 @@ export const datasetDeciders: CommandDeciders<
       throw invalid("sessionGapMinutes", "must be a whole number of minutes between 1 and 10080");
     if (spec.valFraction !== undefined && !(spec.valFraction >= 0 && spec.valFraction <= 0.5))
       throw invalid("valFraction", "must be between 0 and 0.5");
+    if (spec.correctionWeight !== undefined && !(spec.correctionWeight > 0 && spec.correctionWeight <= 10))
+      throw invalid("correctionWeight", "must be above 0 and at most 10");
     return [
       {
         type: "DatasetRequested",
@@ -108,6 +110,7 @@ export const datasetDeciders: CommandDeciders<
             fileName,
             artifactKey,
           })),
+          ...(state.correctionIds.length > 0 ? { correctionIds: state.correctionIds } : {}),
         },
       },
     ];

@@ -117,7 +117,7 @@ export const trainingDeciders: CommandDeciders<TrainingCommand> = {
 };
 
 /**
- * The lineage TrainingRequested records: the dataset's sources, the corrections it includes (none exist yet)
+ * The lineage TrainingRequested records: the dataset's sources, the corrections it includes (as built)
  * and the parent adapter, which must be one of this clone's and trained on the same base model.
  */
 function lineageOf(
@@ -126,7 +126,7 @@ function lineageOf(
   baseModel: string,
 ): TrainingLineage {
   const wanted = command.parentAdapterVersion;
-  const lineage = { sourceIds: state.datasetSourceIds, correctionsIncluded: 0 };
+  const lineage = { sourceIds: state.datasetSourceIds, correctionsIncluded: state.datasetCorrections };
   if (wanted === undefined) return { ...lineage, parent: null };
   const parent = requireAdapter(state, "parentAdapterVersion", wanted);
   if (parent.baseModel !== baseModel)

@@ -18,6 +18,7 @@ export const datasetEvolution: EventEvolutions<CloneEventsOf["dataset"]> = {
       datasetVersion: event.data.version,
       datasetArtifactKey: event.data.artifactKey,
       datasetSourceIds: event.data.sourceIds,
+      datasetCorrections: event.data.stats.corrections ?? 0,
       datasetRequest: state.datasetRequest ? { ...state.datasetRequest, status: "built" } : null,
     }),
   },
