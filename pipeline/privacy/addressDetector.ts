@@ -25,7 +25,10 @@ const addressPattern = new RegExp(
   "gu",
 );
 
+// Every alternative needs a digit (house, flat, unit, English street number) or a Russian street word.
+const addressHint = new RegExp(String.raw`\d|${ruPrefix}`);
+
 export const addressDetector: PiiDetector = {
   kind: "address",
-  find: (text) => regexSpans(text, addressPattern),
+  find: (text) => (addressHint.test(text) ? regexSpans(text, addressPattern) : []),
 };

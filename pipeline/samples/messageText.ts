@@ -30,6 +30,8 @@ export function messageText(message: ChatMessage): MessageVerdict {
 
 /** Trims the message and its lines' trailing spaces; inner line breaks are kept (they are style). */
 function normaliseText(text: string): string {
+  // One line (most messages): trimming its end and then the whole is trimming it.
+  if (!text.includes("\n") && !text.includes("\r")) return text.trim();
   return text
     .replace(/\r\n?/g, "\n")
     .split("\n")

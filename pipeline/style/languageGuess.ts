@@ -18,6 +18,33 @@ const enWords = new Set(
   ),
 );
 
+const none = 1;
+const cyrillicLetter = 2;
+const englishLetter = 3;
+const otherLatinLetter = 4;
+const otherLetter = 5;
+
+/** What a (lowercased) character is, by Unicode script; decided by regex once per code unit, then cached. */
+function classify(ch: string): number {
+  if (/\p{Script=Cyrillic}/u.test(ch)) return cyrillicLetter;
+  if (/\p{Script=Latin}/u.test(ch)) return /[a-z]/.test(ch) ? englishLetter : otherLatinLetter;
+  return /\p{L}/u.test(ch) ? otherLetter : none;
+}
+const classOfUnit = new Uint8Array(0x10000);
+
+function classOfCharAt(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  const known = classOfUnit[code]!;
+  if (known !== 0) return known;
+  const cls = classify(text[i]!);
+  if (code < 0xd800 || code > 0xdfff) classOfUnit[code] = cls;
+  return cls;
+}
+
+/** Letters unique to Russian (ы э ъ ё) and to Ukrainian (і ї є ґ): double evidence. */
+const ruOnly = new Set([0x44b, 0x44d, 0x44a, 0x451]);
+const ukOnly = new Set([0x456, 0x457, 0x454, 0x491]);
+
 /** A script-and-stopword guess for one message; null when it has no letters to judge by. */
 export function guessLanguage(text: string): Language | null {
   const lower = text.toLowerCase();
@@ -27,15 +54,25 @@ export function guessLanguage(text: string): Language | null {
   let ru = 0;
   let uk = 0;
   let nonEnglishLatin = false;
-  for (const ch of lower) {
-    if (/\p{Script=Cyrillic}/u.test(ch)) {
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    let cls: number;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < lower.length) {
+      const next = lower.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        cls = classify(lower.slice(i, i + 2)); // an astral character: rare, not cached
+        i++;
+      } else cls = classOfCharAt(lower, i);
+    } else cls = classOfCharAt(lower, i);
+    if (cls === cyrillicLetter) {
       cyrillic++;
-      if ("ыэъё".includes(ch)) ru += 2;
-      else if ("іїєґ".includes(ch)) uk += 2;
-    } else if (/\p{Script=Latin}/u.test(ch)) {
+      if (ruOnly.has(code)) ru += 2;
+      else if (ukOnly.has(code)) uk += 2;
+    } else if (cls === englishLetter) latin++;
+    else if (cls === otherLatinLetter) {
       latin++;
-      if (!/[a-z]/.test(ch)) nonEnglishLatin = true;
-    } else if (/\p{L}/u.test(ch)) otherLetters++;
+      nonEnglishLatin = true;
+    } else if (cls === otherLetter) otherLetters++;
   }
   if (cyrillic + latin + otherLetters === 0) return null;
   if (otherLetters > cyrillic && otherLetters > latin) return "other";

@@ -16,6 +16,22 @@ const endings: readonly Ending[] = [
 ];
 const languages: readonly Language[] = ["ru", "uk", "en", "other"];
 
+/** The number of code points (`[...text].length`, without building the array). */
+export function codePointLength(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i + 1 < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
+}
+
 /** Builds a StyleProfile from a stream of turns in constant memory (counters plus a bounded reservoir). */
 export class StyleAccumulator {
   private messages = 0;
@@ -75,7 +91,7 @@ export class StyleAccumulator {
 
   private addMessage(text: string): void {
     this.messages++;
-    const length = [...text].length;
+    const length = codePointLength(text);
     this.totalLength += length;
     this.lengths.add(length);
     const emoji = countEmoji(text);
