@@ -2,13 +2,15 @@
  * The trainer's hyperparameters as a job carries them (`requestTraining(hyperparameters: {...})`), each
  * with its type and the train_qlora.py flag it becomes. Defaults are the trainer's own (trainer/README.md).
  */
-type Kind = "int" | "number" | "boolean";
+type Kind = "int" | "number" | "boolean" | "choice";
 
 interface Hyperparameter {
   kind: Kind;
   flag: string;
   min?: number;
   max?: number;
+  /** The values a `choice` takes. */
+  choices?: readonly string[];
 }
 
 export const hyperparameters: Readonly<Record<string, Hyperparameter>> = {
@@ -26,6 +28,10 @@ export const hyperparameters: Readonly<Record<string, Hyperparameter>> = {
   evalPrompts: { kind: "int", flag: "--eval-prompts", min: 0, max: 1000 },
   evalNewTokens: { kind: "int", flag: "--eval-new-tokens", min: 1, max: 4096 },
   cpu: { kind: "boolean", flag: "--cpu" },
+  /** The preference objective on the dataset's preferences.jsonl (the owner's corrections); trainer/README.md. */
+  preference: { kind: "choice", flag: "--preference", choices: ["dpo", "orpo", "off"] },
+  preferenceMinPairs: { kind: "int", flag: "--preference-min-pairs", min: 1, max: 1_000_000 },
+  preferenceBeta: { kind: "number", flag: "--preference-beta", min: 1e-4, max: 100 },
 };
 
 export type HyperparameterValues = Record<string, string | number | boolean>;
@@ -46,6 +52,11 @@ export function checkHyperparameters(
       if (typeof raw !== "boolean") return { field, message: "must be true or false" };
       continue;
     }
+    if (spec.kind === "choice") {
+      if (typeof raw !== "string" || !spec.choices?.includes(raw))
+        return { field, message: `must be one of ${spec.choices?.join(", ")}` };
+      continue;
+    }
     const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
     if (typeof value !== "number" || !Number.isFinite(value)) return { field, message: "must be a number" };
     if (spec.kind === "int" && !Number.isInteger(value)) return { field, message: "must be an integer" };
@@ -63,7 +74,8 @@ export function trainerFlags(values: HyperparameterValues): string[] {
     if (!spec) throw new Error(`unknown hyperparameter ${name}`);
     if (spec.kind === "boolean") {
       if (value === true) flags.push(spec.flag);
-    } else flags.push(spec.flag, String(Number(value)));
+    } else if (spec.kind === "choice") flags.push(spec.flag, String(value));
+    else flags.push(spec.flag, String(Number(value)));
   }
   return flags;
 }

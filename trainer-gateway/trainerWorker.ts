@@ -35,6 +35,8 @@ export interface TrainerWorkerDeps {
   progressIntervalMs?: number;
   /** Checkpoint every N steps unless the job's hyperparameters say otherwise. */
   checkpointEvery?: number;
+  /** The preference objective (`training.preference`) unless the job's hyperparameters say otherwise. */
+  preference?: PreferenceDefaults;
   /** How the trainer runs; tests substitute a stand-in script that speaks the trainer's protocol. */
   trainer?: { python: () => Promise<string>; script?: string };
   device?: string;
@@ -43,6 +45,24 @@ export interface TrainerWorkerDeps {
    * added to metrics.json as `fidelity`; injected by cli/ since the runtime is not this layer's to import.
    */
   measureFidelity?: (input: FidelityInput) => Promise<Record<string, unknown>>;
+}
+
+export interface PreferenceDefaults {
+  objective: "dpo" | "orpo" | "off";
+  minPairs: number;
+  beta?: number | undefined;
+}
+
+/** The configured preference objective as hyperparameters (a job's own values win). */
+export function preferenceHyperparameters(
+  defaults: PreferenceDefaults | undefined,
+): Record<string, string | number> {
+  if (!defaults) return {};
+  return {
+    preference: defaults.objective,
+    preferenceMinPairs: defaults.minPairs,
+    ...(defaults.beta !== undefined ? { preferenceBeta: defaults.beta } : {}),
+  };
 }
 
 export interface FidelityInput {
@@ -225,7 +245,11 @@ export class TrainerWorker {
         );
         args.push("--resume");
       }
-      const hyper = { checkpointEvery: this.deps.checkpointEvery ?? 25, ...spec.hyperparameters };
+      const hyper = {
+        checkpointEvery: this.deps.checkpointEvery ?? 25,
+        ...preferenceHyperparameters(this.deps.preference),
+        ...spec.hyperparameters,
+      };
       args.push(...trainerFlags(hyper));
       if (job.stop.signal.aborted) return this.finishStopped(job, step);
 

@@ -54,6 +54,23 @@ describe("platform configuration", () => {
     assert.match(script, /process\.env\.AICLONE_TRAINING__EXTRAS/);
   });
 
+  it("defaults the preference objective to off with 8 pairs, and takes it from variables", async () => {
+    const defaults = await loadPlatformConfig({ env: {} });
+    assert.deepEqual(defaults.training.preference, { objective: "off", minPairs: 8 });
+    const config = await loadPlatformConfig({
+      env: {
+        AICLONE_TRAINING__PREFERENCE__OBJECTIVE: "dpo",
+        AICLONE_TRAINING__PREFERENCE__MIN_PAIRS: "4",
+        AICLONE_TRAINING__PREFERENCE__BETA: "0.2",
+      },
+    });
+    assert.deepEqual(config.training.preference, { objective: "dpo", minPairs: 4, beta: 0.2 });
+    await assert.rejects(
+      loadPlatformConfig({ env: { AICLONE_TRAINING__PREFERENCE__OBJECTIVE: "ppo" } }),
+      ConfigError,
+    );
+  });
+
   it("names the key and the variable of a bad value", async () => {
     await assert.rejects(loadPlatformConfig({ env: { AICLONE_API__PORT: "seventy" } }), (error: Error) => {
       assert.ok(error instanceof ConfigError);

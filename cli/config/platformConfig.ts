@@ -144,6 +144,18 @@ export const platformConfigSchema = z
         maxAttempts: z.coerce.number().int().min(1).max(100).default(3),
         /** Checkpoint (and upload) every N optimizer steps unless a job says otherwise. */
         checkpointEvery: z.coerce.number().int().min(0).default(25),
+        /**
+         * The preference objective on the owner's corrections (the dataset's preferences.jsonl) unless a job's
+         * hyperparameters say otherwise (`preference`, `preferenceMinPairs`, `preferenceBeta`): DPO or ORPO added
+         * to the LoRA run when there are at least `minPairs` pairs; docs/training.md.
+         */
+        preference: z
+          .object({
+            objective: z.enum(["dpo", "orpo", "off"]).default("off"),
+            minPairs: z.coerce.number().int().min(1).max(1_000_000).default(8),
+            beta: z.coerce.number().min(1e-4).max(100).optional(),
+          })
+          .prefault({}),
         /** The Python that runs the trainer; default: the project's own venv (installed on first use). */
         python: z.string().min(1).optional(),
         /**

@@ -33,6 +33,7 @@ export function createTrainerWorker(
     backend,
     heartbeatMs: config.training.heartbeatMs,
     checkpointEvery: config.training.checkpointEvery,
+    preference: config.training.preference,
     trainer: {
       python: python ? async () => python : () => trainerPython({ venv, extras }),
       ...(script ? { script } : {}),

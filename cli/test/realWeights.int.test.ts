@@ -15,10 +15,10 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@aiclone/testing/freePort";
 import { smollm2Path } from "@aiclone/testing/realModels";
+import { OWNER, writeSyntheticOwnerExports } from "@aiclone/testing/syntheticOwner";
 import { waitFor } from "@aiclone/testing/until";
 import type { FidelityReport } from "aiclone-runtime/fidelity";
 import { distinctReplyRatio, type HeldOutItem, heldOutItems } from "aiclone-runtime/fidelity";
-import { OWNER, writeSyntheticOwnerExports } from "./syntheticOwner.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const bin = join(repoRoot, "bin", "aiclone");

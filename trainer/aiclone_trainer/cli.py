@@ -30,6 +30,13 @@ def parse_args(argv: list[str] | None = None):
     p.add_argument("--init-adapter", default=None,
                    help="a parent run's peft/ folder: start the LoRA from its weights (same base model; its rank "
                    "and alpha are used)")
+    p.add_argument("--preference", choices=["dpo", "orpo", "off"], default="off",
+                   help="add a preference objective on preferences.jsonl (the owner's corrections: their text "
+                   "preferred over the clone's draft) to the SFT loss (default: off)")
+    p.add_argument("--preference-min-pairs", type=int, default=8,
+                   help="run the preference objective only with at least this many pairs (default: 8)")
+    p.add_argument("--preference-beta", type=float, default=None,
+                   help="DPO's beta, or ORPO's lambda (default: 0.1)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--cpu", action="store_true", help="train on CPU even when CUDA is present")
     p.add_argument("--gradient-checkpointing", choices=["auto", "on", "off"], default="auto",
@@ -53,5 +60,6 @@ def main(argv: list[str] | None = None) -> int:
         cutoff=a.cutoff, checkpoint_every=a.checkpoint_every, resume=a.resume, seed=a.seed, force_cpu=a.cpu,
         eval_max_samples=a.eval_max_samples, eval_prompts=a.eval_prompts, eval_new_tokens=a.eval_new_tokens, cache_dir=a.cache_dir,
         gradient_checkpointing=a.gradient_checkpointing, init_adapter=a.init_adapter,
+        preference=a.preference, preference_min_pairs=a.preference_min_pairs, preference_beta=a.preference_beta,
     )
     return run(cfg)

@@ -17,33 +17,56 @@ class DatasetError(ValueError):
     pass
 
 
-def load_jsonl(path: Path) -> list[list[dict[str, str]]]:
+MAX_WEIGHT = 10.0  # the dataset format's bound (domain/artifacts/datasetFormat.schema.json)
+
+
+def _read_records(path: Path):
+    """(where, record) for each non-empty line of a JSONL file; a line that is no JSON is refused."""
     if not path.is_file():
         raise DatasetError(f"{path}: file not found")
-    conversations = []
     with path.open(encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
             where = f"{path}:{lineno}"
             try:
-                record = json.loads(line)
+                yield where, json.loads(line)
             except json.JSONDecodeError as e:
                 raise DatasetError(f"{where}: not valid JSON ({e.msg})") from None
-            messages = record.get("messages") if isinstance(record, dict) else None
-            if not isinstance(messages, list) or not messages:
-                raise DatasetError(f'{where}: expected {{"messages": [...]}} with at least one message')
-            for i, m in enumerate(messages):
-                if not isinstance(m, dict) or m.get("role") not in ROLES or not isinstance(m.get("content"), str):
-                    raise DatasetError(
-                        f"{where}: messages[{i}] must be {{role: system|user|assistant, content: string}}"
-                    )
-            if not any(m["role"] == "assistant" for m in messages):
-                raise DatasetError(f"{where}: no assistant message to learn from")
-            conversations.append([{"role": m["role"], "content": m["content"]} for m in messages])
-    if not conversations:
+
+
+def check_messages(where: str, messages: Any, need_assistant: bool = True) -> list[dict[str, str]]:
+    if not isinstance(messages, list) or not messages:
+        raise DatasetError(f'{where}: expected {{"messages": [...]}} with at least one message')
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or m.get("role") not in ROLES or not isinstance(m.get("content"), str):
+            raise DatasetError(f"{where}: messages[{i}] must be {{role: system|user|assistant, content: string}}")
+    if need_assistant and not any(m["role"] == "assistant" for m in messages):
+        raise DatasetError(f"{where}: no assistant message to learn from")
+    return [{"role": m["role"], "content": m["content"]} for m in messages]
+
+
+def sample_weight(where: str, record: dict[str, Any]) -> float:
+    """A sample's `weight` (absent = 1): a number in (0, 10], as the dataset format allows."""
+    weight = record.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= MAX_WEIGHT:
+        raise DatasetError(f"{where}: weight must be a number > 0 and <= {MAX_WEIGHT:g}")
+    return float(weight)
+
+
+def load_samples(path: Path) -> list[tuple[list[dict[str, str]], float]]:
+    """Each sample's messages and its loss weight (the owner's corrections may weigh more than 1)."""
+    samples = []
+    for where, record in _read_records(path):
+        messages = record.get("messages") if isinstance(record, dict) else None
+        samples.append((check_messages(where, messages), sample_weight(where, record)))
+    if not samples:
         raise DatasetError(f"{path}: no samples")
-    return conversations
+    return samples
+
+
+def load_jsonl(path: Path) -> list[list[dict[str, str]]]:
+    return [messages for messages, _ in load_samples(path)]
 
 
 class ChatFormatter:
@@ -79,13 +102,16 @@ class ChatFormatter:
 class Example:
     input_ids: list[int]
     labels: list[int]
+    weight: float = 1.0  # the sample's loss is multiplied by it
 
     @property
     def trainable_tokens(self) -> int:
         return sum(1 for x in self.labels if x != IGNORE_INDEX)
 
 
-def tokenize_conversation(formatter: ChatFormatter, messages: list[dict[str, str]], last_reply_only: bool = False) -> Example:
+def tokenize_conversation(
+    formatter: ChatFormatter, messages: list[dict[str, str]], last_reply_only: bool = False, weight: float = 1.0
+) -> Example:
     text, spans = formatter.render_with_spans(messages)
     if last_reply_only:  # earlier replies of a held-out sample may be training targets elsewhere
         spans = spans[-1:]
@@ -98,7 +124,7 @@ def tokenize_conversation(formatter: ChatFormatter, messages: list[dict[str, str
             if a < e and b > s:  # token overlaps an assistant reply or its end of turn
                 labels[k] = ids[k]
                 break
-    return Example(ids, labels)
+    return Example(ids, labels, weight)
 
 
 def truncate(example: Example, cutoff: int, keep_first: bool) -> Example:
@@ -108,7 +134,7 @@ def truncate(example: Example, cutoff: int, keep_first: bool) -> Example:
     head = 1 if keep_first else 0
     ids = example.input_ids[:head] + example.input_ids[len(example.input_ids) - (cutoff - head) :]
     labels = [IGNORE_INDEX] * head + example.labels[len(example.labels) - (cutoff - head) :]
-    return Example(ids, labels)
+    return Example(ids, labels, example.weight)
 
 
 def default_cutoff(lengths: list[int], percentile: float = 0.95, floor: int = 32, cap: int = 2048) -> int:

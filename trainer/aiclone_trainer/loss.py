@@ -36,15 +36,37 @@ def supports_labelled_only(model) -> bool:
     )
 
 
-def causal_lm_loss(model, input_ids: torch.Tensor, attention_mask: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Mean next-token cross-entropy over positions whose label is not IGNORE_INDEX (as transformers computes it)."""
-    if not supports_labelled_only(model):
-        return model(input_ids=input_ids, attention_mask=attention_mask, labels=labels).loss
-    inner = _causal_lm(model)
-    hidden = inner.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-    # Position t predicts token t+1: the same shift as transformers' ForCausalLMLoss.
+def _weighted_mean(nll: torch.Tensor, row_weights: torch.Tensor) -> torch.Tensor:
+    """sum(weight of the token's sample x its loss) / number of labelled tokens (not the sum of weights)."""
+    return (nll * row_weights).sum() / nll.numel()
+
+
+def causal_lm_loss(
+    model, input_ids: torch.Tensor, attention_mask: torch.Tensor, labels: torch.Tensor,
+    weights: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """Mean next-token cross-entropy over positions whose label is not IGNORE_INDEX (as transformers computes it).
+
+    `weights` (one per row): each labelled token's loss is multiplied by its sample's weight and the sum is
+    divided by the count of labelled tokens, as without weights. A batch of weight-1 samples gives exactly the
+    unweighted loss; a sample of weight 2 counts as if it were there twice; weights are not renormalised per
+    batch, so a batch made only of weight-2 corrections takes a step twice as large.
+    """
     targets = labels[:, 1:]
     keep = targets != IGNORE_INDEX
-    logits = inner.lm_head(hidden[:, :-1][keep]).float()
+    plain = weights is None or bool((weights == 1).all())
+    if not supports_labelled_only(model):
+        if plain:
+            return model(input_ids=input_ids, attention_mask=attention_mask, labels=labels).loss
+        logits = model(input_ids=input_ids, attention_mask=attention_mask).logits[:, :-1][keep].float()
+    else:
+        inner = _causal_lm(model)
+        hidden = inner.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        # Position t predicts token t+1: the same shift as transformers' ForCausalLMLoss.
+        logits = inner.lm_head(hidden[:, :-1][keep]).float()
     # An all-ignored batch gives nan, as the library's loss does (the trainer drops such samples up front).
-    return torch.nn.functional.cross_entropy(logits, targets[keep])
+    if plain:
+        return torch.nn.functional.cross_entropy(logits, targets[keep])
+    nll = torch.nn.functional.cross_entropy(logits, targets[keep], reduction="none")
+    row_weights = weights.to(nll.dtype)[:, None].expand_as(targets)[keep]
+    return _weighted_mean(nll, row_weights)

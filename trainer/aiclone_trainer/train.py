@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .data import IGNORE_INDEX, ChatFormatter, DatasetError, Example, default_cutoff, length_stats, load_jsonl, tokenize_conversation, truncate
+from .data import IGNORE_INDEX, ChatFormatter, DatasetError, Example, default_cutoff, length_stats, load_jsonl, load_samples, tokenize_conversation, truncate
 from .events import emit
 from .memory import limit_heap_fragmentation, peak_rss_bytes, release_free_memory
 
@@ -51,6 +51,11 @@ class TrainConfig:
     gradient_checkpointing: str = "auto"
     # A parent run's peft/ folder: the LoRA starts from its weights instead of B = 0 (continue training).
     init_adapter: str | None = None
+    # The preference objective on preferences.jsonl (the owner's corrections): dpo, orpo or off; it runs only
+    # with at least preference_min_pairs pairs. beta: DPO's β, or ORPO's λ (None: 0.1 for both).
+    preference: str = "off"
+    preference_min_pairs: int = 8
+    preference_beta: float | None = None
 
 
 class _StopFlag:
@@ -80,6 +85,9 @@ def _validate(cfg: TrainConfig) -> None:
         (cfg.grad_accum >= 1, "--grad-accum must be >= 1"),
         (cfg.cutoff is None or cfg.cutoff >= 8, "--cutoff must be >= 8"),
         (cfg.checkpoint_every >= 0, "--checkpoint-every must be >= 0"),
+        (cfg.preference in ("dpo", "orpo", "off"), "--preference must be dpo, orpo or off"),
+        (cfg.preference_min_pairs >= 1, "--preference-min-pairs must be >= 1"),
+        (cfg.preference_beta is None or cfg.preference_beta > 0, "--preference-beta must be > 0"),
     ]
     for ok, message in checks:
         if not ok:
@@ -93,12 +101,13 @@ def _collate(batch: list[Example], pad_id: int, device: str):
     ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
     labels = torch.full((len(batch), width), IGNORE_INDEX, dtype=torch.long)
     mask = torch.zeros((len(batch), width), dtype=torch.long)
+    weights = torch.tensor([e.weight for e in batch], dtype=torch.float32)
     for i, e in enumerate(batch):
         n = len(e.input_ids)
         ids[i, :n] = torch.tensor(e.input_ids)
         labels[i, :n] = torch.tensor(e.labels)
         mask[i, :n] = 1
-    return ids.to(device), labels.to(device), mask.to(device), int(mask.sum())
+    return ids.to(device), labels.to(device), mask.to(device), weights.to(device), int(mask.sum())
 
 
 def _latest_checkpoint(ckpt_root: Path) -> Path | None:
@@ -218,6 +227,59 @@ def load_parent_weights(model, folder: str, device: str) -> None:
     set_peft_model_state_dict(model, weights)
 
 
+class _Preference:
+    """The preference pairs of the dataset, whether the objective runs on them, and its figures."""
+
+    def __init__(self, cfg: TrainConfig, dataset: Path, formatter, fit) -> None:
+        from .preference import DEFAULT_BETA, decide, load_preferences, tokenize_pairs
+
+        raw = load_preferences(dataset / "preferences.jsonl")
+        self.pairs = tokenize_pairs(formatter, raw, fit)
+        self.cfg = cfg
+        self.beta = cfg.preference_beta or DEFAULT_BETA.get(cfg.preference, 0.1)
+        decision = decide(cfg.preference, cfg.preference_min_pairs, len(self.pairs))
+        self.ran = decision["ran"]
+        self.reference: tuple[list[float], list[float]] | None = None
+        self.losses: list[float] = []
+        self.report: dict[str, Any] = {
+            "objective": cfg.preference, "minPairs": cfg.preference_min_pairs, "beta": self.beta,
+            "pairsInDataset": len(raw), "pairs": len(self.pairs), **decision,
+        }
+
+    def prepare(self, model, pad_id: int, device: str, start_step: int) -> None:
+        """Before the first step: the reference's log-probabilities (DPO) and the margins before training."""
+        from .preference import measure_margins, reference_logps
+
+        if self.ran and self.cfg.preference == "dpo":
+            self.reference = reference_logps(model, self.pairs, pad_id, device, self.cfg.batch_size)
+        if self.pairs:
+            self.report["before"] = {**measure_margins(model, self.pairs, pad_id, device, self.cfg.batch_size),
+                                     "step": start_step}
+
+    def loss(self, model, step: int, pad_id: int, device: str):
+        """The preference loss of one optimizer step's batch of pairs (added to the SFT loss)."""
+        import torch
+
+        from .preference import dpo_loss, orpo_loss, pair_batch, pair_logps
+
+        index = pair_batch(step, list(range(len(self.pairs))), self.cfg.batch_size, self.cfg.seed)
+        c, r, nc, nr = pair_logps(model, [self.pairs[i] for i in index], pad_id, device)
+        if self.reference is not None:
+            ref_c = torch.tensor([self.reference[0][i] for i in index], device=c.device, dtype=c.dtype)
+            ref_r = torch.tensor([self.reference[1][i] for i in index], device=c.device, dtype=c.dtype)
+            return dpo_loss(c, r, ref_c, ref_r, self.beta)
+        return orpo_loss(c / nc, r / nr, self.beta)
+
+    def finish(self, model, pad_id: int, device: str) -> dict[str, Any]:
+        from .preference import measure_margins
+
+        if self.pairs:
+            self.report["after"] = measure_margins(model, self.pairs, pad_id, device, self.cfg.batch_size)
+        if self.losses:
+            self.report["firstLoss"], self.report["finalLoss"] = self.losses[0], self.losses[-1]
+        return self.report
+
+
 def run(cfg: TrainConfig) -> int:
     stop = _StopFlag()
     stop.install()
@@ -241,7 +303,8 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     limit_heap_fragmentation()
     dataset = Path(cfg.dataset)
     out = Path(cfg.out)
-    train_convs = load_jsonl(dataset / "train.jsonl")
+    train_samples = load_samples(dataset / "train.jsonl")
+    train_convs = [messages for messages, _ in train_samples]
     val_path = dataset / "val.jsonl"
     # A small dataset may hold nothing out: train anyway, and say so where the fidelity report would be.
     val_convs = load_jsonl(val_path) if val_path.is_file() and val_path.stat().st_size > 0 else []
@@ -263,7 +326,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
     contract.system_prompt = dataset_system_prompt(stats, train_convs)
     contract.base_sha256 = file_sha256(base.path) if base.gguf_file else None
     formatter = ChatFormatter(tokenizer, contract)
-    raw_train = [tokenize_conversation(formatter, c) for c in train_convs]
+    raw_train = [tokenize_conversation(formatter, c, weight=w) for c, w in train_samples]
     lengths = [len(e.input_ids) for e in raw_train]
     cutoff = cfg.cutoff or default_cutoff(lengths)
     keep_first = tokenizer.bos_token_id is not None
@@ -281,6 +344,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         if x.trainable_tokens > 0
     ]
 
+    preference = _Preference(cfg, dataset, formatter, fit)
     plan = plan_device(cfg.force_cpu)
     torch.manual_seed(cfg.seed)
     random.seed(cfg.seed)
@@ -309,6 +373,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         "train_samples": len(train),
         # Only for a continued run: a checkpoint made before --init-adapter existed still resumes.
         **({"init_adapter": True} if parent else {}),
+        **({"preference": [cfg.preference, preference.beta, len(preference.pairs)]} if preference.ran else {}),
     }
     ckpt_root = out / "checkpoints"
     start_step = 0
@@ -318,6 +383,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         if latest is not None:
             start_step = _load_checkpoint(model, optimizer, scheduler, latest, fingerprint, plan.device)
             resumed_from = str(latest)
+    preference.prepare(model, tokenizer.pad_token_id, plan.device, start_step)
 
     emit(
         "started",
@@ -326,7 +392,9 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         epochs=cfg.epochs, steps_per_epoch=steps_per_epoch, rank=cfg.rank, alpha=cfg.alpha, lr=cfg.lr,
         batch_size=cfg.batch_size, grad_accum=cfg.grad_accum, architecture=arch, template=formatter.template_name,
         trainable_params=sum(p.numel() for p in params), gradient_checkpointing=checkpointing,
-        init_adapter=parent["path"] if parent else None, **plan.describe(),
+        init_adapter=parent["path"] if parent else None,
+        preference={k: preference.report[k] for k in ("objective", "ran", "reason", "pairs", "minPairs", "beta")},
+        **plan.describe(),
     )
 
     model.train()
@@ -353,11 +421,17 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         step_loss = 0.0
         for micro in range(cfg.grad_accum):
             batch = _batch_for(step * cfg.grad_accum + micro, train, cfg.batch_size, cfg.seed)
-            ids, labels, mask, n_tokens = _collate(batch, tokenizer.pad_token_id, plan.device)
-            loss = causal_lm_loss(model, ids, mask, labels) / cfg.grad_accum
+            ids, labels, mask, weights, n_tokens = _collate(batch, tokenizer.pad_token_id, plan.device)
+            loss = causal_lm_loss(model, ids, mask, labels, weights) / cfg.grad_accum
             loss.backward()
             step_loss += float(loss.detach())
             tokens_seen += n_tokens
+        pref_loss = None
+        if preference.ran:
+            pref = preference.loss(model, step, tokenizer.pad_token_id, plan.device)
+            pref.backward()
+            pref_loss = float(pref.detach())
+            preference.losses.append(pref_loss)
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         lr_now = scheduler.get_last_lr()[0]
         optimizer.step()
@@ -368,7 +442,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         done = step - start_step
         emit(
             "progress", step=step, total_steps=total_steps, epoch=round(step / steps_per_epoch, 4),
-            loss=step_loss, learning_rate=lr_now, tokens_per_second=tokens_seen / elapsed if elapsed > 0 else None,
+            loss=step_loss, **({"preference_loss": pref_loss} if pref_loss is not None else {}), learning_rate=lr_now, tokens_per_second=tokens_seen / elapsed if elapsed > 0 else None,
             eta_seconds=(total_steps - step) * elapsed / done,
             peak_memory_bytes=torch.cuda.max_memory_allocated() if on_cuda else peak_rss_bytes(),
             peak_rss_bytes=peak_rss_bytes(),
@@ -389,6 +463,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         out / "adapter.gguf", state, arch, cfg.alpha, n_head, n_head_kv, metadata={GGUF_KEY: contract.to_json()}
     )
 
+    preference_report = preference.finish(model, tokenizer.pad_token_id, plan.device)
     report = {"perplexity": heldout_perplexity(model, val, plan.device)} if val else {
         "skipped": "no-held-out", "detail": "val.jsonl is missing or empty: nothing was held out to measure on"
     }
@@ -399,7 +474,10 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         "prompt_contract": json.loads(contract.to_json()),
         "config": {**asdict(cfg), "cutoff": cutoff},
         "device": plan.describe(),
-        "dataset": {"train_samples": len(train), "val_samples": len(val), "token_lengths": length_stats(lengths)},
+        "dataset": {
+            "train_samples": len(train), "val_samples": len(val), "token_lengths": length_stats(lengths),
+            "weighted_samples": sum(1 for e in train if e.weight != 1), "weight_sum": sum(e.weight for e in train),
+        },
         "train": {
             "steps": step, "start_step": start_step, "total_steps": total_steps, "seconds": train_seconds,
             "first_loss": losses[0] if losses else None, "final_loss": losses[-1] if losses else None,
@@ -413,6 +491,7 @@ def _run(cfg: TrainConfig, stop: _StopFlag) -> int:
         "peak_rss_bytes": peak_rss_bytes(),
         "adapter": {"gguf": "adapter.gguf", "peft": "peft", "tensors": len(shapes)},
         "init_adapter": parent,
+        "preference": preference_report,
         "eval": report,
     }
     tmp = out / "metrics.json.tmp"

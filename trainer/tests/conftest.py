@@ -33,7 +33,10 @@ def synthetic_conversations(n: int):
 
 @pytest.fixture(scope="session", autouse=True)
 def tokenizer_cache(tmp_path_factory):
-    # Converting the GGUF tokenizer takes ~40 s; every subprocess in the session shares one conversion.
+    # Converting the GGUF tokenizer takes ~40 s; every subprocess in the session shares one conversion
+    # (AICLONE_TRAINER_CACHE set by the caller: a warm cache from an earlier session is reused).
+    if os.environ.get("AICLONE_TRAINER_CACHE"):
+        return Path(os.environ["AICLONE_TRAINER_CACHE"])
     path = tmp_path_factory.mktemp("trainer-cache")
     os.environ["AICLONE_TRAINER_CACHE"] = str(path)
     return path

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from aiclone_trainer.data import DatasetError, load_jsonl
+from aiclone_trainer.data import DatasetError, load_jsonl, load_samples
 from aiclone_trainer.train import _dataset_stats, dataset_system_prompt
 
 from arch_fixtures import write_dataset
@@ -79,8 +79,14 @@ VALID_SAMPLES = [
     {"messages": [{"role": "system", "content": "You are Alex."}, {"role": "user", "content": "yo"},
                   {"role": "assistant", "content": "ok 👍"}]},
     *synthetic_conversations(4),
+    # A correction: the owner's text as the reply, weighted.
+    {"messages": [{"role": "user", "content": "yo"}, {"role": "assistant", "content": "ya sure"}],
+     "source": "correction", "correctionId": "c1", "weight": 2.5},
 ]
 INVALID_SAMPLES = [
+    {"messages": [{"role": "assistant", "content": "hi"}], "weight": 0},
+    {"messages": [{"role": "assistant", "content": "hi"}], "weight": 11},
+    {"messages": [{"role": "assistant", "content": "hi"}], "weight": "2"},
     {"messages": []},
     {"messages": [{"role": "user", "content": "nothing to learn from"}]},
     {"messages": [{"role": "bot", "content": "x"}, {"role": "assistant", "content": "y"}]},
@@ -97,6 +103,7 @@ def test_a_sample_the_schema_allows_is_one_the_trainer_loads(tmp_path, sample):
     path = tmp_path / "train.jsonl"
     path.write_text(json.dumps(sample, ensure_ascii=False) + "\n", encoding="utf-8")
     assert load_jsonl(path) == [sample["messages"]]
+    assert load_samples(path) == [(sample["messages"], float(sample.get("weight", 1)))]
 
 
 @pytest.mark.parametrize("sample", INVALID_SAMPLES)

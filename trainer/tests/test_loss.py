@@ -64,3 +64,33 @@ def test_other_heads_fall_back_to_the_library_loss():
     with torch.no_grad():
         expected = model(input_ids=ids, attention_mask=mask, labels=labels).loss
         assert causal_lm_loss(model, ids, mask, labels) == pytest.approx(float(expected))
+
+
+def _token_nll(model, ids, mask, labels):
+    """Each labelled token's loss from the library's full logits, one row at a time (the hand computation)."""
+    logits = model(input_ids=ids, attention_mask=mask).logits.float()
+    logp = torch.log_softmax(logits[:, :-1], dim=-1)
+    targets = labels[:, 1:]
+    rows = []
+    for i in range(ids.size(0)):
+        keep = targets[i] != IGNORE_INDEX
+        rows.append(-logp[i][keep].gather(-1, targets[i][keep][:, None]).squeeze(-1))
+    return rows
+
+
+@pytest.mark.parametrize("softcap", [None, 30.0])
+def test_sample_weights_multiply_each_samples_token_losses(softcap):
+    model = _tiny_lora_llama()
+    model.get_base_model().config.final_logit_softcapping = softcap  # both the labelled-only and library paths
+    ids, mask, labels = _batch()
+    weights = torch.tensor([2.0, 1.0, 0.5])
+    with torch.no_grad():
+        rows = _token_nll(model, ids, mask, labels)
+        n_tokens = sum(len(r) for r in rows)
+        expected = sum(float(w) * float(r.sum()) for w, r in zip(weights, rows)) / n_tokens
+        plain = causal_lm_loss(model, ids, mask, labels)
+        assert causal_lm_loss(model, ids, mask, labels, weights) == pytest.approx(expected, rel=1e-5)
+        # weight 1 everywhere is the unweighted loss; 2 everywhere doubles it (no renormalisation per batch)
+        assert causal_lm_loss(model, ids, mask, labels, torch.ones(3)) == pytest.approx(float(plain), rel=1e-6)
+        assert causal_lm_loss(model, ids, mask, labels, torch.full((3,), 2.0)) == pytest.approx(2 * float(plain), rel=1e-5)
+        assert float(plain) == pytest.approx(sum(float(r.sum()) for r in rows) / n_tokens, rel=1e-5)

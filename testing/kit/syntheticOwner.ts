@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { seeded } from "@aiclone/testing/syntheticAuthors";
+import { seeded } from "./syntheticAuthors.js";
 
 export const OWNER = "Sam";
 export const CONTACTS = ["Alex", "Jordan", "Priya"] as const;
