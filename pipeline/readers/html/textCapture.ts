@@ -32,3 +32,37 @@ export class TextCapture {
     return this.runs.length === 1 && this.runs[0] === "";
   }
 }
+
+/** The captures of one message (or page header), by field: created on first use, taken once read. */
+export class TextCaptures<Field extends string> {
+  private captures = new Map<Field, TextCapture>();
+
+  /** The field's capture, created when it is first written. */
+  of(field: Field): TextCapture {
+    let capture = this.captures.get(field);
+    if (!capture) {
+      capture = new TextCapture();
+      this.captures.set(field, capture);
+    }
+    return capture;
+  }
+
+  /** The field's capture, removed: the next text of that field starts afresh. */
+  take(field: Field): TextCapture {
+    const capture = this.of(field);
+    this.captures.delete(field);
+    return capture;
+  }
+
+  get(field: Field): TextCapture | undefined {
+    return this.captures.get(field);
+  }
+
+  has(field: Field): boolean {
+    return this.captures.has(field);
+  }
+
+  clear(): void {
+    this.captures = new Map();
+  }
+}

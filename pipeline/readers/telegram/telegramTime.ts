@@ -1,3 +1,5 @@
+import { utcWallTime } from "../utcWallTime.js";
+
 const UNIX_SECONDS = /^-?\d{1,12}$/;
 const ISO_WALL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
 
@@ -24,10 +26,5 @@ export function fromWallTime(value: unknown): number | null {
     number,
     number,
   ];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls 2023-02-30 over into March; a date that does not round-trip is not a date.
-  const back = new Date(ms);
-  if (back.getUTCDate() !== day || back.getUTCMonth() !== month - 1 || back.getUTCHours() !== hour)
-    return null;
-  return ms;
+  return utcWallTime(year, month, day, hour, minute, second);
 }

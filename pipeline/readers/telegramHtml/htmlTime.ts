@@ -1,3 +1,5 @@
+import { utcWallTime } from "../utcWallTime.js";
+
 const TITLE = /^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})(?: UTC([+-])(\d{2}):(\d{2}))?$/;
 
 /**
@@ -16,11 +18,8 @@ export function fromDateTitle(title: string | null): number | null {
     number,
     number,
   ];
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
-  const back = new Date(wall);
-  if (back.getUTCDate() !== day || back.getUTCMonth() !== month - 1 || back.getUTCHours() !== hour)
-    return null;
-  if (m[7] === undefined) return wall;
+  const wall = utcWallTime(year, month, day, hour, minute, second);
+  if (wall === null || m[7] === undefined) return wall;
   const offset = (Number(m[8]) * 60 + Number(m[9])) * 60_000;
   return m[7] === "+" ? wall - offset : wall + offset;
 }

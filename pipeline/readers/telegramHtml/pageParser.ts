@@ -1,4 +1,4 @@
-import { classesOf, type HtmlHandler, TextCapture } from "../html/index.js";
+import { classesOf, type HtmlHandler, TextCapture, TextCaptures } from "../html/index.js";
 import type { RawHtmlMedia, RawHtmlMessage } from "./rawMessage.js";
 
 type Field =
@@ -37,7 +37,7 @@ export class TelegramHtmlPageParser implements HtmlHandler {
   chatName: string | null = null;
   private readonly stack: Open[] = [];
   private current: RawHtmlMessage | null = null;
-  private captures = new Map<Field, TextCapture>();
+  private readonly captures = new TextCaptures<Field>();
   private inForwarded = false;
   private inMedia = false;
 
@@ -60,7 +60,7 @@ export class TelegramHtmlPageParser implements HtmlHandler {
     while (open && open.name !== name) open = this.stack.pop();
     if (!open) return;
     if (open.field === "header" && this.chatName === null)
-      this.chatName = this.take("header").value("indented").trim() || null;
+      this.chatName = this.captures.take("header").value("indented").trim() || null;
     if (open.endsMedia) this.inMedia = false;
     if (open.endsMessage) this.finishMessage();
   }
@@ -68,24 +68,9 @@ export class TelegramHtmlPageParser implements HtmlHandler {
   private capture(): TextCapture | undefined {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const field = this.stack[i]?.field;
-      if (field) return field === "ignore" ? undefined : this.fieldCapture(field);
+      if (field) return field === "ignore" ? undefined : this.captures.of(field);
     }
     return undefined;
-  }
-
-  private fieldCapture(field: Field): TextCapture {
-    let capture = this.captures.get(field);
-    if (!capture) {
-      capture = new TextCapture();
-      this.captures.set(field, capture);
-    }
-    return capture;
-  }
-
-  private take(field: Field): TextCapture {
-    const capture = this.fieldCapture(field);
-    this.captures.delete(field);
-    return capture;
   }
 
   private outsideMessage(
@@ -101,7 +86,7 @@ export class TelegramHtmlPageParser implements HtmlHandler {
     open.endsMessage = true;
     this.inForwarded = false;
     this.inMedia = false;
-    this.captures = new Map();
+    this.captures.clear();
     this.current = {
       id: Number(id[1]),
       service: classes.has("service"),

@@ -1,4 +1,4 @@
-import { classesOf, type HtmlHandler, TextCapture } from "../html/index.js";
+import { classesOf, type HtmlHandler, TextCapture, TextCaptures } from "../html/index.js";
 
 /** One `div.message` of a VK archive page, as written. */
 export interface RawVkMessage {
@@ -34,7 +34,7 @@ export class VkPageParser implements HtmlHandler {
   conversationName: string | null = null;
   private readonly stack: Open[] = [];
   private current: RawVkMessage | null = null;
-  private captures = new Map<Field, TextCapture>();
+  private readonly captures = new TextCaptures<Field>();
 
   onopentag(name: string, attributes: Record<string, string>): void {
     const classes = classesOf(attributes);
@@ -54,10 +54,10 @@ export class VkPageParser implements HtmlHandler {
     while (open && open.name !== name) open = this.stack.pop();
     if (!open) return;
     if (open.field === "crumb") {
-      const crumb = this.take("crumb").value("trim");
+      const crumb = this.captures.take("crumb").value("trim");
       if (crumb) this.conversationName = crumb;
     } else if (open.field === "attachment" && this.current) {
-      this.current.attachments.push(this.take("attachment").value("trim"));
+      this.current.attachments.push(this.captures.take("attachment").value("trim"));
     }
     if (open.endsMessage) this.finish();
   }
@@ -66,7 +66,7 @@ export class VkPageParser implements HtmlHandler {
     if (classes.has("ui_crumb")) open.field = "crumb";
     else if (classes.has("message") && attributes["data-id"] !== undefined) {
       open.endsMessage = true;
-      this.captures = new Map();
+      this.captures.clear();
       this.current = {
         id: attributes["data-id"],
         header: "",
@@ -97,27 +97,12 @@ export class VkPageParser implements HtmlHandler {
       const field = this.stack[i]?.field;
       if (field === "authorLink") {
         // The link's text is both the author's name and part of the header line.
-        this.fieldCapture("header");
-        return this.fieldCapture("authorLink");
+        this.captures.of("header");
+        return this.captures.of("authorLink");
       }
-      if (field) return field === "ignore" ? undefined : this.fieldCapture(field);
+      if (field) return field === "ignore" ? undefined : this.captures.of(field);
     }
     return undefined;
-  }
-
-  private fieldCapture(field: Field): TextCapture {
-    let capture = this.captures.get(field);
-    if (!capture) {
-      capture = new TextCapture();
-      this.captures.set(field, capture);
-    }
-    return capture;
-  }
-
-  private take(field: Field): TextCapture {
-    const capture = this.fieldCapture(field);
-    this.captures.delete(field);
-    return capture;
   }
 
   private finish(): void {

@@ -1,3 +1,5 @@
+import { utcWallTime } from "../utcWallTime.js";
+
 const MONTHS: Readonly<Record<string, number>> = {
   янв: 1,
   фев: 2,
@@ -41,8 +43,5 @@ export function fromVkDate(text: string): number | null {
   if (month === undefined) return null;
   const [day, year, hour, minute] = [m[1], m[3], m[4], m[5]].map(Number) as [number, number, number, number];
   const second = Number(m[6] ?? 0);
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  const back = new Date(ms);
-  if (back.getUTCDate() !== day || back.getUTCMonth() !== month - 1 || hour > 23) return null;
-  return ms;
+  return utcWallTime(year, month, day, hour, minute, second);
 }
