@@ -179,6 +179,9 @@ function ReportDetails({ report }: { report: Json }) {
       ["dataset.cutSessions", num(report.cutSessions)],
       ["dataset.openers", isObject(report.openers) ? num(report.openers.samples) : null],
       ["dataset.openerMessages", isObject(report.openers) ? num(report.openers.messages) : null],
+      // Voice notes, when a speech model transcribed them (stats.json's `speech`).
+      ["dataset.voiceOwner", isObject(report.speech) ? num(report.speech.ownerTranscribed) : null],
+      ["dataset.voiceContacts", isObject(report.speech) ? num(report.speech.contactsTranscribed) : null],
     ] as const
   ).filter(([, value]) => value !== null);
   return (
