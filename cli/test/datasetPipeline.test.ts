@@ -5,6 +5,7 @@ import { until } from "@aiclone/testing/until";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import { identityExports } from "./identityExports.js";
 import { telegramExport } from "./telegramExportFixture.js";
 
 // The random-weight test model is not in the production catalogue: this test registers it.
@@ -177,22 +178,7 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     const { createClone } = await api.data('mutation { createClone(input: {name: "Аня везде"}) { id } }');
     const id = createClone.id;
     // A full Telegram export made by Петя's account (user2), and a WhatsApp chat where Аня is "Анечка".
-    const chat = JSON.parse(telegramExport());
-    const full = {
-      personal_information: { user_id: 2, first_name: "Петя" },
-      chats: { list: [{ ...chat, id: 2 }] },
-    };
-    await api.upload(UPLOAD, { id }, "file", { name: "result.json", content: JSON.stringify(full) });
-    const lines = Array.from({ length: 8 }, (_, day) => [
-      `1${day}.02.2024, 10:00 - Петя: как выходные ${day}?`,
-      `1${day}.02.2024, 10:01 - Анечка: отлично!! были на даче ${day}`,
-      `1${day}.02.2024, 10:02 - Петя: круто`,
-      `1${day}.02.2024, 10:03 - Анечка: приезжай в следующий раз)`,
-    ]).flat();
-    await api.upload(UPLOAD, { id }, "file", {
-      name: "WhatsApp Chat with Петя.txt",
-      content: lines.join("\n"),
-    });
+    for (const file of identityExports()) await api.upload(UPLOAD, { id }, "file", file);
     await until("both inspected", async () =>
       (await clone(id)).sources.every((s: { inspection: unknown }) => s.inspection) ? true : undefined,
     );
