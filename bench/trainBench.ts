@@ -11,6 +11,10 @@
  * process tree, sampled from /proc every 100 ms, next to the trainer's own `peak_rss_bytes` (getrusage).
  * On a CUDA machine (`--gpu`) it adds the same run without `--cpu` and the trainer's peak GPU memory;
  * `trainer/bench_gpu.py` measures a 7B-shaped model on the GPU.
+ *
+ * Memory bound: a CPU run fails the bench (exit status 1) when its process tree's peak RSS passes
+ * `--max-rss-mb` (default 2560) or when its RSS grows by more than `--max-growth` (default 0.15 = 15 %)
+ * from the first step's report to the last (a leak that a short run would hide under the bound).
  */
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -71,6 +75,8 @@ interface RunResult {
   firstLoss: number;
   finalLoss: number;
   peakTreeRss: number;
+  /** The tree's RSS when the first and the last step reported (`progress` events). */
+  stepRss: [number, number];
   peakRssReported: number | null;
   peakGpu: number | null;
   wallSeconds: number;
@@ -121,8 +127,12 @@ async function trainOnce(
     if (child.pid) peakTreeRss = Math.max(peakTreeRss, treeRss(child.pid));
   }, 100);
   const events: Array<Record<string, any>> = [];
+  const stepRss: number[] = [];
   createInterface({ input: child.stdout }).on("line", (line) => {
-    if (line.startsWith("{")) events.push(JSON.parse(line));
+    if (!line.startsWith("{")) return;
+    const event = JSON.parse(line);
+    events.push(event);
+    if (event.event === "progress" && child.pid) stepRss.push(treeRss(child.pid));
   });
   const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
   clearInterval(sampler);
@@ -141,6 +151,7 @@ async function trainOnce(
     firstLoss: train.first_loss,
     finalLoss: train.final_loss,
     peakTreeRss,
+    stepRss: [stepRss[0] ?? 0, stepRss.at(-1) ?? 0],
     peakRssReported: last.peak_rss_bytes ?? null,
     peakGpu: started_?.device === "cuda" ? train.peak_memory_bytes : null,
     wallSeconds: (Date.now() - started) / 1000,
@@ -152,9 +163,21 @@ function row(r: RunResult): string {
   return (
     `${r.label.padEnd(28)} ${r.device.padEnd(14)} ${String(r.steps).padStart(4)} steps  ` +
     `${r.tokensPerSecond.toFixed(1).padStart(7)} tok/s  ${r.secondsPerStep.toFixed(2).padStart(6)} s/step  ` +
-    `peak RSS tree ${gib(r.peakTreeRss)} (trainer getrusage ${gib(r.peakRssReported)})  ` +
+    `peak RSS tree ${gib(r.peakTreeRss)} (trainer getrusage ${gib(r.peakRssReported)}; ` +
+    `first step ${gib(r.stepRss[0])}, last ${gib(r.stepRss[1])})  ` +
     `GPU ${gib(r.peakGpu)}  loss ${r.firstLoss.toFixed(3)} -> ${r.finalLoss.toFixed(3)}  wall ${r.wallSeconds.toFixed(0)} s`
   );
+}
+
+/** Why a CPU run breaks the memory bound (nothing when it keeps it). */
+function overBound(r: RunResult, bound: { rss: number; growth: number }): string[] {
+  const mb = (v: number) => `${(v / 2 ** 20).toFixed(0)} MB`;
+  const out: string[] = [];
+  if (r.peakTreeRss >= bound.rss) out.push(`${r.label}: peak RSS ${mb(r.peakTreeRss)} >= ${mb(bound.rss)}`);
+  const [first, last] = r.stepRss;
+  if (first > 0 && last > first * (1 + bound.growth))
+    out.push(`${r.label}: RSS grew ${mb(first)} -> ${mb(last)} over the steps`);
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -169,8 +192,12 @@ async function main(): Promise<void> {
       },
       gpu: { type: "boolean", default: false },
       keep: { type: "string" },
+      "max-rss-mb": { type: "string", default: "2560" },
+      "max-growth": { type: "string", default: "0.15" },
     },
   });
+  const bound = { rss: Number(values["max-rss-mb"]) * 2 ** 20, growth: Number(values["max-growth"]) };
+  const failures: string[] = [];
   const tiny = tinyModelPath();
   const python = await trainerPython();
   const root = values.keep ?? (await mkdtemp(join(tmpdir(), "bench-train-")));
@@ -191,8 +218,15 @@ async function main(): Promise<void> {
     if (!values.gpu)
       console.log("GPU row: pass --gpu on a CUDA machine; trainer/bench_gpu.py benches a 7B shape");
     for (const [index, [label, base, steps, cpu]] of runs.entries()) {
-      console.log(row(await trainOnce(python, label, base, dataset, join(root, `out-${index}`), steps, cpu)));
+      const result = await trainOnce(python, label, base, dataset, join(root, `out-${index}`), steps, cpu);
+      console.log(row(result));
+      if (cpu) failures.push(...overBound(result, bound));
     }
+    console.log(
+      `memory bound (CPU runs): peak RSS < ${values["max-rss-mb"]} MB, growth first → last step < ${(bound.growth * 100).toFixed(0)} %: ` +
+        (failures.length === 0 ? "met" : `NOT MET\n  ${failures.join("\n  ")}`),
+    );
+    if (failures.length > 0) process.exitCode = 1;
   } finally {
     if (!values.keep) await rm(root, { recursive: true, force: true });
   }

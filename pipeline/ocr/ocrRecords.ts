@@ -1,8 +1,4 @@
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { extname, join, posix } from "node:path";
-import { pipeline } from "node:stream/promises";
+import { MediaCopies } from "../archive/mediaCopies.js";
 import type { ChatMessage, ExportRecord } from "../model/conversation.js";
 import type { ExportSource } from "../model/exportSource.js";
 import type { OcrEngine } from "./tesseractOcr.js";
@@ -41,13 +37,10 @@ export async function* withOcr(
   counts: OcrCounts,
   signal?: AbortSignal,
 ): AsyncGenerator<ExportRecord> {
-  const pathOfLabel = new Map<string, string>();
-  for await (const file of source.files()) pathOfLabel.set(file.label, file.path);
-  const scratch = await mkdtemp(join(tmpdir(), "aiclone-ocr-"));
-  let chatDir = "";
+  const media = await MediaCopies.open(source, "ocr", signal);
   try {
     for await (const record of records) {
-      if (record.type === "chat") chatDir = posix.dirname(pathOfLabel.get(record.chat.source) ?? "");
+      media.follow(record);
       if (record.type !== "message") {
         yield record;
         continue;
@@ -66,13 +59,13 @@ export async function* withOcr(
       }
       const texts: string[] = [];
       for (const image of images) {
-        const text = await recognizeMedia(image.path, chatDir, source, ocr, scratch, counts, signal);
+        const text = await recognizeImage(media, image.path, ocr, counts);
         if (text) texts.push(text);
       }
       yield texts.length === 0 ? record : { type: "message", message: attach(record.message, texts) };
     }
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await media.close();
   }
 }
 
@@ -81,33 +74,17 @@ function attach(message: ChatMessage, texts: string[]): ChatMessage {
   return { ...message, kind: "text", text: message.text ? `${message.text}\n${context}` : context };
 }
 
-async function recognizeMedia(
+async function recognizeImage(
+  media: MediaCopies,
   path: string | undefined,
-  chatDir: string,
-  source: ExportSource,
   ocr: OcrEngine,
-  scratch: string,
   counts: OcrCounts,
-  signal?: AbortSignal,
 ): Promise<string> {
-  const file = path ? await source.file(posix.normalize(posix.join(chatDir, path))) : null;
-  if (!file) {
-    counts.imagesMissing++;
-    return "";
-  }
-  const local = join(scratch, `image${extname(file.path) || ".img"}`);
-  try {
-    await pipeline(await file.open(), createWriteStream(local), signal ? { signal } : {});
-    const text = await ocr.recognize(local, signal);
-    if (text) counts.imagesRead++;
-    else counts.imagesWithoutText++;
-    return text;
-  } catch (error) {
-    signal?.throwIfAborted();
-    void error;
-    counts.imagesFailed++;
-    return "";
-  } finally {
-    await rm(local, { force: true });
-  }
+  const outcome = await media.read(path, ".img", (local) => ocr.recognize(local, media.signal));
+  if (outcome.kind === "missing") counts.imagesMissing++;
+  if (outcome.kind === "failed") counts.imagesFailed++;
+  if (outcome.kind !== "done") return "";
+  if (outcome.value) counts.imagesRead++;
+  else counts.imagesWithoutText++;
+  return outcome.value;
 }

@@ -1,8 +1,4 @@
-import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { extname, join, posix } from "node:path";
-import { pipeline } from "node:stream/promises";
+import { MediaCopies } from "../archive/mediaCopies.js";
 import type { ChatMessage, ExportRecord, MediaRef } from "../model/conversation.js";
 import type { ExportSource } from "../model/exportSource.js";
 import type { SpeechCounts, SpeechRecognizer } from "./speechRecognizer.js";
@@ -22,13 +18,10 @@ export async function* withSpeech(
   counts: SpeechCounts,
   signal?: AbortSignal,
 ): AsyncGenerator<ExportRecord> {
-  const pathOfLabel = new Map<string, string>();
-  for await (const file of source.files()) pathOfLabel.set(file.label, file.path);
-  const scratch = await mkdtemp(join(tmpdir(), "aiclone-speech-"));
-  let chatDir = "";
+  const media = await MediaCopies.open(source, "speech", signal);
   try {
     for await (const record of records) {
-      if (record.type === "chat") chatDir = posix.dirname(pathOfLabel.get(record.chat.source) ?? "");
+      media.follow(record);
       const voices = record.type === "message" ? (record.message.media ?? []).filter(isVoice) : [];
       if (record.type !== "message" || voices.length === 0) {
         yield record;
@@ -37,8 +30,7 @@ export async function* withSpeech(
       const owner = record.message.authorId !== null && ownerIds.has(record.message.authorId);
       const texts: string[] = [];
       for (const voice of voices) {
-        const where = { chatDir, source, scratch, signal };
-        const text = await transcribeMedia(voice.path, where, recognizer, counts);
+        const text = await transcribeVoice(media, voice.path, recognizer, counts);
         if (!text) continue;
         texts.push(text);
         if (owner) counts.ownerTranscribed++;
@@ -49,7 +41,7 @@ export async function* withSpeech(
         : { type: "message", message: withWords(record.message, texts, owner) };
     }
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await media.close();
   }
 }
 
@@ -58,36 +50,18 @@ function withWords(message: ChatMessage, texts: string[], owner: boolean): ChatM
   return { ...message, kind: "text", text: message.text ? `${message.text}\n${words}` : words };
 }
 
-interface Where {
-  chatDir: string;
-  source: ExportSource;
-  scratch: string;
-  signal: AbortSignal | undefined;
-}
-
-async function transcribeMedia(
+async function transcribeVoice(
+  media: MediaCopies,
   path: string | undefined,
-  { chatDir, source, scratch, signal }: Where,
   recognizer: SpeechRecognizer,
   counts: SpeechCounts,
 ): Promise<string> {
-  const file = path ? await source.file(posix.normalize(posix.join(chatDir, path))) : null;
-  if (!file) {
-    counts.missing++;
-    return "";
-  }
-  const local = join(scratch, `voice${extname(file.path) || ".ogg"}`);
-  try {
-    await pipeline(await file.open(), createWriteStream(local), signal ? { signal } : {});
-    const text = (await recognizer.transcribe(local, signal)).trim();
-    if (!text) counts.withoutWords++;
-    return text;
-  } catch (error) {
-    signal?.throwIfAborted();
-    void error;
-    counts.failed++;
-    return "";
-  } finally {
-    await rm(local, { force: true });
-  }
+  const outcome = await media.read(path, ".ogg", async (local) =>
+    (await recognizer.transcribe(local, media.signal)).trim(),
+  );
+  if (outcome.kind === "missing") counts.missing++;
+  if (outcome.kind === "failed") counts.failed++;
+  if (outcome.kind !== "done") return "";
+  if (!outcome.value) counts.withoutWords++;
+  return outcome.value;
 }
