@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -50,6 +51,47 @@ export async function launchRussianBrowser(
     permissions: ["clipboard-read", "clipboard-write"],
   });
   return { browser, context };
+}
+
+/**
+ * The built dashboard in a Russian Chromium page (30 s default timeout); what the page throws (and, with
+ * `withConsole`, what it logs as an error) is pushed to `errors`, which a test asserts empty at its end.
+ */
+export async function openDashboardPage(
+  executablePath: string,
+  errors: string[],
+  { withConsole = false } = {},
+): Promise<{ browser: Browser; page: Page }> {
+  ensureDashboardBuilt();
+  const { browser, context } = await launchRussianBrowser(executablePath);
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  if (withConsole)
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return { browser, page };
+}
+
+/**
+ * A platform config file naming the tiny test model as a base model at a closed port: publishing records
+ * where the runtime would fetch it; nothing downloads it in these tests.
+ */
+export function tinyBaseModelConfig(): string {
+  const configFile = join(mkdtempSync(join(tmpdir(), "aiclone-dashboard-")), "platform.json");
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      baseModels: {
+        "llama-2-tiny-random": {
+          url: "http://127.0.0.1:9/llama-2-tiny-random.gguf",
+          sha256: "81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb",
+        },
+      },
+    }),
+  );
+  return configFile;
 }
 
 /** How an emoji renders in the page's own font: its width and how it differs from a missing glyph. */

@@ -4,7 +4,7 @@ import { until } from "@aiclone/testing/until";
 import type { Browser, Page } from "playwright-core";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
-import { chromiumPath, ensureDashboardBuilt, launchRussianBrowser } from "./dashboardBrowser.js";
+import { chromiumPath, openDashboardPage } from "./dashboardBrowser.js";
 import { identityExports } from "./identityExports.js";
 
 /**
@@ -24,13 +24,8 @@ describe("dashboard: one person across exports, with consent", { skip: browserIn
   const pageErrors: string[] = [];
 
   before(async () => {
-    ensureDashboardBuilt();
     harness = await PlatformHarness.start();
-    const launched = await launchRussianBrowser(browserInfo.path!);
-    browser = launched.browser;
-    page = await launched.context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openDashboardPage(browserInfo.path!, pageErrors));
   });
 
   after(async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -9,9 +9,9 @@ import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
 import {
   chromiumPath,
   emojiRendering,
-  ensureDashboardBuilt,
-  launchRussianBrowser,
+  openDashboardPage,
   sharedDir,
+  tinyBaseModelConfig,
 } from "./dashboardBrowser.js";
 import { standInTrainerEnv } from "./trainingScenario.js";
 
@@ -56,37 +56,19 @@ describe("dashboard journey in Chromium", { skip }, () => {
   };
 
   before(async () => {
-    ensureDashboardBuilt();
     mkdirSync(shots, { recursive: true });
     process.env.STANDIN_STEP_MS = "350"; // ten steps over a few seconds: progress is seen moving
-    // Publishing records where the runtime would fetch the base model; nothing downloads it in this test.
-    const configFile = join(mkdtempSync(join(tmpdir(), "aiclone-dashboard-")), "platform.json");
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        baseModels: {
-          "llama-2-tiny-random": {
-            url: "http://127.0.0.1:9/llama-2-tiny-random.gguf",
-            sha256: "81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb",
-          },
-        },
-      }),
-    );
     harness = await PlatformHarness.start({
       ...standInTrainerEnv,
-      AICLONE_CONFIG: configFile,
+      AICLONE_CONFIG: tinyBaseModelConfig(),
       AICLONE_TRAINING__HEARTBEAT_MS: "200",
       AICLONE_TRAINING__LEASE_MS: "5000",
       AICLONE_PREVIEW__CPU: "true",
+      // DPO from the first correction on: v2's run gets the pair, v1's had none.
+      AICLONE_TRAINING__PREFERENCE__OBJECTIVE: "dpo",
+      AICLONE_TRAINING__PREFERENCE__MIN_PAIRS: "1",
     });
-    const launched = await launchRussianBrowser(browserInfo.path!);
-    browser = launched.browser;
-    page = await launched.context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on("console", (message) => {
-      if (message.type() === "error") consoleErrors.push(message.text());
-    });
-    page.on("pageerror", (error) => consoleErrors.push(error.message));
+    ({ browser, page } = await openDashboardPage(browserInfo.path!, consoleErrors, { withConsole: true }));
   });
 
   after(async () => {
@@ -399,6 +381,11 @@ describe("dashboard journey in Chromium", { skip }, () => {
     const table = (await versions.textContent()) ?? "";
     assert.match(table, /Продолжаетс нуляv1/, `v1 fresh, v2 continues v1: ${table}`);
     assert.match(table, /Исправлений01/, `v2 includes the correction: ${table}`);
+    assert.match(
+      table,
+      /\(DPO\/ORPO\)не включалось: пар 0, нужно не меньше 1DPO, пар: 1/,
+      `v1 had no pair for preference training, v2 trained on its one: ${table}`,
+    );
     await screenshot("versions");
     await page
       .getByTestId("adapter-v2-actions")

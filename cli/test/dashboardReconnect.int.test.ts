@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { GraphQLTestClient } from "../../testing/platform/graphqlClient.js";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
-import { chromiumPath, ensureDashboardBuilt, launchRussianBrowser } from "./dashboardBrowser.js";
+import { chromiumPath, openDashboardPage } from "./dashboardBrowser.js";
 import { cloneWithDataset, requestTraining, standInTrainerEnv } from "./trainingScenario.js";
 
 useTestBaseModels();
@@ -26,18 +26,13 @@ describe("dashboard across a platform restart", { skip: browserInfo.reason }, ()
   const pageErrors: string[] = [];
 
   before(async () => {
-    ensureDashboardBuilt();
     process.env.STANDIN_STEP_MS = "300";
     harness = await PlatformHarness.start({
       ...standInTrainerEnv,
       AICLONE_TRAINING__HEARTBEAT_MS: "200",
       AICLONE_TRAINING__LEASE_MS: "3000",
     });
-    const launched = await launchRussianBrowser(browserInfo.path!);
-    browser = launched.browser;
-    page = await launched.context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
+    ({ browser, page } = await openDashboardPage(browserInfo.path!, pageErrors));
   });
 
   after(async () => {

@@ -1,14 +1,19 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { PlatformHarness } from "../../testing/platform/platformHarness.js";
 import { useTestBaseModels } from "../../testing/platform/testBaseModels.js";
+import {
+  chromiumPath,
+  openDashboardPage,
+  repoRoot,
+  sharedDir,
+  tinyBaseModelConfig,
+} from "./dashboardBrowser.js";
 import { RussianTextCheck, russianCatalogue, visibleTexts } from "./russianText.js";
 import { telegramExport } from "./telegramExportFixture.js";
 import { standInTrainerEnv } from "./trainingScenario.js";
@@ -22,7 +27,6 @@ useTestBaseModels();
  * catalogue or the allow-list (names from the exports, the clone's name, model names; the owner's and the
  * clone's own words are marked `data-own-words` by the page). No server path anywhere.
  */
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const shots = join(tmpdir(), "aiclone-dashboard-ru-shots");
 const whatsappGroup = (shared: string) =>
   join(
@@ -33,21 +37,6 @@ const whatsappGroup = (shared: string) =>
     "example-2019-nested",
     "_chat.txt",
   );
-
-function sharedDir(): string | undefined {
-  const candidates = [process.env.SHARED_DATA_DIR, resolve(repoRoot, "..", "shared")];
-  return candidates.find((dir): dir is string => Boolean(dir && existsSync(join(dir, "corpus"))));
-}
-
-function chromiumPath(): { path?: string; reason?: string } {
-  const result = spawnSync(process.execPath, [join(repoRoot, "scripts", "ensureChromium.mjs")], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const path = result.stdout.trim().split("\n").at(-1);
-  if (result.status === 0 && path) return { path };
-  return { reason: `no Chromium and it could not be installed: ${result.stderr.trim().split("\n").at(-1)}` };
-}
 
 /** A zip of stored (uncompressed) entries. */
 function storedZip(entries: { name: string; data: Buffer }[]): Buffer {
@@ -132,46 +121,15 @@ describe("the Russian dashboard shows only Russian", { skip }, () => {
   };
 
   before(async () => {
-    if (!existsSync(join(repoRoot, "dashboard", "dist", "index.html"))) {
-      const build = spawnSync(process.execPath, [join(repoRoot, "scripts", "buildDashboard.mjs")], {
-        cwd: repoRoot,
-        stdio: "inherit",
-      });
-      assert.equal(build.status, 0, "node scripts/buildDashboard.mjs failed");
-    }
     mkdirSync(shots, { recursive: true });
     process.env.STANDIN_STEP_MS = "100";
-    const configFile = join(mkdtempSync(join(tmpdir(), "aiclone-dashboard-ru-")), "platform.json");
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        baseModels: {
-          "llama-2-tiny-random": {
-            url: "http://127.0.0.1:9/llama-2-tiny-random.gguf",
-            sha256: "81f226c62d28ed4a1a9b9fa080fcd9f0cc40e0f9d5680036583ff98fbcd035cb",
-          },
-        },
-      }),
-    );
     harness = await PlatformHarness.start({
       ...standInTrainerEnv,
-      AICLONE_CONFIG: configFile,
+      AICLONE_CONFIG: tinyBaseModelConfig(),
       AICLONE_TRAINING__HEARTBEAT_MS: "200",
       AICLONE_TRAINING__LEASE_MS: "5000",
     });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: browserInfo.path,
-      headless: true,
-      args: ["--no-sandbox", "--disable-dev-shm-usage", "--lang=ru-RU"],
-    });
-    const context = await browser.newContext({ locale: "ru-RU", viewport: { width: 1100, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    page.on("console", (message) => {
-      if (message.type() === "error") consoleErrors.push(message.text());
-    });
-    page.on("pageerror", (error) => consoleErrors.push(error.message));
+    ({ browser, page } = await openDashboardPage(browserInfo.path!, consoleErrors, { withConsole: true }));
     const models = (await gql("{ baseModels { name } }")) as { baseModels: { name: string }[] };
     check = new RussianTextCheck(
       russianCatalogue(repoRoot),

@@ -4,6 +4,9 @@
  * milliseconds per step, so the gateway's job handling (leases, resume elsewhere, cancel) is tested
  * without torch. The real trainer is covered by trainer/tests and the end-to-end tests.
  * --init-adapter DIR (a continued run) puts DIR's adapter_config.json into metrics.json as `init_adapter`.
+ * --preference / --preference-min-pairs are decided as the trainer decides them (the objective runs only on
+ * at least that many pairs of preferences.jsonl) and reported in metrics.json as `preference`, without the
+ * margins the real trainer measures.
  * STANDIN_STEP_MS sets the time per step (default 40); --seed 666 fails at step 2.
  * adapter.gguf is a real tiny LoRA for the random-weight test model (the preview applies it); with
  * STANDIN_ADAPTER_BYTES it is a header and that many random, so incompressible, bytes, which make packing a
@@ -119,8 +122,22 @@ if (process.env.STANDIN_ADAPTER_BYTES === undefined) {
     ]),
   );
 }
+/** The trainer's preference decision (trainer/aiclone_trainer/preference.py `decide`), without its figures. */
+function preferenceReport() {
+  const file = join(dataset, "preferences.jsonl");
+  const pairs = existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l.trim()).length
+    : 0;
+  const objective = arg("--preference") ?? "off";
+  const minPairs = Number(arg("--preference-min-pairs") ?? 8);
+  const reason = objective === "off" ? "off" : pairs < minPairs ? "tooFewPairs" : null;
+  return { objective, ran: reason === null, reason, pairs, minPairs };
+}
 const metrics = {
   base,
+  preference: preferenceReport(),
   train: { steps: step, start_step: start, total_steps: total, losses },
   eval: { perplexity: { base: 12.5, adapted: 9.75 } },
   // What --init-adapter pointed at: the parent's adapter_config.json as the worker downloaded it.

@@ -19,14 +19,31 @@ const obj = (v: unknown): Json | undefined =>
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const perplexityOf = (v: unknown) => num(v) ?? num(obj(v)?.perplexity);
 
+/** What preference training did in a run: the objective, why it did not run, the pairs' accuracy before → after. */
+function preferenceOf(run: Run) {
+  const p = obj(obj(run.metrics)?.preference);
+  if (!p) return undefined;
+  return {
+    objective: typeof p.objective === "string" ? p.objective : "off",
+    ran: p.ran === true,
+    reason: typeof p.reason === "string" ? p.reason : undefined,
+    pairs: num(p.pairs) ?? 0,
+    minPairs: num(p.minPairs),
+    before: num(obj(p.before)?.accuracy),
+    after: num(obj(p.after)?.accuracy),
+  };
+}
+
 /** The figures the fidelity tab shows for one run: "sounds like you" and perplexity base → adapted. */
 function figuresOf(run: Run) {
   const metrics = obj(run.metrics);
   const report = obj(metrics?.fidelity);
   const evalPerplexity = obj(obj(metrics?.eval)?.perplexity);
   const reportPerplexity = obj(report?.perplexity);
+  const clone = obj(obj(obj(report?.modes)?.context)?.clone);
   return {
     soundsLikeYou: num(obj(report?.soundsLikeYou)?.score),
+    authorship: num(clone?.authorship),
     base: num(reportPerplexity?.base) ?? perplexityOf(evalPerplexity?.base),
     adapted: num(reportPerplexity?.adapted) ?? perplexityOf(evalPerplexity?.adapted),
   };
@@ -70,6 +87,17 @@ export function VersionsPanel({ clone, accept }: { clone: Clone; accept(next: Cl
       return selectPublishedVersion;
     });
   const percent = (v: number | undefined) => (v == null ? t("common.none") : `${number(v * 100, 0)} %`);
+  const preferenceText = (run: Run) => {
+    const p = preferenceOf(run);
+    if (!p) return t("common.none");
+    const what = p.ran
+      ? t("versions.preferenceRan", { objective: p.objective.toUpperCase(), pairs: p.pairs })
+      : p.reason === "tooFewPairs"
+        ? t("versions.preferenceTooFew", { pairs: p.pairs, min: p.minPairs ?? 0 })
+        : t("versions.preferenceOff");
+    if (p.before == null || p.after == null) return what;
+    return `${what}; ${t("versions.preferenceMoved", { before: percent(p.before), after: percent(p.after) })}`;
+  };
   const fixed = (v: number | undefined) => (v == null ? t("common.none") : number(v, 1));
 
   if (runs.length === 0)
@@ -92,6 +120,8 @@ export function VersionsPanel({ clone, accept }: { clone: Clone; accept(next: Cl
     ],
     [t("versions.baseModel"), (r) => <span className="mono">{r.baseModel}</span>],
     [t("versions.soundsLikeYou"), (r) => percent(figuresOf(r).soundsLikeYou)],
+    [t("versions.authorship"), (r) => percent(figuresOf(r).authorship)],
+    [t("versions.preference"), (r) => preferenceText(r)],
     [
       t("versions.blindTest"),
       (r) => {
