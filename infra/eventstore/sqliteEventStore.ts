@@ -53,8 +53,8 @@ interface StreamTail {
 
 /**
  * The embedded event store: one SQLite file in WAL mode. Appends go through one write queue per store
- * (`SqliteWriteQueue`): whatever was appended in one turn of the event loop is committed in one `BEGIN IMMEDIATE`
- * transaction (group commit, one WAL fsync for the group), each append in its own savepoint so a stale expected
+ * (`SqliteWriteQueue`): the appends queued together (before the queue's microtask runs: concurrent writers woken by
+ * the same commit) are committed in one `BEGIN IMMEDIATE` transaction (group commit, one WAL fsync for the group), each append in its own savepoint so a stale expected
  * revision or a duplicate id fails that append alone. Other processes on the same file are serialized by SQLite's
  * write lock, so positions become visible in commit order and a subscriber that reads "everything after my cursor"
  * can never skip a row that commits late - the property a sequence-based store would not give.

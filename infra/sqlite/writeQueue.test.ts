@@ -48,7 +48,7 @@ describe("SqliteWriteQueue (group commit)", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("commits the writes queued in one turn together, in the order they were queued", async () => {
+  it("commits the writes queued together in one transaction, in the order they were queued", async () => {
     const values = Array.from({ length: 20 }, (_, i) => `v${i}`);
     const results = await Promise.all(values.map((value) => queue.run(insert(value))));
     assert.deepEqual(results, values);
@@ -61,6 +61,15 @@ describe("SqliteWriteQueue (group commit)", () => {
     await Promise.all([queue.run(insert("c")), queue.run(insert("d")), queue.run(insert("e"))]);
     assert.deepEqual(committed(), ["a", "b", "c", "d", "e"]);
     assert.equal(commits, 2);
+  });
+
+  it("groups the next writes of writers woken by the same commit", async () => {
+    const writer = async (w: number) => {
+      for (let i = 0; i < 5; i++) await queue.run(insert(`w${w}-${i}`));
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+    assert.equal(committed().length, 40);
+    assert.equal(commits, 5, "eight writers, five rounds: one commit per round");
   });
 
   it("rolls back and rejects only the write that threw; the rest of the group commits", async () => {

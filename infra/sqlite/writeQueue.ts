@@ -21,8 +21,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 const DEFAULT_MAX_BATCH = 1_000;
 
 /**
- * The one writer of a SQLite connection (group commit). Writes are queued; on the next turn of the event loop
- * everything queued so far is committed in one `BEGIN IMMEDIATE … COMMIT`, so N concurrent writers pay one
+ * The one writer of a SQLite connection (group commit). Writes are queued; once the code running now and its
+ * microtasks are done, everything queued so far is committed in one `BEGIN IMMEDIATE … COMMIT`, so N concurrent writers pay one
  * commit (one WAL fsync under `synchronous = FULL`) instead of N, and no two writers of this process ever wait
  * on SQLite's lock for each other. Each write runs inside its own savepoint: one that throws (a stale expected
  * revision, a constraint) is rolled back and rejected alone, the others of the group still commit. A write's
@@ -73,8 +73,9 @@ export class SqliteWriteQueue {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    // setImmediate, not a microtask: the writes of every request handled in this turn of the loop join the group.
-    setImmediate(() => {
+    // A microtask, not the next turn of the loop: a write waits for no other I/O (under load a turn takes tens of
+    // milliseconds), and writers woken by the same commit still queue their next writes before it runs.
+    queueMicrotask(() => {
       this.scheduled = false;
       if (this.pending.length === 0) return;
       this.commitGroup(this.pending.splice(0, this.maxBatch));
