@@ -29,6 +29,7 @@ console.log(
 console.log(
   `mutations         ${m.done} by ${values.writers} writers  p50 ${ms(m.p50Ms)}  p99 ${ms(m.p99Ms)}  failed ${m.failed}`,
 );
+console.log(`new connection    one query on a connection opened mid-run: ${ms(report.freshConnectionMs)}`);
 console.log(
   `subscriptions     ${s.open} open  events expected ${s.expectedEvents}  received ${s.receivedEvents}  lost ${s.lost}`,
 );

@@ -5,6 +5,7 @@
  * short profile in cli/test/loadShort.test.ts checks errors and lost events).
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@aiclone/testing/freePort";
@@ -44,6 +45,12 @@ export interface LoadReport {
     timeouts: number;
   };
   mutations: { done: number; failed: number; p50Ms: number; p99Ms: number };
+  /**
+   * One query on a connection opened halfway through the run (not a writer's): how long a new client waits. The
+   * server's listen queue is drained at one connection per event-loop turn (libuv), so under this load a new
+   * connection queues behind the turns; the writers' connections are opened before the clock for that reason.
+   */
+  freshConnectionMs: number;
   subscriptions: { open: number; expectedEvents: number; receivedEvents: number; lost: number };
   chats: { done: number; failed: number; perSecond: number; p50Ms: number; p99Ms: number } | null;
 }
@@ -52,17 +59,17 @@ const CLONES = 10;
 
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const harness = await PlatformHarness.start({ AICLONE_API__LIMITS__REQUESTS_PER_MINUTE: "100000000" });
+  // The writers' connections: one kept alive per writer and never more, as a client's pool would hold them. A
+  // connection opened during the run would wait in the server's listen queue, which libuv drains at one
+  // connection per event-loop turn (see freshConnectionMs); fetch's pool opens one whenever none is free yet.
+  const agent = new Agent({ keepAlive: true, maxSockets: Math.max(1, options.writers) });
   try {
     const url = harness.platform.graphqlUrl;
     const key = harness.platform.initialApiKey ?? "";
     const headers = { "content-type": "application/json", authorization: `Bearer ${key}` };
     const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-      const response = await fetch(url, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+      const text = await postJson(url, headers, JSON.stringify({ query, variables }), agent);
+      const body = JSON.parse(text) as { data?: Record<string, any>; errors?: unknown[] };
       if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
       return body.data ?? {};
     };
@@ -110,7 +117,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
 
     // The runtime loads its model before the clock starts.
     const chatRunner = options.chats > 0 ? await prepareChats(options) : null;
+    // The writers' connections are opened before the clock.
+    await Promise.all(Array.from({ length: options.writers }, () => gql("{ __typename }")));
     const deadline = Date.now() + options.seconds * 1000;
+    const freshConnection = new Promise<void>((resolve) =>
+      setTimeout(resolve, (options.seconds * 1000) / 2),
+    ).then(
+      // NaN: the connection failed (reported, not thrown: the run's other figures still count).
+      () => timeOnNewConnection(url, headers).catch(() => Number.NaN),
+    );
     const mutationLatencies: number[] = [];
     let mutationFailures = 0;
     const writer = async (w: number) => {
@@ -191,11 +206,39 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         receivedEvents: received,
         lost,
       },
+      freshConnectionMs: await freshConnection,
       chats: chatReport,
     };
   } finally {
+    agent.destroy();
     await harness.destroy();
   }
+}
+
+/** Milliseconds from opening a new connection (no agent, no reuse) to the end of one query's answer. */
+async function timeOnNewConnection(url: string, headers: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  await postJson(url, headers, JSON.stringify({ query: "{ __typename }" }), false);
+  return performance.now() - started;
+}
+
+/** POSTs a body and resolves with the answer's text (any status: GraphQL reports its errors in the body). */
+function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  agent: Agent | false,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /** A runtime with the web plugin; `run` chats through its OpenAI-compatible API until the deadline. */

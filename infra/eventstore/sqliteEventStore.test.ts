@@ -147,6 +147,66 @@ describe("SqliteEventStore specifics", () => {
     assert.deepEqual(await collect(store.readStream(stream)), []);
   });
 
+  it("fails only the stale append of a group; the group's other appends commit", async () => {
+    const [contested, other] = [newStreamId(), newStreamId()];
+    await store.append(contested, [newEvent()], "no_stream");
+    const commitsBefore = await store.headPosition();
+    // Queued in one turn of the event loop: one group, one transaction.
+    const outcomes = await Promise.allSettled([
+      store.append(contested, [newEvent()], 0),
+      store.append(contested, [newEvent()], 0), // stale: the first of the group moved the stream to 1
+      store.append(other, [newEvent(), newEvent()], "no_stream"),
+      store.append(contested, [newEvent()], 1), // sees the first append of its own group
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["fulfilled", "rejected", "fulfilled", "fulfilled"],
+    );
+    const stale = (outcomes[1] as PromiseRejectedResult).reason;
+    assert.ok(stale instanceof WrongExpectedRevisionError, `got ${String(stale)}`);
+    assert.equal(stale.actual, 1);
+    assert.deepEqual(
+      (await collect(store.readStream(contested))).map((e) => e.revision),
+      [0, 1, 2],
+    );
+    assert.equal((await collect(store.readStream(other))).length, 2);
+    const positions = (
+      await collect(store.subscribeToAll({ after: String(commitsBefore), signal: AbortSignal.timeout(500) }))
+    ).map((e) => Number(e.position));
+    assert.deepEqual(
+      positions,
+      [...positions].sort((x, y) => x - y),
+      "positions follow the queue's order",
+    );
+  });
+
+  it("fails only the append with a duplicate id in a group, explaining it like a lone append", async () => {
+    const first = newEvent();
+    const [a, b] = [newStreamId(), newStreamId()];
+    const outcomes = await Promise.allSettled([
+      store.append(a, [first], "no_stream"),
+      store.append(b, [newEvent(), { ...first }], "no_stream"),
+      store.append(b, [newEvent()], "no_stream"),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["fulfilled", "rejected", "fulfilled"],
+    );
+    const duplicate = (outcomes[1] as PromiseRejectedResult).reason;
+    assert.ok(duplicate instanceof DuplicateEventIdError, `got ${String(duplicate)}`);
+    assert.deepEqual(duplicate.eventIds, [first.id]);
+    assert.equal((await collect(store.readStream(b))).length, 1);
+  });
+
+  it("commits the appends accepted before close", async () => {
+    const stream = newStreamId();
+    const pending = store.append(stream, [newEvent()], "no_stream");
+    await store.close();
+    assert.equal((await pending).nextRevision, 0);
+    const reopened = await openSibling();
+    assert.equal((await collect(reopened.readStream(stream))).length, 1);
+  });
+
   it("refuses a checkpoint that is not one of its positions", () => {
     assert.throws(() => store.subscribeToAll({ after: "12/34" }), /not a SQLite event store position/);
   });

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { SqliteWriteQueue } from "../sqlite/writeQueue.js";
 import { AppendNotifier } from "./appendNotifier.js";
 import { validateAppend } from "./appendValidation.js";
 import { cancellableIterable } from "./cancellableIterable.js";
@@ -51,12 +52,16 @@ interface StreamTail {
 }
 
 /**
- * The embedded event store: one SQLite file in WAL mode. Appends are serialized by SQLite's single write lock
- * (`BEGIN IMMEDIATE`), so positions become visible in commit order and a subscriber that reads "everything after my
- * cursor" can never skip a row that commits late - the property a sequence-based store would not give.
+ * The embedded event store: one SQLite file in WAL mode. Appends go through one write queue per store
+ * (`SqliteWriteQueue`): the appends queued together (before the queue's microtask runs: concurrent writers woken by
+ * the same commit) are committed in one `BEGIN IMMEDIATE` transaction (group commit, one WAL fsync for the group), each append in its own savepoint so a stale expected
+ * revision or a duplicate id fails that append alone. Other processes on the same file are serialized by SQLite's
+ * write lock, so positions become visible in commit order and a subscriber that reads "everything after my cursor"
+ * can never skip a row that commits late - the property a sequence-based store would not give.
  */
 export class SqliteEventStore implements EventStore {
   private readonly notifier = new AppendNotifier();
+  private readonly writes: SqliteWriteQueue;
   private closed = false;
   private readonly selectStreamTail: Database.Statement<[string], StreamTail>;
   private readonly insertEvent: Database.Statement<[string, string, number, string, string, string]>;
@@ -86,9 +91,11 @@ export class SqliteEventStore implements EventStore {
     );
     this.selectHead = db.prepare("SELECT MAX(position) AS position FROM events");
     this.selectExistingId = db.prepare("SELECT id FROM events WHERE id = ?");
+    // Inside the queue's transaction this runs as a savepoint: a failed append is undone before it is explained.
     this.appendInTransaction = db.transaction((streamId, events, expected) =>
       this.appendLocked(streamId, events, expected),
     );
+    this.writes = new SqliteWriteQueue(db, { onCommit: () => this.notifier.notify() });
   }
 
   /** Opens (creating if needed) the store file and its parent directory. */
@@ -118,16 +125,15 @@ export class SqliteEventStore implements EventStore {
     validateAppend(streamId, events, expected);
     this.assertOpen();
     const serialized = events.map((event, index) => serialize(streamId, event, index));
-    let result: AppendResult;
-    try {
-      // IMMEDIATE takes the write lock before the revision check, so a writer in another process cannot slip in
-      // between check and insert (a deferred transaction would fail its lock upgrade with SQLITE_BUSY instead).
-      result = this.appendInTransaction.immediate(streamId, serialized, expected);
-    } catch (error) {
-      throw this.explainInsertError(streamId, serialized, error);
-    }
-    if (events.length > 0) this.notifier.notify();
-    return result;
+    // The queue's transaction is IMMEDIATE: it takes the write lock before the revision check, so a writer in
+    // another process cannot slip in between check and insert. The promise settles after the group's COMMIT.
+    return this.writes.run(() => {
+      try {
+        return this.appendInTransaction(streamId, serialized, expected);
+      } catch (error) {
+        throw this.explainInsertError(streamId, serialized, error);
+      }
+    });
   }
 
   readStream(streamId: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -149,6 +155,8 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Appends already accepted are committed before the connection goes.
+    this.writes.close();
     // Wakes idle subscriptions so they see `closed` and end instead of querying a closed database.
     this.notifier.notify();
     this.db.close();
