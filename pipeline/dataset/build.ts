@@ -44,6 +44,7 @@ export async function build(source: RecordSource, options: BuildOptions): Promis
   try {
     await run.read(source);
     options.signal?.throwIfAborted();
+    options.afterRead?.();
     await run.holdOutValidation();
     const stats = run.finalStats();
     if (output) {

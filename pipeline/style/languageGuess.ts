@@ -41,6 +41,19 @@ function classOfCharAt(text: string, i: number): number {
   return cls;
 }
 
+/** The class of each astral character met so far (few distinct ones: emoji, mostly). */
+const classOfAstralCode = new Map<number, number>();
+
+function classOfAstral(text: string, i: number): number {
+  const code = text.codePointAt(i)!;
+  let cls = classOfAstralCode.get(code);
+  if (cls === undefined) {
+    cls = classify(String.fromCodePoint(code));
+    if (classOfAstralCode.size < 4096) classOfAstralCode.set(code, cls);
+  }
+  return cls;
+}
+
 /** Letters unique to Russian (ы э ъ ё) and to Ukrainian (і ї є ґ): double evidence. */
 const ruOnly = new Set([0x44b, 0x44d, 0x44a, 0x451]);
 const ukOnly = new Set([0x456, 0x457, 0x454, 0x491]);
@@ -60,7 +73,7 @@ export function guessLanguage(text: string): Language | null {
     if (code >= 0xd800 && code <= 0xdbff && i + 1 < lower.length) {
       const next = lower.charCodeAt(i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {
-        cls = classify(lower.slice(i, i + 2)); // an astral character: rare, not cached
+        cls = classOfAstral(lower, i); // an astral character (an emoji, mostly)
         i++;
       } else cls = classOfCharAt(lower, i);
     } else cls = classOfCharAt(lower, i);
