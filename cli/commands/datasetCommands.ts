@@ -3,15 +3,19 @@ import { exportFilesSource } from "../../pipeline/dataset/exportFilesSource.js";
 import {
   build,
   DatasetOptionsError,
+  type DatasetStats,
+  type InspectAndBuildOptions,
   inspect,
+  inspectAndBuild,
   OwnerResolutionError,
   resolveOwner,
   type SkippedInputsSummary,
+  type SourceSummary,
   skipMessage,
 } from "../../pipeline/dataset/index.js";
 import { ExportReadError } from "../../pipeline/model/conversation.js";
 import { supportedFormatsHelp } from "../../pipeline/readers/supportedFormats.js";
-import { buildExtras } from "./buildExtras.js";
+import { type BuildExtras, buildExtras } from "./buildExtras.js";
 import { BuildProgress } from "./buildProgress.js";
 import { printDatasetSummary } from "./datasetSummary.js";
 
@@ -92,43 +96,21 @@ export function registerDatasetCommands(program: Command): void {
       process.once("SIGINT", () => abort.abort(new Error("interrupted")));
       const progress = new BuildProgress(process.stderr);
       try {
-        const source = exportFilesSource(exports, { signal: abort.signal });
-        const summary = await inspect(source.records, {
-          signal: abort.signal,
-          onProgress: (p) => progress.reading(p.messagesRead),
-        });
-        progress.done(
-          `read ${summary.messages} messages in ${summary.chats.length} chats (${summary.formats.join(", ") || "no known format"})`,
-        );
-        printSkipped(summary.skippedInputs);
-        const owner = resolveOwner(summary, options.owner);
-        const extras = await buildExtras(owner.ids, options, abort.signal);
-        const { transform } = extras;
-        const records = transform
-          ? exportFilesSource(exports, { signal: abort.signal, transform }).records
-          : source.records;
-        progress.startBuild(summary.messages);
-        const stats = await build(records, {
-          owner,
-          summary,
-          ...(options.out ? { outDir: options.out } : {}),
-          dryRun: options.dryRun === true,
-          includeChats: options.includeChat,
-          excludeChats: options.excludeChat,
-          includeContacts: options.includeContact,
-          excludeContacts: options.excludeContact,
-          redact: options.redact,
-          openers: options.openers,
-          ...(options.pseudonymize ? { pseudonymize: true } : {}),
-          ...(options.gapHours !== undefined ? { sessionGapHours: Number(options.gapHours) } : {}),
-          ...(options.valFraction !== undefined ? { valFraction: Number(options.valFraction) } : {}),
-          ...(options.systemPrompt !== undefined ? { systemPrompt: options.systemPrompt } : {}),
-          signal: abort.signal,
-          onProgress: (p) => progress.building(p.messagesRead, p.samples),
-        });
+        const built =
+          options.ocr || options.speechModel
+            ? await inspectThenBuild(exports, options, abort.signal, progress)
+            : await inspectAndBuild(exportFilesSource(exports, { signal: abort.signal }).records, {
+                resolveOwner: (summary) => resolveOwner(summary, options.owner),
+                onSummary: (summary) => printSummary(summary, progress),
+                build: {
+                  ...buildOptionsOf(options, abort.signal),
+                  onProgress: (p) => progress.reading(p.messagesRead),
+                },
+                inspect: { onProgress: (p) => progress.reading(p.messagesRead) },
+              });
         progress.stop();
-        await extras.finish(options.dryRun ? null : (options.out ?? null));
-        printDatasetSummary(stats, options.dryRun ? null : (options.out ?? null));
+        if ("extras" in built) await built.extras.finish(options.dryRun ? null : (options.out ?? null));
+        printDatasetSummary(built.stats, options.dryRun ? null : (options.out ?? null));
       } catch (error) {
         progress.stop();
         if (!isUserError(error)) throw error;
@@ -136,4 +118,60 @@ export function registerDatasetCommands(program: Command): void {
         process.exitCode = 1;
       }
     });
+}
+
+function printSummary(summary: SourceSummary, progress: BuildProgress): void {
+  progress.done(
+    `read ${summary.messages} messages in ${summary.chats.length} chats (${summary.formats.join(", ") || "no known format"})`,
+  );
+  printSkipped(summary.skippedInputs);
+}
+
+/** The build's options from the command line, but the owner and the inspection's summary. */
+function buildOptionsOf(options: BuildCommandOptions, signal: AbortSignal): InspectAndBuildOptions["build"] {
+  return {
+    ...(options.out ? { outDir: options.out } : {}),
+    dryRun: options.dryRun === true,
+    includeChats: options.includeChat,
+    excludeChats: options.excludeChat,
+    includeContacts: options.includeContact,
+    excludeContacts: options.excludeContact,
+    redact: options.redact,
+    openers: options.openers,
+    ...(options.pseudonymize ? { pseudonymize: true } : {}),
+    ...(options.gapHours !== undefined ? { sessionGapHours: Number(options.gapHours) } : {}),
+    ...(options.valFraction !== undefined ? { valFraction: Number(options.valFraction) } : {}),
+    ...(options.systemPrompt !== undefined ? { systemPrompt: options.systemPrompt } : {}),
+    signal,
+  };
+}
+
+/**
+ * With OCR or speech the two passes stay: their models need the owner before the build's records are made,
+ * and those records differ from the inspection's.
+ */
+async function inspectThenBuild(
+  exports: string[],
+  options: BuildCommandOptions,
+  signal: AbortSignal,
+  progress: BuildProgress,
+): Promise<{ stats: DatasetStats; extras: BuildExtras }> {
+  const source = exportFilesSource(exports, { signal });
+  const summary = await inspect(source.records, {
+    signal,
+    onProgress: (p) => progress.reading(p.messagesRead),
+  });
+  printSummary(summary, progress);
+  const owner = resolveOwner(summary, options.owner);
+  const extras = await buildExtras(owner.ids, options, signal);
+  const { transform } = extras;
+  const records = transform ? exportFilesSource(exports, { signal, transform }).records : source.records;
+  progress.startBuild(summary.messages);
+  const stats = await build(records, {
+    ...buildOptionsOf(options, signal),
+    owner,
+    summary,
+    onProgress: (p) => progress.building(p.messagesRead, p.samples),
+  });
+  return { stats, extras };
 }

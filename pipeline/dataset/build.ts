@@ -9,7 +9,7 @@ import { StyleAccumulator } from "../style/styleAccumulator.js";
 import { BuildOptions, EffectiveOptions, effectiveOptions } from "./buildOptions.js";
 import { ChatTracker, TrackedChat } from "./chatTracker.js";
 import { ChatStats, DatasetStats } from "./datasetStats.js";
-import { RecordSource, readRecords } from "./recordSource.js";
+import { ReadTracker, RecordSource } from "./recordSource.js";
 import { renderSample, sampleRecord } from "./sampleRecord.js";
 import { SkippedInputsTally } from "./skippedInputs.js";
 import { StagedOutput } from "./stagedOutput.js";
@@ -44,6 +44,7 @@ export async function build(source: RecordSource, options: BuildOptions): Promis
   try {
     await run.read(source);
     options.signal?.throwIfAborted();
+    options.afterRead?.();
     await run.holdOutValidation();
     const stats = run.finalStats();
     if (output) {
@@ -100,13 +101,14 @@ class DatasetBuild {
   /** Reads the source once, sampling each chat's messages and writing the samples as they come. */
   async read(source: RecordSource): Promise<void> {
     const { options, stats } = this;
-    const reading = readRecords(source, {
+    const tracker = new ReadTracker({
       signal: options.signal,
       bytesRead: options.bytesRead,
       progressEvery: options.progressEvery,
       onProgress: options.onProgress && ((p) => options.onProgress?.({ ...p, samples: stats.samples })),
     });
-    for await (const record of reading) {
+    for await (const record of source()) {
+      tracker.next(record);
       switch (record.type) {
         case "account":
           break;
@@ -124,6 +126,7 @@ class DatasetBuild {
         }
       }
     }
+    tracker.end();
     await this.closeChat();
   }
 

@@ -38,6 +38,11 @@ export interface BuildOptions extends Partial<SelectionLists> {
   /** The inspection of the same source: pseudonyms are then numbered by overall activity. */
   summary?: SourceSummary;
   maxSkippedExamples?: number;
+  /**
+   * Called once the whole source is read, before anything is held out or committed; if it throws, the
+   * staged files are discarded and the error is the build's (inspectAndBuild checks its owner guess here).
+   */
+  afterRead?: () => void;
   signal?: AbortSignal;
   onProgress?: (progress: ReadProgress & { samples: number }) => void;
   bytesRead?: () => number;

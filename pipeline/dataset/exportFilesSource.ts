@@ -37,18 +37,13 @@ export function uploadWhere(where: string, uploadPath: string): string {
   return named.replace("!/", ": ");
 }
 
-async function* withUploadNames(
-  records: AsyncIterable<ExportRecord>,
-  uploadPath: string,
-): AsyncGenerator<ExportRecord> {
-  for await (const record of records) {
-    if (record.type !== "skipped") yield record;
-    else
-      yield {
-        type: "skipped",
-        skipped: { ...record.skipped, where: uploadWhere(record.skipped.where, uploadPath) },
-      };
-  }
+/** A skipped record named from the upload (uploadWhere); other records as they are. */
+function withUploadName(record: ExportRecord, uploadPath: string): ExportRecord {
+  if (record.type !== "skipped") return record;
+  return {
+    type: "skipped",
+    skipped: { ...record.skipped, where: uploadWhere(record.skipped.where, uploadPath) },
+  };
 }
 
 export function exportFilesSource(
@@ -66,7 +61,8 @@ export function exportFilesSource(
           options.signal ? { signal: options.signal } : {},
         );
         const records = options.transform ? options.transform(read.records, source) : read.records;
-        yield* withUploadNames(records, path);
+        // Mapped here rather than by another generator: one step less per record.
+        for await (const record of records) yield withUploadName(record, path);
         for (const format of read.formats) seen.add(format);
       } finally {
         await source.close();

@@ -8,6 +8,11 @@ export {
 export { combineSummaries } from "./combineSummaries.js";
 export type { ChatStats, DatasetStats } from "./datasetStats.js";
 export { inspect } from "./inspect.js";
+export {
+  type InspectAndBuildOptions,
+  type InspectAndBuildResult,
+  inspectAndBuild,
+} from "./inspectAndBuild.js";
 export { type DatasetOwner, OwnerResolutionError, type ResolvedOwner, resolveOwner } from "./owner.js";
 export { type ReadOptions, type ReadProgress, type RecordSource, readRecords } from "./recordSource.js";
 export { type SkippedInputsSummary, skipMessage } from "./skippedInputs.js";

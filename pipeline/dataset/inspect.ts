@@ -43,7 +43,7 @@ export async function inspect(
 }
 
 /** The counts of one inspection, record by record. */
-class SourceTally {
+export class SourceTally {
   private readonly tracker = new ChatTracker();
   private readonly chats = new Map<string, ChatTally>();
   private readonly participants = new Map<string, ParticipantTally>();

@@ -1,9 +1,15 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { SampleDropReason } from "./dropReason.js";
 import { Fingerprint, hammingDistance, simHash } from "./simHash.js";
 
 /** The largest distance offered; the default is 3 (a changed character or smiley, not a changed word). */
 export const maxNearDuplicateDistance = 7;
+
+/** SHA-256 in base64: one-shot `crypto.hash` where Node has it (20.12+), no Hash object per sample. */
+const sha256Base64: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "base64")
+    : (text) => crypto.createHash("sha256").update(text).digest("base64");
 
 /** Case, spacing and Unicode form do not make a sample new. */
 export function normaliseForDedupe(text: string): string {
@@ -36,10 +42,7 @@ export class SampleDeduper {
 
   /** Null when the sample is new (and now remembered), else why it is a duplicate. */
   check(assistantText: string, sampleText: string): SampleDropReason | null {
-    const digest = createHash("sha256")
-      .update(normaliseForDedupe(assistantText))
-      .digest("base64")
-      .slice(0, 12);
+    const digest = sha256Base64(normaliseForDedupe(assistantText)).slice(0, 12);
     if (this.exact.has(digest)) return "duplicate";
     if (this.maxDistance >= 0) {
       const fingerprint = simHash(normaliseForDedupe(sampleText));

@@ -29,15 +29,32 @@ export function simHash(text: string): Fingerprint {
   const planes = 33 - Math.clz32(count);
   const loPlanes = new Int32Array(planes);
   const hiPlanes = new Int32Array(planes);
-  for (let i = 0; i < count; i++) {
+  if (text.length < shingleLength) {
+    // One short shingle: the whole text.
     let h = 0x811c9dc5;
-    const end = Math.min(text.length, i + shingleLength);
-    for (let j = i; j < end; j++) {
-      h ^= text.charCodeAt(j);
-      h = Math.imul(h, 0x01000193);
-    }
+    for (let j = 0; j < text.length; j++) h = Math.imul(h ^ text.charCodeAt(j), 0x01000193);
     addToPlanes(loPlanes, fmix32(h));
     addToPlanes(hiPlanes, fmix32(h ^ 0x9e3779b9));
+  } else {
+    // Full 5-shingles over a sliding window of code units: each unit is read once, not five times.
+    let c1 = text.charCodeAt(0);
+    let c2 = text.charCodeAt(1);
+    let c3 = text.charCodeAt(2);
+    let c4 = text.charCodeAt(3);
+    for (let i = 0; i < count; i++) {
+      const c5 = text.charCodeAt(i + 4);
+      let h = Math.imul(0x811c9dc5 ^ c1, 0x01000193);
+      h = Math.imul(h ^ c2, 0x01000193);
+      h = Math.imul(h ^ c3, 0x01000193);
+      h = Math.imul(h ^ c4, 0x01000193);
+      h = Math.imul(h ^ c5, 0x01000193);
+      addToPlanes(loPlanes, fmix32(h));
+      addToPlanes(hiPlanes, fmix32(h ^ 0x9e3779b9));
+      c1 = c2;
+      c2 = c3;
+      c3 = c4;
+      c4 = c5;
+    }
   }
   return { hi: majorityBits(hiPlanes, count), lo: majorityBits(loPlanes, count) };
 }

@@ -41,9 +41,75 @@ function classOfCharAt(text: string, i: number): number {
   return cls;
 }
 
+/** The class of each astral character met so far (few distinct ones: emoji, mostly). */
+const classOfAstralCode = new Map<number, number>();
+
+function classOfAstral(text: string, i: number): number {
+  const code = text.codePointAt(i)!;
+  let cls = classOfAstralCode.get(code);
+  if (cls === undefined) {
+    cls = classify(String.fromCodePoint(code));
+    if (classOfAstralCode.size < 4096) classOfAstralCode.set(code, cls);
+  }
+  return cls;
+}
+
 /** Letters unique to Russian (ы э ъ ё) and to Ukrainian (і ї є ґ): double evidence. */
 const ruOnly = new Set([0x44b, 0x44d, 0x44a, 0x451]);
 const ukOnly = new Set([0x456, 0x457, 0x454, 0x491]);
+
+/** Whether each code unit is a letter (\p{L}): 0 not yet known, 1 yes, 2 no. */
+const letterUnit = new Uint8Array(0x10000);
+
+function isLetterUnit(code: number): boolean {
+  let known = letterUnit[code]!;
+  if (known === 0) {
+    known = /\p{L}/u.test(String.fromCharCode(code)) ? 1 : 2;
+    letterUnit[code] = known;
+  }
+  return known === 1;
+}
+
+const astralLetters = new Map<number, boolean>();
+
+function isAstralLetter(code: number): boolean {
+  let known = astralLetters.get(code);
+  if (known === undefined) {
+    known = /\p{L}/u.test(String.fromCodePoint(code));
+    if (astralLetters.size < 4096) astralLetters.set(code, known);
+  }
+  return known;
+}
+
+/**
+ * The words of a text as `text.split(/[^\p{L}']+/u).filter(Boolean)` gives them (runs of letters and
+ * apostrophes, by code point), without the regex: one cached look-up per code unit.
+ */
+function wordsOf(text: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let inWord: boolean;
+    let next = i;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        inWord = isAstralLetter(text.codePointAt(i)!);
+        next = i + 1;
+      } else inWord = false;
+    } else inWord = code === 0x27 || isLetterUnit(code);
+    if (inWord) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      words.push(text.slice(start, i));
+      start = -1;
+    }
+    i = next;
+  }
+  if (start >= 0) words.push(text.slice(start));
+  return words;
+}
 
 /** A script-and-stopword guess for one message; null when it has no letters to judge by. */
 export function guessLanguage(text: string): Language | null {
@@ -60,7 +126,7 @@ export function guessLanguage(text: string): Language | null {
     if (code >= 0xd800 && code <= 0xdbff && i + 1 < lower.length) {
       const next = lower.charCodeAt(i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {
-        cls = classify(lower.slice(i, i + 2)); // an astral character: rare, not cached
+        cls = classOfAstral(lower, i); // an astral character (an emoji, mostly)
         i++;
       } else cls = classOfCharAt(lower, i);
     } else cls = classOfCharAt(lower, i);
@@ -76,7 +142,7 @@ export function guessLanguage(text: string): Language | null {
   }
   if (cyrillic + latin + otherLetters === 0) return null;
   if (otherLetters > cyrillic && otherLetters > latin) return "other";
-  const words = lower.split(/[^\p{L}']+/u).filter(Boolean);
+  const words = wordsOf(lower);
   if (cyrillic >= latin) {
     for (const w of words) {
       if (ruWords.has(w)) ru++;
