@@ -13,8 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import lancedbPlugin, { lancedbConfigSchema } from "@aiclone/plugin-lancedb";
-import type { Embeddings, RagPlugin } from "@aiclone/plugin-sdk";
+import lancedbPlugin, { type LancedbConfig, lancedbConfigSchema } from "@aiclone/plugin-lancedb";
+import type { Embeddings, PluginContext, RagPlugin, VectorStore } from "@aiclone/plugin-sdk";
 import { InMemoryStorage, ragTestContext } from "@aiclone/plugin-sdk/testing";
 import { tinyModelPath } from "@aiclone/testing/sharedData";
 import { createEmbeddings, FileDocumentReader, RagIndexer } from "aiclone-runtime/rag";
@@ -96,6 +96,40 @@ async function ggufRate(): Promise<string> {
   }
 }
 
+/**
+ * The hybrid query by both read paths on one index, alternating query by query (which goes first alternates
+ * too), so a busy machine weighs on both alike: the store's `rankKeys` (row ids from the indexes, then one read
+ * of the kept rows) and the plain `fullText`/`nearest` (each ranking reads its candidates' rows).
+ */
+async function interleaved(
+  context: PluginContext<LancedbConfig>,
+  queries: string[],
+): Promise<[{ latencies: number[] }, { latencies: number[] }]> {
+  const keyedStore = await lancedbPlugin.create(context);
+  // The same store with the optional method hidden: the indexer then takes the plain path.
+  const plainStore = Object.create(await lancedbPlugin.create(context), {
+    rankKeys: { value: undefined },
+  }) as VectorStore;
+  const paths = [
+    new RagIndexer("lancedb", context, keyedStore),
+    new RagIndexer("lancedb", context, plainStore),
+  ];
+  for (const rag of paths) {
+    await rag.start();
+    await rag.retrieve("прогрев кэша");
+  }
+  const latencies: [number[], number[]] = [[], []];
+  for (const [i, query] of queries.entries()) {
+    for (const which of i % 2 ? [1, 0] : [0, 1]) {
+      const t = performance.now();
+      await paths[which]?.retrieve(query, { limit: 6 });
+      latencies[which]?.push(performance.now() - t);
+    }
+  }
+  for (const rag of paths) await rag.stop();
+  return [{ latencies: latencies[0] }, { latencies: latencies[1] }];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -173,6 +207,7 @@ async function main(): Promise<void> {
     };
     await plugin.retrieve("прогрев кэша");
     const hybrid = await time(plugin);
+    const [keyed, plain] = await interleaved(context, queries);
 
     await writeFile(join(docs, "папка-1", "note-1.md"), `${paragraph(next, -1)}\n\n${paragraph(next, -2)}`);
     started = performance.now();
@@ -224,6 +259,9 @@ async function main(): Promise<void> {
       `hybrid query (full-text + vector IVF, RRF), ${queries.length} queries: ${p(hybrid)}; recall@6 against the same fusion over an exact vector scan ${recall(hybrid.found, exactHybrid.found)}`,
     );
     console.log(`hybrid query over an exact vector scan: ${p(exactHybrid)}`);
+    console.log(
+      `hybrid, the two read paths alternating query by query (same load): keys then one read of the kept rows ${p(keyed)}; each ranking reading its rows ${p(plain)}`,
+    );
     console.log(`full-text-only query: ${p(fullText)} (exact: BM25 over the whole index)`);
     console.log(
       `vector-only query, IVF index (${config.vectorIndex.probes} probes): ${p(vectors)}; recall@6 against an exact scan ${recall(vectors.found, exact.found)}`,
