@@ -31,6 +31,17 @@ export interface ChunkHit {
   text: string;
 }
 
+/**
+ * Both rankings of one query as keys only, best first, and a loader for the few hits the caller keeps after
+ * fusing them (see `VectorStore.rankKeys`). A key names one chunk of one file within this answer.
+ */
+export interface KeyRankings {
+  fullText: string[];
+  nearest: string[];
+  /** The hit for each key of these rankings, in the order given; undefined where its chunk is gone. */
+  hits(keys: string[]): Promise<(ChunkHit | undefined)[]>;
+}
+
 /** Every chunk of one file, as read now. */
 export interface FileChunks {
   document: SourceDocument;
@@ -63,4 +74,10 @@ export interface VectorStore {
   nearest(vector: number[], limit: number): Promise<ChunkHit[]>;
   /** A keyword (BM25) ranking of the chunks for a query as the person typed it. */
   fullText(query: string, limit: number): Promise<ChunkHit[]>;
+  /**
+   * Optional, for a store where reading chunks' text is a round trip of its own (an embedded table): both
+   * rankings without the text, `limit` keys each — full-text for `query` (skipped when null) and nearest to
+   * `vector` once it resolves (skipped when null) — so the caller fuses them and loads only the hits it keeps.
+   */
+  rankKeys?(query: string | null, vector: Promise<number[]> | null, limit: number): Promise<KeyRankings>;
 }

@@ -69,6 +69,8 @@ function schemaFor(dimensions: number | null): Schema {
 }
 
 const HIT_COLUMNS = ["chunk_id", "path", "locator", "text"];
+/** A row's id as a ranking key (LanceDB returns it as a number or a bigint). */
+const rowKey = (row: Record<string, unknown>): string => String(row._rowid);
 const toHit = (row: Record<string, unknown>): ChunkHit => ({
   chunkId: String(row.chunk_id),
   path: String(row.path),
@@ -168,6 +170,45 @@ export class ChunkTable {
     await this.ensureVectorIndex();
   }
 
+  /** Row ids of the full-text ranking, best first: read from the index alone, no column of the rows. */
+  async fullTextKeys(query: string, limit: number): Promise<string[]> {
+    if (!this.indexes.fullText) return [];
+    const rows = await this.table
+      .query()
+      .fullTextSearch(query, { columns: FTS_COLUMN })
+      .select(["_score"])
+      .withRowId()
+      .limit(limit)
+      .toArray();
+    return rows.map(rowKey);
+  }
+
+  /** Row ids of the vector ranking, best first (the vector index holds them: no column of the rows read). */
+  async nearestKeys(vector: number[], limit: number): Promise<string[]> {
+    if (!this.hasVectors) return [];
+    const rows = await this.vectorSearch(vector).select(["_distance"]).withRowId().limit(limit).toArray();
+    return rows.map(rowKey);
+  }
+
+  /**
+   * The hits for row ids of a ranking, in the order given: one read of the few rows kept. A row deleted
+   * since, or moved by a compaction since (its fragment is gone, ids are never reused), is undefined.
+   */
+  async hitsByKey(keys: string[]): Promise<(ChunkHit | undefined)[]> {
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await this.table
+        .takeRowIds(keys.map((key) => BigInt(key)))
+        .select(HIT_COLUMNS)
+        .withRowId()
+        .toArray();
+    } catch {
+      return keys.map(() => undefined);
+    }
+    const byKey = new Map(rows.map((row) => [rowKey(row), toHit(row)]));
+    return keys.map((key) => byKey.get(key));
+  }
+
   async fullText(query: string, limit: number): Promise<ChunkHit[]> {
     if (!this.indexes.fullText) return [];
     const rows = await this.table
@@ -182,15 +223,19 @@ export class ChunkTable {
 
   async nearest(vector: number[], limit: number): Promise<ChunkHit[]> {
     if (!this.hasVectors) return [];
-    const search = this.table.vectorSearch(vector).column("vector").distanceType("cosine");
-    if (this.indexes.vector && this.settings.vectorIndex.enabled)
-      search.nprobes(this.settings.vectorIndex.probes);
-    else search.bypassVectorIndex();
-    const rows = await search
+    const rows = await this.vectorSearch(vector)
       .select([...HIT_COLUMNS, "_distance"])
       .limit(limit)
       .toArray();
     return rows.map(toHit);
+  }
+
+  private vectorSearch(vector: number[]): lancedb.VectorQuery {
+    const search = this.table.vectorSearch(vector).column("vector").distanceType("cosine");
+    if (this.indexes.vector && this.settings.vectorIndex.enabled)
+      search.nprobes(this.settings.vectorIndex.probes);
+    else search.bypassVectorIndex();
+    return search;
   }
 
   close(): void {

@@ -12,6 +12,7 @@ import {
   type IndexedFile,
   type IndexManifest,
   type IndexSettings,
+  type KeyRankings,
   loadManifest,
   sameSettings,
   saveManifest,
@@ -152,5 +153,22 @@ export class LancedbVectorStore implements VectorStore {
 
   fullText(query: string, limit: number): Promise<ChunkHit[]> {
     return this.opened().table.fullText(searchText(query), limit);
+  }
+
+  /**
+   * Both rankings as row ids, concurrently (the full-text one does not wait for the embedding), read from the
+   * indexes alone; the caller then reads the text of the few rows it keeps in one go.
+   */
+  async rankKeys(
+    query: string | null,
+    vector: Promise<number[]> | null,
+    limit: number,
+  ): Promise<KeyRankings> {
+    const { table } = this.opened();
+    const [fullText, nearest] = await Promise.all([
+      query === null ? [] : table.fullTextKeys(searchText(query), limit),
+      vector === null ? [] : vector.then((v) => table.nearestKeys(v, limit)),
+    ]);
+    return { fullText, nearest, hits: (keys) => table.hitsByKey(keys) };
   }
 }

@@ -25,6 +25,28 @@ export async function fileSha256(path: string, size?: number): Promise<string> {
   return hash.digest("hex");
 }
 
+/** What a scan learnt of one file: the hash holds while the file's identity, size and times are the same. */
+interface HashedFile {
+  key: string;
+  sha256: string;
+}
+
+/**
+ * Hashes from the last scan, by real path: a file whose inode, size, mtime and ctime (nanoseconds) are unchanged
+ * is not read again (git's index decides the same way), so a re-scan of thousands of notes after one edit reads
+ * one file. Kept per reader, in memory: the first scan after a start hashes everything.
+ */
+export type HashCache = Map<string, HashedFile>;
+
+async function cachedSha256(realFile: string, cache: HashCache | undefined, seen: HashCache) {
+  const info = await stat(realFile, { bigint: true });
+  const size = Number(info.size);
+  const key = `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  const known = cache?.get(realFile);
+  const sha256 = known?.key === key ? known.sha256 : undefined;
+  return { size, key, sha256, store: (hash: string) => seen.set(realFile, { key, sha256: hash }) };
+}
+
 export const isInside = (root: string, path: string) => path === root || path.startsWith(root + sep);
 
 const errorText = (error: unknown) =>
@@ -42,9 +64,11 @@ export async function documentsRoot(folder: string): Promise<string> {
   return root;
 }
 
+/** `cache` (optional) is read for hashes of unchanged files and left holding this scan's files. */
 export async function scanDocuments(
   folder: string,
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+  cache?: HashCache,
 ): Promise<DocumentScan> {
   const root = await documentsRoot(folder);
   const documents: SourceDocument[] = [];
@@ -52,14 +76,18 @@ export async function scanDocuments(
   // Real paths of the folders walked, so a link back to a parent cannot loop.
   const visited = new Set<string>([root]);
 
+  const seen: HashCache = new Map();
   const addFile = async (path: string, realFile: string) => {
     try {
-      const { size } = await stat(realFile);
+      const file = await cachedSha256(realFile, cache, seen);
+      const { size } = file;
       if (size > maxFileBytes) {
         skipped.push({ path, reason: `${size} bytes, over the ${maxFileBytes}-byte limit` });
         return;
       }
-      documents.push({ path, sha256: await fileSha256(realFile, size), size });
+      const sha256 = file.sha256 ?? (await fileSha256(realFile, size));
+      file.store(sha256);
+      documents.push({ path, sha256, size });
     } catch (error) {
       skipped.push({ path, reason: `unreadable: ${errorText(error)}` });
     }
@@ -107,6 +135,10 @@ export async function scanDocuments(
     }
   };
   await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
+  if (cache) {
+    cache.clear();
+    for (const [realFile, hashed] of seen) cache.set(realFile, hashed);
+  }
   const byPath = (a: { path: string }, b: { path: string }) =>
     a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
   return { documents: documents.sort(byPath), skipped: skipped.sort(byPath) };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -59,6 +59,21 @@ describe("FileDocumentReader", () => {
     await writeFile(join(docs, "readme.md"), "# Привет\n\nЭто новые заметки Анны.\n");
     const after = (await reader.list(docs)).find((d) => d.path === "readme.md");
     assert.notEqual(before?.sha256, after?.sha256);
+  });
+
+  it("re-hashes an edit of the same size at once, and a file replaced by a rename, on a reader that remembers hashes", async () => {
+    const path = join(docs, "заметки", "глубже", "notes.markdown");
+    const hashOf = async () =>
+      (await reader.list(docs)).find((d) => d.path === "заметки/глубже/notes.markdown")?.sha256;
+    for (const text of ["Deep notes A.", "Deep notes B.", "Deep notes A."]) {
+      await writeFile(path, text);
+      assert.equal(await hashOf(), sha256(text), `${text}: the hash of what the file holds now`);
+    }
+    await writeFile(join(root, "swap.tmp"), "Deep notes C.");
+    await rename(join(root, "swap.tmp"), path);
+    assert.equal(await hashOf(), sha256("Deep notes C."));
+    await writeFile(path, "Deep notes.");
+    assert.equal(await hashOf(), sha256("Deep notes."));
   });
 
   it("chunks with ids <sha256>:<ordinal> that stay the same while the file does", async () => {

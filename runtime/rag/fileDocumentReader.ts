@@ -5,7 +5,13 @@ import { readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type { DocumentChunk, DocumentReader, DocumentScan, SourceDocument } from "@aiclone/plugin-sdk";
 import { formatOf, sectionsOf } from "./documentFormats.js";
-import { DEFAULT_MAX_FILE_BYTES, documentsRoot, isInside, scanDocuments } from "./documentScanner.js";
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  documentsRoot,
+  type HashCache,
+  isInside,
+  scanDocuments,
+} from "./documentScanner.js";
 import { type ChunkingOptions, chunkSections, DEFAULT_CHUNKING } from "./textChunker.js";
 
 export interface DocumentReaderOptions {
@@ -17,6 +23,8 @@ export interface DocumentReaderOptions {
 export class FileDocumentReader implements DocumentReader {
   private readonly maxFileBytes: number;
   private readonly chunking: ChunkingOptions;
+  /** Hashes of the last scan, so an unchanged file is not read again (see `HashCache`). */
+  private readonly hashes: HashCache = new Map();
 
   constructor(options: DocumentReaderOptions = {}) {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -27,7 +35,7 @@ export class FileDocumentReader implements DocumentReader {
   }
 
   scan(folder: string): Promise<DocumentScan> {
-    return scanDocuments(folder, this.maxFileBytes);
+    return scanDocuments(folder, this.maxFileBytes, this.hashes);
   }
 
   async list(folder: string): Promise<SourceDocument[]> {

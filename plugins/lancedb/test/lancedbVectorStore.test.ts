@@ -123,4 +123,27 @@ describe("lancedb vector index and compaction", () => {
     assert.ok(!hits.some((hit) => hit.chunkId === "a.txt:5"), "the replaced file's old chunks are gone");
     await indexed.close();
   });
+
+  it("ranks by row id alone, reads the kept rows in the order asked, and never another row after compaction", async () => {
+    const indexed = store({ minRows: 1000, probes: 35 }, 1);
+    await indexed.open();
+    const own = vectors(1200, 7)[1000] as number[];
+    const rankings = await indexed.rankKeys("chunk 400", Promise.resolve(own), 5);
+    assert.equal(rankings.fullText.length, 5);
+    assert.equal(rankings.nearest.length, 5);
+    const keys = [rankings.nearest[0] as string, rankings.fullText[0] as string, "999999999999"];
+    const before = await rankings.hits(keys);
+    assert.equal(before[0]?.chunkId, "b.txt:400");
+    assert.equal(before[0]?.text, "chunk 400 of b.txt");
+    assert.match(before[1]?.text ?? "", /^chunk 400 of /);
+    assert.equal(before[2], undefined, "a row id the table never had");
+    // One more file, past compactAfterRows = 1: settle compacts, moving rows to new fragments.
+    await indexed.writeFiles([chunks("c.txt", "c", vectors(3, 55))]);
+    await indexed.settle();
+    const after = await rankings.hits(keys);
+    for (const [i, hit] of after.entries()) {
+      if (hit) assert.deepEqual(hit, before[i], "a stale row id reads its own row or nothing");
+    }
+    await indexed.close();
+  });
 });

@@ -10,6 +10,7 @@ import type {
   Embeddings,
   FileChunks,
   IndexReport,
+  KeyRankings,
   Passage,
   PluginContext,
   RagPlugin,
@@ -178,14 +179,50 @@ export class RagIndexer implements RagPlugin {
     if (text === "") return [];
     const candidates = Math.max(limit * CANDIDATES_PER_PASSAGE, 20);
     const useVectors = embeddings !== null && store.hasVectors && config.hybridWeight > 0;
+    const useFullText = config.hybridWeight < 1 || !useVectors;
+    const vector = useVectors ? embeddings.embed([text]).then(([v]) => v as number[]) : null;
+    const vectorWeight = useVectors ? config.hybridWeight : 0;
+    if (store.rankKeys) {
+      const rankings = await store.rankKeys(useFullText ? text : null, vector, candidates);
+      const passages = await fuseKeys(rankings, vectorWeight, limit);
+      // undefined: every hit kept was gone when read (the store compacted meanwhile): ask the plain way.
+      if (passages) return passages;
+    }
     const [fullText, nearest] = await Promise.all([
-      config.hybridWeight < 1 || !useVectors ? store.fullText(text, candidates) : [],
-      useVectors
-        ? embeddings.embed([text]).then(([vector]) => store.nearest(vector as number[], candidates))
-        : [],
+      useFullText ? store.fullText(text, candidates) : [],
+      vector ? vector.then((v) => store.nearest(v, candidates)) : [],
     ]);
-    return fuse(fullText, nearest, useVectors ? config.hybridWeight : 0).slice(0, limit);
+    return fuse(fullText, nearest, vectorWeight).slice(0, limit);
   }
+}
+
+const toPassage = (hit: ChunkHit, score: number): Passage => ({
+  text: hit.text,
+  source: hit.locator ? `${hit.path}#${hit.locator}` : hit.path,
+  score,
+  chunkId: hit.chunkId,
+});
+
+/**
+ * Fuses two rankings of keys, then loads only the `limit` hits kept (one read for both rankings); undefined
+ * when there were hits to keep and none could be read.
+ */
+async function fuseKeys(
+  rankings: KeyRankings,
+  vectorWeight: number,
+  limit: number,
+): Promise<Passage[] | undefined> {
+  const fused = reciprocalRankFusion<never>([
+    { items: rankings.fullText.map((key) => ({ key })), weight: 1 - vectorWeight },
+    { items: rankings.nearest.map((key) => ({ key })), weight: vectorWeight },
+  ]).slice(0, limit);
+  if (fused.length === 0) return [];
+  const hits = await rankings.hits(fused.map(({ key }) => key));
+  if (hits.every((hit) => hit === undefined)) return undefined;
+  return fused.flatMap(({ score }, i) => {
+    const hit = hits[i];
+    return hit ? [toPassage(hit, score)] : [];
+  });
 }
 
 /** Weighted reciprocal rank fusion of the two rankings, as passages. */
@@ -196,15 +233,7 @@ function fuse(fullText: ChunkHit[], nearest: ChunkHit[], vectorWeight: number): 
     { items: fullText.map((hit) => ({ key: key(hit), value: hit })), weight: 1 - vectorWeight },
     { items: nearest.map((hit) => ({ key: key(hit), value: hit })), weight: vectorWeight },
   ]);
-  return fused.map(({ value, score }) => {
-    const hit = value as ChunkHit;
-    return {
-      text: hit.text,
-      source: hit.locator ? `${hit.path}#${hit.locator}` : hit.path,
-      score,
-      chunkId: hit.chunkId,
-    };
-  });
+  return fused.map(({ value, score }) => toPassage(value as ChunkHit, score));
 }
 
 /** Files read but not yet written: gathered up to the store's `writeBatch` chunks. */
