@@ -7,7 +7,7 @@
 import type { VectorStore } from "./vectorStore.js";
 
 /** Semver of this interface; a plugin's `manifest.apiVersion` is a range that must include it. */
-export const PLUGIN_API_VERSION = "1.2.0";
+export const PLUGIN_API_VERSION = "1.3.0";
 
 /**
  * A channel talks to people; a RAG plugin indexes and retrieves the person's documents itself; a vector store

@@ -75,7 +75,7 @@ export interface VectorStore {
   /** A keyword (BM25) ranking of the chunks for a query as the person typed it. */
   fullText(query: string, limit: number): Promise<ChunkHit[]>;
   /**
-   * Optional, for a store where reading chunks' text is a round trip of its own (an embedded table): both
+   * Since API 1.3.0. Optional, for a store where reading chunks' text is a round trip of its own (an embedded table): both
    * rankings without the text, `limit` keys each — full-text for `query` (skipped when null) and nearest to
    * `vector` once it resolves (skipped when null) — so the caller fuses them and loads only the hits it keeps.
    */
