@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { PLUGIN_API_VERSION } from "@aiclone/plugin-sdk";
 import { loadEnabledPlugins, loadPlugin } from "../pluginLoader.js";
 
 const recorderPath = fileURLToPath(new URL("../../test/fixtures/recordingPlugin.js", import.meta.url));
@@ -67,7 +68,9 @@ describe("plugin loader", () => {
     const v2 = await write("v2.mjs", `name: "v2", kind: "channel", version: "1.0.0", apiVersion: "^2.0.0"`);
     await assert.rejects(
       loadPlugin({ name: "v2", path: v2, enabled: true, config: { port: 1 } }, "plugins.1", options()),
-      /plugins\.1 \(v2\): manifest\.apiVersion '\^2\.0\.0' does not include this runtime's plugin API 1\.2\.0/,
+      new RegExp(
+        `plugins\\.1 \\(v2\\): manifest\\.apiVersion '\\^2\\.0\\.0' does not include this runtime's plugin API ${PLUGIN_API_VERSION.replaceAll(".", "\\.")}$`,
+      ),
     );
     const kind = await write("kind.mjs", `name: "kind", kind: "bot", version: "1.0.0", apiVersion: "^1"`);
     await assert.rejects(
