@@ -12,7 +12,7 @@
  *  3. the process's peak RSS while the N streams run (the bare model is disposed before): the bench exits
  *     with status 1 above `--max-rss-mb`, and when a reply has no tokens.
  * Usage: node dist/bench/runtimeWeb.js [--model PATH] [--threads N] [--sequences N] [--concurrency 8]
- *        [--rounds 5] [--chat-rounds 3] [--tokens 64] [--repeat-penalty 1.15] [--max-rss-mb 450]
+ *        [--rounds 5] [--chat-rounds 3] [--tokens 64] [--repeat-penalty 1.15] [--max-rss-mb 750]
  *        [--stream-interval-ms N (the web plugin's streamIntervalMs; 0: a frame per token)] [--page] [--gpu]
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -39,7 +39,7 @@ const { values } = parseArgs({
     tokens: { type: "string", default: "64" },
     sequences: { type: "string" },
     threads: { type: "string" },
-    "max-rss-mb": { type: "string", default: "450" },
+    "max-rss-mb": { type: "string", default: "750" },
     "stream-interval-ms": { type: "string" },
     page: { type: "boolean", default: false },
     gpu: { type: "boolean", default: false },
