@@ -9,6 +9,7 @@
  *     cancel out;
  *  2. N concurrent streams (default 8, each with its own system prompt) against one stream, alternating per
  *     round: the aggregate tokens/s of N over one's;
+ *     with bare LlamaChat's own gain from batching N sequences beside it (skip with --no-anchor);
  *  3. the process's peak RSS while the N streams run (the bare model is disposed before): the bench exits
  *     with status 1 above `--max-rss-mb`, and when a reply has no tokens.
  * Usage: node dist/bench/runtimeWeb.js [--model PATH] [--threads N] [--sequences N] [--concurrency 8]
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     "max-rss-mb": { type: "string", default: "750" },
     "stream-interval-ms": { type: "string" },
     page: { type: "boolean", default: false },
+    "no-anchor": { type: "boolean", default: false },
     gpu: { type: "boolean", default: false },
     "repeat-penalty": { type: "string", default: String(DEFAULT_GENERATION.repeatPenalty) },
   },
@@ -301,6 +303,54 @@ function reportSingle(samples: Record<Contender, Sample[]>): void {
   }
 }
 
+/**
+ * The anchor for phase 2: bare LlamaChat, one stream then N at once on a context of N sequences (1,024
+ * tokens each: the same batching, less memory), per round: what node-llama-cpp itself gains from batching.
+ */
+async function bareConcurrent(): Promise<void> {
+  const context = await bareModel.createContext({
+    sequences: concurrency,
+    contextSize: 1024,
+    threads: threads ?? llama.cpuMathCores,
+  });
+  const sequences = Array.from({ length: concurrency }, () => context.getSequence());
+  const run = async (index: number): Promise<number> => {
+    const chat = new LlamaChat({ contextSequence: sequences[index]!, chatWrapper: bareWrapper });
+    let tokens = 0;
+    await chat.generateResponse(
+      [
+        { type: "system", text: `${persona} Собеседник номер ${index}.` },
+        { type: "user", text: question },
+        { type: "model", response: [] },
+      ],
+      {
+        maxTokens,
+        temperature: 0,
+        ...(repeatPenalty !== 1 ? { repeatPenalty: { penalty: repeatPenalty } } : {}),
+        onToken: (t) => {
+          tokens += t.length;
+        },
+      },
+    );
+    chat.dispose({ disposeSequence: false });
+    await sequences[index]!.clearHistory();
+    return tokens;
+  };
+  await run(0);
+  const ratios: number[] = [];
+  for (let round = 0; round < chatRounds; round++) {
+    let started = performance.now();
+    const one = (await run(0)) / ((performance.now() - started) / 1000);
+    started = performance.now();
+    const all = (await Promise.all(sequences.map((_, i) => run(i)))).reduce((sum, t) => sum + t, 0);
+    ratios.push(all / ((performance.now() - started) / 1000) / one);
+  }
+  console.log(
+    `anchor: bare LlamaChat, ${concurrency} at once on ${concurrency} sequences: aggregate / one stream ${spread(ratios)}`,
+  );
+  await context.dispose();
+}
+
 /** Phase 2: one stream, then N at once, per round; the aggregate tokens/s and the process's peak RSS. */
 async function concurrentStreams(): Promise<void> {
   const ratios: number[] = [];
@@ -343,6 +393,7 @@ async function concurrentStreams(): Promise<void> {
 try {
   reportSingle(await singleStreams());
   await bareContext.dispose();
+  if (!values["no-anchor"]) await bareConcurrent();
   await bareModel.dispose();
   await concurrentStreams();
 } finally {
