@@ -7,6 +7,7 @@ import { ApiError, sendJson } from "./apiError.js";
 import { paramName } from "./chatCompletionRequest.js";
 import { readJsonBody } from "./requestBody.js";
 import { SseStream } from "./sseStream.js";
+import { TextCoalescer } from "./textCoalescer.js";
 
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -54,6 +55,7 @@ export async function handleTurn(
   partner: ChatPartner,
   signal: AbortSignal,
   maxBodyBytes: number,
+  streamIntervalMs: number,
 ): Promise<void> {
   const conversationId = validateConversationId(id);
   const parsed = turnSchema.safeParse(await readJsonBody(req, maxBodyBytes));
@@ -63,11 +65,15 @@ export async function handleTurn(
     throw new ApiError(400, `${param}: ${issue.message}`, param);
   }
   const sse = new SseStream(res);
+  const text = new TextCoalescer((chunk) => sse.send({ type: "text", text: chunk }), streamIntervalMs);
+  if (signal.aborted) text.close();
+  else signal.addEventListener("abort", () => text.close(), { once: true });
   try {
     const reply = await context.chat(
       { conversationId, partner, text: parsed.data.text },
-      { signal, onText: (text) => signal.aborted || sse.send({ type: "text", text }) },
+      { signal, onText: (chunk) => text.push(chunk) },
     );
+    text.flush();
     if (signal.aborted) return;
     sse.send({
       type: "done",
@@ -77,6 +83,7 @@ export async function handleTurn(
     });
     sse.end(false);
   } catch (error) {
+    text.flush();
     if (!sse.isStarted) throw error;
     context.logger.error({ error: String(error), conversationId }, "chat turn failed mid-stream");
     sse.send({ type: "error", message: "the generation failed" });

@@ -6,6 +6,7 @@ import { ApiError, sendJson } from "./apiError.js";
 import { parseChatCompletion } from "./chatCompletionRequest.js";
 import { readJsonBody } from "./requestBody.js";
 import { SseStream } from "./sseStream.js";
+import { TextCoalescer } from "./textCoalescer.js";
 
 /** Seconds since the epoch when the process started: the `created` of the one model served. */
 const MODEL_CREATED = Math.floor(Date.now() / 1000);
@@ -50,7 +51,7 @@ export async function handleChatCompletions(
   req: IncomingMessage,
   res: ServerResponse,
   signal: AbortSignal,
-  options: { maxBodyBytes: number; retrieval: boolean },
+  options: { maxBodyBytes: number; retrieval: boolean; streamIntervalMs: number },
 ): Promise<void> {
   const request = parseChatCompletion(await readJsonBody(req, options.maxBodyBytes));
   if (request.model !== context.clone.id) throw unknownModel(request.model, context.clone.id);
@@ -104,17 +105,18 @@ export async function handleChatCompletions(
     roleSent = true;
     sse.send(chunk({ role: "assistant", content: "" }, null));
   };
+  const text = new TextCoalescer((content) => {
+    sendRole();
+    sse.send(chunk({ content }, null));
+  }, options.streamIntervalMs);
+  if (signal.aborted) text.close();
+  else signal.addEventListener("abort", () => text.close(), { once: true });
   let reply: ChatReply;
   try {
-    reply = await context.complete(request.completion, {
-      signal,
-      onText: (text) => {
-        if (signal.aborted || text.length === 0) return;
-        sendRole();
-        sse.send(chunk({ content: text }, null));
-      },
-    });
+    reply = await context.complete(request.completion, { signal, onText: (chunk) => text.push(chunk) });
+    text.flush();
   } catch (error) {
+    text.flush();
     // Before the first event the caller still gets a proper status; after it, OpenAI's in-stream error.
     if (!sse.isStarted) throw error;
     context.logger.error({ error: String(error) }, "chat completion failed mid-stream");

@@ -22,6 +22,12 @@ export const webConfigSchema = z
       .int()
       .min(1024)
       .default(1024 * 1024),
+    /**
+     * Streamed replies send text at most once per this many milliseconds (the first text at once): a frame
+     * per token costs the server and the client more than the model's token on a fast model. 0: a frame
+     * per token.
+     */
+    streamIntervalMs: z.number().int().min(0).max(1000).default(50),
   })
   .superRefine((config, issues) => {
     if (!isLoopbackHost(config.host) && config.token === undefined) {

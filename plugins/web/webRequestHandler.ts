@@ -80,7 +80,11 @@ export function createWebRequestHandler(
     if (path === "/v1/chat/completions" && method === "POST") {
       // authorize() has checked the token when one is set: only then may the documents answer.
       const retrieval = config.token !== undefined;
-      return handleChatCompletions(ctx, req, res, signal(), { maxBodyBytes: config.maxBodyBytes, retrieval });
+      return handleChatCompletions(ctx, req, res, signal(), {
+        maxBodyBytes: config.maxBodyBytes,
+        retrieval,
+        streamIntervalMs: config.streamIntervalMs,
+      });
     }
     if (path === "/api/info" && method === "GET") return handleInfo(ctx, res);
     if (path === "/api/conversations" && method === "GET") return handleListConversations(ctx, res);
@@ -90,7 +94,7 @@ export function createWebRequestHandler(
       const id = decodeURIComponent(conversation[1]!);
       if (conversation[2] && method === "GET") return handleHistory(ctx, res, id);
       if (conversation[2] && method === "POST") {
-        return handleTurn(ctx, req, res, id, partner, signal(), config.maxBodyBytes);
+        return handleTurn(ctx, req, res, id, partner, signal(), config.maxBodyBytes, config.streamIntervalMs);
       }
       if (!conversation[2] && method === "DELETE") return handleForget(ctx, res, id);
     }

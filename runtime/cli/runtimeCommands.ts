@@ -47,13 +47,14 @@ interface CommonOptions {
   threads?: string;
 }
 
-function parseThreads(value: string | undefined): number | undefined {
+function parseCount(option: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const threads = Number(value);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 1024)
-    throw new BundleError(`--threads must be a positive integer, got '${value}'`);
-  return threads;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > max)
+    throw new BundleError(`${option} must be an integer from 1 to ${max}, got '${value}'`);
+  return count;
 }
+const parseThreads = (value: string | undefined) => parseCount("--threads", value, 1024);
 
 function parsePort(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -149,19 +150,29 @@ export function registerRuntimeCommands(program: Command): void {
     )
     .option("--cpu", "run the model on the CPU even when a GPU is present")
     .option("--threads <n>", "CPU threads for the model (default: all cores)")
-    .action((options: CommonOptions & { port?: string }) =>
+    .option(
+      "--sequences <n>",
+      "conversations generated at once, batched together (default 2; each holds the bundle's contextSize of memory)",
+    )
+    .action((options: CommonOptions & { port?: string; sequences?: string }) =>
       guarded("runtime start", () =>
-        run(options, { port: parsePort(options.port) }, async (started) => {
-          const logger = createRuntimeLogger();
-          stopOnSignals(started, logger);
-          for (const status of started.status())
+        run(
+          options,
+          { port: parsePort(options.port), sequences: parseCount("--sequences", options.sequences, 64) },
+          async (started) => {
+            const logger = createRuntimeLogger();
+            stopOnSignals(started, logger);
+            for (const status of started.status())
+              process.stdout.write(
+                `${status.name} (${status.kind}): ${status.state}${status.lastError ? ` — ${status.lastError}` : ""}\n`,
+              );
             process.stdout.write(
-              `${status.name} (${status.kind}): ${status.state}${status.lastError ? ` — ${status.lastError}` : ""}\n`,
+              `${started.bundle.manifest.persona.displayName} is running; Ctrl-C stops.\n`,
             );
-          process.stdout.write(`${started.bundle.manifest.persona.displayName} is running; Ctrl-C stops.\n`);
-          // Serves until a signal: stopOnSignals exits the process.
-          await new Promise<never>(() => {});
-        }),
+            // Serves until a signal: stopOnSignals exits the process.
+            await new Promise<never>(() => {});
+          },
+        ),
       ),
     );
 

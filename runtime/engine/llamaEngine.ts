@@ -95,6 +95,24 @@ function toHistory(system: string, turns: readonly ChatMessage[]): ChatHistoryIt
   return history;
 }
 
+/**
+ * How well a free sequence suits a request: the conversation's own sequence first, else the one already
+ * holding the longest start of the prompt, whose tokens are not evaluated again (an OpenAI client resends
+ * the whole conversation each turn, and the same system prompt starts every request).
+ */
+export function reuseScore(
+  slot: Pick<Slot, "lastKey"> & { sequence: { contextTokens: readonly Token[] } },
+  affinityKey: string | undefined,
+  prompt: readonly Token[],
+): number {
+  if (affinityKey !== undefined && slot.lastKey === affinityKey) return Number.MAX_SAFE_INTEGER;
+  const cached = slot.sequence.contextTokens;
+  const max = Math.min(cached.length, prompt.length);
+  let shared = 0;
+  while (shared < max && cached[shared] === prompt[shared]) shared++;
+  return shared;
+}
+
 const exists = (path: string) =>
   access(path).then(
     () => true,
@@ -228,7 +246,8 @@ export class LlamaEngine {
     if (signal.aborted) return aborted();
     let lease: Awaited<ReturnType<SlotPool<Slot>["acquire"]>>;
     try {
-      lease = await this.pool.acquire(signal, (slot) => slot.lastKey === request.affinityKey);
+      const prompt = this.promptTokens(request.system, trimmed.turns);
+      lease = await this.pool.acquire(signal, (slot) => reuseScore(slot, request.affinityKey, prompt));
     } catch (error) {
       if (signal.aborted) return aborted();
       throw error;

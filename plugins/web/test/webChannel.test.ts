@@ -37,7 +37,8 @@ describe("web channel without a token (loopback)", () => {
   let url: string;
   let client: OpenAI;
   before(async () => {
-    ({ channel, ctx } = await startChannel({ port: 0, partnerName: "Мария" }));
+    // A frame per piece here (streamIntervalMs 0); the coalescing default has its own tests below.
+    ({ channel, ctx } = await startChannel({ port: 0, partnerName: "Мария", streamIntervalMs: 0 }));
     url = channel.address().url;
     client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "unused", maxRetries: 0 });
   });
@@ -316,10 +317,54 @@ describe("web channel with a token", () => {
   });
 });
 
+describe("web channel streaming with coalesced frames", () => {
+  let channel: WebChannel;
+  let url: string;
+  before(async () => {
+    // The fake context streams a piece every 5 ms: within 1 s everything after the first piece is one frame.
+    ({ channel } = await startChannel({ port: 0, streamIntervalMs: 1000 }));
+    url = channel.address().url;
+  });
+  after(() => channel.stop());
+
+  it("defaults to one frame per 50 ms", async () => {
+    assert.equal((await parseConfig(webConfigSchema, { port: 0 })).streamIntervalMs, 50);
+  });
+
+  it("sends the first text at once and the rest joined, nothing lost (OpenAI API)", async () => {
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "unused", maxRetries: 0 });
+    const stream = await client.chat.completions.create({
+      model: "anna-clone",
+      messages: [{ role: "user", content: "Как дела?" }],
+      stream: true,
+    });
+    const contents: string[] = [];
+    for await (const chunk of stream) {
+      const content = chunk.choices[0]?.delta.content;
+      if (content) contents.push(content);
+    }
+    assert.equal(contents.join(""), EXPECTED);
+    assert.equal(contents.length, 2, `expected the first piece, then the rest: ${JSON.stringify(contents)}`);
+  });
+
+  it("sends the first text at once and the rest joined, nothing lost (page API)", async () => {
+    const turn = await fetch(`${url}/api/conversations/c-coalesced/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "Как дела?" }),
+    });
+    const events = (await ssePayloads(turn)).payloads.map((p) => JSON.parse(p));
+    const texts = events.filter((e) => e.type === "text").map((e) => e.text as string);
+    assert.equal(texts.join(""), EXPECTED);
+    assert.equal(texts.length, 2, `expected the first piece, then the rest: ${JSON.stringify(texts)}`);
+    assert.equal(events.at(-1)?.type, "done");
+  });
+});
+
 describe("web channel start-up", () => {
   it("refuses to listen beyond loopback without a token even if validation was skipped", async () => {
     const ctx = createFakeContext<WebConfig>({
-      config: { host: "0.0.0.0", port: 0, partnerName: "x", maxBodyBytes: 4096 },
+      config: { host: "0.0.0.0", port: 0, partnerName: "x", maxBodyBytes: 4096, streamIntervalMs: 50 },
     });
     const channel = new WebChannel(ctx);
     await assert.rejects(channel.start(), /config\.token is required/);

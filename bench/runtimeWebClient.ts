@@ -1,0 +1,58 @@
+/**
+ * The OpenAI client of bench/runtimeWeb.ts in a worker thread: its HTTP and SSE parsing run on their own
+ * event loop, as a client in another process would, so they do not delay the runtime's token loop on the
+ * bench's main thread. Each message is one request; the answer is its tokens, time to first text and time.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import OpenAI from "openai";
+
+export interface ClientRequest {
+  id: number;
+  system: string;
+}
+export interface ClientAnswer {
+  id: number;
+  tokens: number;
+  ttft: number;
+  ms: number;
+  error?: string;
+}
+
+const { baseUrl, cloneId, question, maxTokens } = workerData as {
+  baseUrl: string;
+  cloneId: string;
+  question: string;
+  maxTokens: number;
+};
+const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: "loopback", maxRetries: 0 });
+
+async function stream(request: ClientRequest): Promise<ClientAnswer> {
+  const started = performance.now();
+  let ttft = Number.NaN;
+  let tokens = 0;
+  const chunks = await client.chat.completions.create({
+    model: cloneId,
+    messages: [
+      { role: "system", content: request.system },
+      { role: "user", content: question },
+    ],
+    max_tokens: maxTokens,
+    temperature: 0,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  for await (const chunk of chunks) {
+    if (Number.isNaN(ttft) && (chunk.choices[0]?.delta.content ?? "") !== "")
+      ttft = performance.now() - started;
+    if (chunk.usage) tokens = chunk.usage.completion_tokens;
+  }
+  return { id: request.id, tokens, ttft, ms: performance.now() - started };
+}
+
+parentPort?.on("message", (request: ClientRequest) => {
+  stream(request).then(
+    (answer) => parentPort?.postMessage(answer),
+    (error: unknown) =>
+      parentPort?.postMessage({ id: request.id, tokens: 0, ttft: Number.NaN, ms: 0, error: String(error) }),
+  );
+});
