@@ -1,6 +1,6 @@
 /** One collection of a MongoDB (or FerretDB) document store. */
 import type { Collection as MongoCollection } from "mongodb";
-import { MongoServerError } from "mongodb";
+import { MongoBulkWriteError, MongoServerError } from "mongodb";
 import { KeyedMutex } from "../concurrency/keyedMutex.js";
 import type { Collection, Document, Filter, FindOptions } from "./documentStore.js";
 import { DuplicateKeyError } from "./documentStore.js";
@@ -12,6 +12,7 @@ import {
   validateFilter,
   validateFindOptions,
   validateIndexFields,
+  validateMany,
 } from "./queryValidation.js";
 
 /** What a collection needs from its store, which owns the client and knows when it is closed. */
@@ -74,28 +75,82 @@ export class MongoDocumentCollection<T extends Document> implements Collection<T
     });
   }
 
+  async getMany(ids: string[]): Promise<(T | null)[]> {
+    const wanted = ids.map(validateId);
+    if (wanted.length === 0) return [];
+    const found = new Map<string, T>();
+    for (const doc of await this.mongo.find({ _id: { $in: wanted } }).toArray()) found.set(doc._id, doc as T);
+    return wanted.map((id) => found.get(id) ?? null);
+  }
+
   async upsertGuarded(doc: T, guardField: string): Promise<boolean> {
     const valid = this.stored(doc);
     const guard = guardValue(valid, guardField, this.name);
-    const filter = { _id: valid._id, ...guardAllows(guardField, guard) };
-    return this.serialised(valid._id, async () => {
-      try {
-        // One operation: the guard check and the write are atomic on MongoDB. When the guard fails
-        // the upsert tries to insert and clashes on `_id`.
-        await this.mongo.replaceOne(filter, valid, { upsert: true });
-        return true;
-      } catch (error) {
-        if ((await this.clashOf(error, valid)) !== "_id") throw error;
-      }
-      // The clash may also have been a concurrent first insert of this `_id` by another writer, whose
-      // guard may be lower than ours: replace only if the stored document still lets us.
-      try {
-        return (await this.mongo.replaceOne(filter, valid)).matchedCount === 1;
-      } catch (error) {
-        await this.clashOf(error, valid);
-        throw error;
-      }
+    return this.serialised(valid._id, () => this.upsertGuardedHeld(valid, guardField, guard));
+  }
+
+  /**
+   * One unordered bulk write; the documents it could not write as a plain replace (a guard that held makes
+   * the upsert clash on `_id`, as does a concurrent first insert; or a unique index) then go through the
+   * single-document path, which tells those cases apart. Documents are locked in id order (no deadlock).
+   */
+  async upsertGuardedMany(docs: T[], guardField: string): Promise<boolean[]> {
+    const valid = validateMany(docs, guardField, this.name).map(({ doc, guard }) => ({
+      doc: this.stored(doc as T),
+      guard,
+    }));
+    if (valid.length === 0) return [];
+    const keys = valid.map(({ doc }) => doc._id).sort();
+    return this.serialisedAll(keys, async () => {
+      const failed = await this.bulkReplace(valid, guardField);
+      const written: boolean[] = [];
+      for (const [index, { doc, guard }] of valid.entries())
+        written.push(failed.has(index) ? await this.upsertGuardedHeld(doc, guardField, guard) : true);
+      return written;
     });
+  }
+
+  /** The indexes of the operations the bulk write did not apply. */
+  private async bulkReplace(
+    valid: { doc: Document; guard: number }[],
+    guardField: string,
+  ): Promise<Set<number>> {
+    const operations = valid.map(({ doc, guard }) => ({
+      replaceOne: {
+        filter: { _id: doc._id, ...guardAllows(guardField, guard) },
+        replacement: doc,
+        upsert: true,
+      },
+    }));
+    try {
+      await this.mongo.bulkWrite(operations, { ordered: false });
+      return new Set();
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+      return new Set(errors.map((e) => e.index));
+    }
+  }
+
+  /** The guarded upsert of one document whose lock the caller holds. */
+  private async upsertGuardedHeld(valid: Document, guardField: string, guard: number): Promise<boolean> {
+    const filter = { _id: valid._id, ...guardAllows(guardField, guard) };
+    try {
+      // One operation: the guard check and the write are atomic on MongoDB. When the guard fails
+      // the upsert tries to insert and clashes on `_id`.
+      await this.mongo.replaceOne(filter, valid, { upsert: true });
+      return true;
+    } catch (error) {
+      if ((await this.clashOf(error, valid)) !== "_id") throw error;
+    }
+    // The clash may also have been a concurrent first insert of this `_id` by another writer, whose
+    // guard may be lower than ours: replace only if the stored document still lets us.
+    try {
+      return (await this.mongo.replaceOne(filter, valid)).matchedCount === 1;
+    } catch (error) {
+      await this.clashOf(error, valid);
+      throw error;
+    }
   }
 
   async put(doc: T): Promise<void> {
@@ -152,6 +207,12 @@ export class MongoDocumentCollection<T extends Document> implements Collection<T
 
   private serialised<R>(id: string, write: () => Promise<R>): Promise<R> {
     return this.host.writes.run(`${this.name}\u0000${id}`, write);
+  }
+
+  /** Holds every id's lock (taken in the order given, sorted by the caller) while `write` runs. */
+  private serialisedAll<R>(ids: string[], write: () => Promise<R>): Promise<R> {
+    const [first, ...rest] = ids;
+    return first === undefined ? write() : this.serialised(first, () => this.serialisedAll(rest, write));
   }
 
   /**
