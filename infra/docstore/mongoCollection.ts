@@ -1,4 +1,5 @@
 /** One collection of a MongoDB (or FerretDB) document store. */
+import { isDeepStrictEqual } from "node:util";
 import type { Collection as MongoCollection } from "mongodb";
 import { MongoBulkWriteError, MongoServerError } from "mongodb";
 import { KeyedMutex } from "../concurrency/keyedMutex.js";
@@ -30,6 +31,15 @@ export interface MongoCollectionHost {
 const INDEX_CONFLICT_CODES: readonly unknown[] = [85, 86];
 /** A concurrent insert of the same `_id` can make an upsert's insert fail; the retry then updates. */
 const UPSERT_ATTEMPTS = 3;
+
+/** What `guardAllows` asks MongoDB, for a document already read: no stored number at least the guard. */
+function guardLetsThrough(stored: Document | null, guardField: string, guard: number): boolean {
+  let value: unknown = stored;
+  for (const segment of guardField.split("."))
+    value =
+      value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
+  return !(typeof value === "number" && value >= guard);
+}
 
 function validateId(id: unknown): string {
   if (typeof id !== "string") throw new TypeError(`document id: expected a string, got ${typeof id}`);
@@ -90,9 +100,11 @@ export class MongoDocumentCollection<T extends Document> implements Collection<T
   }
 
   /**
-   * One unordered bulk write; the documents it could not write as a plain replace (a guard that held makes
-   * the upsert clash on `_id`, as does a concurrent first insert; or a unique index) then go through the
-   * single-document path, which tells those cases apart. Documents are locked in id order (no deadlock).
+   * Under the documents' locks (taken in id order, so bulk writers cannot deadlock): one `find` of the stored
+   * guards, then one unordered bulk write of the documents whose guard lets them through (an insert where
+   * none is stored, a guarded replace otherwise). Should the bulk write not apply them all (another process
+   * wrote meanwhile, or a unique index), the documents read back unlike ours go through the single-document
+   * path, which tells those cases apart. FerretDB's per-operation error indexes are not relied on.
    */
   async upsertGuardedMany(docs: T[], guardField: string): Promise<boolean[]> {
     const valid = validateMany(docs, guardField, this.name).map(({ doc, guard }) => ({
@@ -102,34 +114,44 @@ export class MongoDocumentCollection<T extends Document> implements Collection<T
     if (valid.length === 0) return [];
     const keys = valid.map(({ doc }) => doc._id).sort();
     return this.serialisedAll(keys, async () => {
-      const failed = await this.bulkReplace(valid, guardField);
-      const written: boolean[] = [];
-      for (const [index, { doc, guard }] of valid.entries())
-        written.push(failed.has(index) ? await this.upsertGuardedHeld(doc, guardField, guard) : true);
-      return written;
+      const stored = await this.getMany(valid.map(({ doc }) => doc._id));
+      const wanted = valid.filter(({ guard }, i) => guardLetsThrough(stored[i] ?? null, guardField, guard));
+      const written = new Set(
+        (await this.bulkWriteGuarded(wanted, stored, valid, guardField)).map(({ doc }) => doc._id),
+      );
+      return valid.map(({ doc }) => written.has(doc._id));
     });
   }
 
-  /** The indexes of the operations the bulk write did not apply. */
-  private async bulkReplace(
+  /** Writes the wanted documents; returns those that are stored as ours afterwards. */
+  private async bulkWriteGuarded(
+    wanted: { doc: Document; guard: number }[],
+    stored: (T | null)[],
     valid: { doc: Document; guard: number }[],
     guardField: string,
-  ): Promise<Set<number>> {
-    const operations = valid.map(({ doc, guard }) => ({
-      replaceOne: {
-        filter: { _id: doc._id, ...guardAllows(guardField, guard) },
-        replacement: doc,
-        upsert: true,
-      },
-    }));
+  ): Promise<{ doc: Document; guard: number }[]> {
+    if (wanted.length === 0) return [];
+    const storedById = new Map(valid.map(({ doc }, i) => [doc._id, stored[i] ?? null]));
+    const operations = wanted.map(({ doc, guard }) =>
+      storedById.get(doc._id)
+        ? { replaceOne: { filter: { _id: doc._id, ...guardAllows(guardField, guard) }, replacement: doc } }
+        : { insertOne: { document: doc } },
+    );
     try {
-      await this.mongo.bulkWrite(operations, { ordered: false });
-      return new Set();
+      const result = await this.mongo.bulkWrite(operations, { ordered: false });
+      if (result.insertedCount + result.matchedCount === operations.length) return wanted;
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError)) throw error;
-      const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-      return new Set(errors.map((e) => e.index));
     }
+    const after = await this.getMany(wanted.map(({ doc }) => doc._id));
+    const written: { doc: Document; guard: number }[] = [];
+    for (const [i, entry] of wanted.entries())
+      if (
+        isDeepStrictEqual(after[i], entry.doc) ||
+        (await this.upsertGuardedHeld(entry.doc, guardField, entry.guard))
+      )
+        written.push(entry);
+    return written;
   }
 
   /** The guarded upsert of one document whose lock the caller holds. */
