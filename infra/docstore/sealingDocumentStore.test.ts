@@ -75,7 +75,11 @@ describe("sealing document store", () => {
     assert.deepEqual(await sealed.upsertGuardedMany([carol, dave], "_rev"), [true, true]);
     assert.deepEqual(await sealed.upsertGuardedMany([{ ...carol, name: "повтор" }], "_rev"), [false]);
     assert.deepEqual(await sealed.getMany(["dave", "nobody", "carol"]), [dave, null, carol]);
-    assert.equal((await bytes()).includes(Buffer.from("Балк")), false, "a bulk write left a name in the clear");
+    assert.equal(
+      (await bytes()).includes(Buffer.from("Балк")),
+      false,
+      "a bulk write left a name in the clear",
+    );
     await assert.rejects(sealed.upsertGuardedMany([carol], "name"), /is sealed/);
     await sealed.deleteMany({ _id: { $in: ["carol", "dave"] } });
   });
