@@ -1,9 +1,12 @@
-import type { EventStore } from "../infra/eventstore/eventStore.js";
+import type { EventStore, RecordedEvent } from "../infra/eventstore/eventStore.js";
 import { Projector } from "./projector.js";
 import type { ReadModels } from "./readModels.js";
 
+/** Events applied together (one read and one write per read-model document each). */
+const PAGE_SIZE = 500;
+
 /**
- * Replays the whole log into empty read models. Uses the same Projector.apply as live updates.
+ * Replays the whole log into empty read models. Uses the same Projector.applyPage as live updates.
  * Stops at the head position seen when it started; returns the number of events applied.
  */
 export async function rebuildReadModels(
@@ -18,11 +21,19 @@ export async function rebuildReadModels(
   const projector = new Projector(models);
   const abort = new AbortController();
   let count = 0;
+  let page: RecordedEvent[] = [];
+  const applyPage = async () => {
+    const before = count;
+    count += (await projector.applyPage(page)).length;
+    page = [];
+    if (Math.floor(count / 1000) > Math.floor(before / 1000)) onProgress?.(count);
+  };
   for await (const event of store.subscribeToAll({ signal: abort.signal })) {
-    if (await projector.apply(event)) count++;
-    if (count % 1000 === 0) onProgress?.(count);
+    page.push(event);
     if (event.position === head) break;
+    if (page.length >= PAGE_SIZE) await applyPage();
   }
+  await applyPage();
   abort.abort();
   onProgress?.(count);
   return count;

@@ -14,6 +14,23 @@ export interface DeliveredMessage extends BusMessage {
 }
 
 export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
+/** Takes what arrived together, in order per key; see `EventBus.subscribeBatch`. */
+export type BatchHandler = (messages: DeliveredMessage[]) => Promise<void>;
+
+/** How a bus adapter holds either kind of handler: always called with a list, one message long unless batched. */
+export interface Consumer {
+  handle: BatchHandler;
+  batched: boolean;
+}
+
+export const singleConsumer = (handler: MessageHandler): Consumer => ({
+  handle: async (messages) => {
+    for (const message of messages) await handler(message);
+  },
+  batched: false,
+});
+
+export const batchConsumer = (handler: BatchHandler): Consumer => ({ handle: handler, batched: true });
 
 export interface SubscribeOptions {
   /** Consumers sharing a group split the messages; each group sees every message. */
@@ -35,6 +52,13 @@ export interface EventBus {
   /** Resolves once the bus has accepted the messages durably (for the in-process bus: once every group handled them). */
   publish(topic: string, messages: BusMessage[]): Promise<void>;
   subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription>;
+  /**
+   * Like `subscribe`, but the handler takes what arrived together (a publish call in process, a fetched
+   * batch on Kafka), in order per key, so it can do one round trip for many messages. When it throws, the
+   * bus hands those messages over again one at a time (a list of one), each with `subscribe`'s retries and
+   * dead-letter: a batch handler must be idempotent, some messages of a failed batch are seen twice.
+   */
+  subscribeBatch(topic: string, options: SubscribeOptions, handler: BatchHandler): Promise<Subscription>;
   close(): Promise<void>;
 }
 

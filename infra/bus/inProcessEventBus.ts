@@ -1,10 +1,14 @@
 import {
+  type BatchHandler,
   type BusMessage,
+  batchConsumer,
+  type Consumer,
   deadLetterTopic,
   type EventBus,
   type MessageHandler,
   type SubscribeOptions,
   type Subscription,
+  singleConsumer,
 } from "./eventBus.js";
 
 export interface BusLogger {
@@ -13,7 +17,7 @@ export interface BusLogger {
 }
 
 interface Group {
-  consumers: MessageHandler[];
+  consumers: Consumer[];
   maxAttempts: number;
   /** Deliveries to one group run one after another, so messages of a key keep their order. */
   tail: Promise<void>;
@@ -49,41 +53,76 @@ export class InProcessEventBus implements EventBus {
     );
   }
 
+  /** A group's share of one publish call: each consumer gets its keys' messages, a batch consumer in one call. */
   private async deliver(topic: string, group: Group, messages: BusMessage[]): Promise<void> {
+    const consumers = group.consumers;
+    if (consumers.length === 0) return;
+    // Same key → same consumer, as a partitioned broker would do.
+    const parts = new Map<Consumer, BusMessage[]>();
     for (const message of messages) {
+      const consumer = consumers[hashKey(message.key) % consumers.length]!;
+      const part = parts.get(consumer) ?? [];
+      part.push(message);
+      parts.set(consumer, part);
+    }
+    for (const [consumer, part] of parts) {
       if (group.consumers.length === 0) return;
-      // Same key → same consumer, as a partitioned broker would do.
-      const consumer = group.consumers[hashKey(message.key) % group.consumers.length]!;
-      for (let attempt = 1; ; attempt++) {
+      if (consumer.batched && part.length > 1) {
         try {
-          await consumer({ ...message, topic, attempt });
-          break;
+          await consumer.handle(part.map((message) => ({ ...message, topic, attempt: 1 })));
+          continue;
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
-          if (attempt >= group.maxAttempts) {
-            this.logger?.error({ topic, key: message.key, attempt, reason }, "message dead-lettered");
-            if (!topic.endsWith(".dead-letter"))
-              await this.publish(deadLetterTopic(topic), [
-                {
-                  ...message,
-                  headers: {
-                    ...message.headers,
-                    "x-original-topic": topic,
-                    "x-error": reason,
-                    "x-attempts": String(attempt),
-                  },
-                },
-              ]);
-            break;
-          }
-          this.logger?.warn({ topic, key: message.key, attempt, reason }, "handler failed; retrying");
-          await sleep(this.retryBaseMs * 2 ** (attempt - 1));
+          this.logger?.warn({ topic, messages: part.length, reason }, "batch failed; one at a time");
         }
+      }
+      for (const message of part) await this.deliverOne(topic, group, consumer, message);
+    }
+  }
+
+  private async deliverOne(
+    topic: string,
+    group: Group,
+    consumer: Consumer,
+    message: BusMessage,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await consumer.handle([{ ...message, topic, attempt }]);
+        return;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (attempt >= group.maxAttempts) {
+          this.logger?.error({ topic, key: message.key, attempt, reason }, "message dead-lettered");
+          if (!topic.endsWith(".dead-letter"))
+            await this.publish(deadLetterTopic(topic), [
+              {
+                ...message,
+                headers: {
+                  ...message.headers,
+                  "x-original-topic": topic,
+                  "x-error": reason,
+                  "x-attempts": String(attempt),
+                },
+              },
+            ]);
+          return;
+        }
+        this.logger?.warn({ topic, key: message.key, attempt, reason }, "handler failed; retrying");
+        await sleep(this.retryBaseMs * 2 ** (attempt - 1));
       }
     }
   }
 
-  async subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+  subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+    return this.join(topic, options, singleConsumer(handler));
+  }
+
+  subscribeBatch(topic: string, options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+    return this.join(topic, options, batchConsumer(handler));
+  }
+
+  private async join(topic: string, options: SubscribeOptions, consumer: Consumer): Promise<Subscription> {
     let groups = this.topics.get(topic);
     if (!groups) {
       groups = new Map();
@@ -94,11 +133,11 @@ export class InProcessEventBus implements EventBus {
       group = { consumers: [], maxAttempts: options.maxAttempts ?? 5, tail: Promise.resolve() };
       groups.set(options.group, group);
     }
-    group.consumers.push(handler);
+    group.consumers.push(consumer);
     const owner = group;
     return {
       close: async () => {
-        owner.consumers = owner.consumers.filter((c) => c !== handler);
+        owner.consumers = owner.consumers.filter((c) => c !== consumer);
         await owner.tail;
         if (owner.consumers.length === 0) groups.delete(options.group);
       },

@@ -7,7 +7,17 @@ import {
   Partitioners,
   type Producer,
 } from "kafkajs";
-import type { BusMessage, EventBus, MessageHandler, SubscribeOptions, Subscription } from "./eventBus.js";
+import {
+  type BatchHandler,
+  type BusMessage,
+  batchConsumer,
+  type Consumer,
+  type EventBus,
+  type MessageHandler,
+  type SubscribeOptions,
+  type Subscription,
+  singleConsumer,
+} from "./eventBus.js";
 import type { BusLogger } from "./inProcessEventBus.js";
 import { encodeMessage } from "./kafkaMessageCodec.js";
 import { KafkaSubscription } from "./kafkaSubscription.js";
@@ -80,7 +90,15 @@ export class KafkaEventBus implements EventBus {
     await this.send(topic, messages.map(encodeMessage));
   }
 
-  async subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+  subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
+    return this.join(topic, options, singleConsumer(handler));
+  }
+
+  subscribeBatch(topic: string, options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+    return this.join(topic, options, batchConsumer(handler));
+  }
+
+  private async join(topic: string, options: SubscribeOptions, handler: Consumer): Promise<Subscription> {
     this.assertOpen();
     await this.topics.ensure(topic);
     const consumer = this.kafka.consumer({

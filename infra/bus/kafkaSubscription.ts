@@ -1,5 +1,10 @@
 import type { Consumer, EachBatchPayload, KafkaMessage, Message } from "kafkajs";
-import { deadLetterTopic, type MessageHandler, type Subscription } from "./eventBus.js";
+import {
+  type Consumer as BusConsumer,
+  type DeliveredMessage,
+  deadLetterTopic,
+  type Subscription,
+} from "./eventBus.js";
 import type { BusLogger } from "./inProcessEventBus.js";
 import { deadLetterRecord, decodeRecord } from "./kafkaMessageCodec.js";
 import { isDeadLetterTopic } from "./kafkaTopics.js";
@@ -22,6 +27,9 @@ export interface KafkaSubscriptionOptions {
   logger?: BusLogger | undefined;
 }
 
+/** Most messages handed to a batch handler in one call. */
+const MAX_HANDLER_BATCH = 500;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -37,7 +45,7 @@ export class KafkaSubscription implements Subscription {
   private constructor(
     private readonly consumer: Consumer,
     private readonly options: KafkaSubscriptionOptions,
-    private readonly handler: MessageHandler,
+    private readonly handler: BusConsumer,
     private readonly onClosed: (subscription: KafkaSubscription) => void,
   ) {}
 
@@ -45,7 +53,7 @@ export class KafkaSubscription implements Subscription {
   static async start(
     consumer: Consumer,
     options: KafkaSubscriptionOptions,
-    handler: MessageHandler,
+    handler: BusConsumer,
     onClosed: (subscription: KafkaSubscription) => void,
   ): Promise<KafkaSubscription> {
     const subscription = new KafkaSubscription(consumer, options, handler, onClosed);
@@ -101,23 +109,60 @@ export class KafkaSubscription implements Subscription {
   }
 
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-    let lastCommit = Date.now();
+    const { batch, isRunning, isStale } = payload;
+    const step = this.handler.batched ? MAX_HANDLER_BATCH : 1;
+    const clock = { lastCommit: Date.now() };
     try {
-      for (const message of batch.messages) {
+      for (let start = 0; start < batch.messages.length; start += step) {
         // Stale: the partition was revoked or sought; what is left of the batch belongs to someone else now.
         if (!isRunning() || isStale()) break;
-        await this.consume(batch.partition, message, heartbeat);
-        resolveOffset(message.offset);
-        await heartbeat();
-        if (Date.now() - lastCommit >= this.options.commitIntervalMs) {
-          await this.commit(payload);
-          lastCommit = Date.now();
-        }
+        const chunk = batch.messages.slice(start, start + step);
+        if (!(await this.consumeTogether(batch.partition, chunk)))
+          for (const message of chunk) {
+            if (!isRunning() || isStale()) break;
+            await this.consume(batch.partition, message, payload.heartbeat);
+            await this.handled(payload, message, clock);
+          }
+        else await this.handled(payload, chunk.at(-1)!, clock);
       }
     } finally {
       // Also when a step threw: what was handled stays handled, only the rest is delivered again.
       await this.commit(payload);
+    }
+  }
+
+  /**
+   * A batch handler's chunk in one call; false when it must go one message at a time instead (a single
+   * handler, a chunk of one, a record that does not decode, or the handler threw: at least once).
+   */
+  private async consumeTogether(partition: number, chunk: KafkaMessage[]): Promise<boolean> {
+    if (!this.handler.batched || chunk.length < 2) return false;
+    const { topic } = this.options;
+    let messages: DeliveredMessage[];
+    try {
+      messages = chunk.map((message) => ({ ...decodeRecord(message), topic, attempt: 1 }));
+    } catch {
+      return false;
+    }
+    try {
+      await this.handler.handle(messages);
+      return true;
+    } catch (error) {
+      this.options.logger?.warn(
+        { topic, partition, messages: chunk.length, reason: reasonOf(error) },
+        "batch failed; one at a time",
+      );
+      return false;
+    }
+  }
+
+  /** Marks a message (and those before it) handled; commits when the interval has passed. */
+  private async handled(payload: EachBatchPayload, message: KafkaMessage, clock: { lastCommit: number }) {
+    payload.resolveOffset(message.offset);
+    await payload.heartbeat();
+    if (Date.now() - clock.lastCommit >= this.options.commitIntervalMs) {
+      await this.commit(payload);
+      clock.lastCommit = Date.now();
     }
   }
 
@@ -137,7 +182,7 @@ export class KafkaSubscription implements Subscription {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.handler({ ...decoded, topic, attempt });
+        await this.handler.handle([{ ...decoded, topic, attempt }]);
         return;
       } catch (error) {
         const reason = reasonOf(error);

@@ -1,6 +1,14 @@
 import type { PersonalDataSealer } from "../crypto/personalDataSealer.js";
 import { SEALED_FIELD } from "../crypto/personalDataSealer.js";
-import type { BusMessage, EventBus, MessageHandler, SubscribeOptions, Subscription } from "./eventBus.js";
+import type {
+  BatchHandler,
+  BusMessage,
+  DeliveredMessage,
+  EventBus,
+  MessageHandler,
+  SubscribeOptions,
+  Subscription,
+} from "./eventBus.js";
 import type { EventEnvelope } from "./eventEnvelope.js";
 
 /** Cheap test before any work: only relayed events with sealed fields need opening. */
@@ -31,13 +39,21 @@ export class OpeningEventBus implements EventBus {
   }
 
   subscribe(topic: string, options: SubscribeOptions, handler: MessageHandler): Promise<Subscription> {
-    return this.inner.subscribe(topic, options, async (message) => {
-      const envelope = sealedEnvelope(message.value);
-      if (!envelope) return handler(message);
-      const { event } = envelope;
-      const data = await this.sealer.open(event.streamId, event);
-      return handler({ ...message, value: { ...envelope, event: { ...event, data } } });
-    });
+    return this.inner.subscribe(topic, options, async (message) => handler(await this.opened(message)));
+  }
+
+  subscribeBatch(topic: string, options: SubscribeOptions, handler: BatchHandler): Promise<Subscription> {
+    return this.inner.subscribeBatch(topic, options, async (messages) =>
+      handler(await Promise.all(messages.map((message) => this.opened(message)))),
+    );
+  }
+
+  private async opened(message: DeliveredMessage): Promise<DeliveredMessage> {
+    const envelope = sealedEnvelope(message.value);
+    if (!envelope) return message;
+    const { event } = envelope;
+    const data = await this.sealer.open(event.streamId, event);
+    return { ...message, value: { ...envelope, event: { ...event, data } } };
   }
 
   close(): Promise<void> {

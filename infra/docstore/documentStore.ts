@@ -37,6 +37,14 @@ export interface Collection<T extends Document = Document> {
    * projections stay idempotent under at-least-once delivery.
    */
   upsertGuarded(doc: T, guardField: string): Promise<boolean>;
+  /** The stored documents of these ids, in the order asked, null where one is missing: one round trip. */
+  getMany(ids: string[]): Promise<(T | null)[]>;
+  /**
+   * `upsertGuarded` of each document in one round trip (SQLite: one transaction; MongoDB: one unordered
+   * bulk write, atomic per document only); says per document whether its guard let it through. Every
+   * document is validated before anything is written; an id may appear only once.
+   */
+  upsertGuardedMany(docs: T[], guardField: string): Promise<boolean[]>;
   /** Unconditional replace-or-insert. */
   put(doc: T): Promise<void>;
   delete(id: string): Promise<boolean>;

@@ -1,6 +1,7 @@
 /** One collection of a MongoDB (or FerretDB) document store. */
+import { isDeepStrictEqual } from "node:util";
 import type { Collection as MongoCollection } from "mongodb";
-import { MongoServerError } from "mongodb";
+import { MongoBulkWriteError, MongoServerError } from "mongodb";
 import { KeyedMutex } from "../concurrency/keyedMutex.js";
 import type { Collection, Document, Filter, FindOptions } from "./documentStore.js";
 import { DuplicateKeyError } from "./documentStore.js";
@@ -12,6 +13,7 @@ import {
   validateFilter,
   validateFindOptions,
   validateIndexFields,
+  validateMany,
 } from "./queryValidation.js";
 
 /** What a collection needs from its store, which owns the client and knows when it is closed. */
@@ -29,6 +31,15 @@ export interface MongoCollectionHost {
 const INDEX_CONFLICT_CODES: readonly unknown[] = [85, 86];
 /** A concurrent insert of the same `_id` can make an upsert's insert fail; the retry then updates. */
 const UPSERT_ATTEMPTS = 3;
+
+/** What `guardAllows` asks MongoDB, for a document already read: no stored number at least the guard. */
+function guardLetsThrough(stored: Document | null, guardField: string, guard: number): boolean {
+  let value: unknown = stored;
+  for (const segment of guardField.split("."))
+    value =
+      value !== null && typeof value === "object" ? (value as Record<string, unknown>)[segment] : undefined;
+  return !(typeof value === "number" && value >= guard);
+}
 
 function validateId(id: unknown): string {
   if (typeof id !== "string") throw new TypeError(`document id: expected a string, got ${typeof id}`);
@@ -74,28 +85,94 @@ export class MongoDocumentCollection<T extends Document> implements Collection<T
     });
   }
 
+  async getMany(ids: string[]): Promise<(T | null)[]> {
+    const wanted = ids.map(validateId);
+    if (wanted.length === 0) return [];
+    const found = new Map<string, T>();
+    for (const doc of await this.mongo.find({ _id: { $in: wanted } }).toArray()) found.set(doc._id, doc as T);
+    return wanted.map((id) => found.get(id) ?? null);
+  }
+
   async upsertGuarded(doc: T, guardField: string): Promise<boolean> {
     const valid = this.stored(doc);
     const guard = guardValue(valid, guardField, this.name);
-    const filter = { _id: valid._id, ...guardAllows(guardField, guard) };
-    return this.serialised(valid._id, async () => {
-      try {
-        // One operation: the guard check and the write are atomic on MongoDB. When the guard fails
-        // the upsert tries to insert and clashes on `_id`.
-        await this.mongo.replaceOne(filter, valid, { upsert: true });
-        return true;
-      } catch (error) {
-        if ((await this.clashOf(error, valid)) !== "_id") throw error;
-      }
-      // The clash may also have been a concurrent first insert of this `_id` by another writer, whose
-      // guard may be lower than ours: replace only if the stored document still lets us.
-      try {
-        return (await this.mongo.replaceOne(filter, valid)).matchedCount === 1;
-      } catch (error) {
-        await this.clashOf(error, valid);
-        throw error;
-      }
+    return this.serialised(valid._id, () => this.upsertGuardedHeld(valid, guardField, guard));
+  }
+
+  /**
+   * Under the documents' locks (taken in id order, so bulk writers cannot deadlock): one `find` of the stored
+   * guards, then one unordered bulk write of the documents whose guard lets them through (an insert where
+   * none is stored, a guarded replace otherwise). Should the bulk write not apply them all (another process
+   * wrote meanwhile, or a unique index), the documents read back unlike ours go through the single-document
+   * path, which tells those cases apart. FerretDB's per-operation error indexes are not relied on.
+   */
+  async upsertGuardedMany(docs: T[], guardField: string): Promise<boolean[]> {
+    const valid = validateMany(docs, guardField, this.name).map(({ doc, guard }) => ({
+      doc: this.stored(doc as T),
+      guard,
+    }));
+    if (valid.length === 0) return [];
+    const keys = valid.map(({ doc }) => doc._id).sort();
+    return this.serialisedAll(keys, async () => {
+      const stored = await this.getMany(valid.map(({ doc }) => doc._id));
+      const wanted = valid.filter(({ guard }, i) => guardLetsThrough(stored[i] ?? null, guardField, guard));
+      const written = new Set(
+        (await this.bulkWriteGuarded(wanted, stored, valid, guardField)).map(({ doc }) => doc._id),
+      );
+      return valid.map(({ doc }) => written.has(doc._id));
     });
+  }
+
+  /** Writes the wanted documents; returns those that are stored as ours afterwards. */
+  private async bulkWriteGuarded(
+    wanted: { doc: Document; guard: number }[],
+    stored: (T | null)[],
+    valid: { doc: Document; guard: number }[],
+    guardField: string,
+  ): Promise<{ doc: Document; guard: number }[]> {
+    if (wanted.length === 0) return [];
+    const storedById = new Map(valid.map(({ doc }, i) => [doc._id, stored[i] ?? null]));
+    const operations = wanted.map(({ doc, guard }) =>
+      storedById.get(doc._id)
+        ? { replaceOne: { filter: { _id: doc._id, ...guardAllows(guardField, guard) }, replacement: doc } }
+        : { insertOne: { document: doc } },
+    );
+    try {
+      const result = await this.mongo.bulkWrite(operations, { ordered: false });
+      if (result.insertedCount + result.matchedCount === operations.length) return wanted;
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError)) throw error;
+    }
+    const after = await this.getMany(wanted.map(({ doc }) => doc._id));
+    const written: { doc: Document; guard: number }[] = [];
+    for (const [i, entry] of wanted.entries())
+      if (
+        isDeepStrictEqual(after[i], entry.doc) ||
+        (await this.upsertGuardedHeld(entry.doc, guardField, entry.guard))
+      )
+        written.push(entry);
+    return written;
+  }
+
+  /** The guarded upsert of one document whose lock the caller holds. */
+  private async upsertGuardedHeld(valid: Document, guardField: string, guard: number): Promise<boolean> {
+    const filter = { _id: valid._id, ...guardAllows(guardField, guard) };
+    try {
+      // One operation: the guard check and the write are atomic on MongoDB. When the guard fails
+      // the upsert tries to insert and clashes on `_id`.
+      await this.mongo.replaceOne(filter, valid, { upsert: true });
+      return true;
+    } catch (error) {
+      if ((await this.clashOf(error, valid)) !== "_id") throw error;
+    }
+    // The clash may also have been a concurrent first insert of this `_id` by another writer, whose
+    // guard may be lower than ours: replace only if the stored document still lets us.
+    try {
+      return (await this.mongo.replaceOne(filter, valid)).matchedCount === 1;
+    } catch (error) {
+      await this.clashOf(error, valid);
+      throw error;
+    }
   }
 
   async put(doc: T): Promise<void> {
@@ -152,6 +229,12 @@ export class MongoDocumentCollection<T extends Document> implements Collection<T
 
   private serialised<R>(id: string, write: () => Promise<R>): Promise<R> {
     return this.host.writes.run(`${this.name}\u0000${id}`, write);
+  }
+
+  /** Holds every id's lock (taken in the order given, sorted by the caller) while `write` runs. */
+  private serialisedAll<R>(ids: string[], write: () => Promise<R>): Promise<R> {
+    const [first, ...rest] = ids;
+    return first === undefined ? write() : this.serialised(first, () => this.serialisedAll(rest, write));
   }
 
   /**

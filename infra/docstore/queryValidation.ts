@@ -165,3 +165,22 @@ export function validateIndexFields(collection: string, fields: unknown): assert
     throw new TypeError(`collection ${collection}: ensureIndex got a field twice: ${fields.join(", ")}`);
   }
 }
+
+/** A bulk guarded upsert's documents with their guards, all checked before any is written; ids distinct. */
+export function validateMany(
+  docs: unknown,
+  guardField: string,
+  collection: string,
+): { doc: Document; guard: number }[] {
+  if (!Array.isArray(docs)) throw new TypeError(`collection ${collection}: expected an array of documents`);
+  const seen = new Set<string>();
+  return docs.map((candidate) => {
+    const doc = validateDocument(candidate, collection);
+    if (seen.has(doc._id))
+      throw new TypeError(
+        `collection ${collection}: document ${JSON.stringify(doc._id)} appears more than once in one bulk write`,
+      );
+    seen.add(doc._id);
+    return { doc, guard: guardValue(doc, guardField, collection) };
+  });
+}

@@ -69,6 +69,21 @@ describe("sealing document store", () => {
     assert.equal(await sealed.deleteMany({ ownerId: "o2" }), 1);
   });
 
+  it("seals and opens a page of documents written and read in bulk", async () => {
+    const carol: Person = { ...alice, _id: "carol", _rev: 1, name: "Кэрол Балк" };
+    const dave: Person = { ...alice, _id: "dave", _rev: 1, name: "Дейв Балк" };
+    assert.deepEqual(await sealed.upsertGuardedMany([carol, dave], "_rev"), [true, true]);
+    assert.deepEqual(await sealed.upsertGuardedMany([{ ...carol, name: "повтор" }], "_rev"), [false]);
+    assert.deepEqual(await sealed.getMany(["dave", "nobody", "carol"]), [dave, null, carol]);
+    assert.equal(
+      (await bytes()).includes(Buffer.from("Балк")),
+      false,
+      "a bulk write left a name in the clear",
+    );
+    await assert.rejects(sealed.upsertGuardedMany([carol], "name"), /is sealed/);
+    await sealed.deleteMany({ _id: { $in: ["carol", "dave"] } });
+  });
+
   it("refuses a filter, sort, guard or index on a sealed field (it would silently match nothing)", async () => {
     await assert.rejects(sealed.find({ name: "Алиса" }), /sealed/);
     await assert.rejects(sealed.find({}, { sort: { field: "friends.name", direction: "asc" } }), /sealed/);

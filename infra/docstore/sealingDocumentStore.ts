@@ -57,6 +57,15 @@ class SealingCollection<T extends Document> implements Collection<T> {
     return stored && this.open(stored);
   }
 
+  async getMany(ids: string[]): Promise<(T | null)[]> {
+    return Promise.all((await this.inner.getMany(ids)).map((stored) => stored && this.open(stored)));
+  }
+
+  async upsertGuardedMany(docs: T[], guardField: string): Promise<boolean[]> {
+    this.queries([guardField]);
+    return this.inner.upsertGuardedMany(await Promise.all(docs.map((doc) => this.seal(doc))), guardField);
+  }
+
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
     this.queries([...Object.keys(filter), ...(options.sort ? [options.sort.field] : [])]);
     return Promise.all((await this.inner.find(filter, options)).map((d) => this.open(d)));

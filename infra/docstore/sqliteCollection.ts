@@ -8,6 +8,7 @@ import {
   validateFilter,
   validateFindOptions,
   validateIndexFields,
+  validateMany,
 } from "./queryValidation.js";
 import { fieldExpression, guardAllowsSql, orderAndPage, type SqlParam, whereClause } from "./sqliteQuery.js";
 
@@ -18,6 +19,8 @@ export interface SqliteCollectionHost {
   /** A cached prepared statement. */
   statement(sql: string): Database.Statement<SqlParam[]>;
   exec(sql: string): void;
+  /** Runs `work` in one transaction (one commit for many writes). */
+  transaction<R>(work: () => R): R;
 }
 
 const INDEX_NAME_PREFIX = "ix";
@@ -72,6 +75,17 @@ export class SqliteCollection<T extends Document> implements Collection<T> {
     return rows.map((row) => this.parse(row));
   }
 
+  async getMany(ids: string[]): Promise<(T | null)[]> {
+    const wanted = ids.map(validateId);
+    if (wanted.length === 0) return [];
+    const found = new Map<string, T>();
+    // json_each takes the ids as one parameter, so one cached statement serves every page size.
+    const sql = `SELECT id, doc FROM ${this.table} WHERE id IN (SELECT value FROM json_each(?))`;
+    for (const row of this.run(sql).all(JSON.stringify(wanted)) as { id: string; doc: string }[])
+      found.set(row.id, this.parse(row));
+    return wanted.map((id) => found.get(id) ?? null);
+  }
+
   async count(filter?: Filter): Promise<number> {
     const where = whereClause(validateFilter(filter));
     const row = this.run(`SELECT COUNT(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params);
@@ -96,6 +110,22 @@ export class SqliteCollection<T extends Document> implements Collection<T> {
       this.run(sql).run(valid._id, serialise(valid, this.name), guard),
     );
     return changes === 1;
+  }
+
+  async upsertGuardedMany(docs: T[], guardField: string): Promise<boolean[]> {
+    const rows = validateMany(docs, guardField, this.name).map(({ doc, guard }) => ({
+      id: doc._id,
+      params: [doc._id, serialise(doc, this.name), guard] as SqlParam[],
+    }));
+    if (rows.length === 0) return [];
+    const sql =
+      `INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ` +
+      `ON CONFLICT(id) DO UPDATE SET doc = excluded.doc WHERE ${guardAllowsSql(guardField)}`;
+    const statement = this.run(sql);
+    // One transaction: one commit for the page, and a unique-index clash leaves none of it written.
+    return this.host.transaction(() =>
+      rows.map(({ id, params }) => this.write(id, () => statement.run(...params)) === 1),
+    );
   }
 
   async put(doc: T): Promise<void> {

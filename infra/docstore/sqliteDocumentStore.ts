@@ -32,6 +32,10 @@ export class SqliteDocumentStore implements DocumentStore {
     table: (collection) => this.table(collection),
     statement: (sql) => this.statement(sql),
     exec: (sql) => this.exec(sql),
+    transaction: (work) => {
+      this.assertOpen();
+      return this.db.transaction(work)();
+    },
   };
   private closed = false;
 

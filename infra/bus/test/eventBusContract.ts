@@ -91,6 +91,62 @@ export function eventBusContract(name: string, makeBus: () => Promise<BusFixture
       assert.match(dead[0]?.headers?.["x-error"] ?? "", /cannot handle poison/);
     });
 
+    it("hands a batch subscriber what arrived together, in order per key, each message once", async () => {
+      const t = topic();
+      const seen: string[] = [];
+      let calls = 0;
+      await fixture.bus.subscribeBatch(t, { group: "batch" }, async (messages) => {
+        calls++;
+        for (const m of messages) seen.push(`${m.key}:${String(m.value)}`);
+      });
+      const messages = Array.from({ length: 300 }, (_, i) => ({ key: `k${i % 5}`, value: i }));
+      await fixture.bus.publish(t, messages);
+      await until(() => seen.length === 300, "300 messages in the batch group");
+      assert.equal(new Set(seen).size, 300);
+      for (let k = 0; k < 5; k++) {
+        const values = seen.filter((s) => s.startsWith(`k${k}:`)).map((s) => Number(s.split(":")[1]));
+        assert.deepEqual(
+          values,
+          [...values].sort((x, y) => x - y),
+          `key k${k} out of order`,
+        );
+      }
+      assert.ok(calls < 300, `${calls} calls for 300 messages published together: not batched`);
+    });
+
+    it("hands a failed batch over one message at a time, then retries and dead-letters as subscribe does", async () => {
+      const t = topic();
+      const handled = new Set<number>();
+      const sizes: number[] = [];
+      const poisonAttempts: number[] = [];
+      const dead: DeliveredMessage[] = [];
+      await fixture.bus.subscribe(deadLetterTopic(t), { group: "dlq" }, async (m) => {
+        dead.push(m);
+      });
+      await fixture.bus.subscribeBatch(t, { group: "w", maxAttempts: 2 }, async (messages) => {
+        sizes.push(messages.length);
+        const poison = messages.find((m) => m.value === "poison");
+        if (poison) {
+          if (messages.length === 1) poisonAttempts.push(poison.attempt);
+          throw new Error("cannot handle poison");
+        }
+        for (const m of messages) handled.add(Number(m.value));
+      });
+      await fixture.bus.publish(t, [
+        { key: "x", value: 1 },
+        { key: "x", value: "poison" },
+        { key: "x", value: 2 },
+      ]);
+      await until(() => handled.size === 2 && dead.length === 1, "two handled and one dead letter");
+      assert.deepEqual([...handled].sort(), [1, 2]);
+      assert.deepEqual(poisonAttempts, [1, 2]);
+      assert.equal(dead[0]?.value, "poison");
+      assert.ok(
+        sizes.some((n) => n === 1),
+        "no message went alone after the failed batch",
+      );
+    });
+
     it("carries JSON values with Cyrillic text and emoji unchanged", async () => {
       const t = topic();
       const got: unknown[] = [];

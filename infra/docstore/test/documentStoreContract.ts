@@ -138,6 +138,76 @@ export function documentStoreContract(
       });
     });
 
+    describe("getMany, upsertGuardedMany (a projection's page in one round trip)", () => {
+      it("getMany returns the documents in the order asked, null where missing", async () => {
+        const collection = await people();
+        assert.deepEqual(ids((await collection.getMany(["p3", "p1"])) as Document[]), ["p3", "p1"]);
+        const mixed = await collection.getMany(["p2", "nobody", "p6"]);
+        assert.equal(mixed.length, 3);
+        assert.equal(mixed[1], null);
+        assert.deepEqual(mixed[2], PEOPLE[5]);
+        assert.deepEqual(await collection.getMany([]), []);
+        assert.deepEqual(await fixture.store.collection(unique()).getMany(["a"]), [null]);
+      });
+
+      it("upsertGuardedMany writes each document its guard lets through and says which", async () => {
+        const collection = fixture.store.collection(unique());
+        await collection.upsertGuarded({ _id: "a", version: 2, v: "stored" }, "version");
+        await collection.upsertGuarded({ _id: "b", version: 5, v: "stored" }, "version");
+        const written = await collection.upsertGuardedMany(
+          [
+            { _id: "a", version: 3, v: "newer" },
+            { _id: "b", version: 5, v: "same" },
+            { _id: "c", version: 1, v: "new" },
+            { _id: "d", version: 0, v: "new, guard zero" },
+          ],
+          "version",
+        );
+        assert.deepEqual(written, [true, false, true, true]);
+        assert.deepEqual(
+          (await collection.getMany(["a", "b", "c", "d"])).map((d) => d?.v),
+          ["newer", "stored", "new", "new, guard zero"],
+        );
+        assert.deepEqual(await collection.upsertGuardedMany([], "version"), []);
+      });
+
+      it("upsertGuardedMany refuses repeated ids and documents without a numeric guard, writing nothing", async () => {
+        const collection = fixture.store.collection(unique());
+        await assert.rejects(
+          collection.upsertGuardedMany(
+            [
+              { _id: "a", version: 1 },
+              { _id: "a", version: 2 },
+            ],
+            "version",
+          ),
+          /more than once/,
+        );
+        await assert.rejects(
+          collection.upsertGuardedMany(
+            [
+              { _id: "b", version: 1 },
+              { _id: "c", version: "2" },
+            ],
+            "version",
+          ),
+          TypeError,
+        );
+        assert.deepEqual(await collection.getMany(["a", "b", "c"]), [null, null, null]);
+      });
+
+      it("upsertGuardedMany keeps unique indexes: a clash fails with DuplicateKeyError", async () => {
+        const collection = fixture.store.collection(unique());
+        await collection.ensureIndex(["email"], { unique: true });
+        await collection.upsertGuarded({ _id: "a", version: 1, email: "a@example.org" }, "version");
+        await assert.rejects(
+          collection.upsertGuardedMany([{ _id: "b", version: 1, email: "a@example.org" }], "version"),
+          DuplicateKeyError,
+        );
+        assert.equal(await collection.get("b"), null);
+      });
+    });
+
     describe("find", () => {
       it("matches equality, including on booleans and nested paths", async () => {
         const collection = await people();
