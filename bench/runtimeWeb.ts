@@ -28,6 +28,7 @@ import { DEFAULT_GENERATION, initBundle } from "aiclone-runtime/bundle";
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from "node-llama-cpp";
 import OpenAI from "openai";
 import { pino } from "pino";
+import { openAiStream } from "./openAiStream.js";
 import { percentile } from "./percentile.js";
 import type { ClientAnswer, ClientRequest } from "./runtimeWebClient.js";
 
@@ -197,29 +198,9 @@ async function engineStream(): Promise<Sample> {
   return { tokens: result.completionTokens, ttft, ms: performance.now() - started };
 }
 
-/** One streamed completion through the OpenAI API: tokens (from the usage chunk) and time to first text. */
-async function openAiStream(system: string): Promise<Sample> {
-  const started = performance.now();
-  let ttft = Number.NaN;
-  let tokens = 0;
-  const stream = await client.chat.completions.create({
-    model: cloneId,
-    messages: [
-      { role: "system", content: system },
-      { role: "user", content: question },
-    ],
-    max_tokens: maxTokens,
-    temperature: 0,
-    stream: true,
-    stream_options: { include_usage: true },
-  });
-  for await (const chunk of stream) {
-    if (Number.isNaN(ttft) && (chunk.choices[0]?.delta.content ?? "") !== "")
-      ttft = performance.now() - started;
-    if (chunk.usage) tokens = chunk.usage.completion_tokens;
-  }
-  return { tokens, ttft, ms: performance.now() - started };
-}
+/** One streamed completion through the OpenAI API on the runtime's own thread. */
+const openAiStreamHere = (system: string): Promise<Sample> =>
+  openAiStream(client, { cloneId, system, question, maxTokens });
 
 /** One turn through the chat page's API; tokens counted by tokenizing the reply (≈ the generated count). */
 async function pageTurn(conversationId: string, text: string): Promise<Sample> {
@@ -255,7 +236,7 @@ const contenders = {
   bare: bareStream,
   engine: engineStream,
   web: () => openAiStreamElsewhere(persona),
-  inproc: () => openAiStream(persona),
+  inproc: () => openAiStreamHere(persona),
 };
 type Contender = keyof typeof contenders;
 

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import OpenAI from "openai";
+import { openAiStream } from "./openAiStream.js";
 
 export interface ClientRequest {
   id: number;
@@ -27,26 +28,8 @@ const { baseUrl, cloneId, question, maxTokens } = workerData as {
 const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: "loopback", maxRetries: 0 });
 
 async function stream(request: ClientRequest): Promise<ClientAnswer> {
-  const started = performance.now();
-  let ttft = Number.NaN;
-  let tokens = 0;
-  const chunks = await client.chat.completions.create({
-    model: cloneId,
-    messages: [
-      { role: "system", content: request.system },
-      { role: "user", content: question },
-    ],
-    max_tokens: maxTokens,
-    temperature: 0,
-    stream: true,
-    stream_options: { include_usage: true },
-  });
-  for await (const chunk of chunks) {
-    if (Number.isNaN(ttft) && (chunk.choices[0]?.delta.content ?? "") !== "")
-      ttft = performance.now() - started;
-    if (chunk.usage) tokens = chunk.usage.completion_tokens;
-  }
-  return { id: request.id, tokens, ttft, ms: performance.now() - started };
+  const sample = await openAiStream(client, { cloneId, system: request.system, question, maxTokens });
+  return { id: request.id, ...sample };
 }
 
 parentPort?.on("message", (request: ClientRequest) => {
