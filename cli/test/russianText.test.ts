@@ -49,8 +49,8 @@ describe("the Russian-text check of the dashboard walk", () => {
     const latin = new Set(catalogue.flatMap((v) => v.replace(/\{\w+\}/g, " ").match(/[A-Za-z]+/g) ?? []));
     // Product and format names, units and placeholders, and the language switch (written for English readers).
     const known =
-      `AI API Alpha Apache B CPU Clone Discord DiscordChatExporter Dropout EMAIL GGUF GPU HTML IBAN
-      INSTALL Instruct JSON Llama LoRA Loss M N OCR PHONE Qwen Seed SmolLM TOKEN Telegram URL WhatsApp ak cpp e
+      `AI API Alpha Apache B CPU Clone DPO Discord DiscordChatExporter Dropout EMAIL GGUF GPU HTML IBAN
+      INSTALL Instruct JSON Llama LoRA Loss M N OCR ORPO PHONE Qwen Seed SmolLM TOKEN Telegram URL WhatsApp ak cpp e
       json llama localStorage loss mail node p result sha top txt v zip English Switch to`.split(/\s+/);
     const extra = [...latin].filter((w) => !known.includes(w));
     assert.deepEqual(extra, [], `English in the Russian catalogue: ${extra.join(", ")}`);
