@@ -246,8 +246,10 @@ export class LlamaEngine {
     if (signal.aborted) return aborted();
     let lease: Awaited<ReturnType<SlotPool<Slot>["acquire"]>>;
     try {
-      const prompt = this.promptTokens(request.system, trimmed.turns);
-      lease = await this.pool.acquire(signal, (slot) => reuseScore(slot, request.affinityKey, prompt));
+      // The conversation's own sequence when it is free. Choosing by the longest cached prompt start
+      // (reuseScore) changed the installed SmolLM2 clone's replies in the real-weights test (endings like
+      // the owner's 0.88 → 0.76, twice, deterministic), which is not understood yet: not used until it is.
+      lease = await this.pool.acquire(signal, (slot) => slot.lastKey === request.affinityKey);
     } catch (error) {
       if (signal.aborted) return aborted();
       throw error;
