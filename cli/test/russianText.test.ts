@@ -37,7 +37,7 @@ describe("the Russian-text check of the dashboard walk", () => {
       "trailingUserTurn",
       "InstallTokenCreated",
       "кто: owner:0193a8e4-1c2b-7d3e-9f00-abcdefabcdef",
-      "data/.aiclone/work/pipeline/job-12/upload.zip skipped",
+      "data/scratch/pipeline/job-12/upload.zip skipped",
       "whatsapp-txt",
       "Send",
     ]);

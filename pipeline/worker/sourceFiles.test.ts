@@ -78,7 +78,7 @@ describe("the sources of a dataset request", () => {
 });
 
 describe("a reason names no server path", () => {
-  const dir = "data/.aiclone/work/pipeline/job-AbC123";
+  const dir = "data/scratch/pipeline/job-AbC123";
   it("a downloaded source's path becomes the uploaded name", () => {
     assert.equal(
       withoutScratchPaths(`not a readable zip archive: ${dir}/sources/0193-abc/Переписка с Петей.zip`, dir),
