@@ -541,6 +541,7 @@ export class CloneService {
       // After the event: a crash in between leaves a key and files the sweeper finds, never a live clone
       // without them. The key goes first: from then on nothing of the clone can be read, wherever it is.
       await this.deps.cloneKeys.destroy(cloneId);
+      this.deps.commands.forget(cloneStreamId(cloneId));
       await this.deps.artifacts.deletePrefix(clonePrefix(cloneId));
       return view;
     });

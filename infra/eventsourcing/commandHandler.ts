@@ -30,11 +30,38 @@ export interface CommandContext {
   now?: () => Date;
 }
 
+export interface CommandHandlerOptions {
+  /** Retries of load → decide → append after a concurrent write (default 5). */
+  maxRetries?: number;
+  /** Streams whose folded state is kept between commands, least recently used dropped (default 1,000). */
+  cachedStreams?: number;
+}
+
+/** A stream's state as one decider folded it, at a revision. */
+interface Folded {
+  decider: object;
+  state: unknown;
+  revision: number;
+}
+
 export class CommandHandler {
+  private readonly maxRetries: number;
+  private readonly cachedStreams: number;
+  /** Insertion order is recency: a hit is deleted and set again. */
+  private readonly folded = new Map<string, Folded>();
+
   constructor(
     private readonly store: EventStore,
-    private readonly maxRetries = 5,
-  ) {}
+    options: CommandHandlerOptions = {},
+  ) {
+    this.maxRetries = options.maxRetries ?? 5;
+    this.cachedStreams = options.cachedStreams ?? 1000;
+  }
+
+  /** Drops what is kept of a stream (its personal data erased): the next command folds it from the store. */
+  forget(streamId: string): void {
+    this.folded.delete(streamId);
+  }
 
   async handle<C, E extends { type: string; data: unknown }, S>(
     streamId: string,
@@ -43,15 +70,25 @@ export class CommandHandler {
     command: C,
     context: CommandContext,
   ): Promise<CommandOutcome> {
+    // The stream is append-only, so a state folded to revision r stays true: only the events after r are
+    // read, whoever wrote them (another process included). A cached state is never changed in place: the
+    // deciders' evolve returns a new state.
+    const kept = this.folded.get(streamId);
+    let state = kept?.decider === decider ? (kept.state as S) : decider.initialState;
+    let revision = kept?.decider === decider ? kept.revision : -1;
     for (let attempt = 0; ; attempt++) {
-      let state = decider.initialState;
-      let revision = -1;
-      for await (const recorded of this.store.readStream(streamId)) {
+      for await (const recorded of this.store.readStream(
+        streamId,
+        revision >= 0 ? { fromRevision: revision + 1 } : undefined,
+      )) {
         state = decider.evolve(state, parse(recorded.type, recorded.data));
         revision = recorded.revision;
       }
       const decided = decider.decide(command, state);
-      if (decided.length === 0) return { events: [], revision };
+      if (decided.length === 0) {
+        this.keep(streamId, { decider, state, revision });
+        return { events: [], revision };
+      }
       const metadata: EventMetadata = {
         principal: context.principal,
         timestamp: (context.now?.() ?? new Date()).toISOString(),
@@ -62,6 +99,13 @@ export class CommandHandler {
       try {
         const result = await this.store.append(streamId, events, revision < 0 ? "no_stream" : revision);
         const first = result.nextRevision - events.length + 1;
+        // Folded as a reader would see them: through JSON (as stored) and the stream's parser.
+        if (result.nextRevision === revision + events.length) {
+          let next = state;
+          for (const e of events)
+            next = decider.evolve(next, parse(e.type, JSON.parse(JSON.stringify(e.data))));
+          this.keep(streamId, { decider, state: next, revision: result.nextRevision });
+        } else this.folded.delete(streamId);
         return {
           revision: result.nextRevision,
           // Positions of all but the last event are not reported by every store; consumers rely on the bus for them.
@@ -72,6 +116,15 @@ export class CommandHandler {
         if (error instanceof WrongExpectedRevisionError && attempt < this.maxRetries) continue;
         throw error;
       }
+    }
+  }
+
+  private keep(streamId: string, folded: Folded): void {
+    this.folded.delete(streamId);
+    this.folded.set(streamId, folded);
+    if (this.folded.size > this.cachedStreams) {
+      const oldest = this.folded.keys().next().value as string;
+      this.folded.delete(oldest);
     }
   }
 }
