@@ -1,7 +1,11 @@
 /**
  * Reader and dataset-build throughput and peak memory on synthetic Telegram and WhatsApp exports of two
  * sizes, to show that memory stays flat as the input grows. Each measurement runs in a fresh child process,
- * so its peak RSS is its own. Usage: node dist/bench/datasetThroughput.js [--sizes 256,1024] (MB)
+ * so its peak RSS is its own. "build" is what `aiclone dataset build` runs: inspection and build in one read
+ * where the owner guessed from the first messages holds (`inspectAndBuild`), the number of reads printed.
+ * The bench exits with status 1 when a build's peak RSS passes --max-rss-mb (default 300, the issue's bound).
+ * Usage: node dist/bench/datasetThroughput.js [--sizes 256,1024] (MB) [--formats telegram,whatsapp]
+ *        [--max-rss-mb 300]
  */
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
@@ -12,7 +16,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { exportFilesSource } from "../pipeline/dataset/exportFilesSource.js";
-import { build, inspect } from "../pipeline/dataset/index.js";
+import { inspectAndBuild } from "../pipeline/dataset/inspectAndBuild.js";
 
 const phrases = [
   "привет, как ты? давно не виделись))",
@@ -58,25 +62,40 @@ async function child(mode: string, file: string, outDir: string): Promise<void> 
   const started = performance.now();
   const source = exportFilesSource([file]);
   let messages = 0;
+  let passes = 1;
   if (mode === "read") {
     for await (const record of source.records()) if (record.type === "message") messages++;
   } else {
-    const summary = await inspect(source.records);
-    messages = summary.messages;
-    await build(source.records, { owner: { ids: ["user1", "Аня"], name: "Аня" }, outDir, summary });
+    const built = await inspectAndBuild(source.records, {
+      resolveOwner: () => ({ ids: ["user1", "Аня"], name: "Аня", matchedBy: "selector" }),
+      build: { outDir },
+    });
+    messages = built.summary.messages;
+    passes = built.passes;
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ messages, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({ messages, seconds, passes, peakRssMb: process.resourceUsage().maxRSS / 1024 }),
+  );
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: "string", default: "256,1024" } } });
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: "string", default: "256,1024" },
+      formats: { type: "string", default: "telegram,whatsapp" },
+      "max-rss-mb": { type: "string", default: "300" },
+    },
+  });
   const sizes = (values.sizes ?? "").split(",").map(Number);
+  const formats = (values.formats ?? "").split(",") as Array<"telegram" | "whatsapp">;
+  const maxRssMb = Number(values["max-rss-mb"]);
+  const over: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), "aiclone-bench-dataset-"));
   const self = fileURLToPath(import.meta.url);
   const rows: string[] = [];
   try {
-    for (const format of ["telegram", "whatsapp"] as const) {
+    for (const format of formats) {
       for (const mb of sizes) {
         const file = join(
           dir,
@@ -97,10 +116,13 @@ async function main(): Promise<void> {
           const r = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as {
             messages: number;
             seconds: number;
+            passes: number;
             peakRssMb: number;
           };
-          // A build reads the input twice (inspect, then build), so its MB/s is per pass of the input.
-          const mbs = ((size / 1024 / 1024) * (mode === "build" ? 2 : 1)) / r.seconds;
+          // MB/s of the input, however many reads the build took (printed beside it).
+          const mbs = size / 1024 / 1024 / r.seconds;
+          if (mode === "build" && r.peakRssMb > maxRssMb)
+            over.push(`${format} ${mb} MB: ${r.peakRssMb.toFixed(0)} MB`);
           rows.push(
             [
               format.padEnd(9),
@@ -109,18 +131,24 @@ async function main(): Promise<void> {
               String(r.messages).padStart(10),
               `${mbs.toFixed(1)} MB/s`.padStart(11),
               `${r.peakRssMb.toFixed(0)} MB`.padStart(9),
+              mode === "build" ? `${r.passes} read${r.passes > 1 ? "s" : ""}` : "",
             ].join("  "),
           );
           console.error(rows.at(-1));
         }
         await rm(file, { force: true });
+        await rm(join(dir, `out-${format}-${mb}`), { recursive: true, force: true });
       }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  console.log(`format     input     phase   messages  throughput  peak RSS`);
+  console.log(`format     input     phase   messages  throughput  peak RSS  reads`);
   for (const row of rows) console.log(row);
+  if (over.length > 0) {
+    console.log(`peak RSS over ${maxRssMb} MB: ${over.join("; ")}`);
+    process.exitCode = 1;
+  } else console.log(`every build's peak RSS under ${maxRssMb} MB`);
 }
 
 if (process.argv[2] === "--child") await child(process.argv[3]!, process.argv[4]!, process.argv[5]!);
