@@ -95,24 +95,6 @@ function toHistory(system: string, turns: readonly ChatMessage[]): ChatHistoryIt
   return history;
 }
 
-/**
- * How well a free sequence suits a request: the conversation's own sequence first, else the one already
- * holding the longest start of the prompt, whose tokens are not evaluated again (an OpenAI client resends
- * the whole conversation each turn, and the same system prompt starts every request).
- */
-export function reuseScore(
-  slot: Pick<Slot, "lastKey"> & { sequence: { contextTokens: readonly Token[] } },
-  affinityKey: string | undefined,
-  prompt: readonly Token[],
-): number {
-  if (affinityKey !== undefined && slot.lastKey === affinityKey) return Number.MAX_SAFE_INTEGER;
-  const cached = slot.sequence.contextTokens;
-  const max = Math.min(cached.length, prompt.length);
-  let shared = 0;
-  while (shared < max && cached[shared] === prompt[shared]) shared++;
-  return shared;
-}
-
 const exists = (path: string) =>
   access(path).then(
     () => true,
@@ -246,9 +228,9 @@ export class LlamaEngine {
     if (signal.aborted) return aborted();
     let lease: Awaited<ReturnType<SlotPool<Slot>["acquire"]>>;
     try {
-      // The conversation's own sequence when it is free. Choosing by the longest cached prompt start
-      // (reuseScore) changed the installed SmolLM2 clone's replies in the real-weights test (endings like
-      // the owner's 0.88 → 0.76, twice, deterministic), which is not understood yet: not used until it is.
+      // The conversation's own sequence when it is free, else the first free one. (Choosing by the longest
+      // cached prompt start changed the installed SmolLM2 clone's replies in the real-weights test, which is
+      // not understood yet: docs/benchmarks.md, "Local runtime".)
       lease = await this.pool.acquire(signal, (slot) => slot.lastKey === request.affinityKey);
     } catch (error) {
       if (signal.aborted) return aborted();

@@ -29,12 +29,11 @@ describe("SlotPool", () => {
     assert.equal(lease.slot, "c");
   });
 
-  it("prefers the free slot with the highest score, the first one on a tie", async () => {
-    const scores: Record<string, number> = { a: 3, b: 7, c: 7, d: 0 };
-    const pool = new SlotPool(["a", "b", "c", "d"], 1);
-    assert.equal((await pool.acquire(undefined, (slot) => scores[slot] ?? 0)).slot, "b");
-    assert.equal((await pool.acquire(undefined, (slot) => scores[slot] ?? 0)).slot, "c");
-    assert.equal((await pool.acquire(undefined, () => 0)).slot, "a");
+  it("takes the first free slot when the caller prefers none of them", async () => {
+    const pool = new SlotPool(["a", "b", "c"], 1);
+    assert.equal((await pool.acquire(undefined, (slot) => slot === "z")).slot, "a");
+    assert.equal((await pool.acquire(undefined, (slot) => slot === "c")).slot, "c");
+    assert.equal((await pool.acquire()).slot, "b");
   });
 
   it("refuses when the queue is full, naming the limit", async () => {

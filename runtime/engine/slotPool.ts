@@ -18,19 +18,6 @@ interface Waiter<T> {
   reject(error: unknown): void;
 }
 
-function bestIndex<T>(slots: readonly T[], score: (slot: T) => number | boolean): number {
-  let best = 0;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  slots.forEach((slot, index) => {
-    const value = Number(score(slot));
-    if (value > bestScore) {
-      best = index;
-      bestScore = value;
-    }
-  });
-  return best;
-}
-
 export class SlotPool<T> {
   private readonly free: T[];
   private readonly waiters: Waiter<T>[] = [];
@@ -52,15 +39,16 @@ export class SlotPool<T> {
   }
 
   /**
-   * A free slot at once (when several are free, the one `prefer` scores highest: true counts as 1, the
-   * first free slot wins a tie), else a place in the queue.
+   * A free slot at once (when several are free, the first that `prefer` accepts, else the first), else a
+   * place in the queue.
    * Rejects with EngineBusyError when the queue is full, and with the signal's reason when it aborts first.
    */
-  acquire(signal?: AbortSignal, prefer?: (slot: T) => number | boolean): Promise<SlotLease<T>> {
+  acquire(signal?: AbortSignal, prefer?: (slot: T) => boolean): Promise<SlotLease<T>> {
     if (this.closedWith) return Promise.reject(this.closedWith);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.free.length > 0 && this.waiters.length === 0) {
-      const [slot] = this.free.splice(prefer ? bestIndex(this.free, prefer) : 0, 1) as [T];
+      const preferred = prefer ? this.free.findIndex(prefer) : -1;
+      const [slot] = this.free.splice(Math.max(0, preferred), 1) as [T];
       return Promise.resolve(this.lease(slot));
     }
     if (this.waiters.length >= this.maxQueue)
