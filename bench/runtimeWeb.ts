@@ -3,7 +3,9 @@
  *  1. one stream, round after round, in a rotating order: bare `LlamaChat` on its own context, the runtime's
  *     engine called directly (`LlamaEngine.generate`: pool, trimming, chat wrapper), and the web plugin's
  *     streaming OpenAI API (`/v1/chat/completions` through the official `openai` client over SSE, which adds
- *     the chat service, HTTP and SSE). Per round: tokens/s (reply tokens over the whole request, prompt
+ *     the chat service, HTTP and SSE) from a worker thread (`web`), the same API through plain `fetch` with
+ *     the SSE read by hand from that thread (`fetch`: the runtime without the SDK's client-side work), and
+ *     the `openai` client on the runtime's own thread (`inproc`). Per round: tokens/s (reply tokens over the whole request, prompt
  *     included), decode tokens/s (tokens after the first over the time after it) and time to first token;
  *     printed as min / median / max of the per-round ratios to bare, so load swings on a shared machine
  *     cancel out;
@@ -137,11 +139,11 @@ clientThread.on("message", (answer: ClientAnswer) => {
   pending.get(answer.id)?.(answer);
   pending.delete(answer.id);
 });
-function openAiStreamElsewhere(system: string): Promise<Sample> {
+function openAiStreamElsewhere(system: string, via: ClientRequest["via"] = "openai"): Promise<Sample> {
   const id = nextRequest++;
   return new Promise((resolve, reject) => {
     pending.set(id, (answer) => (answer.error ? reject(new Error(answer.error)) : resolve(answer)));
-    clientThread.postMessage({ id, system } satisfies ClientRequest);
+    clientThread.postMessage({ id, system, via } satisfies ClientRequest);
   });
 }
 
@@ -236,6 +238,7 @@ const contenders = {
   bare: bareStream,
   engine: engineStream,
   web: () => openAiStreamElsewhere(persona),
+  fetch: () => openAiStreamElsewhere(persona, "fetch"),
   inproc: () => openAiStreamHere(persona),
 };
 type Contender = keyof typeof contenders;
@@ -244,7 +247,7 @@ type Contender = keyof typeof contenders;
 async function singleStreams(): Promise<Record<Contender, Sample[]>> {
   const names = Object.keys(contenders) as Contender[];
   for (const name of names) await contenders[name](); // warm-up: load, first prompt, caches
-  const samples: Record<Contender, Sample[]> = { bare: [], engine: [], web: [], inproc: [] };
+  const samples: Record<Contender, Sample[]> = { bare: [], engine: [], web: [], fetch: [], inproc: [] };
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length] as Contender;

@@ -5,11 +5,13 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import OpenAI from "openai";
-import { openAiStream } from "./openAiStream.js";
+import { fetchStream, openAiStream } from "./openAiStream.js";
 
 export interface ClientRequest {
   id: number;
   system: string;
+  /** The official OpenAI client (default), or plain fetch with the SSE read by hand. */
+  via?: "openai" | "fetch";
 }
 export interface ClientAnswer {
   id: number;
@@ -28,7 +30,9 @@ const { baseUrl, cloneId, question, maxTokens } = workerData as {
 const client = new OpenAI({ baseURL: `${baseUrl}/v1`, apiKey: "loopback", maxRetries: 0 });
 
 async function stream(request: ClientRequest): Promise<ClientAnswer> {
-  const sample = await openAiStream(client, { cloneId, system: request.system, question, maxTokens });
+  const asked = { cloneId, system: request.system, question, maxTokens };
+  const sample =
+    request.via === "fetch" ? await fetchStream(baseUrl, asked) : await openAiStream(client, asked);
   return { id: request.id, ...sample };
 }
 
