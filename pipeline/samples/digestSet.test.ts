@@ -35,9 +35,9 @@ describe("DigestSet", () => {
     assert.equal(set.size, 1);
   });
 
-  it("holds at most 32 bytes per digest", () => {
+  it("holds at most 22 bytes per digest", () => {
     const set = new DigestSet();
     for (let i = 0; i < 100_000; i++) set.add(i * 7919, i);
-    assert.ok(set.bytes / set.size <= 32, `${set.bytes / set.size} bytes each`);
+    assert.ok(set.bytes / set.size <= 22, `${set.bytes / set.size} bytes each`);
   });
 });

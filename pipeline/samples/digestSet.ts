@@ -1,6 +1,6 @@
 /**
  * A set of 64-bit digests (two unsigned 32-bit words) in one typed array: open addressing, linear probing,
- * at most half full. 16–32 bytes a digest, where a `Set` of digest strings costs ~60 and a heap object each.
+ * at most three quarters full. 11–21 bytes a digest, where a `Set` of digest strings costs ~60 and a heap object each.
  * The all-zero digest is kept in a flag, since zero marks an empty slot.
  */
 export class DigestSet {
@@ -37,8 +37,8 @@ export class DigestSet {
     this.slots[2 * slot] = h;
     this.slots[2 * slot + 1] = l;
     this.count++;
-    // Past half full: twice the slots (capacity is slots.length / 2).
-    if (4 * this.count > this.slots.length) this.grow();
+    // Past three quarters full: twice the slots (capacity is slots.length / 2).
+    if (8 * this.count > 3 * this.slots.length) this.grow();
     return true;
   }
 

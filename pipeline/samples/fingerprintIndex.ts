@@ -4,6 +4,9 @@ import type { Fingerprint } from "./simHash.js";
 export const maxIndexedDistance = 7;
 
 const initialBuckets = 1024;
+const chunkBits = 14;
+const chunkSize = 1 << chunkBits;
+const chunkMask = chunkSize - 1;
 const maxBucketBits = 20;
 
 /**
@@ -11,20 +14,22 @@ const maxBucketBits = 20;
  * bands: two fingerprints within the distance differ in at most `distance` bits, so they agree on at least one
  * whole band (pigeonhole), and a lookup compares against the fingerprints sharing a band's bucket instead of
  * all of them. Everything lives in typed arrays: the fingerprints (8 bytes each), and per band a chain through
- * them (`next`, 4 bytes each) from a bucket table hashed from the band's bits, grown with the count. At the
- * default distance 3 that is 24 bytes a fingerprint; an index of maps of arrays cost about five times that,
- * which made a 4 GB export's build grow by hundreds of megabytes.
+ * them (4 bytes each) from a bucket table hashed from the band's bits, grown with the count. At the default
+ * distance 3 that is 24 bytes a fingerprint, in chunks of 16 Ki entries that are never copied; an index of
+ * maps of arrays cost about five times that, which made a 4 GB export's build grow by hundreds of megabytes.
  */
 export class FingerprintIndex {
-  private his = new Uint32Array(1024);
-  private los = new Uint32Array(1024);
+  /**
+   * The entries in fixed-size chunks (never copied on growth, so no moment holds the old and the new array
+   * together): per entry its two words, then per band the next older entry of its bucket (-1: none).
+   */
+  private readonly chunks: Int32Array[] = [];
+  private readonly stride: number;
   private count = 0;
   private readonly bandCount: number;
   private readonly bandBits: number;
-  /** Per band: the newest fingerprint of each bucket (-1: none). */
+  /** Per band: the newest entry of each bucket (-1: none). */
   private heads: Int32Array[];
-  /** Per band: the next older fingerprint of the same bucket (-1: none). */
-  private nexts: Int32Array[];
   private bucketBits = Math.log2(initialBuckets);
 
   constructor(private readonly maxDistance: number) {
@@ -32,8 +37,8 @@ export class FingerprintIndex {
       throw new RangeError(`fingerprint distance must be an integer from 0 to ${maxIndexedDistance}`);
     this.bandCount = maxDistance + 1;
     this.bandBits = Math.floor(64 / this.bandCount);
+    this.stride = 2 + this.bandCount;
     this.heads = Array.from({ length: this.bandCount }, () => new Int32Array(initialBuckets).fill(-1));
-    this.nexts = Array.from({ length: this.bandCount }, () => new Int32Array(1024).fill(-1));
   }
 
   get size(): number {
@@ -42,30 +47,36 @@ export class FingerprintIndex {
 
   /** Bytes held by the typed arrays. */
   get bytes(): number {
-    let total = this.his.byteLength + this.los.byteLength;
-    for (let band = 0; band < this.bandCount; band++)
-      total += this.heads[band]!.byteLength + this.nexts[band]!.byteLength;
+    let total = 0;
+    for (const chunk of this.chunks) total += chunk.byteLength;
+    for (const heads of this.heads) total += heads.byteLength;
     return total;
   }
 
   /** Whether a kept fingerprint lies within the distance of this one. */
   hasNear(f: Fingerprint): boolean {
-    const hi = f.hi >>> 0;
-    const lo = f.lo >>> 0;
+    const hi = f.hi | 0;
+    const lo = f.lo | 0;
+    const { chunks, stride } = this;
     for (let band = 0; band < this.bandCount; band++) {
-      const nexts = this.nexts[band]!;
-      for (let i = this.heads[band]![this.bucketOf(hi, lo, band)]!; i !== -1; i = nexts[i]!) {
-        if (popcount32(this.his[i]! ^ hi) + popcount32(this.los[i]! ^ lo) <= this.maxDistance) return true;
+      let i = this.heads[band]![this.bucketOf(hi >>> 0, lo >>> 0, band)]!;
+      while (i !== -1) {
+        const chunk = chunks[i >>> chunkBits]!;
+        const at = (i & chunkMask) * stride;
+        if (popcount32(chunk[at]! ^ hi) + popcount32(chunk[at + 1]! ^ lo) <= this.maxDistance) return true;
+        i = chunk[at + 2 + band]!;
       }
     }
     return false;
   }
 
   add(f: Fingerprint): void {
-    if (this.count === this.his.length) this.growEntries();
     const index = this.count++;
-    this.his[index] = f.hi >>> 0;
-    this.los[index] = f.lo >>> 0;
+    if ((index & chunkMask) === 0) this.chunks.push(new Int32Array(chunkSize * this.stride));
+    const chunk = this.chunks[index >>> chunkBits]!;
+    const at = (index & chunkMask) * this.stride;
+    chunk[at] = f.hi | 0;
+    chunk[at + 1] = f.lo | 0;
     if (this.count > 2 << this.bucketBits && this.bucketBits < Math.min(maxBucketBits, this.bandBits))
       this.rehash(this.bucketBits + 1);
     else this.link(index);
@@ -101,29 +112,16 @@ export class FingerprintIndex {
   }
 
   private link(index: number): void {
-    const hi = this.his[index]!;
-    const lo = this.los[index]!;
+    const chunk = this.chunks[index >>> chunkBits]!;
+    const at = (index & chunkMask) * this.stride;
+    const hi = chunk[at]! >>> 0;
+    const lo = chunk[at + 1]! >>> 0;
     for (let band = 0; band < this.bandCount; band++) {
       const heads = this.heads[band]!;
       const bucket = this.bucketOf(hi, lo, band);
-      this.nexts[band]![index] = heads[bucket]!;
+      chunk[at + 2 + band] = heads[bucket]!;
       heads[bucket] = index;
     }
-  }
-
-  private growEntries(): void {
-    const grow = (old: Uint32Array) => {
-      const next = new Uint32Array(old.length * 2);
-      next.set(old);
-      return next;
-    };
-    this.his = grow(this.his);
-    this.los = grow(this.los);
-    this.nexts = this.nexts.map((old) => {
-      const next = new Int32Array(old.length * 2).fill(-1);
-      next.set(old);
-      return next;
-    });
   }
 
   /** A bigger bucket table (chains stay short as the count grows); every fingerprint linked again. */
