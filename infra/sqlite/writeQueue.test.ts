@@ -72,6 +72,53 @@ describe("SqliteWriteQueue (group commit)", () => {
     assert.equal(commits, 5, "eight writers, five rounds: one commit per round");
   });
 
+  /**
+   * Writes queued from three callbacks of one turn of the loop (the way requests arrive: separate callbacks,
+   * microtasks run between them). Immediates queued together run in one check phase, deterministically; one
+   * queued from there runs in the next turn's.
+   */
+  const fromThreeCallbacks = (q: SqliteWriteQueue): Promise<string[]> =>
+    new Promise((resolve, reject) => {
+      const writes: Promise<string>[] = [];
+      for (const value of ["t1", "t2", "t3"])
+        setImmediate(() => {
+          writes.push(q.run(insert(value)));
+          if (writes.length === 3) Promise.all(writes).then(resolve, reject);
+        });
+    });
+
+  it("commits a lone write at once, before the turn's later callbacks and the next check phase", async () => {
+    const order: string[] = [];
+    await new Promise<void>((resolve) => {
+      setImmediate(() => {
+        void queue.run(insert("a")).then(() => order.push("committed"));
+        setImmediate(() => {
+          order.push("next check phase");
+          resolve();
+        });
+      });
+      setImmediate(() => order.push("next callback"));
+    });
+    assert.deepEqual(order, ["committed", "next callback", "next check phase"]);
+  });
+
+  it("within its budget commits each callback's write at once; past it, the turn's other writes share one commit", async () => {
+    const roomy = new SqliteWriteQueue(db, { onCommit: () => commits++, atOnceBudgetMs: 60_000 });
+    assert.deepEqual(await fromThreeCallbacks(roomy), ["t1", "t2", "t3"]);
+    assert.equal(commits, 3, "a commit per callback while the turn's budget lasts");
+    db.exec("DELETE FROM items");
+    const spent = new SqliteWriteQueue(db, { onCommit: () => commits++, atOnceBudgetMs: Number.MIN_VALUE });
+    commits = 0;
+    assert.deepEqual(await fromThreeCallbacks(spent), ["t1", "t2", "t3"]);
+    assert.equal(commits, 2, "the first at once, the other two together at the check phase");
+    db.exec("DELETE FROM items");
+    const checkPhaseOnly = new SqliteWriteQueue(db, { onCommit: () => commits++, atOnceBudgetMs: 0 });
+    commits = 0;
+    assert.deepEqual(await fromThreeCallbacks(checkPhaseOnly), ["t1", "t2", "t3"]);
+    assert.equal(commits, 1, "budget 0: the turn's writes share the check phase's commit");
+    assert.deepEqual(committed(), ["t1", "t2", "t3"]);
+  });
+
   it("rolls back and rejects only the write that threw; the rest of the group commits", async () => {
     const conflict = new Error("stale revision");
     const outcomes = await Promise.allSettled([
@@ -143,6 +190,10 @@ describe("SqliteWriteQueue (group commit)", () => {
     assert.deepEqual(committed(), ["queued"], "committed synchronously by close");
     assert.equal(await pending, "queued");
     await assert.rejects(queue.run(insert("late")), /closed/);
+  });
+
+  it("refuses a negative at-once budget", () => {
+    assert.throws(() => new SqliteWriteQueue(db, { atOnceBudgetMs: -1 }), RangeError);
   });
 
   it("refuses a maxBatch that is not a positive integer", () => {

@@ -8,6 +8,12 @@ export interface WriteQueueOptions {
   maxBatch?: number;
   /** Called after each commit that carried at least one successful write (e.g. to wake live readers). */
   onCommit?: () => void;
+  /**
+   * Milliseconds a turn of the event loop may spend on commits made at once (in a microtask, right after the
+   * writes' own code); past that, the turn's further writes wait for its check phase and share one commit.
+   * Default 4 (a few fsyncs); 0 always waits for the check phase.
+   */
+  atOnceBudgetMs?: number;
 }
 
 interface Job {
@@ -19,10 +25,13 @@ interface Job {
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 const DEFAULT_MAX_BATCH = 1_000;
+const DEFAULT_AT_ONCE_BUDGET_MS = 4;
 
 /**
- * The one writer of a SQLite connection (group commit). Writes are queued; once the I/O callbacks of this turn of
- * the event loop have run (`setImmediate`), everything queued so far is committed in one `BEGIN IMMEDIATE … COMMIT`, so N concurrent writers pay one
+ * The one writer of a SQLite connection (group commit). Writes are queued and everything queued so far is
+ * committed in one `BEGIN IMMEDIATE … COMMIT`: at once (a microtask, once the code that queued them is done)
+ * while this turn of the event loop has spent less than `atOnceBudgetMs` on such commits, else at the turn's
+ * check phase (`setImmediate`), after all its I/O callbacks, so that under a burst of writers N of them pay one
  * commit (one WAL fsync under `synchronous = FULL`) instead of N, and no two writers of this process ever wait
  * on SQLite's lock for each other. Each write runs inside its own savepoint: one that throws (a stale expected
  * revision, a constraint) is rolled back and rejected alone, the others of the group still commit. A write's
@@ -34,6 +43,10 @@ export class SqliteWriteQueue {
   private scheduled = false;
   private closed = false;
   private readonly maxBatch: number;
+  private readonly atOnceBudgetMs: number;
+  /** Milliseconds spent on commits made at once since the last check phase. */
+  private spentAtOnceMs = 0;
+  private resetScheduled = false;
 
   constructor(
     private readonly db: Database.Database,
@@ -42,6 +55,9 @@ export class SqliteWriteQueue {
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
     if (!Number.isInteger(this.maxBatch) || this.maxBatch < 1)
       throw new RangeError(`maxBatch must be a positive integer, got ${String(options.maxBatch)}`);
+    this.atOnceBudgetMs = options.atOnceBudgetMs ?? DEFAULT_AT_ONCE_BUDGET_MS;
+    if (!(this.atOnceBudgetMs >= 0))
+      throw new RangeError(`atOnceBudgetMs must be 0 or more, got ${String(options.atOnceBudgetMs)}`);
   }
 
   /** Queues a write; resolves with its result once the transaction that carried it has committed. */
@@ -73,16 +89,31 @@ export class SqliteWriteQueue {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    // The check phase of this turn, not a microtask: the requests that arrived together (each its own I/O callback)
-    // all queue their writes before the commit, so under load they share one fsync, which blocks the loop. A
-    // microtask committed each request's write alone: 20 writers made ~380 commands/s and a command waited p99
-    // 84 ms; with this, ~500/s and 62 ms (bench/subscriptionLatency.ts). Unloaded, the check phase comes at once.
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.pending.length === 0) return;
-      this.commitGroup(this.pending.splice(0, this.maxBatch));
-      if (this.pending.length > 0) this.schedule();
-    });
+    // At once while the turn's budget lasts: a lone write (a mutation among many reads) does not wait for the
+    // rest of the turn's I/O callbacks, which under 200 clients take hundreds of milliseconds (load bench:
+    // mutation p99 ~300 ms at once, ~450 ms always at the check phase). Past the budget, a burst of writers'
+    // requests in one turn share the check phase's commit, one fsync for all (20 writers: ~380 commands/s
+    // committing each at once, ~500/s grouped).
+    if (this.spentAtOnceMs < this.atOnceBudgetMs) queueMicrotask(() => this.commitScheduled(true));
+    else setImmediate(() => this.commitScheduled(false));
+  }
+
+  private commitScheduled(atOnce: boolean): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const started = atOnce ? performance.now() : 0;
+    this.commitGroup(this.pending.splice(0, this.maxBatch));
+    if (atOnce) {
+      this.spentAtOnceMs += performance.now() - started;
+      if (!this.resetScheduled) {
+        this.resetScheduled = true;
+        setImmediate(() => {
+          this.resetScheduled = false;
+          this.spentAtOnceMs = 0;
+        });
+      }
+    }
+    if (this.pending.length > 0) this.schedule();
   }
 
   private commitGroup(group: Job[]): void {
