@@ -31,6 +31,7 @@ import { SqliteEventStore } from "../infra/eventstore/sqliteEventStore.js";
 import { type CheckpointDoc, EventRelay } from "../infra/relay/eventRelay.js";
 import { Projector } from "../projections/projector.js";
 import { ReadModels } from "../projections/readModels.js";
+import { dropBenchTopics } from "./kafkaCleanup.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({
@@ -215,8 +216,8 @@ async function measure(bus: string, profile: string, makeBus: () => EventBus): P
 
 const buses: [string, () => EventBus][] = [["in-process", () => new InProcessEventBus()]];
 const brokers = process.env.KAFKA_BROKERS;
+const topicPrefix = `bench-${randomBytes(4).toString("hex")}.`;
 if (brokers) {
-  const topicPrefix = `bench-${randomBytes(4).toString("hex")}.`;
   let round = 0;
   buses.push([
     "kafka",
@@ -231,8 +232,12 @@ if (brokers) {
 } else console.log("kafka: skipped (set KAFKA_BROKERS, e.g. after `npm run services:up`)");
 
 const results: Result[] = [];
-for (const [bus, makeBus] of buses)
-  for (const profile of profiles) results.push(await measure(bus, profile, makeBus));
+try {
+  for (const [bus, makeBus] of buses)
+    for (const profile of profiles) results.push(await measure(bus, profile, makeBus));
+} finally {
+  if (brokers) await dropBenchTopics(brokers.split(","), topicPrefix);
+}
 
 console.log(`relay → bus → projection → subscription feed: ${cloneCount} clones`);
 console.log("  saturation: each clone's updates appended back to back, all clones at once");

@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { GraphQLTestClient, SubscriptionRecorder } from "../testing/platform/graphqlClient.js";
 import { PlatformHarness } from "../testing/platform/platformHarness.js";
+import { dropBenchTopics } from "./kafkaCleanup.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({
@@ -30,12 +31,9 @@ const cloneCount = Number(values.clones);
 const rounds = Number(values.rounds);
 
 const brokers = process.env.KAFKA_BROKERS;
+const topicPrefix = `bench-${randomBytes(4).toString("hex")}.`;
 const busEnv: Record<string, string> = brokers
-  ? {
-      AICLONE_BUS__KIND: "kafka",
-      AICLONE_BUS__BROKERS: brokers,
-      AICLONE_BUS__TOPIC_PREFIX: `bench-${randomBytes(4).toString("hex")}.`,
-    }
+  ? { AICLONE_BUS__KIND: "kafka", AICLONE_BUS__BROKERS: brokers, AICLONE_BUS__TOPIC_PREFIX: topicPrefix }
   : {};
 
 /** What the client thread asks the platform's thread: wait until the feed has this many listeners. */
@@ -63,6 +61,7 @@ if (isMainThread) {
     });
   } finally {
     await harness.destroy();
+    if (brokers) await dropBenchTopics(brokers.split(","), topicPrefix);
   }
 } else {
   await runClients(workerData as { url: string; apiKey: string });
