@@ -38,6 +38,12 @@ function clustered(count: number, seed: number): Fingerprint[] {
   return out;
 }
 
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x; v !== 0; v &= v - 1) n++;
+  return n;
+}
+
 describe("FingerprintIndex", () => {
   for (let distance = 0; distance <= 7; distance++) {
     it(`answers as a scan of every fingerprint would, at distance ${distance}`, () => {
@@ -68,12 +74,33 @@ describe("FingerprintIndex", () => {
     assert.equal(index.hasNear({ hi: (1 << 0) | (1 << 16), lo: (1 << 0) | (1 << 16) }), false);
   });
 
-  it("holds a few bytes per fingerprint", () => {
+  it("holds a few dozen bytes per fingerprint", () => {
     const index = new FingerprintIndex(3);
-    const prints = clustered(100_000, 7);
+    const prints = clustered(1_000_000, 7);
     for (const f of prints) index.add(f);
-    // 24 bytes an entry in 16 Ki-entry chunks, plus the bucket tables (1 MiB at this count).
-    assert.ok(index.bytes / prints.length < 40, `${index.bytes / prints.length} bytes each`);
+    // Per band 8 bytes an entry, block headers and the unused end of each bucket's newest block, in 256 KiB
+    // chunks, plus the bucket tables (1 MiB): ~45 bytes at this count (65,536 buckets of ~15).
+    assert.ok(index.bytes / prints.length < 56, `${index.bytes / prints.length} bytes each`);
+  });
+
+  it("reads a long bucket in blocks: 2,000 fingerprints in one bucket, none within the distance of another", () => {
+    // All share their lowest 16 bits (band 0), so all land in one bucket of that band. Each other band holds
+    // the same 16-bit number i, with an even number of bits set: two such numbers differ in at least 2 bits,
+    // so two fingerprints in at least 6, and all are kept; each lookup compares against all of them.
+    const index = new FingerprintIndex(3);
+    const made: Fingerprint[] = [];
+    for (let i = 0; made.length < 2000; i++) {
+      if (popcount(i) % 2 !== 0) continue;
+      const f = { hi: (i * 0x10001) >>> 0, lo: (i << 16) >>> 0 };
+      assert.equal(index.hasNear(f), false, `fingerprint ${i}`);
+      index.add(f);
+      made.push(f);
+    }
+    for (const f of made) {
+      assert.equal(index.hasNear(f), true);
+      assert.equal(index.hasNear({ hi: f.hi ^ 0b111, lo: f.lo }), true);
+    }
+    assert.equal(index.size, made.length);
   });
 
   it("rejects distances its bands cannot guarantee", () => {
