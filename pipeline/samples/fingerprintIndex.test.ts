@@ -1,17 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { seeded } from "@aiclone/testing/syntheticAuthors";
 import { FingerprintIndex } from "./fingerprintIndex.js";
 import { type Fingerprint, hammingDistance } from "./simHash.js";
 
-/** mulberry32: the same fingerprints every run. */
+/** 32-bit words from the kit's seeded generator: the same fingerprints every run. */
 function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = seeded(seed);
+  return () => Math.floor(next() * 4294967296) >>> 0;
 }
 
 /** Fingerprints in clusters: bases, and copies of them with 0–9 random bits flipped. */
