@@ -7,25 +7,29 @@ export interface StreamSample {
   ms: number;
 }
 
-/** One streamed, greedy completion of `question` through the runtime's OpenAI API, timed on the client. */
-export async function openAiStream(
-  client: OpenAI,
-  request: { cloneId: string; system: string; question: string; maxTokens: number },
-): Promise<StreamSample> {
-  const started = performance.now();
-  let ttft = Number.NaN;
-  let tokens = 0;
-  const chunks = await client.chat.completions.create({
+type StreamRequest = { cloneId: string; system: string; question: string; maxTokens: number };
+
+/** The request both clients send: greedy, streamed, with the usage in the last chunk. */
+function streamedCompletion(request: StreamRequest) {
+  return {
     model: request.cloneId,
     messages: [
-      { role: "system", content: request.system },
-      { role: "user", content: request.question },
+      { role: "system" as const, content: request.system },
+      { role: "user" as const, content: request.question },
     ],
     max_tokens: request.maxTokens,
     temperature: 0,
-    stream: true,
+    stream: true as const,
     stream_options: { include_usage: true },
-  });
+  };
+}
+
+/** One streamed, greedy completion of `question` through the runtime's OpenAI API, timed on the client. */
+export async function openAiStream(client: OpenAI, request: StreamRequest): Promise<StreamSample> {
+  const started = performance.now();
+  let ttft = Number.NaN;
+  let tokens = 0;
+  const chunks = await client.chat.completions.create(streamedCompletion(request));
   for await (const chunk of chunks) {
     if (Number.isNaN(ttft) && (chunk.choices[0]?.delta.content ?? "") !== "")
       ttft = performance.now() - started;
@@ -38,27 +42,14 @@ export async function openAiStream(
  * The same completion through plain `fetch`, the SSE read by hand: what the runtime costs without an SDK's
  * own work (request building, stream decoding, object per chunk) on the client side.
  */
-export async function fetchStream(
-  baseUrl: string,
-  request: { cloneId: string; system: string; question: string; maxTokens: number },
-): Promise<StreamSample> {
+export async function fetchStream(baseUrl: string, request: StreamRequest): Promise<StreamSample> {
   const started = performance.now();
   let ttft = Number.NaN;
   let tokens = 0;
   const response = await fetch(`${baseUrl}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: "Bearer loopback" },
-    body: JSON.stringify({
-      model: request.cloneId,
-      messages: [
-        { role: "system", content: request.system },
-        { role: "user", content: request.question },
-      ],
-      max_tokens: request.maxTokens,
-      temperature: 0,
-      stream: true,
-      stream_options: { include_usage: true },
-    }),
+    body: JSON.stringify(streamedCompletion(request)),
   });
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
   const decoder = new TextDecoder();
