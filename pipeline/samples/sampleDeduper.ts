@@ -21,7 +21,7 @@ export function normaliseForDedupe(text: string): string {
 /**
  * Remembers what was kept, in compact form only (typed arrays, no object per sample): a 64-bit digest of each
  * sample's assistant text (exact duplicates) and a 64-bit SimHash of the whole sample in a band index (near
- * duplicates, see FingerprintIndex): about 40–60 bytes a sample, so a build's memory stays nearly flat as
+ * duplicates, see FingerprintIndex): about 55–80 bytes a sample, so a build's memory stays nearly flat as
  * the export grows.
  */
 export class SampleDeduper {
