@@ -9,7 +9,7 @@ import {
   parseConfig,
 } from "@aiclone/plugin-sdk/testing";
 import { BOT, BOT_TOKEN, FakeBotApi } from "@aiclone/testing/fakeBotApi";
-import { waitFor } from "@aiclone/testing/until";
+import { until, waitFor } from "@aiclone/testing/until";
 import { EDIT_HINT } from "../approvalFlow.js";
 import { TelegramChannel } from "../telegramChannel.js";
 import { type TelegramConfig, telegramConfigSchema } from "../telegramConfig.js";
@@ -327,12 +327,16 @@ describe("telegram approve-before-sending", () => {
     const { ctx } = await startBot(api, { approve: true, allowedUserIds: [FRIEND.id] });
     await draftFor(api, "Как дела?", 1);
     await draftFor(api, "Что делаешь вечером?", 2);
-    const drafts = await Promise.all(
-      (await ctx.storage.keys("draft:")).map((key) =>
-        ctx.storage.get<{ text: string; ownerMessageId: number }>(key),
-      ),
-    );
-    const evening = drafts.find((d) => d?.text === reply("Что делаешь вечером?"))!;
+    // The draft's message id is stored once the owner's copy is sent, a moment after it shows in the chat.
+    const evening = await until("the evening draft's message id stored", async () => {
+      const drafts = await Promise.all(
+        (await ctx.storage.keys("draft:")).map((key) =>
+          ctx.storage.get<{ text: string; ownerMessageId?: number }>(key),
+        ),
+      );
+      const found = drafts.find((d) => d?.text === reply("Что делаешь вечером?"));
+      return found?.ownerMessageId === undefined ? undefined : { ownerMessageId: found.ownerMessageId };
+    });
     api.push({
       message: {
         message_id: 9001,
