@@ -92,8 +92,7 @@ export class SqliteWriteQueue {
     // At once while the turn's budget lasts: a lone write (a mutation among many reads) does not wait for the
     // rest of the turn's I/O callbacks, which under 200 clients take hundreds of milliseconds (load bench:
     // mutation p99 ~300 ms at once, ~450 ms always at the check phase). Past the budget, a burst of writers'
-    // requests in one turn share the check phase's commit, one fsync for all (20 writers: ~380 commands/s
-    // committing each at once, ~500/s grouped).
+    // requests in one turn share the check phase's commit, one fsync for all instead of one each.
     if (this.spentAtOnceMs < this.atOnceBudgetMs) queueMicrotask(() => this.commitScheduled(true));
     else setImmediate(() => this.commitScheduled(false));
   }
