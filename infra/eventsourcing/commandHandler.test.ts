@@ -4,6 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { until } from "@aiclone/testing/until";
 import type { EventStore, ReadStreamOptions, RecordedEvent } from "../eventstore/eventStore.js";
 import { SqliteEventStore } from "../eventstore/sqliteEventStore.js";
 import { CommandHandler, type StreamDecider } from "./commandHandler.js";
@@ -155,6 +156,39 @@ describe("CommandHandler's state cache", () => {
       spy.reads.map((o) => o?.fromRevision ?? 0),
       [0, 0, 1, 0, 2, 0],
     );
+  });
+
+  it("drops a state left unused for idleMs: the next command folds the stream from the store", async () => {
+    const spy = spying(store);
+    let now = 0;
+    const handler = new CommandHandler(spy.store, { idleMs: 1_000, clock: () => now });
+    await handler.handle("s-idle", adder, parse, { by: 1 }, context);
+    now = 999;
+    await handler.handle("s-idle", adder, parse, { by: 2 }, context);
+    now = 999 + 1_000;
+    await handler.handle("s-idle", adder, parse, { by: 3 }, context);
+    // Whole; from 1 (used 999 ms later: kept); whole again (unused for 1,000 ms: dropped).
+    assert.deepEqual(
+      spy.reads.map((o) => o?.fromRevision ?? 0),
+      [0, 1, 0],
+    );
+    assert.deepEqual(await events(store, "s-idle"), [1, 2, 3]);
+  });
+
+  it("drops idle states without waiting for a command", async () => {
+    const handler = new CommandHandler(store, { idleMs: 30 });
+    await handler.handle("s-sweep-a", adder, parse, { by: 1 }, context);
+    await handler.handle("s-sweep-b", adder, parse, { by: 1 }, context);
+    assert.equal(handler.keptStreams, 2);
+    await until(
+      "the idle states are dropped",
+      async () => (handler.keptStreams === 0 ? true : undefined),
+      2_000,
+    );
+  });
+
+  it("refuses an idle time that is not positive", () => {
+    assert.throws(() => new CommandHandler(store, { idleMs: 0 }), RangeError);
   });
 
   it("keeps the state it read when the decider has nothing to do", async () => {

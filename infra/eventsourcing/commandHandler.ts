@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import {
   type EventMetadata,
   type EventStore,
@@ -35,6 +36,14 @@ export interface CommandHandlerOptions {
   maxRetries?: number;
   /** Streams whose folded state is kept between commands, least recently used dropped (default 1,000). */
   cachedStreams?: number;
+  /**
+   * A kept state unused this long is dropped (default 60 s), so that personal data erased by a command that
+   * another process served does not stay in this one's memory beyond that (the serving process forgets at
+   * once: see forget).
+   */
+  idleMs?: number;
+  /** Milliseconds on a monotonic clock (tests set it). */
+  clock?: () => number;
 }
 
 /** A stream's state as one decider folded it, at a revision. */
@@ -42,13 +51,19 @@ interface Folded {
   decider: object;
   state: unknown;
   revision: number;
+  /** When a command last used it (the options' clock). */
+  usedAt: number;
 }
 
 export class CommandHandler {
   private readonly maxRetries: number;
   private readonly cachedStreams: number;
-  /** Insertion order is recency: a hit is deleted and set again. */
+  private readonly idleMs: number;
+  private readonly clock: () => number;
+  /** Insertion order is recency: a hit is deleted and set again, so the idlest come first. */
   private readonly folded = new Map<string, Folded>();
+  /** Pending only while states are kept: drops the idle ones when no command comes to do it. */
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -56,6 +71,14 @@ export class CommandHandler {
   ) {
     this.maxRetries = options.maxRetries ?? 5;
     this.cachedStreams = options.cachedStreams ?? 1000;
+    this.idleMs = options.idleMs ?? 60_000;
+    this.clock = options.clock ?? (() => performance.now());
+    if (!(this.idleMs > 0)) throw new RangeError(`idleMs must be positive, got ${this.idleMs}`);
+  }
+
+  /** How many streams' states are kept now. */
+  get keptStreams(): number {
+    return this.folded.size;
   }
 
   /** Drops what is kept of a stream (its personal data erased): the next command folds it from the store. */
@@ -73,6 +96,7 @@ export class CommandHandler {
     // The stream is append-only, so a state folded to revision r stays true: only the events after r are
     // read, whoever wrote them (another process included). A cached state is never changed in place: the
     // deciders' evolve returns a new state.
+    this.sweep();
     const kept = this.folded.get(streamId);
     let state = kept?.decider === decider ? (kept.state as S) : decider.initialState;
     let revision = kept?.decider === decider ? kept.revision : -1;
@@ -119,12 +143,35 @@ export class CommandHandler {
     }
   }
 
-  private keep(streamId: string, folded: Folded): void {
+  private keep(streamId: string, folded: Omit<Folded, "usedAt">): void {
     this.folded.delete(streamId);
-    this.folded.set(streamId, folded);
+    this.folded.set(streamId, { ...folded, usedAt: this.clock() });
     if (this.folded.size > this.cachedStreams) {
       const oldest = this.folded.keys().next().value as string;
       this.folded.delete(oldest);
     }
+    this.scheduleSweep();
+  }
+
+  /** Drops the states unused for idleMs or longer: the idlest are first, so it stops at the first fresh one. */
+  private sweep(): void {
+    const now = this.clock();
+    for (const [streamId, { usedAt }] of this.folded) {
+      if (now - usedAt < this.idleMs) break;
+      this.folded.delete(streamId);
+    }
+  }
+
+  private scheduleSweep(): void {
+    if (this.sweepTimer || this.folded.size === 0) return;
+    const idlest = this.folded.values().next().value as Folded;
+    const due = Math.max(0, idlest.usedAt + this.idleMs - this.clock());
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = undefined;
+      this.sweep();
+      this.scheduleSweep();
+    }, due + 1);
+    // Never what keeps a process alive.
+    this.sweepTimer.unref();
   }
 }
