@@ -31,7 +31,7 @@ import { SqliteEventStore } from "../infra/eventstore/sqliteEventStore.js";
 import { type CheckpointDoc, EventRelay } from "../infra/relay/eventRelay.js";
 import { Projector } from "../projections/projector.js";
 import { ReadModels } from "../projections/readModels.js";
-import { dropBenchTopics } from "./kafkaCleanup.js";
+import { dropTopicsWithPrefix } from "../testing/platform/kafkaTopics.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({
@@ -236,7 +236,7 @@ try {
   for (const [bus, makeBus] of buses)
     for (const profile of profiles) results.push(await measure(bus, profile, makeBus));
 } finally {
-  if (brokers) await dropBenchTopics(brokers.split(","), topicPrefix);
+  if (brokers) await dropTopicsWithPrefix(brokers.split(","), topicPrefix);
 }
 
 console.log(`relay → bus → projection → subscription feed: ${cloneCount} clones`);

@@ -13,8 +13,8 @@ import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { GraphQLTestClient, SubscriptionRecorder } from "../testing/platform/graphqlClient.js";
+import { dropTopicsWithPrefix } from "../testing/platform/kafkaTopics.js";
 import { PlatformHarness } from "../testing/platform/platformHarness.js";
-import { dropBenchTopics } from "./kafkaCleanup.js";
 import { percentile } from "./percentile.js";
 
 const { values } = parseArgs({
@@ -61,7 +61,7 @@ if (isMainThread) {
     });
   } finally {
     await harness.destroy();
-    if (brokers) await dropBenchTopics(brokers.split(","), topicPrefix);
+    if (brokers) await dropTopicsWithPrefix(brokers.split(","), topicPrefix);
   }
 } else {
   await runClients(workerData as { url: string; apiKey: string });

@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "@aiclone/testing/until";
 import { Kafka, logLevel } from "kafkajs";
+import { dropTopicsWithPrefix } from "../../testing/platform/kafkaTopics.js";
 import { type DeliveredMessage, deadLetterTopic } from "./eventBus.js";
 import { KafkaEventBus, type KafkaEventBusOptions } from "./kafkaEventBus.js";
 import { eventBusContract } from "./test/eventBusContract.js";
@@ -21,17 +22,6 @@ const servicesScript = fileURLToPath(new URL("../../../scripts/services/services
 const runPrefix = `it-${randomUUID().slice(0, 8)}.`;
 const newBus = (extra: Partial<KafkaEventBusOptions> = {}) =>
   new KafkaEventBus({ brokers, clientId: "int-test", topicPrefix: runPrefix, retryBaseMs: 20, ...extra });
-
-async function dropRunTopics(): Promise<void> {
-  const admin = new Kafka({ brokers, clientId: "int-test-cleanup", logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const mine = (await admin.listTopics()).filter((t) => t.startsWith(runPrefix));
-    if (mine.length) await admin.deleteTopics({ topics: mine });
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 function restartKafka(): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -90,7 +80,7 @@ if (skip) {
     it("dead-letters a record that is not JSON", { skip: skipReason }, () => {});
   });
 } else {
-  after(() => dropRunTopics());
+  after(() => dropTopicsWithPrefix(brokers, runPrefix));
 
   eventBusContract("kafka", async () => {
     const bus = newBus();

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { waitFor } from "@aiclone/testing/until";
-import { Kafka, logLevel } from "kafkajs";
+import { dropTopicsWithPrefix } from "../../testing/platform/kafkaTopics.js";
 import { parseEnvelope } from "../bus/eventEnvelope.js";
 import { KafkaEventBus } from "../bus/kafkaEventBus.js";
 import { SqliteDocumentStore } from "../docstore/sqliteDocumentStore.js";
@@ -70,11 +70,7 @@ describe("event relay on Kafka", { skip: brokers.length === 0 ? skipReason : fal
   after(async () => {
     await consumerBus?.close();
     await rm(dir, { recursive: true, force: true });
-    const admin = new Kafka({ brokers, clientId: "relay-int-cleanup", logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (mine.length) await admin.deleteTopics({ topics: mine });
-    await admin.disconnect();
+    await dropTopicsWithPrefix(brokers, prefix);
   });
 
   it("resumes after its checkpoint when stopped and restarted; a crash republishes but consumers see each event once", {
