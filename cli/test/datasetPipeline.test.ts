@@ -211,6 +211,38 @@ describe("dataset pipeline through the API (embedded platform)", () => {
     );
   });
 
+  it("builds the same dataset when the upload's stored summary is gone (inspection and build in one read)", async () => {
+    const { createClone } = await api.data(
+      'mutation { createClone(input: {name: "Аня без сводки"}) { id } }',
+    );
+    const id = createClone.id;
+    await api.upload(UPLOAD, { id }, "file", { name: "result.json", content: telegramExport() });
+    await until("SourceInspected", async () => (await clone(id)).sources[0].inspection ?? undefined);
+    const { artifacts } = harness.platform.adapters;
+    const text = async (key: string) =>
+      new Response((await artifacts.get(key)) as unknown as ReadableStream).text();
+    const buildOnce = async (version: number) => {
+      await api.data(BUILD, { input: { cloneId: id, owner: "Аня", valFraction: 0.2 } });
+      const built = await until(`DatasetBuilt v${version}`, async () => {
+        const c = await clone(id);
+        return c.status === "DATASET_READY" && c.dataset.version === version ? c : undefined;
+      });
+      const prefix = `clones/${id}/datasets/${built.datasetRequest.id}`;
+      return {
+        stats: built.dataset.stats,
+        train: await text(`${prefix}/train.jsonl`),
+        val: await text(`${prefix}/val.jsonl`),
+      };
+    };
+    const withSummary = await buildOnce(1);
+    assert.equal(await artifacts.deletePrefix(`clones/${id}/inspections/`), 1);
+    const without = await buildOnce(2);
+    assert.deepEqual(without.stats, withSummary.stats);
+    assert.equal(without.train, withSummary.train);
+    assert.equal(without.val, withSummary.val);
+    assert.ok(withSummary.train.length > 0);
+  });
+
   it("reports an export it cannot read in the inspection instead of failing", async () => {
     const { createClone } = await api.data('mutation { createClone(input: {name: "битый"}) { id } }');
     const id = createClone.id;

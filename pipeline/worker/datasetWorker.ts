@@ -23,7 +23,15 @@ import { CommandSender, causeOf } from "../../infra/eventsourcing/commandSender.
 import type { EventStore, RecordedEvent } from "../../infra/eventstore/eventStore.js";
 import { addCorrections } from "../dataset/correctionSamples.js";
 import { exportFilesSource } from "../dataset/exportFilesSource.js";
-import { build, inspect, resolveOwner, type SourceSummary } from "../dataset/index.js";
+import {
+  build,
+  type DatasetStats,
+  inspect,
+  inspectAndBuild,
+  type ResolvedOwner,
+  resolveOwner,
+  type SourceSummary,
+} from "../dataset/index.js";
 import { ocrForBuild } from "../ocr/ocrForBuild.js";
 import { composeTransforms, speechForBuild } from "../speech/speechForBuild.js";
 import { inspectionOf, unreadableInspection } from "./inspectionOf.js";
@@ -132,20 +140,10 @@ export class DatasetWorker {
         const paths: string[] = [];
         for (const source of sources)
           paths.push(await downloadSource(this.deps.artifacts, source, join(dir, "sources")));
-        const summary =
-          (await storedSummaryOf(this.deps.artifacts, cloneId, sourceIds)) ??
-          (await inspect(exportFilesSource(paths).records));
-        const owner = resolveOwner(summary, spec.owners ?? (spec.owner ? [spec.owner] : []));
-        const ocr = spec.ocr ? await ocrForBuild(owner.ids) : null;
-        const { speechModel } = this.deps;
-        const speech = speechModel ? await speechForBuild(owner.ids, { modelDir: speechModel }) : null;
-        const transform = composeTransforms([ocr?.transform, speech?.transform]);
-        const records = exportFilesSource(paths, transform ? { transform } : {}).records;
         const outDir = join(dir, "out");
-        const stats = await build(records, { ...buildOptionsOf(spec), owner, outDir, summary });
-        await ocr?.recordIn(outDir);
-        await speech?.recordIn(outDir);
-        await speech?.close();
+        const { stats, owner, reads } = await this.readAndBuild(paths, spec, outDir, {
+          stored: await storedSummaryOf(this.deps.artifacts, cloneId, sourceIds),
+        });
         if (stats.samples === 0)
           throw new Error(
             `no samples: the owner ${owner.name} has no replies that could be used (${describeDrops(stats.dropped)})`,
@@ -185,7 +183,7 @@ export class DatasetWorker {
           recorded,
         );
         this.deps.logger.info(
-          { cloneId, requestId, samples: stats.samples, ms: Date.now() - started },
+          { cloneId, requestId, samples: stats.samples, reads, ms: Date.now() - started },
           "dataset built",
         );
       } catch (error) {
@@ -201,6 +199,44 @@ export class DatasetWorker {
         await this.answer({ type: "RecordDatasetFailed", cloneId, actor, requestId, reason }, recorded);
       }
     });
+  }
+
+  /**
+   * The build of the downloaded exports into outDir. With the uploads' stored summaries, one read; without
+   * them (an upload from before summaries were stored, or parts that cannot be combined exactly), inspection
+   * and build share one read where the owner guessed from the first records holds (inspectAndBuild, as the
+   * CLI builds). OCR and speech need the owner before the first record is read (their transforms read only
+   * the owner's attachments), so without a stored summary they inspect first and build after.
+   */
+  private async readAndBuild(
+    paths: readonly string[],
+    spec: DatasetRequestSpec,
+    outDir: string,
+    { stored }: { stored: SourceSummary | null },
+  ): Promise<{ stats: DatasetStats; owner: ResolvedOwner; reads: number }> {
+    const selectors = spec.owners ?? (spec.owner ? [spec.owner] : []);
+    const { speechModel } = this.deps;
+    if (!stored && !spec.ocr && !speechModel) {
+      const { stats, owner, passes } = await inspectAndBuild(exportFilesSource(paths).records, {
+        resolveOwner: (summary) => resolveOwner(summary, selectors),
+        build: { ...buildOptionsOf(spec), outDir },
+      });
+      return { stats, owner, reads: passes };
+    }
+    const summary = stored ?? (await inspect(exportFilesSource(paths).records));
+    const owner = resolveOwner(summary, selectors);
+    const ocr = spec.ocr ? await ocrForBuild(owner.ids) : null;
+    const speech = speechModel ? await speechForBuild(owner.ids, { modelDir: speechModel }) : null;
+    try {
+      const transform = composeTransforms([ocr?.transform, speech?.transform]);
+      const records = exportFilesSource(paths, transform ? { transform } : {}).records;
+      const stats = await build(records, { ...buildOptionsOf(spec), owner, outDir, summary });
+      await ocr?.recordIn(outDir);
+      await speech?.recordIn(outDir);
+      return { stats, owner, reads: stored ? 1 : 2 };
+    } finally {
+      await speech?.close();
+    }
   }
 
   private async sourcesExist(sources: readonly StoredSource[]): Promise<boolean> {
