@@ -20,13 +20,23 @@ const enUnit = String.raw`(?:Apt|Apartment|Suite|Ste|Unit)\.?\s*#?\d+[A-Za-z]?`;
 // The street name must be capitalised: "walked 5 miles down the street" is not an address.
 const enStreet = String.raw`\d{1,5}\s+(?:${capitalised}\s+){1,3}(?:${enSuffix}|${enSuffix.toLowerCase()})\.?(?:,?\s*${enUnit})?`;
 
-const addressPattern = new RegExp(
+/** The whole pattern (exported for the test that the hint below never hides one of its matches). */
+export const addressPattern = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:${ruStreetFirst}|${ruStreetLast}|${ruHouseFlat}|${enStreet}|${enUnit})(?![\\p{L}\\p{N}])`,
   "gu",
 );
 
 // Every alternative needs a digit (house, flat, unit, English street number) or a Russian street word.
-const addressHint = new RegExp(String.raw`\d|${ruPrefix}`);
+/**
+ * What every alternative above must contain (a test before the pattern, which is costly to run at every
+ * position): a Russian street word (the suffixes are among the prefixes), a house or flat word, a number
+ * followed by a capitalised word (an English street), or an English unit word. Not just a digit: most chat
+ * messages have one (times, prices, counts) and no address.
+ */
+const addressHint = new RegExp(
+  String.raw`${ruPrefix}|д\.|дом|кв\.|квартира|\d\s+\p{Lu}|Apt|Apartment|Suite|Ste|Unit`,
+  "u",
+);
 
 export const addressDetector: PiiDetector = {
   kind: "address",

@@ -27,8 +27,8 @@ function fmix32(h: number): number {
 export function simHash(text: string): Fingerprint {
   const count = Math.max(1, text.length - shingleLength + 1);
   const planes = 33 - Math.clz32(count);
-  const loPlanes = new Int32Array(planes);
-  const hiPlanes = new Int32Array(planes);
+  const loPlanes = planes <= scratchPlanes ? loScratch.fill(0, 0, planes) : new Int32Array(planes);
+  const hiPlanes = planes <= scratchPlanes ? hiScratch.fill(0, 0, planes) : new Int32Array(planes);
   if (text.length < shingleLength) {
     // One short shingle: the whole text.
     let h = 0x811c9dc5;
@@ -56,8 +56,13 @@ export function simHash(text: string): Fingerprint {
       c4 = c5;
     }
   }
-  return { hi: majorityBits(hiPlanes, count), lo: majorityBits(loPlanes, count) };
+  return { hi: majorityBits(hiPlanes, planes, count), lo: majorityBits(loPlanes, planes, count) };
 }
+
+/** Planes enough for texts up to 2^24 code units: one pair of arrays reused by every call up to that. */
+const scratchPlanes = 25;
+const loScratch = new Int32Array(scratchPlanes);
+const hiScratch = new Int32Array(scratchPlanes);
 
 /** Adds one 32-bit word to 32 bit-sliced counters (ripple carry over the planes). */
 function addToPlanes(planes: Int32Array, word: number): void {
@@ -69,15 +74,23 @@ function addToPlanes(planes: Int32Array, word: number): void {
   }
 }
 
-/** The word whose bit b is set where counter b (the number of words with bit b set) exceeds half of `of`. */
-function majorityBits(planes: Int32Array, of: number): number {
-  let bits = 0;
-  for (let b = 0; b < 32; b++) {
-    let ones = 0;
-    for (let k = 0; k < planes.length; k++) ones += ((planes[k]! >>> b) & 1) << k;
-    if (2 * ones > of) bits |= 1 << b;
+/**
+ * The word whose bit b is set where counter b (the number of words with bit b set) exceeds half of `of`:
+ * all 32 counters compared at once with floor(of / 2), from the top plane down (bit-sliced comparison).
+ */
+function majorityBits(planes: Int32Array, used: number, of: number): number {
+  const half = Math.floor(of / 2);
+  let greater = 0;
+  let equal = -1;
+  for (let k = used - 1; k >= 0; k--) {
+    const plane = planes[k]!;
+    if ((half >>> k) & 1) equal &= plane;
+    else {
+      greater |= equal & plane;
+      equal &= ~plane;
+    }
   }
-  return bits >>> 0;
+  return greater >>> 0;
 }
 
 function popcount32(x: number): number {

@@ -32,6 +32,8 @@ const pieces = [
   "ก\u0e33",
   "각",
   "\u1100",
+  "\u0600",
+  "\u0903",
 ];
 
 describe("countEmoji", () => {
