@@ -4,22 +4,28 @@ import { Pseudonyms } from "../privacy/pseudonyms.js";
 import { redactText } from "../privacy/redactText.js";
 import { ChatSampler } from "../samples/chatSampler.js";
 import { SampleDeduper } from "../samples/sampleDeduper.js";
-import { Sample } from "../samples/sampleTypes.js";
+import { ChatTurn, Sample } from "../samples/sampleTypes.js";
 import { StyleAccumulator } from "../style/styleAccumulator.js";
 import { BuildOptions, EffectiveOptions, effectiveOptions } from "./buildOptions.js";
 import { ChatTracker, TrackedChat } from "./chatTracker.js";
 import { ChatStats, DatasetStats } from "./datasetStats.js";
 import { ReadTracker, RecordSource } from "./recordSource.js";
+import { inlineSampleChecks, SampleCheckRunner, WorkerSampleChecks } from "./sampleCheckRunners.js";
+import { SAMPLE_NUMBERS, SampleChecksInput, SampleChecksResult } from "./sampleChecks.js";
 import { renderSample, sampleRecord } from "./sampleRecord.js";
 import { SkippedInputsTally } from "./skippedInputs.js";
 import { StagedOutput } from "./stagedOutput.js";
 import { systemPromptFor } from "./systemPrompt.js";
-import { holdOutLastReplies, sessionSplitPoint } from "./valSplit.js";
+import { holdOutLastReplies } from "./valSplit.js";
 
 // The folder's format: domain/artifacts/datasetFormat.schema.json.
 const { train: trainFile, val: valFile, stats: statsFile } = DATASET_FILES;
 /** With this many samples a validation split is always made, even if no session hashed into it. */
 const minSamplesForVal = 10;
+/** Samples checked together; batches in flight while the next is made; samples before a thread pays. */
+const checkBatch = 64;
+const batchesInFlight = 2;
+const threadAfterSamples = 2048;
 
 /** The train session closest to the validation cut: moved to val if the hash put none there. */
 interface ValFallback {
@@ -55,6 +61,8 @@ export async function build(source: RecordSource, options: BuildOptions): Promis
   } catch (error) {
     await output?.discard();
     throw error;
+  } finally {
+    await run.close();
   }
 }
 
@@ -77,6 +85,15 @@ class DatasetBuild {
   /** The chat whose messages are being sampled, with its sampler. */
   private open: { chat: TrackedChat; sampler: ChatSampler } | null = null;
   private fallback: ValFallback | null = null;
+  /** Samples made but not yet checked, and batches whose checks run (finished in order). */
+  private unchecked: Sample[] = [];
+  private readonly checking: Array<{
+    samples: Sample[];
+    rendered: ChatTurn[][];
+    result: Promise<SampleChecksResult>;
+  }> = [];
+  private checks: SampleCheckRunner = inlineSampleChecks;
+  private samplesMade = 0;
   private lastTrainSession: string | null = null;
 
   constructor(
@@ -128,6 +145,13 @@ class DatasetBuild {
     }
     tracker.end();
     await this.closeChat();
+    await this.checkPending();
+    while (this.checking.length > 0) await this.finishOldestBatch();
+  }
+
+  /** Stops the checks' thread, if one was started. */
+  async close(): Promise<void> {
+    await this.checks.close();
   }
 
   /** The sampler of the given chat: the open one, or a new one after the open chat is closed. */
@@ -199,28 +223,88 @@ class DatasetBuild {
     });
   }
 
-  /** A sample that is no duplicate goes to val or train by its session's hash, and is counted. */
+  /** A sample made: checked in batches, each batch's pure work ahead (maybe on a thread), its decisions in order. */
   private async emit(sample: Sample): Promise<void> {
-    const turns = renderSample(sample);
-    const assistantText = turns
-      .filter((t) => t.role === "assistant")
-      .map((t) => t.content)
-      .join("\n\u0001\n");
-    const duplicate = this.deduper.check(assistantText, turns.map((t) => t.content).join("\n"));
-    if (duplicate) {
-      count(this.stats.droppedSamples, duplicate);
-      return;
+    this.unchecked.push(sample);
+    if (this.unchecked.length >= checkBatch) await this.checkPending();
+  }
+
+  /** Sends the samples made so far to be checked; finishes the oldest batches beyond the ones in flight. */
+  private async checkPending(): Promise<void> {
+    const samples = this.unchecked;
+    if (samples.length === 0) return;
+    this.unchecked = [];
+    this.samplesMade += samples.length;
+    const mode = this.options.sampleChecksThread ?? "auto";
+    if (
+      this.checks === inlineSampleChecks &&
+      (mode === "always" || (mode === "auto" && this.samplesMade > threadAfterSamples))
+    )
+      this.checks = new WorkerSampleChecks();
+    const rendered = samples.map(renderSample);
+    const result = this.checks.run(this.checksInput(samples, rendered));
+    result.catch(() => undefined); // awaited in turn below; a failure meanwhile is no unhandled rejection
+    this.checking.push({ samples, rendered, result });
+    while (this.checking.length > batchesInFlight) await this.finishOldestBatch();
+  }
+
+  private checksInput(samples: readonly Sample[], rendered: readonly ChatTurn[][]): SampleChecksInput {
+    const input: SampleChecksInput = {
+      near: this.deduper.findsNear,
+      assistantTexts: [],
+      sampleTexts: [],
+      chatIds: [],
+      sessionStarts: [],
+      ownerMessages: [],
+    };
+    for (const [i, sample] of samples.entries()) {
+      const turns = rendered[i]!;
+      input.assistantTexts.push(
+        turns
+          .filter((t) => t.role === "assistant")
+          .map((t) => t.content)
+          .join("\n\u0001\n"),
+      );
+      input.sampleTexts.push(turns.map((t) => t.content).join("\n"));
+      input.chatIds.push(sample.chatId);
+      input.sessionStarts.push(sample.sessionStart);
+      for (const turn of sample.turns)
+        if (turn.role === "assistant") for (const part of turn.parts) input.ownerMessages.push(part.text);
     }
-    const point = sessionSplitPoint(sample.chatId, sample.sessionStart);
-    const line = JSON.stringify(sampleRecord(turns, this.systemPrompt));
-    if (point < this.used.valFraction) {
-      this.stats.valSamples++;
-      await this.jsonl?.writeLine(valFile, line);
-    } else {
-      this.noteTrainLine(`${sample.chatKey}\u0000${sample.sessionStart}`, point);
-      await this.jsonl?.writeLine(trainFile, line);
+    return input;
+  }
+
+  /**
+   * The oldest batch's decisions, in the order its samples were made: a sample that is no duplicate goes
+   * to val or train by its session's hash, and is counted.
+   */
+  private async finishOldestBatch(): Promise<void> {
+    const { samples, rendered, result } = this.checking.shift()!;
+    const checked = await result;
+    let message = 0;
+    for (let i = 0; i < samples.length; i++) {
+      const sample = samples[i]!;
+      const firstMessage = message;
+      for (const turn of sample.turns) if (turn.role === "assistant") message += turn.parts.length;
+      const at = i * SAMPLE_NUMBERS;
+      const numbers = checked.samples;
+      const near = this.deduper.findsNear ? { hi: numbers[at + 2]!, lo: numbers[at + 3]! } : null;
+      const duplicate = this.deduper.decide(numbers[at]!, numbers[at + 1]!, near);
+      if (duplicate) {
+        count(this.stats.droppedSamples, duplicate);
+        continue;
+      }
+      const point = numbers[at + 4]!;
+      const line = JSON.stringify(sampleRecord(rendered[i]!, this.systemPrompt));
+      if (point < this.used.valFraction) {
+        this.stats.valSamples++;
+        await this.jsonl?.writeLine(valFile, line);
+      } else {
+        this.noteTrainLine(`${sample.chatKey}\u0000${sample.sessionStart}`, point);
+        await this.jsonl?.writeLine(trainFile, line);
+      }
+      this.tally(sample, checked.messages, firstMessage);
     }
-    this.tally(sample);
   }
 
   /** Counts a train line and keeps the fallback: the train session closest to the validation cut. */
@@ -234,7 +318,8 @@ class DatasetBuild {
     this.lastTrainSession = session;
   }
 
-  private tally(sample: Sample): void {
+  /** Counts a kept sample; its owner's messages' style features start at `firstMessage` of `features`. */
+  private tally(sample: Sample, features: Int32Array, firstMessage: number): void {
     this.stats.samples++;
     const chat = this.chatStats.get(sample.chatKey);
     if (chat) chat.samples++;
@@ -242,10 +327,14 @@ class DatasetBuild {
       this.stats.openers.samples++;
       this.stats.openers.messages += sample.turns[0]!.parts.length;
     }
+    let message = firstMessage;
     for (const turn of sample.turns) {
       for (const part of turn.parts)
         for (const [kind, n] of Object.entries(part.redactions ?? {})) this.redacted[kind as PiiKind] += n;
-      if (turn.role === "assistant") this.style.addTurn(turn.parts.map((p) => p.text));
+      if (turn.role === "assistant") {
+        this.style.addTurnFeatures(features, message, turn.parts.length);
+        message += turn.parts.length;
+      }
     }
   }
 

@@ -2,7 +2,7 @@ import * as crypto from "node:crypto";
 import { DigestSet } from "./digestSet.js";
 import { SampleDropReason } from "./dropReason.js";
 import { FingerprintIndex, maxIndexedDistance } from "./fingerprintIndex.js";
-import { simHash } from "./simHash.js";
+import { Fingerprint, simHash } from "./simHash.js";
 
 /** The largest distance offered; the default is 3 (a changed character or smiley, not a changed word). */
 export const maxNearDuplicateDistance = maxIndexedDistance;
@@ -16,6 +16,24 @@ const sha256Hex: (text: string) => string =
 /** Case, spacing and Unicode form do not make a sample new. */
 export function normaliseForDedupe(text: string): string {
   return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/** What dedupe compares of one sample: the 64-bit digest of its reply text, the SimHash of all of it. */
+export interface DedupeKeys {
+  digestHi: number;
+  digestLo: number;
+  /** Null when near duplicates are not looked for. */
+  near: Fingerprint | null;
+}
+
+/** The keys of one sample: pure, so they may be computed ahead, on another thread. */
+export function dedupeKeysOf(assistantText: string, sampleText: string, near: boolean): DedupeKeys {
+  const digest = sha256Hex(normaliseForDedupe(assistantText));
+  return {
+    digestHi: Number.parseInt(digest.slice(0, 8), 16),
+    digestLo: Number.parseInt(digest.slice(8, 16), 16),
+    near: near ? simHash(normaliseForDedupe(sampleText)) : null,
+  };
 }
 
 /**
@@ -38,16 +56,26 @@ export class SampleDeduper {
 
   /** Null when the sample is new (and now remembered), else why it is a duplicate. */
   check(assistantText: string, sampleText: string): SampleDropReason | null {
-    const digest = sha256Hex(normaliseForDedupe(assistantText));
-    const hi = Number.parseInt(digest.slice(0, 8), 16);
-    const lo = Number.parseInt(digest.slice(8, 16), 16);
-    if (this.exact.has(hi, lo)) return "duplicate";
-    if (this.near) {
-      const fingerprint = simHash(normaliseForDedupe(sampleText));
-      if (this.near.hasNear(fingerprint)) return "nearDuplicate";
-      this.near.add(fingerprint);
+    const keys = dedupeKeysOf(assistantText, sampleText, this.near !== null);
+    return this.decide(keys.digestHi, keys.digestLo, keys.near);
+  }
+
+  /**
+   * check() on keys computed by dedupeKeysOf (possibly on another thread, with `near` as this deduper has
+   * it): null when the sample is new (and now remembered), else why it is a duplicate.
+   */
+  decide(digestHi: number, digestLo: number, near: Fingerprint | null): SampleDropReason | null {
+    if (this.exact.has(digestHi, digestLo)) return "duplicate";
+    if (this.near && near) {
+      if (this.near.hasNear(near)) return "nearDuplicate";
+      this.near.add(near);
     }
-    this.exact.add(hi, lo);
+    this.exact.add(digestHi, digestLo);
     return null;
+  }
+
+  /** Whether near duplicates are looked for (the keys then need a fingerprint). */
+  get findsNear(): boolean {
+    return this.near !== null;
   }
 }

@@ -15,6 +15,8 @@ const endings: readonly Ending[] = [
   "other",
 ];
 const languages: readonly Language[] = ["ru", "uk", "en", "other"];
+const endingIndex = Object.fromEntries(endings.map((e, i) => [e, i])) as Record<Ending, number>;
+const languageIndex = Object.fromEntries(languages.map((l, i) => [l, i])) as Record<Language, number>;
 
 /** The number of code points (`[...text].length`, without building the array). */
 export function codePointLength(text: string): number {
@@ -89,24 +91,62 @@ export class StyleAccumulator {
     };
   }
 
+  /**
+   * One turn whose messages' features were written by writeMessageFeatures (possibly on another thread):
+   * `messages` of them, from index `at` of `features`.
+   */
+  addTurnFeatures(features: Int32Array, at: number, messages: number): void {
+    if (messages === 0) return;
+    this.turns++;
+    if (messages >= 2) {
+      this.burstTurns++;
+      this.burstMessages += messages;
+    }
+    for (let i = 0; i < messages; i++) this.addFeatures(features, (at + i) * MESSAGE_FEATURES);
+  }
+
   private addMessage(text: string): void {
+    writeMessageFeatures(text, scratch, 0);
+    this.addFeatures(scratch, 0);
+  }
+
+  private addFeatures(features: Int32Array, at: number): void {
     this.messages++;
-    const length = codePointLength(text);
+    const length = features[at]!;
     this.totalLength += length;
     this.lengths.add(length);
-    const emoji = countEmoji(text);
+    const emoji = features[at + 1]!;
     this.emoji += emoji;
     if (emoji > 0) this.withEmoji++;
-    const lower = startsLowercase(text);
-    if (lower !== null) {
+    const lower = features[at + 2]!;
+    if (lower >= 0) {
       this.cased++;
-      if (lower) this.lowercase++;
+      if (lower === 1) this.lowercase++;
     }
-    this.endingCounts[messageEnding(text)]++;
-    const language = guessLanguage(text);
-    if (language !== null) {
+    this.endingCounts[endings[features[at + 3]!]!]++;
+    const language = features[at + 4]!;
+    if (language >= 0) {
       this.withLetters++;
-      this.languageCounts[language]++;
+      this.languageCounts[languages[language]!]++;
     }
   }
+}
+
+/** Numbers per message in a features array: length, emoji, lowercase start, ending, language. */
+export const MESSAGE_FEATURES = 5;
+const scratch = new Int32Array(MESSAGE_FEATURES);
+
+/**
+ * What one message adds to a profile, as MESSAGE_FEATURES numbers from `features[at]`: its length in code
+ * points, its emoji, whether it starts lowercase (1), uppercase (0) or with no letter (-1), its ending and
+ * its language (indexes; -1 when it has no letters). Pure: it may run on another thread than the profile.
+ */
+export function writeMessageFeatures(text: string, features: Int32Array, at: number): void {
+  features[at] = codePointLength(text);
+  features[at + 1] = countEmoji(text);
+  const lower = startsLowercase(text);
+  features[at + 2] = lower === null ? -1 : lower ? 1 : 0;
+  features[at + 3] = endingIndex[messageEnding(text)];
+  const language = guessLanguage(text);
+  features[at + 4] = language === null ? -1 : languageIndex[language];
 }
