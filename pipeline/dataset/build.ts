@@ -25,7 +25,7 @@ const minSamplesForVal = 10;
 /** Samples checked together; batches in flight while the next is made; samples before a thread pays. */
 const checkBatch = 64;
 const batchesInFlight = 2;
-const threadAfterSamples = 2048;
+const threadAfterSamples = 512;
 
 /** The train session closest to the validation cut: moved to val if the hash put none there. */
 interface ValFallback {

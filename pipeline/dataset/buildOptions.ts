@@ -46,7 +46,7 @@ export interface BuildOptions extends Partial<SelectionLists> {
   signal?: AbortSignal;
   /**
    * Where each sample's hashing and style measures run: on a worker thread once the build has made
-   * `threadAfterSamples` samples ("auto", the default: 2,048), on one from the start ("always") or on the
+   * `threadAfterSamples` samples ("auto", the default: 512), on one from the start ("always") or on the
    * build's own thread ("never"). The output is the same either way; not recorded in stats.json.
    */
   sampleChecksThread?: "auto" | "always" | "never";
