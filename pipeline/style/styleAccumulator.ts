@@ -55,13 +55,9 @@ export class StyleAccumulator {
 
   /** One turn: the messages one person sent in a row. */
   addTurn(messages: readonly string[]): void {
-    if (messages.length === 0) return;
-    this.turns++;
-    if (messages.length >= 2) {
-      this.burstTurns++;
-      this.burstMessages += messages.length;
-    }
-    for (const text of messages) this.addMessage(text);
+    const features = new Int32Array(messages.length * MESSAGE_FEATURES);
+    for (const [i, text] of messages.entries()) writeMessageFeatures(text, features, i * MESSAGE_FEATURES);
+    this.addTurnFeatures(features, 0, messages.length);
   }
 
   /** One message on its own (a turn of one). */
@@ -105,11 +101,6 @@ export class StyleAccumulator {
     for (let i = 0; i < messages; i++) this.addFeatures(features, (at + i) * MESSAGE_FEATURES);
   }
 
-  private addMessage(text: string): void {
-    writeMessageFeatures(text, scratch, 0);
-    this.addFeatures(scratch, 0);
-  }
-
   private addFeatures(features: Int32Array, at: number): void {
     this.messages++;
     const length = features[at]!;
@@ -134,7 +125,6 @@ export class StyleAccumulator {
 
 /** Numbers per message in a features array: length, emoji, lowercase start, ending, language. */
 export const MESSAGE_FEATURES = 5;
-const scratch = new Int32Array(MESSAGE_FEATURES);
 
 /**
  * What one message adds to a profile, as MESSAGE_FEATURES numbers from `features[at]`: its length in code
