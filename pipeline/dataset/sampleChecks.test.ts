@@ -53,34 +53,41 @@ describe("sample checks on a thread", () => {
   const files = async (out: string) =>
     Promise.all(["train.jsonl", "val.jsonl", "stats.json"].map((f) => readFile(join(out, f), "utf8")));
 
-  for (const nearDuplicateDistance of [3, -1])
-    it(`give the same files and stats as on the build's own thread (near distance ${nearDuplicateDistance})`, async () => {
+  // With pseudonyms and without redaction the thread must change nothing either.
+  const variants: Array<{ name: string; options: Partial<BuildOptions> }> = [
+    { name: "near distance 3", options: { nearDuplicateDistance: 3 } },
+    { name: "near distance -1", options: { nearDuplicateDistance: -1 } },
+    { name: "pseudonyms", options: { pseudonymize: true } },
+    { name: "no redaction", options: { redact: false } },
+  ];
+  for (const [v, variant] of variants.entries())
+    it(`give the same files and stats as on the build's own thread (${variant.name})`, async () => {
       const options: Omit<BuildOptions, "outDir"> = {
         owner: { ids: [me.id], name: me.name },
-        nearDuplicateDistance,
+        ...variant.options,
       };
       const records = fixture();
       const here = await build(records.source(), {
         ...options,
-        outDir: join(dir, `never${nearDuplicateDistance}`),
+        outDir: join(dir, `never${v}`),
         sampleChecksThread: "never",
       });
       const thread = await build(records.source(), {
         ...options,
-        outDir: join(dir, `always${nearDuplicateDistance}`),
+        outDir: join(dir, `always${v}`),
         sampleChecksThread: "always",
       });
       assert.deepEqual(thread, here);
-      assert.deepEqual(
-        await files(join(dir, `always${nearDuplicateDistance}`)),
-        await files(join(dir, `never${nearDuplicateDistance}`)),
-      );
+      assert.deepEqual(await files(join(dir, `always${v}`)), await files(join(dir, `never${v}`)));
       // The fixture exercises what it is meant to: batches, dropped duplicates, emoji, redactions.
       assert.ok(here.samples > 200, `samples: ${here.samples}`);
       assert.ok((here.droppedSamples.duplicate ?? 0) > 0, JSON.stringify(here.droppedSamples));
-      if (nearDuplicateDistance >= 0) assert.ok((here.droppedSamples.nearDuplicate ?? 0) > 0);
+      if (here.options.nearDuplicateDistance >= 0) assert.ok((here.droppedSamples.nearDuplicate ?? 0) > 0);
       assert.ok(here.styleProfile.emojiMessageShare > 0);
-      assert.ok(here.redacted.phone > 0 && here.redacted.address > 0);
+      if (here.options.redact) assert.ok(here.redacted.phone > 0 && here.redacted.address > 0);
+      else assert.equal(here.redacted.phone, 0);
+      if (here.options.pseudonymize)
+        assert.match(await readFile(join(dir, `always${v}`, "train.jsonl"), "utf8"), /Контакт/);
     });
 
   it("a closed thread fails the batches sent to it instead of leaving them waiting", async () => {
