@@ -35,6 +35,18 @@ describe("DigestSet", () => {
     assert.equal(set.size, 1);
   });
 
+  it("grows a shard at a time: one digest added never grows the table by more than a tenth", () => {
+    const set = new DigestSet();
+    let largest = 0;
+    for (let i = 0; i < 400_000; i++) {
+      const before = set.bytes;
+      set.add(Math.imul(i, 0x9e3779b1) >>> 0, i);
+      if (before >= 1 << 20) largest = Math.max(largest, (set.bytes - before) / before);
+    }
+    assert.ok(largest > 0, "the table grew past 1 MB");
+    assert.ok(largest <= 0.1, `one add grew the table by ${(largest * 100).toFixed(0)} %`);
+  });
+
   it("holds at most 22 bytes per digest", () => {
     const set = new DigestSet();
     for (let i = 0; i < 100_000; i++) set.add(i * 7919, i);

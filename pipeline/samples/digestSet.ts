@@ -1,11 +1,17 @@
 /**
- * A set of 64-bit digests (two unsigned 32-bit words) in one typed array: open addressing, linear probing,
- * at most three quarters full. 11–21 bytes a digest, where a `Set` of digest strings costs ~60 and a heap object each.
- * The all-zero digest is kept in a flag, since zero marks an empty slot.
+ * A set of 64-bit digests (two unsigned 32-bit words) in typed arrays: open addressing, linear probing, at
+ * most three quarters full. 11–21 bytes a digest, where a `Set` of digest strings costs ~60 and a heap object
+ * each. The all-zero digest is kept in a flag, since zero marks an empty slot.
+ *
+ * The table is split into 64 shards by the digest's hash, each growing on its own: a growth copies one
+ * shard, so the set never holds an old and a new copy of the whole table at once (at 3 M digests one table
+ * doubling would briefly hold 48 MB where its shards hold 32 MB).
  */
 export class DigestSet {
-  private slots = new Uint32Array(2 * 1024);
+  private readonly shards: Uint32Array[] = Array.from({ length: shardCount }, () => new Uint32Array(2 * 32));
+  private readonly counts = new Int32Array(shardCount);
   private count = 0;
+  private tableBytes = shardCount * 2 * 32 * 4;
   private hasZero = false;
 
   get size(): number {
@@ -14,13 +20,17 @@ export class DigestSet {
 
   /** Bytes held by the table. */
   get bytes(): number {
-    return this.slots.byteLength;
+    return this.tableBytes;
   }
 
   has(hi: number, lo: number): boolean {
     if ((hi | lo) === 0) return this.hasZero;
-    const slot = this.find(this.slots, hi >>> 0, lo >>> 0);
-    return this.slots[2 * slot] === hi >>> 0 && this.slots[2 * slot + 1] === lo >>> 0;
+    const h = hi >>> 0;
+    const l = lo >>> 0;
+    const m = mix(h, l);
+    const slots = this.shards[m >>> shardShift]!;
+    const slot = find(slots, h, l, m);
+    return slots[2 * slot] === h && slots[2 * slot + 1] === l;
   }
 
   /** Adds the digest; false when it was there already. */
@@ -32,40 +42,48 @@ export class DigestSet {
     }
     const h = hi >>> 0;
     const l = lo >>> 0;
-    const slot = this.find(this.slots, h, l);
-    if (this.slots[2 * slot] === h && this.slots[2 * slot + 1] === l) return false;
-    this.slots[2 * slot] = h;
-    this.slots[2 * slot + 1] = l;
+    const m = mix(h, l);
+    const shard = m >>> shardShift;
+    const slots = this.shards[shard]!;
+    const slot = find(slots, h, l, m);
+    if (slots[2 * slot] === h && slots[2 * slot + 1] === l) return false;
+    slots[2 * slot] = h;
+    slots[2 * slot + 1] = l;
     this.count++;
     // Past three quarters full: twice the slots (capacity is slots.length / 2).
-    if (8 * this.count > 3 * this.slots.length) this.grow();
+    if (8 * ++this.counts[shard]! > 3 * slots.length) this.grow(shard);
     return true;
   }
 
-  /** The slot holding the digest, or the empty slot where it would go. */
-  private find(slots: Uint32Array, hi: number, lo: number): number {
-    const mask = slots.length / 2 - 1;
-    let slot = mix(hi, lo) & mask;
-    for (;;) {
-      const h = slots[2 * slot]!;
-      const l = slots[2 * slot + 1]!;
-      if ((h | l) === 0 || (h === hi && l === lo)) return slot;
-      slot = (slot + 1) & mask;
-    }
-  }
-
-  private grow(): void {
-    const old = this.slots;
+  private grow(shard: number): void {
+    const old = this.shards[shard]!;
     const slots = new Uint32Array(old.length * 2);
     for (let i = 0; i < old.length; i += 2) {
       const h = old[i]!;
       const l = old[i + 1]!;
       if ((h | l) === 0) continue;
-      const slot = this.find(slots, h, l);
+      const slot = find(slots, h, l, mix(h, l));
       slots[2 * slot] = h;
       slots[2 * slot + 1] = l;
     }
-    this.slots = slots;
+    this.shards[shard] = slots;
+    this.tableBytes += slots.byteLength - old.byteLength;
+  }
+}
+
+/** 64 shards, chosen by the hash's top 6 bits; a slot within a shard by its low bits. */
+const shardShift = 26;
+const shardCount = 1 << (32 - shardShift);
+
+/** The slot holding the digest, or the empty slot where it would go; `m` is mix(hi, lo). */
+function find(slots: Uint32Array, hi: number, lo: number, m: number): number {
+  const mask = slots.length / 2 - 1;
+  let slot = m & mask;
+  for (;;) {
+    const h = slots[2 * slot]!;
+    const l = slots[2 * slot + 1]!;
+    if ((h | l) === 0 || (h === hi && l === lo)) return slot;
+    slot = (slot + 1) & mask;
   }
 }
 
