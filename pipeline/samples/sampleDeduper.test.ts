@@ -1,12 +1,30 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { SampleDeduper } from "./sampleDeduper.js";
+import fc from "fast-check";
+import { normaliseForDedupe, SampleDeduper } from "./sampleDeduper.js";
 import { hammingDistance, simHash } from "./simHash.js";
 
 const long =
   "Слушай, я завтра не смогу прийти на встречу, у меня поезд в восемь утра, давай перенесём на пятницу вечером, если тебе удобно";
 
 describe("SampleDeduper", () => {
+  it("normalises as NFKC, lower case, every run of white space one space, trimmed", () => {
+    const spaces = [" ", "  ", "\n", "\t", "\r\n", "\u00a0", "\u2003", "\u3000", " \n ", "\ufeff"];
+    const text = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 200 }),
+      fc
+        .array(fc.oneof(fc.constantFrom(...spaces), fc.constantFrom("Ок", "ПРИВЕТ", "ﬁ", "x", "😂")), {
+          maxLength: 60,
+        })
+        .map((xs) => xs.join("")),
+    );
+    fc.assert(
+      fc.property(text, (t) =>
+        assert.equal(normaliseForDedupe(t), t.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim()),
+      ),
+      { numRuns: 2000 },
+    );
+  });
   it("drops exact duplicates of the assistant text, ignoring case and spacing", () => {
     const d = new SampleDeduper(3);
     assert.equal(d.check("Ок, понял", "привет\nОк, понял"), null);

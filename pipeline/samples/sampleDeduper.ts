@@ -13,9 +13,15 @@ const sha256Hex: (text: string) => string =
     ? (text) => crypto.hash("sha256", text, "hex")
     : (text) => crypto.createHash("sha256").update(text).digest("hex");
 
+/**
+ * Every run of white space that is not already one plain space: a run of two or more, or one other space
+ * character. Replacing these with " " is replacing every run (`/\s+/g`), without a match at each word gap.
+ */
+const spaceToCollapse = /\s{2,}|[^\S ]/g;
+
 /** Case, spacing and Unicode form do not make a sample new. */
 export function normaliseForDedupe(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+  return text.normalize("NFKC").toLowerCase().replace(spaceToCollapse, " ").trim();
 }
 
 /** What dedupe compares of one sample: the 64-bit digest of its reply text, the SimHash of all of it. */
