@@ -27,6 +27,42 @@ const checkBatch = 64;
 const batchesInFlight = 2;
 const threadAfterSamples = 512;
 
+/**
+ * What the counts need of a sample once it is sent to be checked (its line is rendered then too): a few fields
+ * instead of its turns and parts. Samples in flight outlive a young-generation collection or two, so each
+ * is kept as two small objects and one string, not dozens of objects that would be copied and promoted.
+ */
+interface SampleFacts {
+  chatKey: string;
+  sessionStart: number;
+  /** For an opener, its first turn's messages; else 0. */
+  openerMessages: number;
+  /** The owner's messages in each of the sample's owner turns, in order. */
+  ownerTurns: number[];
+  /** Redactions in all its messages, by kind; null when none. */
+  redactions: Record<string, number> | null;
+}
+
+function factsOf(sample: Sample): SampleFacts {
+  const ownerTurns: number[] = [];
+  let redactions: Record<string, number> | null = null;
+  for (const turn of sample.turns) {
+    if (turn.role === "assistant") ownerTurns.push(turn.parts.length);
+    for (const part of turn.parts)
+      for (const kind in part.redactions) {
+        redactions ??= {};
+        redactions[kind] = (redactions[kind] ?? 0) + part.redactions[kind]!;
+      }
+  }
+  return {
+    chatKey: sample.chatKey,
+    sessionStart: sample.sessionStart,
+    openerMessages: sample.opener ? sample.turns[0]!.parts.length : 0,
+    ownerTurns,
+    redactions,
+  };
+}
+
 /** The train session closest to the validation cut: moved to val if the hash put none there. */
 interface ValFallback {
   point: number;
@@ -85,11 +121,14 @@ class DatasetBuild {
   /** The chat whose messages are being sampled, with its sampler. */
   private open: { chat: TrackedChat; sampler: ChatSampler } | null = null;
   private fallback: ValFallback | null = null;
-  /** Samples made but not yet checked, and batches whose checks run (finished in order). */
+  /**
+   * Samples made but not yet checked, and batches whose checks run (finished in order), each sample as its
+   * rendered JSON line and its facts.
+   */
   private unchecked: Sample[] = [];
   private readonly checking: Array<{
-    samples: Sample[];
-    rendered: ChatTurn[][];
+    samples: SampleFacts[];
+    lines: string[];
     result: Promise<SampleChecksResult>;
   }> = [];
   private checks: SampleCheckRunner = inlineSampleChecks;
@@ -244,7 +283,8 @@ class DatasetBuild {
     const rendered = samples.map(renderSample);
     const result = this.checks.run(this.checksInput(samples, rendered));
     result.catch(() => undefined); // awaited in turn below; a failure meanwhile is no unhandled rejection
-    this.checking.push({ samples, rendered, result });
+    const lines = rendered.map((turns) => JSON.stringify(sampleRecord(turns, this.systemPrompt)));
+    this.checking.push({ samples: samples.map(factsOf), lines, result });
     while (this.checking.length > batchesInFlight) await this.finishOldestBatch();
   }
 
@@ -279,13 +319,13 @@ class DatasetBuild {
    * to val or train by its session's hash, and is counted.
    */
   private async finishOldestBatch(): Promise<void> {
-    const { samples, rendered, result } = this.checking.shift()!;
+    const { samples, lines, result } = this.checking.shift()!;
     const checked = await result;
     let message = 0;
     for (let i = 0; i < samples.length; i++) {
       const sample = samples[i]!;
       const firstMessage = message;
-      for (const turn of sample.turns) if (turn.role === "assistant") message += turn.parts.length;
+      for (const n of sample.ownerTurns) message += n;
       const at = i * SAMPLE_NUMBERS;
       const numbers = checked.samples;
       const near = this.deduper.findsNear ? { hi: numbers[at + 2]!, lo: numbers[at + 3]! } : null;
@@ -295,7 +335,7 @@ class DatasetBuild {
         continue;
       }
       const point = numbers[at + 4]!;
-      const line = JSON.stringify(sampleRecord(rendered[i]!, this.systemPrompt));
+      const line = lines[i]!;
       if (point < this.used.valFraction) {
         this.stats.valSamples++;
         await this.jsonl?.writeLine(valFile, line);
@@ -319,22 +359,20 @@ class DatasetBuild {
   }
 
   /** Counts a kept sample; its owner's messages' style features start at `firstMessage` of `features`. */
-  private tally(sample: Sample, features: Int32Array, firstMessage: number): void {
+  private tally(sample: SampleFacts, features: Int32Array, firstMessage: number): void {
     this.stats.samples++;
     const chat = this.chatStats.get(sample.chatKey);
     if (chat) chat.samples++;
-    if (sample.opener) {
+    if (sample.openerMessages > 0) {
       this.stats.openers.samples++;
-      this.stats.openers.messages += sample.turns[0]!.parts.length;
+      this.stats.openers.messages += sample.openerMessages;
     }
+    if (sample.redactions)
+      for (const kind in sample.redactions) this.redacted[kind as PiiKind] += sample.redactions[kind]!;
     let message = firstMessage;
-    for (const turn of sample.turns) {
-      for (const part of turn.parts)
-        for (const [kind, n] of Object.entries(part.redactions ?? {})) this.redacted[kind as PiiKind] += n;
-      if (turn.role === "assistant") {
-        this.style.addTurnFeatures(features, message, turn.parts.length);
-        message += turn.parts.length;
-      }
+    for (const n of sample.ownerTurns) {
+      this.style.addTurnFeatures(features, message, n);
+      message += n;
     }
   }
 
