@@ -4,8 +4,8 @@
  * each. The all-zero digest is kept in a flag, since zero marks an empty slot.
  *
  * The table is split into 64 shards by the digest's hash, each growing on its own: a growth copies one
- * shard, so the set never holds an old and a new copy of the whole table at once (at 3 M digests one table
- * doubling would briefly hold 48 MB where its shards hold 32 MB).
+ * shard, so the set never holds an old and a new copy of the whole table at once (one table, doubling at
+ * 1.6 M digests, briefly held its old 16 MB beside its new 32 MB).
  */
 export class DigestSet {
   private readonly shards: Uint32Array[] = Array.from({ length: shardCount }, () => new Uint32Array(2 * 32));
