@@ -40,10 +40,11 @@ interface Contender {
   label: string;
   /** node arguments after the preload for one run on the input, writing to outDir where it builds. */
   run: (input: string, outDir: string) => string[];
-  /** A build of this project: its memory is asserted, its message count read from stats.json. */
-  project: boolean;
-  /** The reader alone: prints the messages it read, writes nothing. */
-  readerOnly?: boolean;
+  /**
+   * "build": this project's build, its memory asserted; "baseline": another build's CLI (both count the
+   * messages of their stats.json); "reader": the reader alone, which prints its messages and writes nothing.
+   */
+  kind: "build" | "baseline" | "reader";
 }
 
 const self = fileURLToPath(import.meta.url);
@@ -98,29 +99,41 @@ function measure(
   return { seconds, cpuSeconds: usage.cpuSeconds, maxRssMb: usage.maxRssMb, stdout: result.stdout };
 }
 
+/** The messages a child mode printed, as `{"messages": n}` on its last line. */
+function messagesPrinted(stdout: string): number {
+  return (JSON.parse(stdout.trim().split("\n").at(-1)!) as { messages: number }).messages;
+}
+
 function runAnchor(format: Format, file: string, dir: string): Run {
   const m = measure([self, "--anchor", format, file], join(dir, "usage.json"));
-  const { messages } = JSON.parse(m.stdout.trim().split("\n").at(-1)!) as { messages: number };
-  return { seconds: m.seconds, cpuSeconds: m.cpuSeconds, maxRssMb: m.maxRssMb, messages };
+  return {
+    seconds: m.seconds,
+    cpuSeconds: m.cpuSeconds,
+    maxRssMb: m.maxRssMb,
+    messages: messagesPrinted(m.stdout),
+  };
 }
 
 async function runProject(contender: Contender, file: string, dir: string): Promise<Run> {
   const outDir = join(dir, "out");
   await rm(outDir, { recursive: true, force: true });
   const m = measure(contender.run(file, outDir), join(dir, "usage.json"));
-  if (contender.readerOnly) {
-    const { messages } = JSON.parse(m.stdout.trim().split("\n").at(-1)!) as { messages: number };
-    return { seconds: m.seconds, cpuSeconds: m.cpuSeconds, maxRssMb: m.maxRssMb, messages };
-  }
+  if (contender.kind === "reader")
+    return {
+      seconds: m.seconds,
+      cpuSeconds: m.cpuSeconds,
+      maxRssMb: m.maxRssMb,
+      messages: messagesPrinted(m.stdout),
+    };
   const stats = JSON.parse(readFileSync(join(outDir, "stats.json"), "utf8")) as { messagesRead: number };
   await rm(outDir, { recursive: true, force: true });
   return { seconds: m.seconds, cpuSeconds: m.cpuSeconds, maxRssMb: m.maxRssMb, messages: stats.messagesRead };
 }
 
-function cliContender(label: string, main: string, project: boolean): Contender {
+function cliContender(label: string, main: string, kind: "build" | "baseline"): Contender {
   return {
     label,
-    project,
+    kind,
     run: (input, outDir) => [main, "dataset", "build", input, "--owner", ownerName, "--out", outDir],
   };
 }
@@ -171,9 +184,10 @@ function printRows(rows: Row[], maxRssMb: number): void {
       const rss = runs.map((r) => r.maxRssMb);
       const met = median(ratios) >= goal.speed ? "met" : "not met";
       const rssMet = Math.max(...rss) < maxRssMb ? "met" : "NOT MET";
-      const verdict = contender.readerOnly
-        ? `a build's ceiling: ${median(ratios) >= goal.speed ? "above" : "below"} the goal of ${goal.speed}×`
-        : `≥ ${goal.speed}× (${met}); RSS < ${maxRssMb} MB (${rssMet})`;
+      const verdict =
+        contender.kind === "reader"
+          ? `a build's ceiling: ${median(ratios) >= goal.speed ? "above" : "below"} the goal of ${goal.speed}×`
+          : `≥ ${goal.speed}× (${met}); RSS < ${maxRssMb} MB (${rssMet})`;
       console.log(
         `| | ${contender.label} | ${spread(
           runs.map((r) => r.seconds),
@@ -206,18 +220,17 @@ async function main(): Promise<number> {
   const maxRssMb = Number(values["max-rss-mb"]);
   const formats = values.formats!.split(",") as Format[];
   const contenders: Contender[] = [
-    cliContender("project: aiclone dataset build", ownCli, true),
+    cliContender("project: aiclone dataset build", ownCli, "build"),
     {
       label: "project: its reader alone (records only; the ceiling of a build that reads on one thread)",
-      project: false,
-      readerOnly: true,
+      kind: "reader",
       run: (input) => [self, "--reader", input],
     },
   ];
   if (values.baseline) {
     const main = join(resolve(values.baseline), "cli", "main.js");
     if (!existsSync(main)) throw new Error(`--baseline: no cli/main.js in ${values.baseline}`);
-    contenders.push(cliContender(`baseline: dataset build of ${values.baseline}`, main, false));
+    contenders.push(cliContender(`baseline: dataset build of ${values.baseline}`, main, "baseline"));
   }
   const dir = values.keep ? resolve(values.keep) : await mkdtemp(join(tmpdir(), "aiclone-bench-compare-"));
   await mkdir(dir, { recursive: true });
@@ -255,9 +268,9 @@ async function main(): Promise<number> {
           );
           if (which !== -1 && last.messages !== messages) {
             console.error(`  ✗ read ${last.messages} messages, the input has ${messages}`);
-            if (contenders[which]!.project) failures++;
+            if (contenders[which]!.kind === "build") failures++;
           }
-          if (which !== -1 && contenders[which]!.project && last.maxRssMb >= maxRssMb) {
+          if (which !== -1 && contenders[which]!.kind === "build" && last.maxRssMb >= maxRssMb) {
             console.error(`  ✗ peak RSS ${last.maxRssMb.toFixed(0)} MB passes the bound of ${maxRssMb} MB`);
             failures++;
           }

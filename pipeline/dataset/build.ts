@@ -121,11 +121,9 @@ class DatasetBuild {
   /** The chat whose messages are being sampled, with its sampler. */
   private open: { chat: TrackedChat; sampler: ChatSampler } | null = null;
   private fallback: ValFallback | null = null;
-  /**
-   * Samples made but not yet checked, and batches whose checks run (finished in order), each sample as its
-   * rendered JSON line and its facts.
-   */
+  /** Samples made but not yet sent to be checked. */
   private unchecked: Sample[] = [];
+  /** Batches whose checks run, finished in order; each sample as its rendered JSON line and its facts. */
   private readonly checking: Array<{
     samples: SampleFacts[];
     lines: string[];

@@ -9,18 +9,17 @@
  */
 export class DigestSet {
   private readonly shards: Uint32Array[] = Array.from({ length: shardCount }, () => new Uint32Array(2 * 32));
+  /** Digests in each shard. */
   private readonly counts = new Int32Array(shardCount);
-  private count = 0;
-  private tableBytes = shardCount * 2 * 32 * 4;
   private hasZero = false;
 
   get size(): number {
-    return this.count + (this.hasZero ? 1 : 0);
+    return this.counts.reduce((sum, n) => sum + n, 0) + (this.hasZero ? 1 : 0);
   }
 
   /** Bytes held by the table. */
   get bytes(): number {
-    return this.tableBytes;
+    return this.shards.reduce((sum, slots) => sum + slots.byteLength, 0);
   }
 
   has(hi: number, lo: number): boolean {
@@ -49,7 +48,6 @@ export class DigestSet {
     if (slots[2 * slot] === h && slots[2 * slot + 1] === l) return false;
     slots[2 * slot] = h;
     slots[2 * slot + 1] = l;
-    this.count++;
     // Past three quarters full: twice the slots (capacity is slots.length / 2).
     if (8 * ++this.counts[shard]! > 3 * slots.length) this.grow(shard);
     return true;
@@ -67,7 +65,6 @@ export class DigestSet {
       slots[2 * slot + 1] = l;
     }
     this.shards[shard] = slots;
-    this.tableBytes += slots.byteLength - old.byteLength;
   }
 }
 
