@@ -14,9 +14,9 @@
  * (--mb 200 is the issue's size; --baseline runs an older build's CLI on the same inputs as a third
  * contender, so a change is measured before/after in one run.)
  *
- * Beside them, the project's reader alone (the same export read into records, nothing sampled or checked):
- * the build reads on one thread, so the reader's speed is the most any build of it could reach, however its
- * other work were spread over the cores.
+ * Beside them, the project's reader alone (the same export read into records on one thread, nothing sampled
+ * or checked): however the build spreads its work over threads, one thread reads each export, so the
+ * reader's speed is the most any build of it could reach.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -77,7 +77,8 @@ function anchorChild(format: Format, file: string): Promise<void> | void {
 async function readerChild(file: string): Promise<void> {
   const { exportFilesSource } = await import("../pipeline/dataset/exportFilesSource.js");
   let messages = 0;
-  for await (const record of exportFilesSource([file]).records()) if (record.type === "message") messages++;
+  const source = exportFilesSource([file], { readerThread: false });
+  for await (const record of source.records()) if (record.type === "message") messages++;
   console.log(JSON.stringify({ messages }));
 }
 
@@ -222,7 +223,8 @@ async function main(): Promise<number> {
   const contenders: Contender[] = [
     cliContender("project: aiclone dataset build", ownCli, "build"),
     {
-      label: "project: its reader alone (records only; the ceiling of a build that reads on one thread)",
+      label:
+        "project: its reader alone (records only, on one thread: the ceiling of any build that reads this way)",
       kind: "reader",
       run: (input) => [self, "--reader", input],
     },

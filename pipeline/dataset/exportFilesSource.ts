@@ -1,9 +1,11 @@
-import { basename, dirname, isAbsolute, sep } from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, sep } from "node:path";
 import { openExportSource } from "../archive/index.js";
 import type { ExportFormat, ExportRecord } from "../model/conversation.js";
 import type { ExportSource } from "../model/exportSource.js";
 import { defaultReaders } from "../readers/defaultReaders.js";
 import { detectAndRead } from "../readers/exportReaders.js";
+import { type ReaderThreadSettings, readOnThread } from "./readerThread.js";
 import type { RecordSource } from "./recordSource.js";
 
 export interface ExportFilesSource {
@@ -21,7 +23,16 @@ export interface ExportFilesOptions {
   signal?: AbortSignal;
   /** Rewrites each export's records with access to its files (OCR of the images it holds). */
   transform?: (records: AsyncIterable<ExportRecord>, source: ExportSource) => AsyncIterable<ExportRecord>;
+  /**
+   * Read on a thread of its own (readOnThread) while the caller builds: true (or the thread's settings),
+   * false, or by default when the exports hold at least READER_THREAD_BYTES and there is no transform
+   * (which runs where it reads).
+   */
+  readerThread?: boolean | ReaderThreadSettings;
 }
+
+/** Below this the thread costs more to start (tens of ms) than it saves. */
+export const READER_THREAD_BYTES = 16 << 20;
 
 /**
  * Where a skip happened, as the person knows it: from the uploaded file's own name, never the folder it
@@ -51,7 +62,20 @@ export function exportFilesSource(
   options: ExportFilesOptions = {},
 ): ExportFilesSource {
   const seen = new Set<ExportFormat>();
+  const { signal, transform, readerThread } = options;
+  let onThread: Promise<boolean> | null = null;
+  const threaded = (): Promise<boolean> => {
+    if (transform || readerThread === false) return Promise.resolve(false);
+    if (readerThread !== undefined) return Promise.resolve(true);
+    onThread ??= bytesOf(paths).then((bytes) => bytes >= READER_THREAD_BYTES);
+    return onThread;
+  };
   async function* records(): AsyncGenerator<ExportRecord> {
+    if (await threaded()) {
+      const settings = typeof readerThread === "object" ? readerThread : {};
+      yield* readOnThread(paths, seen, signal ? { ...settings, signal } : settings);
+      return;
+    }
     for (const path of paths) {
       const source = await openExportSource(path, options.signal ? { signal: options.signal } : {});
       try {
@@ -70,4 +94,22 @@ export function exportFilesSource(
     }
   }
   return { records, formats: () => [...seen] };
+}
+
+/** The bytes of the uploads: files as they are, folders summed over their files (zips and media too). */
+async function bytesOf(paths: readonly string[]): Promise<number> {
+  let total = 0;
+  for (const path of paths) {
+    const info = await stat(path).catch(() => null);
+    if (info?.isFile()) total += info.size;
+    else if (info?.isDirectory()) {
+      for (const name of await readdir(path, { recursive: true })) {
+        const entry = await stat(join(path, name)).catch(() => null);
+        if (entry?.isFile()) total += entry.size;
+        if (total >= READER_THREAD_BYTES) break;
+      }
+    }
+    if (total >= READER_THREAD_BYTES) break;
+  }
+  return total;
 }

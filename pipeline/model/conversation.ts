@@ -104,9 +104,10 @@ export class ExportReadError extends Error {
   constructor(
     readonly file: string,
     readonly where: string,
-    message: string,
+    /** What is wrong, without the file and place (the message names them). */
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${file}${where ? ` (${where})` : ""}: ${message}`, options);
+    super(`${file}${where ? ` (${where})` : ""}: ${detail}`, options);
   }
 }
