@@ -71,15 +71,9 @@ export function exportFilesSource(
   const seen = new Set<ExportFormat>();
   const { signal, transform, readerThread } = options;
   let onThread: Promise<boolean> | null = null;
-  const threaded = (): Promise<boolean> => {
-    if (transform || readerThread === false) return Promise.resolve(false);
-    if (readerThread !== undefined) return Promise.resolve(true);
-    if (availableParallelism() < READER_THREAD_CORES) return Promise.resolve(false);
-    onThread ??= bytesOf(paths).then((bytes) => bytes >= READER_THREAD_BYTES);
-    return onThread;
-  };
   async function* records(): AsyncGenerator<ExportRecord> {
-    if (await threaded()) {
+    onThread ??= readsOnThread(paths, options);
+    if (await onThread) {
       const settings = typeof readerThread === "object" ? readerThread : {};
       yield* readOnThread(paths, seen, signal ? { ...settings, signal } : settings);
       return;
@@ -98,6 +92,17 @@ export function exportFilesSource(
     }
   }
   return { records, formats: () => [...seen] };
+}
+
+/** Whether exportFilesSource reads these exports on a thread of its own (see `readerThread`). */
+export async function readsOnThread(
+  paths: readonly string[],
+  { transform, readerThread }: Pick<ExportFilesOptions, "transform" | "readerThread">,
+  cores = availableParallelism(),
+): Promise<boolean> {
+  if (transform || readerThread === false) return false;
+  if (readerThread !== undefined) return true;
+  return cores >= READER_THREAD_CORES && (await bytesOf(paths)) >= READER_THREAD_BYTES;
 }
 
 /** The bytes of the uploads: files as they are, folders summed over their files (zips and media too). */

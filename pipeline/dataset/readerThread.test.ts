@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { sharedDataDir } from "@aiclone/testing/sharedData";
 import { tempDir } from "../archive/test/tempDir.js";
 import { ExportReadError, type ExportRecord } from "../model/conversation.js";
-import { exportFilesSource } from "./exportFilesSource.js";
+import {
+  exportFilesSource,
+  READER_THREAD_BYTES,
+  READER_THREAD_CORES,
+  readsOnThread,
+} from "./exportFilesSource.js";
 
 /**
  * The reader thread is a way of reading, not a reader: every record it hands over must be the one the same
@@ -86,5 +91,32 @@ describe("reading on a thread of its own", () => {
     await assert.rejects(async () => {
       for await (const _ of source.records()) abort.abort();
     }, /abort/i);
+  });
+});
+
+describe("when the build reads on a thread", () => {
+  it("by default only with 3 cores or more and 16 MB or more; never with a transform; forced either way", async () => {
+    const dir = tempDir();
+    const big = join(dir, "result.json");
+    const small = join(dir, "small.json");
+    await writeFile(small, "{}");
+    await writeFile(big, "");
+    await truncate(big, READER_THREAD_BYTES);
+    const folder = join(dir, "export");
+    await mkdir(join(folder, "chats"), { recursive: true });
+    for (const part of ["part1.json", "part2.json"]) {
+      await writeFile(join(folder, "chats", part), "");
+      await truncate(join(folder, "chats", part), READER_THREAD_BYTES / 2);
+    }
+
+    assert.equal(await readsOnThread([big], {}, 2), false);
+    assert.equal(await readsOnThread([big], {}, READER_THREAD_CORES), true);
+    assert.equal(await readsOnThread([small], {}, 16), false);
+    assert.equal(await readsOnThread([small, folder], {}, 16), true, "a folder counts its files");
+    assert.equal(await readsOnThread([join(dir, "нет")], {}, 16), false);
+    const transform = (records: AsyncIterable<ExportRecord>) => records;
+    assert.equal(await readsOnThread([big], { transform }, 16), false);
+    assert.equal(await readsOnThread([big], { readerThread: false }, 16), false);
+    assert.equal(await readsOnThread([small], { readerThread: true }, 1), true);
   });
 });
